@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig, NotFoundError, SessionsService, type User, UsersService } from '@app/domain';
+import type { AuthUser } from '../common/auth.decorators';
+import type { MeResponseDto, TokenResponseDto } from './dto/token-response.dto';
+import type { AccessTokenClaims } from './jwt.strategy';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async login(user: User): Promise<TokenResponseDto> {
+    const session = await this.sessions.start(user.id);
+    await this.users.markLoggedIn(user.id);
+    return this.tokens(user.id, user.organizationId, user.role, session);
+  }
+
+  async refresh(refreshToken: string): Promise<TokenResponseDto> {
+    const session = await this.sessions.rotate(refreshToken);
+    const user = await this.users.findById(session.userId);
+    if (!user || !user.active) {
+      await this.sessions.revoke(session.sessionId);
+      throw new NotFoundError('The user of this session no longer exists');
+    }
+    return this.tokens(user.id, user.organizationId, user.role, session);
+  }
+
+  logout(caller: AuthUser): Promise<void> {
+    return this.sessions.revoke(caller.sessionId);
+  }
+
+  async me(caller: AuthUser): Promise<MeResponseDto> {
+    const user = await this.users.findById(caller.userId);
+    if (!user?.organization) throw new NotFoundError('The signed-in user no longer exists');
+    const org = user.organization;
+    return {
+      id: user.id,
+      email: user.email,
+      fullName: user.fullName,
+      role: user.role,
+      organization: { id: org.id, kind: org.kind, legalName: org.legalName, status: org.status },
+    };
+  }
+
+  private async tokens(
+    userId: string,
+    organizationId: string,
+    role: User['role'],
+    session: { refreshToken: string; sessionId: string; expiresAt: Date },
+  ): Promise<TokenResponseDto> {
+    const claims: AccessTokenClaims = { sub: userId, org: organizationId, role, sid: session.sessionId };
+    const accessToken = await this.jwt.signAsync(claims, { expiresIn: this.config.JWT_ACCESS_TTL_SECONDS });
+    return {
+      accessToken,
+      tokenType: 'Bearer',
+      expiresIn: this.config.JWT_ACCESS_TTL_SECONDS,
+      refreshToken: session.refreshToken,
+      refreshExpiresAt: session.expiresAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { defineError, ValidationFailedError } from '@app/domain';
+
+export class InvalidIdError extends defineError('INVALID_ID', 'invalid') {}
+
+interface FieldProblem {
+  field: string;
+  messages: string[];
+}
+
+function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+/** One global pipe: unknown fields are refused, types are converted, the first message names the field. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => {
+      const fields = flatten(errors).map(({ field, messages }) => ({
+        field,
+        // class-validator names only the leaf property; say the full path instead.
+        messages: messages.map((m) =>
+          m.replace(/^property (\S+) should not exist$/, `property ${field} should not exist`),
+        ),
+      }));
+      const first = fields[0];
+      const message = first ? `${first.field}: ${first.messages[0]}` : 'The request is not valid';
+      return new ValidationFailedError(message, { fields });
+    },
+  });
+}
+
+/** Path ids are UUIDs; anything else is a 400 naming the parameter, before any query runs. */
+export function uuidParam(name: string): ParseUUIDPipe {
+  return new ParseUUIDPipe({
+    exceptionFactory: () => new InvalidIdError(`${name} must be a UUID`, { field: name }),
+  });
+}

@@ -1,0 +1,68 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { aliveWorkers, AppConfig, defineError, REDIS } from '@app/domain';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { Public } from '../common/auth.decorators';
+
+class NotReadyError extends defineError('NOT_READY', 'unavailable') {}
+
+class LivenessDto {
+  @ApiProperty({ example: 'ok' }) status: 'ok';
+}
+
+class ReadinessDto {
+  @ApiProperty({ example: 'ok' }) status: 'ok';
+  @ApiProperty({ type: 'object', additionalProperties: true }) checks: Record<string, unknown>;
+}
+
+const timed = async (probe: () => Promise<unknown>) => {
+  const started = performance.now();
+  try {
+    await probe();
+    return { status: 'up', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  } catch {
+    return { status: 'down' };
+  }
+};
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Public()
+  @ApiOkResponse({ type: LivenessDto })
+  live(): LivenessDto {
+    return { status: 'ok' };
+  }
+
+  /** Ready when PostgreSQL and Redis answer; also says which workers are alive (their heartbeats). */
+  @Get('ready')
+  @Public()
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiErrors(503)
+  async ready(): Promise<ReadinessDto> {
+    const [database, redis] = await Promise.all([
+      timed(() => this.dataSource.query('SELECT 1')),
+      timed(() => this.redis.ping()),
+    ]);
+    const workers = redis.status === 'up' ? await aliveWorkers(this.redis, this.config).catch(() => []) : [];
+    const checks = {
+      database,
+      redis,
+      worker: { status: workers.length > 0 ? 'up' : 'down', alive: workers },
+    };
+    if (database.status !== 'up' || redis.status !== 'up') {
+      throw new NotReadyError('A dependency of the API is unavailable', { checks });
+    }
+    return { status: 'ok', checks };
+  }
+}

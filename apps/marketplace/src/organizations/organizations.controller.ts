@@ -1,0 +1,108 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { OrganizationsService, ValidationFailedError } from '@app/domain';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { Public, Roles } from '../common/auth.decorators';
+import { uuidParam } from '../common/validation';
+import {
+  CreateOrganizationDto,
+  RegisterSupplierDto,
+  SetStatusDto,
+  UserInputDto,
+} from './dto/organization-input.dto';
+import {
+  AdminOrganizationQueryDto,
+  CreatedUserDto,
+  OrganizationAdminDto,
+  OrganizationAdminPageDto,
+  OrganizationPageDto,
+  OrganizationProfileDto,
+  PublicOrganizationQueryDto,
+  RegistrationResponseDto,
+} from './dto/organization.dto';
+
+@ApiTags('organizations')
+@Controller()
+export class OrganizationsController {
+  constructor(private readonly organizations: OrganizationsService) {}
+
+  @Post('organizations/register')
+  @Public()
+  @ApiCreatedResponse({ type: RegistrationResponseDto, description: 'The supplier starts pending' })
+  @ApiErrors(400, 409, 413)
+  async register(@Body() body: RegisterSupplierDto): Promise<RegistrationResponseDto> {
+    const { organization, user } = await this.organizations.registerSupplier(
+      { ...body.organization, sme: body.organization.sme ?? false },
+      body.user,
+    );
+    return { organization: OrganizationAdminDto.from(organization), user: CreatedUserDto.from(user) };
+  }
+
+  @Get('organizations')
+  @Public()
+  @ApiOkResponse({ type: OrganizationPageDto, description: 'Active organisations, newest first' })
+  @ApiErrors(400)
+  async listPublic(@Query() query: PublicOrganizationQueryDto): Promise<OrganizationPageDto> {
+    const page = await this.organizations.list({ ...query, status: 'active' });
+    return { items: page.items.map((o) => OrganizationProfileDto.from(o)), nextCursor: page.nextCursor };
+  }
+
+  @Get('organizations/:id')
+  @Public()
+  @ApiOkResponse({ type: OrganizationProfileDto })
+  @ApiErrors(400, 404)
+  async profile(@Param('id', uuidParam('id')) id: string): Promise<OrganizationProfileDto> {
+    return OrganizationProfileDto.from(await this.organizations.get(id));
+  }
+
+  @Post('admin/organizations')
+  @Roles('operator')
+  @ApiCreatedResponse({ type: RegistrationResponseDto })
+  @ApiErrors(400, 409)
+  async create(@Body() body: CreateOrganizationDto): Promise<RegistrationResponseDto> {
+    const { organization, user } = await this.organizations.createByOperator(
+      body.kind,
+      { ...body.organization, sme: body.organization.sme ?? false },
+      body.user,
+    );
+    return { organization: OrganizationAdminDto.from(organization), user: CreatedUserDto.from(user) };
+  }
+
+  @Get('admin/organizations')
+  @Roles('operator')
+  @ApiOkResponse({ type: OrganizationAdminPageDto })
+  @ApiErrors(400)
+  async listAdmin(@Query() query: AdminOrganizationQueryDto): Promise<OrganizationAdminPageDto> {
+    const page = await this.organizations.list(query);
+    return { items: page.items.map((o) => OrganizationAdminDto.from(o)), nextCursor: page.nextCursor };
+  }
+
+  @Patch('admin/organizations/:id/status')
+  @Roles('operator')
+  @ApiOkResponse({ type: OrganizationAdminDto })
+  @ApiErrors(400, 404, 409)
+  async setStatus(
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: SetStatusDto,
+  ): Promise<OrganizationAdminDto> {
+    if (body.status === 'suspended' && !body.reason) {
+      throw new ValidationFailedError('reason: a reason is required to suspend an organisation', {
+        fields: [{ field: 'reason', messages: ['reason is required when suspending'] }],
+      });
+    }
+    return OrganizationAdminDto.from(
+      await this.organizations.setStatus(id, body.status, body.reason ?? null),
+    );
+  }
+
+  @Post('admin/organizations/:id/users')
+  @Roles('operator')
+  @ApiCreatedResponse({ type: CreatedUserDto })
+  @ApiErrors(400, 404, 409)
+  async addUser(
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: UserInputDto,
+  ): Promise<CreatedUserDto> {
+    return CreatedUserDto.from(await this.organizations.addUser(id, body));
+  }
+}

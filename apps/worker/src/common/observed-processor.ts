@@ -1,0 +1,39 @@
+import { WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { PinoLogger } from 'nestjs-pino';
+import { storage, Store } from 'nestjs-pino/storage';
+import type { JobMetrics } from './job-metrics';
+
+/**
+ * Base of every processor: each job runs with its own correlation id in the logs
+ * (`<queue>/<job id>`) and its duration is recorded. Errors are rethrown so BullMQ retries with backoff.
+ */
+export abstract class ObservedProcessor extends WorkerHost {
+  protected constructor(private readonly jobMetrics: JobMetrics) {
+    super();
+  }
+
+  protected abstract handle(job: Job): Promise<unknown>;
+
+  async process(job: Job): Promise<unknown> {
+    const correlationId = `${job.queueName}/${job.id ?? 'unknown'}`;
+    const logger = PinoLogger.root.child({
+      correlationId,
+      queue: job.queueName,
+      job: job.name,
+      attempt: job.attemptsMade + 1,
+    });
+    const end = this.jobMetrics.duration.startTimer({ queue: job.queueName, job: job.name });
+    return storage.run(new Store(logger), async () => {
+      try {
+        const result = await this.handle(job);
+        end({ outcome: 'completed' });
+        return result;
+      } catch (error) {
+        end({ outcome: 'failed' });
+        logger.warn({ err: error }, 'job failed; BullMQ retries it with backoff');
+        throw error;
+      }
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppConfig, ConfigError, loadConfig } from '@app/domain';
+import { JobMetrics } from './common/job-metrics';
+import { WorkerModule } from './worker.module';
+
+async function bootstrap(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  await app.init();
+
+  // Job durations and process metrics for Prometheus, on a port of the worker's own.
+  const metrics = app.get(JobMetrics);
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    void metrics.registry.metrics().then((text) => {
+      res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text);
+    });
+  });
+  if (config.WORKER_METRICS_PORT > 0) server.listen(config.WORKER_METRICS_PORT, config.HOST);
+  logger.log(`worker started; metrics on :${config.WORKER_METRICS_PORT}/metrics`);
+
+  // Closing the context closes the BullMQ workers, which wait for their active jobs to finish.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS).unref();
+      server.close();
+      void app.close().then(() => process.exit(0));
+    });
+  }
+}
+
+void bootstrap();

@@ -1,0 +1,2 @@
+/** The shared goods-and-services catalogue (CPV classification, items, offers, search). */
+export {};

@@ -1,0 +1,7 @@
+import { defineError } from '../errors';
+
+export class InvalidCredentialsError extends defineError('INVALID_CREDENTIALS', 'unauthenticated') {}
+export class LoginThrottledError extends defineError('LOGIN_THROTTLED', 'throttled') {}
+export class InvalidRefreshTokenError extends defineError('INVALID_REFRESH_TOKEN', 'unauthenticated') {}
+export class SessionRevokedError extends defineError('SESSION_REVOKED', 'unauthenticated') {}
+export class EmailTakenError extends defineError('EMAIL_TAKEN', 'conflict') {}

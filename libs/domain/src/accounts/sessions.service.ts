@@ -1,0 +1,95 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { appKey, REDIS } from '../redis/redis.module';
+import { InvalidRefreshTokenError } from './accounts.errors';
+import { RefreshToken } from './refresh-token.entity';
+
+export interface IssuedRefreshToken {
+  refreshToken: string;
+  sessionId: string;
+  expiresAt: Date;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Login sessions: each is a family of refresh tokens where only the newest is valid.
+ * Tokens are random, stored hashed, rotated on every use. Revoking a session also marks it in Redis
+ * so access tokens already issued for it stop working before they expire.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
+
+  async start(userId: string): Promise<IssuedRefreshToken> {
+    return this.issue(this.dataSource.getRepository(RefreshToken), userId, randomUUID());
+  }
+
+  /** Exchanges a refresh token for a new one; a reused or revoked token revokes its whole session. */
+  async rotate(refreshToken: string): Promise<IssuedRefreshToken & { userId: string }> {
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(RefreshToken);
+      // Conditional update decides the race: only one caller can mark a token used.
+      const used = await manager.query(
+        `UPDATE refresh_tokens SET used_at = now()
+          WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+          RETURNING user_id, family_id`,
+        [hashToken(refreshToken)],
+      );
+      const row = (used as [{ user_id: string; family_id: string }[], number])[0][0];
+      if (!row) {
+        const known = await repo.findOne({ where: { tokenHash: hashToken(refreshToken) } });
+        return { reusedFamily: known?.familyId ?? null };
+      }
+      const issued = await this.issue(repo, row.user_id, row.family_id);
+      return { issued: { ...issued, userId: row.user_id } };
+    });
+    if ('issued' in outcome && outcome.issued) return outcome.issued;
+    if (outcome.reusedFamily) await this.revoke(outcome.reusedFamily);
+    throw new InvalidRefreshTokenError('The refresh token is invalid, expired or already used');
+  }
+
+  async revoke(sessionId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`,
+      [sessionId],
+    );
+    await this.redis.set(this.revokedKey(sessionId), '1', 'EX', this.config.JWT_ACCESS_TTL_SECONDS + 60);
+  }
+
+  async isRevoked(sessionId: string): Promise<boolean> {
+    return (await this.redis.exists(this.revokedKey(sessionId))) === 1;
+  }
+
+  /** Deletes tokens that expired long ago; returns how many. */
+  async purgeExpired(olderThanDays: number): Promise<number> {
+    const result = (await this.dataSource.query(
+      `DELETE FROM refresh_tokens WHERE expires_at < now() - make_interval(days => $1)`,
+      [olderThanDays],
+    )) as [unknown[], number];
+    return result[1];
+  }
+
+  private revokedKey(sessionId: string): string {
+    return appKey(this.config, 'revoked-session', sessionId);
+  }
+
+  private async issue(
+    repo: ReturnType<DataSource['getRepository']>,
+    userId: string,
+    sessionId: string,
+  ): Promise<IssuedRefreshToken> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
+    await repo.insert({ tokenHash: hashToken(refreshToken), familyId: sessionId, userId, expiresAt });
+    return { refreshToken, sessionId, expiresAt };
+  }
+}

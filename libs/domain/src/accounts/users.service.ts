@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../database/pg-errors';
+import { EmailTakenError } from './accounts.errors';
+import { hashPassword } from './password';
+import type { Role } from './role';
+import { User } from './user.entity';
+
+export interface NewUser {
+  email: string;
+  fullName: string;
+  password: string;
+  organizationId: string;
+  role: Role;
+}
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+@Injectable()
+export class UsersService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Creates a user inside the caller's transaction; a taken email is a conflict, decided by the unique index. */
+  async create(manager: EntityManager, input: NewUser): Promise<User> {
+    const passwordHash = await hashPassword(input.password);
+    const user = manager.create(User, {
+      email: normalizeEmail(input.email),
+      fullName: input.fullName.trim(),
+      passwordHash,
+      organizationId: input.organizationId,
+      role: input.role,
+    });
+    try {
+      const result = await manager.insert(User, user);
+      user.id = (result.identifiers[0] as { id: string }).id;
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_users_email')) {
+        throw new EmailTakenError('A user with this email already exists', { field: 'user.email' });
+      }
+      throw error;
+    }
+    return user;
+  }
+
+  /** For login only: the one query that reads the password hash. */
+  findForLogin(email: string): Promise<(User & { passwordHash: string }) | null> {
+    return this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .innerJoinAndSelect('u.organization', 'o')
+      .where('u.email = :email', { email: normalizeEmail(email) })
+      .getOne();
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.dataSource.getRepository(User).findOne({ where: { id }, relations: { organization: true } });
+  }
+
+  async markLoggedIn(id: string): Promise<void> {
+    await this.dataSource.getRepository(User).update({ id }, { lastLoginAt: () => 'now()' });
+  }
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { CitiesService } from './cities.service';
+
+@Module({ providers: [CitiesService], exports: [CitiesService] })
+export class CitiesModule {}

@@ -1,0 +1,42 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const base = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  JWT_SECRET: 'a'.repeat(40),
+};
+
+describe('loadConfig', () => {
+  it('applies defaults to a minimal environment', () => {
+    const config = loadConfig(base);
+    expect(config.PORT).toBe(3000);
+    expect(config.MIGRATIONS_RUN).toBe(true);
+    expect(config.JWT_ACCESS_TTL_SECONDS).toBe(900);
+  });
+
+  it('names each bad variable', () => {
+    try {
+      loadConfig({ ...base, PORT: 'abc', REDIS_URL: 'http://x' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as ConfigError).message;
+      expect(message).toContain('PORT');
+      expect(message).toContain('REDIS_URL');
+    }
+  });
+
+  it('reports a missing variable as not set and never echoes a secret', () => {
+    expect(() => loadConfig({ ...base, DATABASE_URL: undefined })).toThrow(/DATABASE_URL.*not set/);
+    expect(() => loadConfig({ ...base, JWT_SECRET: 'short-secret' })).toThrow(ConfigError);
+    try {
+      loadConfig({ ...base, JWT_SECRET: 'short-secret' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('short-secret');
+    }
+  });
+
+  it('requires the bootstrap operator email and password together', () => {
+    expect(() => loadConfig({ ...base, BOOTSTRAP_OPERATOR_EMAIL: 'op@example.org' })).toThrow(/together/);
+  });
+});

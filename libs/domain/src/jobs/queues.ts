@@ -1,0 +1,34 @@
+import type { DefaultJobOptions } from 'bullmq';
+
+/** Queue names: string constants, never class names, so producers and processors agree across processes. */
+export const QUEUES = {
+  maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Job names per queue. */
+export const JOBS = {
+  purgeExpiredRefreshTokens: 'purge-expired-refresh-tokens',
+} as const;
+export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+/**
+ * Payload of each job: ids only, the database stays the source of truth.
+ * Enqueueing and processing are type-checked against this map.
+ */
+export interface JobPayloads {
+  [JOBS.purgeExpiredRefreshTokens]: { olderThanDays: number };
+}
+
+/** Which queue carries each job. */
+export const JOB_QUEUE: { [J in JobName]: QueueName } = {
+  [JOBS.purgeExpiredRefreshTokens]: QUEUES.maintenance,
+};
+
+/** Retries with exponential backoff by default; completed jobs are kept briefly for inspection. */
+export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The correlation id of a request: the caller's X-Request-Id when it is sane, a new UUID otherwise. */
+export function correlationIdFor(req: IncomingMessage): string {
+  const sent = req.headers['x-request-id'];
+  return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+}
+
+/** Paths that never reach the logs: credentials, tokens and personal data. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.passwordHash',
+  '*.refreshToken',
+  '*.accessToken',
+  '*.email',
+];
+
+/** Structured JSON logs (pino) for the API and the worker, with a correlation id on every line. */
+@Module({})
+export class LoggerModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: LoggerModule,
+      imports: [
+        PinoLoggerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            pinoHttp: {
+              level: config.LOG_LEVEL,
+              genReqId: (req: IncomingMessage, res: ServerResponse) => {
+                const id = correlationIdFor(req);
+                res.setHeader('X-Request-Id', id);
+                return id;
+              },
+              customProps: (req: IncomingMessage) => ({
+                correlationId: (req as IncomingMessage & { id: string }).id,
+              }),
+              redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+              serializers: {
+                req: (req: { id: string; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: req.url,
+                }),
+              },
+              autoLogging: {
+                ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics',
+              },
+              quietReqLogger: true,
+            },
+          }),
+        }),
+      ],
+      exports: [PinoLoggerModule],
+    };
+  }
+}

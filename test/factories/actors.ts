@@ -1,0 +1,101 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import {
+  City,
+  makeValidTaxId,
+  Organization,
+  type OrganizationKind,
+  OrganizationsService,
+  type TaxIdScheme,
+} from '@app/domain';
+
+let sequence = Math.floor(Math.random() * 100_000);
+export const nextSeq = () => ++sequence;
+
+export interface Actor {
+  organization: Organization;
+  userId: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+const SCHEME_OF_COUNTRY: Record<string, TaxIdScheme> = {
+  RU: 'RU-INN',
+  KZ: 'KZ-BIN',
+  BY: 'BY-UNP',
+  KG: 'KG-INN',
+};
+
+/** Builds organisations and signed-in users through the real services and the real login endpoint. */
+export class ActorFactory {
+  constructor(private readonly app: INestApplication) {}
+
+  city(code = 'moscow'): Promise<City> {
+    return this.app.get(DataSource).getRepository(City).findOneOrFail({ where: { code } });
+  }
+
+  async organizationInput(cityCode = 'moscow') {
+    const city = await this.city(cityCode);
+    const scheme = SCHEME_OF_COUNTRY[city.country] ?? 'RU-INN';
+    const n = nextSeq();
+    return {
+      legalName: `Test organisation ${n}`,
+      taxId: { scheme, id: makeValidTaxId(scheme, n) },
+      country: city.country,
+      cityId: city.id,
+      sme: n % 2 === 0,
+    };
+  }
+
+  userInput() {
+    const n = nextSeq();
+    return {
+      email: `user${n}@example.test`,
+      fullName: `Test User ${n}`,
+      password: `password-${n}-long-enough`,
+    };
+  }
+
+  /** An organisation of the given kind with one signed-in user; active unless told otherwise. */
+  async actor(
+    kind: Exclude<OrganizationKind, 'operator'> | 'operator',
+    options: { status?: 'pending' | 'active' | 'suspended'; cityCode?: string } = {},
+  ): Promise<Actor> {
+    const service = this.app.get(OrganizationsService);
+    const user = this.userInput();
+    let organization: Organization;
+    let userId: string;
+    if (kind === 'operator') {
+      const created = await service.ensureOperator(user);
+      userId = created.user.id;
+      organization = await service.get(created.user.organizationId);
+    } else {
+      const created = await service.createByOperator(
+        kind,
+        await this.organizationInput(options.cityCode),
+        user,
+      );
+      organization = created.organization;
+      userId = created.user.id;
+      const status = options.status ?? 'active';
+      if (organization.status !== status) {
+        await this.app
+          .get(DataSource)
+          .getRepository(Organization)
+          .update({ id: organization.id }, { status });
+        organization.status = status;
+      }
+    }
+    const tokens = await this.login(user.email, user.password);
+    return { organization, userId, email: user.email, password: user.password, ...tokens };
+  }
+
+  async login(email: string, password: string): Promise<{ accessToken: string; refreshToken: string }> {
+    const res = await request(this.app.getHttpServer()).post('/api/v1/auth/login').send({ email, password });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { accessToken: string; refreshToken: string };
+  }
+}

@@ -1,0 +1,106 @@
+import request from 'supertest';
+import { createTestApp, TestApp } from './setup/app-factory';
+import { resetState } from './setup/reset';
+
+const UUID = /^[0-9a-f-]{36}$/;
+
+describe('Platform plumbing', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+  });
+  afterAll(() => t.app.close());
+
+  it('answers liveness without a token', async () => {
+    const res = await request(t.http).get('/health').expect(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('reports database and Redis readiness and that no worker beats yet', async () => {
+    const res = await request(t.http).get('/health/ready').expect(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.checks.database.status).toBe('up');
+    expect(res.body.checks.redis.status).toBe('up');
+    expect(res.body.checks.worker).toEqual({ status: 'down', alive: [] });
+  });
+
+  it('exposes Prometheus metrics with an HTTP latency histogram by route and queue depths', async () => {
+    await request(t.http).get('/api/v1/cities').expect(200);
+    const res = await request(t.http).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/cities"/);
+    expect(res.text).toMatch(/queue_jobs\{queue="maintenance",state="waiting"\} \d+/);
+  });
+
+  it('serves the OpenAPI 3 document with the bearer scheme and Swagger UI', async () => {
+    const doc = await request(t.http).get('/openapi.json').expect(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(doc.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.body.components.schemas.ErrorResponseDto).toBeDefined();
+    expect(Object.keys(doc.body.paths)).toContain('/api/v1/auth/login');
+    const ui = await request(t.http).get('/docs/').expect(200);
+    expect(ui.text).toContain('swagger');
+  });
+
+  it('answers an unknown route with the common error body', async () => {
+    const res = await request(t.http).get('/api/v1/no-such-thing').expect(404);
+    expect(res.body).toEqual({
+      statusCode: 404,
+      code: 'ROUTE_NOT_FOUND',
+      message: 'Cannot GET /api/v1/no-such-thing',
+      correlationId: expect.stringMatching(UUID),
+    });
+  });
+
+  it('takes the correlation id from X-Request-Id and echoes it', async () => {
+    const res = await request(t.http).get('/api/v1/nope').set('X-Request-Id', 'req-abc.123').expect(404);
+    expect(res.headers['x-request-id']).toBe('req-abc.123');
+    expect(res.body.correlationId).toBe('req-abc.123');
+  });
+
+  it('replaces an unsafe X-Request-Id with a fresh one', async () => {
+    const res = await request(t.http)
+      .get('/api/v1/nope')
+      .set('X-Request-Id', 'bad id\twith spaces')
+      .expect(404);
+    expect(res.body.correlationId).toMatch(UUID);
+  });
+
+  it('refuses invalid JSON with INVALID_JSON', async () => {
+    const res = await request(t.http)
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email": "a@b.c", ')
+      .expect(400);
+    expect(res.body).toEqual({
+      statusCode: 400,
+      code: 'INVALID_JSON',
+      message: 'The request body is not valid JSON',
+      correlationId: expect.any(String),
+    });
+  });
+
+  it('refuses a body over 1 MB with 413 PAYLOAD_TOO_LARGE', async () => {
+    const res = await request(t.http)
+      .post('/api/v1/organizations/register')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ padding: 'x'.repeat(1_100_000) }))
+      .expect(413);
+    expect(res.body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('refuses a malformed id in a path with INVALID_ID naming the parameter', async () => {
+    const res = await request(t.http).get('/api/v1/cities/not-a-uuid').expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, code: 'INVALID_ID', message: 'id must be a UUID' });
+  });
+
+  it('refuses unknown query parameters', async () => {
+    const res = await request(t.http).get('/api/v1/cities?sort=name').expect(400);
+    expect(res.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'sort: property sort should not exist',
+    });
+  });
+});
