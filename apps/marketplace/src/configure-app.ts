@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { json, urlencoded } from 'express';
-import { bodyParserErrors } from './common/body-parser-errors';
+import { bodyParserErrors, defaultEmptyBody } from './common/body-parser-errors';
 import { ErrorResponseDto } from './common/error-response.dto';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -16,7 +16,12 @@ export function configureApp(app: NestExpressApplication): OpenAPIObject {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(app.get(MetricsService).middleware());
-  app.use(json({ limit: BODY_LIMIT }), urlencoded({ limit: BODY_LIMIT, extended: false }), bodyParserErrors);
+  app.use(
+    json({ limit: BODY_LIMIT }),
+    urlencoded({ limit: BODY_LIMIT, extended: false }),
+    bodyParserErrors,
+    defaultEmptyBody,
+  );
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -20,7 +21,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.JWT_SECRET,
+      // A KeyObject spares jsonwebtoken a failed public-key parse of the secret on every request.
+      secretOrKey: createSecretKey(Buffer.from(config.JWT_SECRET)) as unknown as string,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });

@@ -25,3 +25,12 @@ export function bodyParserErrors(error: unknown, _req: Request, _res: Response, 
   }
   next(mapped ?? error);
 }
+
+/**
+ * A request without a body a parser understood (no body, or another content type) gets an empty object,
+ * so the validation pipe still runs and names the missing fields instead of the handler seeing undefined.
+ */
+export function defaultEmptyBody(req: Request, _res: Response, next: NextFunction): void {
+  if (req.body === undefined) req.body = {};
+  next();
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -6,7 +7,7 @@ import { AppConfig, recordWorkerHeartbeat, REDIS, removeWorkerHeartbeat } from '
 /** Publishes that this worker is alive every WORKER_HEARTBEAT_SECONDS; the API's readiness reports it. */
 @Injectable()
 export class HeartbeatService implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly workerId = `${hostname()}-${process.pid}`;
+  readonly workerId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly logger = new Logger(HeartbeatService.name);
   private timer?: NodeJS.Timeout;
 

@@ -38,13 +38,13 @@ export class SessionsService {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(RefreshToken);
       // Conditional update decides the race: only one caller can mark a token used.
-      const used = await manager.query(
+      const used: [{ user_id: string; family_id: string }[], number] = await manager.query(
         `UPDATE refresh_tokens SET used_at = now()
           WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
           RETURNING user_id, family_id`,
         [hashToken(refreshToken)],
       );
-      const row = (used as [{ user_id: string; family_id: string }[], number])[0][0];
+      const row = used[0][0];
       if (!row) {
         const known = await repo.findOne({ where: { tokenHash: hashToken(refreshToken) } });
         return { reusedFamily: known?.familyId ?? null };
@@ -71,10 +71,10 @@ export class SessionsService {
 
   /** Deletes tokens that expired long ago; returns how many. */
   async purgeExpired(olderThanDays: number): Promise<number> {
-    const result = (await this.dataSource.query(
+    const result: [unknown[], number] = await this.dataSource.query(
       `DELETE FROM refresh_tokens WHERE expires_at < now() - make_interval(days => $1)`,
       [olderThanDays],
-    )) as [unknown[], number];
+    );
     return result[1];
   }
 

@@ -20,9 +20,9 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
     if (
       Array.isArray(parsed) &&
       parsed.length === arity &&
-      parsed.every((v) => typeof v === 'string' || typeof v === 'number')
+      parsed.every((v): v is string | number => typeof v === 'string' || typeof v === 'number')
     ) {
-      return parsed as (string | number)[];
+      return parsed;
     }
   } catch {
     // fall through to the error below

@@ -4,6 +4,7 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -35,6 +36,7 @@ export class OrganizationInputDto {
   legalName: string;
 
   @ApiProperty({ type: TaxIdDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => TaxIdDto)
   taxId: TaxIdDto;
@@ -76,11 +78,13 @@ export class UserInputDto {
 
 export class RegisterSupplierDto {
   @ApiProperty({ type: OrganizationInputDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => OrganizationInputDto)
   organization: OrganizationInputDto;
 
   @ApiProperty({ type: UserInputDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => UserInputDto)
   user: UserInputDto;

@@ -1,0 +1,72 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  label: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  headers?: Record<string, string>;
+  /** Several requests cycled by autocannon (e.g. a fixed query mix). */
+  requests?: { method?: 'GET' | 'POST'; path: string; body?: string; headers?: Record<string, string> }[];
+}
+
+/** Runs autocannon against a URL and reports throughput and latency percentiles in milliseconds. */
+export async function load(label: string, options: LoadOptions): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    headers: options.headers,
+    requests: options.requests,
+  });
+  const latency = result.latency as unknown as Record<string, number>;
+  return {
+    label,
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: latency.p50 ?? NaN,
+    p95: latency.p95 ?? latency.p97_5 ?? NaN,
+    p99: latency.p99 ?? NaN,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+/** Percentile of a sorted sample (nearest rank). */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+/** Prints results side by side and the ratio of the first (system) to the second (baseline). */
+export function printComparison(title: string, system: LoadResult, baseline: LoadResult): void {
+  const rows = [system, baseline].map((r) => ({
+    run: r.label,
+    'req/s': fmt(r.rps, 0),
+    'p50 ms': fmt(r.p50, 2),
+    'p95 ms': fmt(r.p95, 2),
+    'p99 ms': fmt(r.p99, 2),
+    requests: r.requests,
+    'errors+non2xx': r.errors + r.non2xx,
+  }));
+  process.stdout.write(`\n== ${title} ==\n`);
+  console.table(rows);
+  process.stdout.write(
+    `ratio system/baseline: throughput ${fmt(system.rps / baseline.rps, 3)}x, ` +
+      `p50 ${fmt(system.p50 / baseline.p50, 2)}x, p95 ${fmt(system.p95 / baseline.p95, 2)}x, ` +
+      `p99 ${fmt(system.p99 / baseline.p99, 2)}x\n`,
+  );
+}

@@ -1,0 +1,172 @@
+import fc from 'fast-check';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ActorFactory } from './factories/actors';
+import { createTestApp, TestApp } from './setup/app-factory';
+import { resetState } from './setup/reset';
+
+const SQLISH = [
+  "' OR 1=1 --",
+  "'; DROP TABLE users; --",
+  '" OR ""="',
+  '1; SELECT pg_sleep(5)',
+  '\\x00\u0000',
+];
+
+/** Arbitrary JSON-ish values, including the shapes registration and login expect, filled with junk. */
+const junk = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.string(),
+    fc.constantFrom(...SQLISH),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 12 }), tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
+
+const registrationLike = fc.record(
+  {
+    organization: fc.record(
+      {
+        legalName: fc.oneof(fc.string(), fc.constantFrom(...SQLISH), junk),
+        taxId: fc.oneof(
+          fc.record({ scheme: fc.oneof(fc.string(), junk), id: fc.oneof(fc.string(), junk) }),
+          junk,
+        ),
+        country: fc.oneof(fc.string({ maxLength: 3 }), junk),
+        cityId: fc.oneof(fc.uuid(), fc.string(), junk),
+        sme: junk,
+      },
+      { requiredKeys: [] },
+    ),
+    user: fc.record(
+      {
+        email: fc.oneof(fc.emailAddress(), fc.string(), junk),
+        fullName: fc.oneof(fc.string(), junk),
+        password: fc.oneof(fc.string(), junk),
+      },
+      { requiredKeys: [] },
+    ),
+    extra: junk,
+  },
+  { requiredKeys: [] },
+);
+
+describe('Bad input', () => {
+  let t: TestApp;
+  const count = async (table: string) =>
+    Number((await t.app.get(DataSource).query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp({ LOGIN_MAX_FAILURES: '1000' });
+  });
+  afterAll(() => t.app.close());
+
+  it('never answers 5xx to random registration bodies, and writes nothing for refused ones', async () => {
+    const before = await count('organizations');
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(registrationLike, junk), async (body) => {
+        const res = await request(t.http)
+          .post('/api/v1/organizations/register')
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(body));
+        expect(res.status).toBeLessThan(500);
+        if (res.status === 201) accepted++;
+        else {
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.body).toEqual(
+            expect.objectContaining({
+              statusCode: res.status,
+              code: expect.any(String),
+              message: expect.any(String),
+            }),
+          );
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect(await count('organizations')).toBe(before + accepted);
+  });
+
+  it('never answers 5xx to random login bodies', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.record({ email: junk, password: junk }, { requiredKeys: [] }), junk),
+        async (body) => {
+          const res = await request(t.http)
+            .post('/api/v1/auth/login')
+            .set('Content-Type', 'application/json')
+            .send(JSON.stringify(body));
+          expect([400, 401]).toContain(res.status);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('refuses very long strings with a message naming the field', async () => {
+    const factory = new ActorFactory(t.app);
+    const body = { organization: await factory.organizationInput(), user: factory.userInput() };
+    body.organization.legalName = 'Я'.repeat(100_000);
+    const res = await request(t.http).post('/api/v1/organizations/register').send(body).expect(400);
+    expect(res.body.message).toBe(
+      'organization.legalName: legalName must be shorter than or equal to 300 characters',
+    );
+  });
+
+  it('treats SQL-looking strings as plain data', async () => {
+    for (const attempt of SQLISH) {
+      const res = await request(t.http)
+        .post('/api/v1/auth/login')
+        .send({ email: 'a@b.test', password: attempt });
+      expect(res.status).toBe(401);
+      const id = await request(t.http).get(`/api/v1/organizations/${encodeURIComponent(attempt)}`);
+      expect(id.status).toBe(400);
+    }
+    expect(await count('users')).toBeGreaterThanOrEqual(0);
+    const tables = await t.app.get(DataSource).query(`SELECT 1 FROM pg_tables WHERE tablename = 'users'`);
+    expect(tables).toHaveLength(1);
+  });
+
+  it('refuses wrong types with the field named', async () => {
+    const res = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: ['a@b.test'], password: 42 })
+      .expect(400);
+    expect(res.body.details.fields.map((f: { field: string }) => f.field)).toEqual(['email', 'password']);
+  });
+
+  it('refuses a body that is JSON but not an object', async () => {
+    const res = await request(t.http)
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('"just a string"');
+    expect(res.status).toBe(400);
+  });
+
+  it('validates a missing or non-JSON body as an empty object, naming the missing fields', async () => {
+    const none = await request(t.http).post('/api/v1/organizations/register').expect(400);
+    expect(none.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/^organization/),
+    });
+    const text = await request(t.http)
+      .post('/api/v1/organizations/register')
+      .set('Content-Type', 'text/plain')
+      .send('hello')
+      .expect(400);
+    expect(text.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('refuses a malformed percent-encoding in the path without a 500', async () => {
+    const res = await request(t.http).get('/api/v1/organizations/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toEqual(expect.any(String));
+  });
+});

@@ -1,0 +1,216 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { makeValidTaxId } from '@app/domain';
+import { Actor, ActorFactory } from './factories/actors';
+import { createTestApp, TestApp } from './setup/app-factory';
+import { resetState } from './setup/reset';
+
+describe('OrganizationsController', () => {
+  let t: TestApp;
+  let factory: ActorFactory;
+  let operator: Actor;
+  const countOrgs = async () =>
+    Number((await t.app.get(DataSource).query('SELECT count(*) AS n FROM organizations'))[0].n);
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+    factory = new ActorFactory(t.app);
+    operator = await factory.actor('operator');
+  });
+  afterAll(() => t.app.close());
+
+  const registration = async (cityCode = 'moscow') => ({
+    organization: await factory.organizationInput(cityCode),
+    user: factory.userInput(),
+  });
+
+  it('lets a supplier register itself; it starts pending and can sign in', async () => {
+    const body = await registration('almaty');
+    const res = await request(t.http).post('/api/v1/organizations/register').send(body).expect(201);
+    expect(res.body.organization).toMatchObject({
+      kind: 'supplier',
+      status: 'pending',
+      legalName: body.organization.legalName,
+      taxId: body.organization.taxId,
+      country: 'KZ',
+      city: { code: 'almaty', timeZone: 'Asia/Almaty' },
+    });
+    expect(res.body.user).toEqual({ id: expect.any(String), role: 'supplier' });
+    await factory.login(body.user.email, body.user.password);
+  });
+
+  it('refuses a tax id with a wrong check digit, and writes nothing', async () => {
+    const body = await registration();
+    const before = await countOrgs();
+    const res = await request(t.http)
+      .post('/api/v1/organizations/register')
+      .send({
+        ...body,
+        organization: { ...body.organization, taxId: { scheme: 'RU-INN', id: '7707083894' } },
+      })
+      .expect(400);
+    expect(res.body).toMatchObject({ code: 'TAX_ID_INVALID', details: { field: 'organization.taxId' } });
+    expect(await countOrgs()).toBe(before);
+  });
+
+  it('refuses a second organisation with the same tax id, and a second user with the same email', async () => {
+    const body = await registration();
+    await request(t.http).post('/api/v1/organizations/register').send(body).expect(201);
+    const sameTax = await request(t.http)
+      .post('/api/v1/organizations/register')
+      .send({ ...body, user: factory.userInput() })
+      .expect(409);
+    expect(sameTax.body.code).toBe('TAX_ID_TAKEN');
+    const other = await registration();
+    const before = await countOrgs();
+    const sameEmail = await request(t.http)
+      .post('/api/v1/organizations/register')
+      .send({ ...other, user: { ...other.user, email: body.user.email.toUpperCase() } })
+      .expect(409);
+    expect(sameEmail.body.code).toBe('EMAIL_TAKEN');
+    expect(await countOrgs()).toBe(before);
+  });
+
+  it('refuses a country that does not match the city or the tax scheme', async () => {
+    const body = await registration('minsk');
+    const wrongCountry = await request(t.http)
+      .post('/api/v1/organizations/register')
+      .send({ ...body, organization: { ...body.organization, country: 'RU' } })
+      .expect(400);
+    expect(wrongCountry.body).toMatchObject({
+      code: 'COUNTRY_MISMATCH',
+      details: { field: 'organization.country' },
+    });
+    const wrongScheme = await request(t.http)
+      .post('/api/v1/organizations/register')
+      .send({
+        ...body,
+        organization: { ...body.organization, taxId: { scheme: 'RU-INN', id: '7707083893' } },
+      })
+      .expect(400);
+    expect(wrongScheme.body.code).toBe('COUNTRY_MISMATCH');
+  });
+
+  it('refuses an unknown city', async () => {
+    const body = await registration();
+    const res = await request(t.http)
+      .post('/api/v1/organizations/register')
+      .send({
+        ...body,
+        organization: { ...body.organization, cityId: '00000000-0000-4000-8000-000000000000' },
+      })
+      .expect(400);
+    expect(res.body.code).toBe('UNKNOWN_CITY');
+  });
+
+  it('lets an operator create buyer and auditor organisations, active at once', async () => {
+    for (const kind of ['buyer', 'auditor'] as const) {
+      const res = await request(t.http)
+        .post('/api/v1/admin/organizations')
+        .set('Authorization', `Bearer ${operator.accessToken}`)
+        .send({ kind, ...(await registration('kazan')) })
+        .expect(201);
+      expect(res.body.organization).toMatchObject({ kind, status: 'active' });
+    }
+  });
+
+  it('does not let a buyer create organisations', async () => {
+    const buyer = await factory.actor('buyer');
+    const res = await request(t.http)
+      .post('/api/v1/admin/organizations')
+      .set('Authorization', `Bearer ${buyer.accessToken}`)
+      .send({ kind: 'buyer', ...(await registration()) })
+      .expect(403);
+    expect(res.body).toMatchObject({ code: 'FORBIDDEN_ROLE', details: { allowedRoles: ['operator'] } });
+  });
+
+  it('lets an operator activate and suspend a supplier, with a reason to suspend', async () => {
+    const supplier = await factory.actor('supplier', { status: 'pending' });
+    const url = `/api/v1/admin/organizations/${supplier.organization.id}/status`;
+    const auth = { Authorization: `Bearer ${operator.accessToken}` };
+    const activated = await request(t.http).patch(url).set(auth).send({ status: 'active' }).expect(200);
+    expect(activated.body.status).toBe('active');
+    const again = await request(t.http).patch(url).set(auth).send({ status: 'active' }).expect(409);
+    expect(again.body.code).toBe('ORGANIZATION_STATUS_CONFLICT');
+    const noReason = await request(t.http).patch(url).set(auth).send({ status: 'suspended' }).expect(400);
+    expect(noReason.body.message).toMatch(/^reason:/);
+    const suspended = await request(t.http)
+      .patch(url)
+      .set(auth)
+      .send({ status: 'suspended', reason: 'Documents expired' })
+      .expect(200);
+    expect(suspended.body).toMatchObject({ status: 'suspended', statusReason: 'Documents expired' });
+  });
+
+  it('does not let a supplier activate itself', async () => {
+    const supplier = await factory.actor('supplier', { status: 'pending' });
+    await request(t.http)
+      .patch(`/api/v1/admin/organizations/${supplier.organization.id}/status`)
+      .set('Authorization', `Bearer ${supplier.accessToken}`)
+      .send({ status: 'active' })
+      .expect(403);
+  });
+
+  it('shows public profiles without personal data', async () => {
+    const supplier = await factory.actor('supplier');
+    const res = await request(t.http).get(`/api/v1/organizations/${supplier.organization.id}`).expect(200);
+    const text = JSON.stringify(res.body);
+    expect(text).not.toContain(supplier.email);
+    expect(text).not.toMatch(/fullName|email|password|statusReason/);
+    expect(res.body).toMatchObject({ id: supplier.organization.id, kind: 'supplier', status: 'active' });
+  });
+
+  it('lists only active organisations publicly, newest first, with a stable cursor', async () => {
+    const pending = await factory.actor('supplier', { status: 'pending' });
+    for (let i = 0; i < 3; i++) await factory.actor('buyer', { cityCode: 'omsk' });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await request(t.http)
+        .get('/api/v1/organizations')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .expect(200);
+      seen.push(...(res.body.items as { id: string; status: string }[]).map((o) => o.id));
+      expect((res.body.items as { status: string }[]).every((o) => o.status === 'active')).toBe(true);
+      cursor = res.body.nextCursor as string | null;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).not.toContain(pending.organization.id);
+    const omskCity = await factory.city('omsk');
+    const omsk = await request(t.http)
+      .get('/api/v1/organizations')
+      .query({ kind: 'buyer', cityId: omskCity.id, limit: 200 })
+      .expect(200);
+    expect(omsk.body.items).toHaveLength(3);
+  });
+
+  it('lets an operator list pending suppliers for review', async () => {
+    const pending = await factory.actor('supplier', { status: 'pending' });
+    const res = await request(t.http)
+      .get('/api/v1/admin/organizations')
+      .query({ status: 'pending', limit: 200 })
+      .set('Authorization', `Bearer ${operator.accessToken}`)
+      .expect(200);
+    expect((res.body.items as { id: string }[]).map((o) => o.id)).toContain(pending.organization.id);
+  });
+
+  it('lets an operator add a user to a buyer organisation with the buyer role', async () => {
+    const buyer = await factory.actor('buyer');
+    const user = factory.userInput();
+    const res = await request(t.http)
+      .post(`/api/v1/admin/organizations/${buyer.organization.id}/users`)
+      .set('Authorization', `Bearer ${operator.accessToken}`)
+      .send(user)
+      .expect(201);
+    expect(res.body.role).toBe('buyer');
+    await factory.login(user.email, user.password);
+  });
+
+  it('accepts every seeded country scheme it claims to check', async () => {
+    const body = await registration('bishkek');
+    expect(body.organization.taxId.scheme).toBe('KG-INN');
+    await request(t.http).post('/api/v1/organizations/register').send(body).expect(201);
+    expect(makeValidTaxId('KG-INN', 1)).toMatch(/^\d{14}$/);
+  });
+});
