@@ -1,13 +1,26 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
+import { register } from 'tsconfig-paths';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../libs/domain/src/database/data-source-options';
-import { runMigrationsLocked } from '../../libs/domain/src/database/migrate';
 import { adminUrl, testEnv } from './test-env';
+
+// The global setup runs outside jest's module mapper: resolve the @app/* aliases here too.
+register({
+  baseUrl: join(__dirname, '..', '..'),
+  paths: {
+    '@app/domain': ['libs/domain/src'],
+    '@app/domain/*': ['libs/domain/src/*'],
+    '@app/catalog': ['libs/catalog/src'],
+    '@app/catalog/*': ['libs/catalog/src/*'],
+  },
+});
 
 /** Creates the test database afresh, migrates it once, and empties the test Redis database. */
 export default async function globalSetup(): Promise<void> {
+  const { dataSourceOptions } = await import('@app/domain/database/data-source-options');
+  const { runMigrationsLocked } = await import('@app/domain/database/migrate');
   const env = testEnv();
   const { adminUrl: admin, database } = adminUrl(env.DATABASE_URL as string);
   const client = new Client({ connectionString: admin });

@@ -26,3 +26,4 @@ export * from './accounts/login-throttle.service';
 export * from './accounts/accounts.module';
 export * from './accounts/password';
 export * from './observability/worker-heartbeat';
+export * from './database/database.module';
