@@ -12,8 +12,7 @@ async function stopAll(code: number): Promise<never> {
   if (stopping) return new Promise<never>(() => undefined);
   stopping = true;
   say('stopping…');
-  for (const stop of stoppers.reverse())
-    await stop().catch((e: unknown) => say(`while stopping: ${String(e)}`));
+  await stopStarted();
   say('stopped');
   process.exit(code);
 }
