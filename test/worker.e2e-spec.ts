@@ -4,6 +4,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { jobId, JOBS, QUEUES, redisConnectionOptions } from '@app/domain';
+import { JobMetrics } from '../apps/worker/src/common/job-metrics';
 import { ActorFactory } from './factories/actors';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
