@@ -1,2 +1,26 @@
 /** The shared goods-and-services catalogue (CPV classification, items, offers, search). */
-export {};
+export * from './catalog-entities';
+export * from './catalog.module';
+export * from './common/actor';
+export * from './common/cursor';
+export * from './errors/catalog-error';
+export * from './classification/classification.entity';
+export * from './classification/classification.errors';
+export * from './classification/classification.service';
+export * from './classification/cpv-code';
+export * from './catalog-item/catalog-item.entity';
+export * from './catalog-item/catalog-item-version.entity';
+export * from './catalog-item/catalog-item.errors';
+export * from './catalog-item/catalog-items.service';
+export * from './catalog-item/catalog-item-workflow.service';
+export * from './catalog-item/units';
+export * from './offer/delivery-area';
+export * from './offer/money';
+export * from './offer/offer.entity';
+export * from './offer/offer.errors';
+export * from './offer/offers.service';
+export * from './search/catalog-search-entry.entity';
+export * from './search/catalog-search-word.entity';
+export * from './search/catalog-search.service';
+export * from './search/search-sql';
+export * from './search/search.errors';

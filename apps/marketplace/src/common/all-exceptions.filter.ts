@@ -28,6 +28,20 @@ const CODE_OF_STATUS: Record<number, string> = {
   429: 'TOO_MANY_REQUESTS',
 };
 
+/**
+ * Errors of libraries that do not depend on @app/domain (the catalogue) have the same shape as DomainError:
+ * a string code and one of the known kinds.
+ */
+function isCodedRuleError(error: unknown): error is Error & {
+  code: string;
+  kind: DomainErrorKind;
+  details?: Record<string, unknown>;
+} {
+  if (!(error instanceof Error)) return false;
+  const { code, kind } = error as { code?: unknown; kind?: unknown };
+  return typeof code === 'string' && typeof kind === 'string' && Object.hasOwn(STATUS_OF_KIND, kind);
+}
+
 export interface ErrorBody {
   statusCode: number;
   code: string;
@@ -58,7 +72,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown, correlationId: string): Omit<ErrorBody, 'correlationId'> {
-    if (exception instanceof DomainError) {
+    if (exception instanceof DomainError || isCodedRuleError(exception)) {
       return {
         statusCode: STATUS_OF_KIND[exception.kind],
         code: exception.code,

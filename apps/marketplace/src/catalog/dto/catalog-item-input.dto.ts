@@ -1,0 +1,151 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { CATALOG_ITEM_STATUSES, UNIT_CODES } from '@app/catalog';
+import { PageQueryDto } from '../../common/pagination.dto';
+
+const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
+
+export class CharacteristicDto {
+  @ApiProperty({ example: 'Плотность' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name: string;
+
+  @ApiProperty({ example: '80 г/м²' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  value: string;
+
+  @ApiPropertyOptional({ enum: UNIT_CODES, description: 'UN/ECE Recommendation 20 code' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10)
+  unit?: string;
+}
+
+export class DocumentLinkDto {
+  @ApiProperty({ example: 'Паспорт изделия' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title: string;
+
+  @ApiProperty({ example: 'https://example.org/passport.pdf' })
+  @IsString()
+  @MaxLength(2000)
+  @IsUrl(URL_OPTIONS)
+  url: string;
+}
+
+export class CatalogItemInputDto {
+  @ApiProperty({ example: 'Бумага офисная для лазерных принтеров A4, 80 г/м², 500 листов' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(300)
+  titleRu: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Office paper for laser printers A4' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  titleEn?: string | null;
+
+  @ApiProperty({ example: 'Белая офисная бумага для лазерной и струйной печати.' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(5000)
+  descriptionRu: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  descriptionEn?: string | null;
+
+  @ApiProperty({ example: '30197630-1', description: 'CPV 2008 code with its check digit' })
+  @IsString()
+  @MaxLength(64)
+  cpvCode: string;
+
+  @ApiProperty({ enum: UNIT_CODES, example: 'XPK', description: 'UN/ECE Recommendation 20 code' })
+  @IsString()
+  @MaxLength(10)
+  unitCode: string;
+
+  @ApiPropertyOptional({ type: [CharacteristicDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CharacteristicDto)
+  characteristics?: CharacteristicDto[];
+
+  @ApiPropertyOptional({ type: [String], example: ['https://example.org/paper.jpg'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(2000, { each: true })
+  @IsUrl(URL_OPTIONS, { each: true })
+  imageUrls?: string[];
+
+  @ApiPropertyOptional({ type: [DocumentLinkDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => DocumentLinkDto)
+  documents?: DocumentLinkDto[];
+}
+
+export class ProposeCatalogItemDto extends CatalogItemInputDto {
+  @ApiPropertyOptional({ default: true, description: 'false keeps the proposal a draft' })
+  @IsOptional()
+  @IsBoolean()
+  submit?: boolean;
+}
+
+export class UpdateCatalogItemDto extends PartialType(CatalogItemInputDto) {}
+
+export class ReasonDto {
+  @ApiProperty({ example: 'Дубликат существующей позиции' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(1000)
+  reason: string;
+}
+
+export class MergeDto {
+  @ApiProperty({ format: 'uuid', description: 'The active item that survives' })
+  @IsUUID()
+  survivorId: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
+  @MaxLength(1000)
+  reason?: string;
+}
+
+export class ProposalQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: CATALOG_ITEM_STATUSES, description: 'Operators see pending ones by default' })
+  @IsOptional()
+  @IsIn([...CATALOG_ITEM_STATUSES])
+  status?: (typeof CATALOG_ITEM_STATUSES)[number];
+}

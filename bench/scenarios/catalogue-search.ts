@@ -1,0 +1,217 @@
+import { Pool } from 'pg';
+import {
+  buildSearchSql,
+  cpvSignificantPrefix,
+  keysReachingCity,
+  NATIONAL_CURRENCY,
+  RESOLVE_WORDS_SQL,
+  SEARCH_PLAN_SETTINGS,
+  type SearchPlan,
+  searchWords,
+  usesMatchBitmap,
+} from '@app/catalog';
+import { seedCatalogue } from '../../scripts/catalogue-seed/seed';
+import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
+import { load, type LoadResult, percentile, printComparison } from '../lib/measure';
+
+type Query = Record<string, string>;
+interface City {
+  id: string;
+  code: string;
+  country: string;
+  region: string;
+}
+
+function option(args: string[], name: string, fallback: number): number {
+  const at = args.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(args[at + 1]) : fallback;
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
+  return value;
+}
+
+/**
+ * The fixed mix of 50 searches: single words, phrases, misspellings, English, CPV subtrees, delivery and
+ * supplier cities, a price range and the three orderings. Broad words ("ремонт", "услуги") are included on
+ * purpose: they hit the search window.
+ */
+function queryMix(city: (code: string) => string): Query[] {
+  const words = ['бумага', 'картридж', 'стулья', 'цемент', 'перчатки', 'молоко', 'хлеб', 'бензин', 'краска'];
+  const more = ['шприцы', 'бинты', 'учебники', 'принтеры', 'мыло', 'песок', 'асфальт', 'таблетки', 'ремонт'];
+  const phrases = [
+    'бумага для печати',
+    'офисная мебель',
+    'услуги по уборке',
+    'ремонт дорог',
+    'медицинские перчатки',
+  ];
+  const english = ['paper', 'chairs', 'cement', 'gloves', 'laser printer'];
+  const typos = ['бумгаа', 'картриж', 'цемнт', 'перчатк', 'принтров', 'мебль'];
+  return [
+    ...[...words, ...more].map((q) => ({ q })),
+    ...phrases.map((q) => ({ q })),
+    ...english.map((q) => ({ q })),
+    ...typos.map((q) => ({ q })),
+    { q: 'бумага', cpv: '30197630-1' },
+    { q: 'перчатки', cpv: '18000000-9' },
+    { cpv: '30197630-1' },
+    { cpv: '33600000-6', sort: 'newest' },
+    { q: 'ремонт', cpv: '50000000-5' },
+    { q: 'бумага', deliveryCityId: city('moscow') },
+    { q: 'цемент', deliveryCityId: city('kazan') },
+    { q: 'хлеб', deliveryCityId: city('novosibirsk'), withOffers: 'true' },
+    { q: 'кабель', deliveryCityId: city('almaty') },
+    { q: 'перчатки', deliveryCityId: city('minsk') },
+    { q: 'стулья', deliveryCityId: city('moscow'), sort: 'price' },
+    { q: 'трубы', supplierCountry: 'KZ', currency: 'KZT' },
+    { q: 'краска', supplierCityId: city('saint-petersburg') },
+    { q: 'бумага', priceMax: '1000', sort: 'price' },
+    { deliveryCityId: city('yekaterinburg'), cpv: '30000000-9' },
+    { q: 'услуги' },
+  ];
+}
+
+/** The plan the API builds for a query, computed without the API: the raw baseline's input. */
+function planOf(query: Query, cities: Map<string, City>): { plan: SearchPlan; words: string[] } {
+  const words = searchWords(query.q ?? '');
+  const delivery = query.deliveryCityId ? cities.get(query.deliveryCityId) : undefined;
+  const sort = (query.sort ?? (words.length > 0 ? 'relevance' : 'newest')) as SearchPlan['sort'];
+  return {
+    words,
+    plan: {
+      tsquery: null,
+      cpvPrefix: query.cpv ? cpvSignificantPrefix(query.cpv.slice(0, 8)) : null,
+      areaKeys: delivery ? keysReachingCity(delivery) : null,
+      supplierCityId: query.supplierCityId ?? null,
+      supplierCountry: query.supplierCountry ?? null,
+      currency: query.currency ?? (delivery ? NATIONAL_CURRENCY[delivery.country] : undefined) ?? 'RUB',
+      priceMin: query.priceMin ?? null,
+      priceMax: query.priceMax ? Number(query.priceMax).toFixed(2) : null,
+      withOffers: query.withOffers === 'true',
+      sort: sort === 'relevance' && words.length === 0 ? 'newest' : sort,
+      limit: 20,
+      after: null,
+    },
+  };
+}
+
+/** The statements the search service sends for one query, straight through a pg pool. */
+async function rawSearch(pool: Pool, input: { plan: SearchPlan; words: string[] }): Promise<void> {
+  const plan = { ...input.plan };
+  if (input.words.length === 0 && !usesMatchBitmap(plan)) {
+    const sql = buildSearchSql(plan);
+    await pool.query(sql.text, sql.values);
+    return;
+  }
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    if (input.words.length > 0) {
+      const { rows } = await client.query<{ tsquery: string | null }>(RESOLVE_WORDS_SQL, [input.words]);
+      plan.tsquery = rows[0]?.tsquery ?? null;
+    } else {
+      await client.query(`SELECT ${SEARCH_PLAN_SETTINGS}`);
+    }
+    if (input.words.length === 0 || plan.tsquery) {
+      const sql = buildSearchSql(plan);
+      await client.query(sql.text, sql.values);
+    }
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+
+async function rawLoad(
+  label: string,
+  pool: Pool,
+  plans: { plan: SearchPlan; words: string[] }[],
+  connections: number,
+  seconds: number,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, worker) => {
+      for (let i = worker; Date.now() < deadline; i++) {
+        const started = process.hrtime.bigint();
+        try {
+          await rawSearch(pool, plans[i % plans.length] as { plan: SearchPlan; words: string[] });
+          latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    label,
+    requests: latencies.length,
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors,
+    non2xx: 0,
+  };
+}
+
+/**
+ * GET /api/v1/catalogue/items over a seeded catalogue (default 1,000,000 items and 3,000,000 offers): a fixed
+ * mix of 50 searches through the whole API at 16 connections, beside the same SQL statements sent straight
+ * through a pg pool by 16 concurrent workers. Options: --items N --offers M --seconds S --connections C.
+ */
+export async function run(args: string[]): Promise<void> {
+  const items = option(args, 'items', 1_000_000);
+  const offers = option(args, 'offers', 3 * items);
+  const seconds = option(args, 'seconds', 20);
+  const connections = option(args, 'connections', 16);
+  const env = benchEnv();
+  const dataSource = await prepareDatabase(env);
+  const say = (m: string) => process.stdout.write(`[catalogue-search] ${m}\n`);
+  try {
+    const report = await seedCatalogue(dataSource, { items, offers, log: say });
+    say(
+      `catalogue: ${items} items, ${offers} offers (${report.itemsInserted + report.offersInserted} rows added)`,
+    );
+  } finally {
+    await dataSource.destroy();
+  }
+  const pool = new Pool({ connectionString: env.DATABASE_URL, max: connections });
+  const cities: City[] = (await pool.query<City>(`SELECT id, code, country, region FROM cities`)).rows;
+  const byId = new Map(cities.map((c) => [c.id, c]));
+  const mix = queryMix((code) => cities.find((c) => c.code === code)?.id ?? '');
+  const plans = mix.map((q) => planOf(q, byId));
+  const base = `http://127.0.0.1:${env.PORT}`;
+  const api = await startProcess('apps/marketplace/src/main.js', env, `${base}/health`);
+  try {
+    const paths = mix.map((q) => `/api/v1/catalogue/items?${new URLSearchParams(q).toString()}`);
+    for (const path of paths) {
+      const res = await fetch(`${base}${path}`);
+      if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    }
+    const requests = paths.map((path) => ({ method: 'GET' as const, path }));
+    await load('warm-up', { url: base, requests, connections, durationSeconds: 3 });
+    await rawLoad('warm-up', pool, plans, connections, 3);
+    const system = await load(`API GET /api/v1/catalogue/items (${mix.length}-query mix)`, {
+      url: base,
+      requests,
+      connections,
+      durationSeconds: seconds,
+    });
+    const raw = await rawLoad('raw SQL, same statements (pg Pool)', pool, plans, connections, seconds);
+    printComparison(
+      `catalogue-search: ${items} items, ${offers} offers, ${connections} concurrent, ${seconds} s each`,
+      system,
+      raw,
+    );
+    process.stdout.write(
+      `targets: API p95 <= 30 ms (measured ${system.p95.toFixed(1)}), ` +
+        `API/raw p95 <= 1.5 (measured ${(system.p95 / raw.p95).toFixed(2)})\n`,
+    );
+  } finally {
+    await stopProcess(api);
+    await pool.end();
+  }
+}

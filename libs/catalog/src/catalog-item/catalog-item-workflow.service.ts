@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { CatalogActor } from '../common/actor';
+import { CatalogValidationError } from '../errors/catalog-error';
+import { SearchIndexWriter } from '../search/search-index.writer';
+import type { CatalogItemAction, FieldChanges } from './catalog-item-version.entity';
+import { CatalogItem, CatalogItemStatus } from './catalog-item.entity';
+import {
+  CatalogItemNotFoundError,
+  CatalogItemNotOwnedError,
+  CatalogItemStatusConflictError,
+  MergeTargetInvalidError,
+} from './catalog-item.errors';
+import { CatalogItemRepository } from './catalog-item.repository';
+
+const MODERATORS = new Set(['operator']);
+
+/**
+ * The life of a catalogue item: draft -> pending -> active -> archived, with rejection back to draft and
+ * merging of duplicates. Only operators moderate; transitions are decided under the item's row lock.
+ */
+@Injectable()
+export class CatalogItemWorkflowService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly items: CatalogItemRepository,
+    private readonly searchIndex: SearchIndexWriter,
+  ) {}
+
+  /** A draft (new or rejected) goes to the moderation queue. */
+  submit(actor: CatalogActor, id: string): Promise<CatalogItem> {
+    return this.transition(actor, id, ['draft'], 'pending', 'submitted', null, { ownerOnly: true });
+  }
+
+  approve(actor: CatalogActor, id: string): Promise<CatalogItem> {
+    return this.transition(actor, id, ['pending'], 'active', 'approved', null, { moderator: true });
+  }
+
+  /** Back to the proposer as a draft, with the reason; it may be fixed and submitted again. */
+  reject(actor: CatalogActor, id: string, reason: string): Promise<CatalogItem> {
+    return this.transition(actor, id, ['pending'], 'draft', 'rejected', reason, { moderator: true });
+  }
+
+  archive(actor: CatalogActor, id: string, reason: string): Promise<CatalogItem> {
+    return this.transition(actor, id, ['draft', 'pending', 'active'], 'archived', 'archived', reason, {
+      moderator: true,
+    });
+  }
+
+  /**
+   * Merges a duplicate (pending or active) into an active survivor: the duplicate is archived and points to
+   * the survivor, its offers move to the survivor, and items merged into it earlier point to the survivor too.
+   */
+  async merge(
+    actor: CatalogActor,
+    id: string,
+    survivorId: string,
+    reason: string | null,
+  ): Promise<CatalogItem> {
+    this.assertModerator(actor);
+    if (id === survivorId) {
+      throw new CatalogValidationError('survivorId: an item cannot be merged into itself', {
+        field: 'survivorId',
+      });
+    }
+    return this.dataSource.transaction(async (m) => {
+      const { duplicate, survivor } = await this.lockPair(m, id, survivorId);
+      if (survivor.status !== 'active') {
+        throw new MergeTargetInvalidError('The survivor must be an active item', { status: survivor.status });
+      }
+      if (duplicate.status !== 'pending' && duplicate.status !== 'active') {
+        throw new CatalogItemStatusConflictError(`A ${duplicate.status} item cannot be merged`, {
+          status: duplicate.status,
+        });
+      }
+      const version = await this.items.change(m, id, { status: 'archived', mergedIntoId: survivorId });
+      // TypeORM answers an UPDATE with [rows, count].
+      const [, moved] = await m.query<[unknown[], number]>(
+        `UPDATE catalog_offers SET item_id = $2, updated_at = now() WHERE item_id = $1`,
+        [id, survivorId],
+      );
+      const changes: FieldChanges = {
+        status: { from: duplicate.status, to: 'archived' },
+        mergedIntoId: { from: null, to: survivorId },
+        offersMoved: { from: 0, to: moved },
+      };
+      await this.items.record(m, id, version, 'merged', actor, changes, reason);
+      await this.repointEarlierMerges(m, actor, id, survivorId);
+      await this.searchIndex.remove(m, id);
+      if (moved > 0) await this.searchIndex.refreshOffers(m, survivorId);
+      return this.items.load(m, id);
+    });
+  }
+
+  private async transition(
+    actor: CatalogActor,
+    id: string,
+    from: CatalogItemStatus[],
+    to: CatalogItemStatus,
+    action: CatalogItemAction,
+    reason: string | null,
+    rule: { moderator?: boolean; ownerOnly?: boolean },
+  ): Promise<CatalogItem> {
+    if (rule.moderator) this.assertModerator(actor);
+    return this.dataSource.transaction(async (m) => {
+      const item = await this.items.lock(m, id);
+      if (rule.ownerOnly && item.proposedByOrganizationId !== actor.organizationId) {
+        throw new CatalogItemNotOwnedError('Only the proposing organisation may do this');
+      }
+      if (!from.includes(item.status)) {
+        throw new CatalogItemStatusConflictError(`The item is ${item.status}, not ${from.join(' or ')}`, {
+          status: item.status,
+        });
+      }
+      const set: QueryDeepPartialEntity<CatalogItem> = { status: to };
+      const changes: FieldChanges = { status: { from: item.status, to } };
+      if (to === 'draft' && reason !== null) {
+        set.rejectionReason = reason;
+        changes.rejectionReason = { from: item.rejectionReason, to: reason };
+      }
+      if (to === 'active') {
+        set.rejectionReason = null;
+        // The database clock decides when an item was published, once.
+        set.publishedAt = () => 'coalesce(published_at, now())';
+      }
+      const version = await this.items.change(m, id, set);
+      await this.items.record(m, id, version, action, actor, changes, reason);
+      if (to === 'active') await this.searchIndex.index(m, id);
+      if (item.status === 'active' && to !== 'active') await this.searchIndex.remove(m, id);
+      return this.items.load(m, id);
+    });
+  }
+
+  /** Both rows locked in id order, so that two opposite merges cannot deadlock. */
+  private async lockPair(
+    m: EntityManager,
+    id: string,
+    survivorId: string,
+  ): Promise<{ duplicate: CatalogItem; survivor: CatalogItem }> {
+    const locked = await m
+      .getRepository(CatalogItem)
+      .createQueryBuilder('i')
+      .setLock('pessimistic_write')
+      .where('i.id IN (:...ids)', { ids: [id, survivorId] })
+      .orderBy('i.id')
+      .getMany();
+    const duplicate = locked.find((i) => i.id === id);
+    const survivor = locked.find((i) => i.id === survivorId);
+    if (!duplicate) throw new CatalogItemNotFoundError('No catalogue item with this id', { id });
+    if (!survivor) throw new MergeTargetInvalidError('The survivor does not exist', { survivorId });
+    return { duplicate, survivor };
+  }
+
+  private async repointEarlierMerges(
+    m: EntityManager,
+    actor: CatalogActor,
+    from: string,
+    to: string,
+  ): Promise<void> {
+    const [rows] = await m.query<[{ id: string; version: number }[], number]>(
+      `UPDATE catalog_items SET merged_into_id = $2, version = version + 1, updated_at = now()
+       WHERE merged_into_id = $1 RETURNING id, version`,
+      [from, to],
+    );
+    for (const row of rows) {
+      await this.items.record(m, row.id, row.version, 'merged', actor, { mergedIntoId: { from, to } }, null);
+    }
+  }
+
+  private assertModerator(actor: CatalogActor): void {
+    if (!MODERATORS.has(actor.role)) {
+      throw new CatalogItemNotOwnedError('Only an operator moderates the catalogue');
+    }
+  }
+}

@@ -1,0 +1,10 @@
+import { defineCatalogError } from '../errors/catalog-error';
+
+export class UnitUnknownError extends defineCatalogError('UNIT_UNKNOWN', 'invalid') {}
+export class CatalogItemNotFoundError extends defineCatalogError('CATALOG_ITEM_NOT_FOUND', 'not_found') {}
+export class CatalogItemNotOwnedError extends defineCatalogError('CATALOG_ITEM_NOT_OWNED', 'forbidden') {}
+export class CatalogItemStatusConflictError extends defineCatalogError(
+  'CATALOG_ITEM_STATUS_CONFLICT',
+  'conflict',
+) {}
+export class MergeTargetInvalidError extends defineCatalogError('MERGE_TARGET_INVALID', 'conflict') {}

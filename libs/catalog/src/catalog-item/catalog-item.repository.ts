@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { CatalogActor } from '../common/actor';
+import type { CatalogItemAction, FieldChanges } from './catalog-item-version.entity';
+import { CatalogItem } from './catalog-item.entity';
+import { CatalogItemNotFoundError } from './catalog-item.errors';
+
+/**
+ * Writes of catalogue items inside a caller's transaction. Invariant: every change of an item bumps its version
+ * and appends the version row (who, what, why) in the same transaction.
+ */
+@Injectable()
+export class CatalogItemRepository {
+  /** The item, locked against concurrent changes until the transaction ends. */
+  async lock(m: EntityManager, id: string): Promise<CatalogItem> {
+    const item = await m
+      .getRepository(CatalogItem)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!item) throw new CatalogItemNotFoundError('No catalogue item with this id', { id });
+    return item;
+  }
+
+  load(m: EntityManager, id: string): Promise<CatalogItem> {
+    return m.getRepository(CatalogItem).findOneOrFail({ where: { id } });
+  }
+
+  /** Applies the change and returns the item's new version number. */
+  async change(m: EntityManager, id: string, set: QueryDeepPartialEntity<CatalogItem>): Promise<number> {
+    await m.getRepository(CatalogItem).update({ id }, { ...set, version: () => 'version + 1' });
+    const [row] = await m.query<{ version: number }[]>(`SELECT version FROM catalog_items WHERE id = $1`, [
+      id,
+    ]);
+    return row?.version ?? 0;
+  }
+
+  async record(
+    m: EntityManager,
+    itemId: string,
+    version: number,
+    action: CatalogItemAction,
+    actor: CatalogActor,
+    changes: FieldChanges,
+    reason: string | null,
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO catalog_item_versions
+         (item_id, version, action, actor_user_id, actor_organization_id, actor_role, changes, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
+      [
+        itemId,
+        version,
+        action,
+        actor.userId,
+        actor.organizationId,
+        actor.role,
+        JSON.stringify(changes),
+        reason,
+      ],
+    );
+  }
+}

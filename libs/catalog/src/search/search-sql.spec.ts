@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { buildSearchSql, filtersOnOffers, SearchPlan, searchWords, usesMatchBitmap } from './search-sql';
+
+const plan = (over: Partial<SearchPlan> = {}): SearchPlan => ({
+  tsquery: null,
+  cpvPrefix: null,
+  areaKeys: null,
+  supplierCityId: null,
+  supplierCountry: null,
+  currency: 'RUB',
+  priceMin: null,
+  priceMax: null,
+  withOffers: false,
+  sort: 'newest',
+  limit: 20,
+  after: null,
+  ...over,
+});
+
+describe('search-sql', () => {
+  it('keeps only letters and digits of at most eight words, lower-cased', () => {
+    expect(searchWords('Бумагу для «принтеров», A4!')).toEqual(['бумагу', 'для', 'принтеров', 'a4']);
+    expect(searchWords("'; DROP TABLE users; --")).toEqual(['drop', 'table', 'users']);
+    expect(searchWords('a b c d e f g h i j')).toHaveLength(8);
+    expect(searchWords('я'.repeat(100))[0]).toHaveLength(40);
+  });
+
+  it('never lets tsquery syntax through a word', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (q) => {
+        for (const word of searchWords(q)) expect(word).toMatch(/^[\p{L}\p{N}]+$/u);
+      }),
+    );
+  });
+
+  it('binds every value as a parameter', () => {
+    const sql = buildSearchSql(
+      plan({
+        tsquery: "'бумаг'",
+        cpvPrefix: '3019763',
+        areaKeys: ['c:x', 'k:RU'],
+        supplierCountry: 'RU',
+        priceMax: '100.00',
+        sort: 'price',
+        after: ['10.00', '00000000-0000-4000-8000-000000000000'],
+      }),
+    );
+    expect(sql.text).not.toContain('бумаг');
+    expect(sql.text).not.toContain('3019763');
+    expect(sql.values).toEqual(
+      expect.arrayContaining(["'бумаг'", '3019763%', ['RUB|c:x', 'RUB|k:RU'], ['RUB|S:RU']]),
+    );
+  });
+
+  it('reads offers for every match only when a filter or the order depends on them', () => {
+    expect(filtersOnOffers(plan({ tsquery: "'a'" }))).toBe(false);
+    expect(buildSearchSql(plan({ tsquery: "'a'" })).text).not.toContain('min(o.price)');
+    for (const over of [
+      { withOffers: true },
+      { sort: 'price' as const },
+      { areaKeys: ['k:RU'] },
+      { priceMin: '1' },
+    ]) {
+      expect(filtersOnOffers(plan(over))).toBe(true);
+      expect(buildSearchSql(plan(over)).text).toContain('min(o.price)');
+    }
+  });
+
+  it('pre-filters on offer keys in the search currency', () => {
+    const text = buildSearchSql(plan({ withOffers: true })).text;
+    expect(text).toMatch(/e\.offer_keys @> \$\d+::text\[\]/);
+  });
+
+  it('browses newest first through the publication index, and filters through bitmaps', () => {
+    expect(usesMatchBitmap(plan())).toBe(false);
+    expect(buildSearchSql(plan()).text).toContain('ORDER BY e.published_at DESC, e.item_id DESC');
+    expect(usesMatchBitmap(plan({ cpvPrefix: '30' }))).toBe(true);
+    expect(buildSearchSql(plan({ cpvPrefix: '30' })).text).not.toContain('ORDER BY e.published_at DESC');
+  });
+
+  it('continues after the cursor key in the direction of the sort', () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    expect(buildSearchSql(plan({ sort: 'relevance', tsquery: "'a'", after: [5, id] })).text).toMatch(
+      /score < \$\d+::int8 OR \(score = \$\d+::int8 AND item_id > \$\d+::uuid\)/,
+    );
+    expect(buildSearchSql(plan({ sort: 'price', after: ['1.00', id] })).text).toMatch(
+      /\(best_price, item_id\) > \(\$\d+::numeric, \$\d+::uuid\)/,
+    );
+    expect(buildSearchSql(plan({ sort: 'newest', after: [1, id] })).text).toMatch(
+      /\(published_at, item_id\) </,
+    );
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * The catalogue search as SQL, built from already validated parameters. Pure, so that the benchmark can run
+ * exactly the statements the API runs, and so that the shapes can be unit-tested.
+ */
+
+export const SEARCH_SORTS = ['relevance', 'price', 'newest'] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+
+/**
+ * A search examines at most this many matching items. Below it, total, facets and every ordering are exact;
+ * above it they cover the window and say so (totalExact: false), and the client is asked to refine. It bounds
+ * the cost of a broad query, which would otherwise grow with its matches (and with the catalogue).
+ */
+export const SEARCH_WINDOW = 1_000;
+
+export const MAX_QUERY_WORDS = 8;
+
+/**
+ * Transaction-local planner settings for a filtered search: the matches are read through the GIN (words) or
+ * btree (CPV prefix) bitmap, never by a sequential or ordered index scan that stops after enough matches.
+ * Those look cheap when the planner overestimates the matches, and read the whole table when they are rare.
+ * With a bitmap, the work is bounded by the smaller of the matches and the window.
+ */
+export const SEARCH_PLAN_SETTINGS = "set_config('enable_seqscan', 'off', true)";
+const MAX_WORD_LENGTH = 40;
+
+export interface SearchPlan {
+  /** A tsquery in text form (from RESOLVE_WORDS_SQL), or null to match every active item. */
+  tsquery: string | null;
+  /** Significant digits of a CPV code: the subtree filter. */
+  cpvPrefix: string | null;
+  /** Delivery keys of the requested city (see keysReachingCity). */
+  areaKeys: string[] | null;
+  supplierCityId: string | null;
+  supplierCountry: string | null;
+  currency: string;
+  priceMin: string | null;
+  priceMax: string | null;
+  withOffers: boolean;
+  sort: SearchSort;
+  limit: number;
+  /** The key of the last hit of the previous page, in the shape of the sort. */
+  after: (string | number)[] | null;
+  window?: number;
+}
+
+export interface SqlStatement {
+  text: string;
+  values: unknown[];
+}
+
+/** Query words: letters and digits only, lower case, at most eight of at most forty characters. */
+export function searchWords(q: string): string[] {
+  const words =
+    q
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.slice(0, MAX_QUERY_WORDS).map((w) => w.slice(0, MAX_WORD_LENGTH));
+}
+
+/**
+ * Turns query words into a tsquery: every word must match (AND), through its Russian or English lexeme, or -
+ * when the word is not in the titles' lexicon (a typo) - through the lexemes of lexicon words close to it: of
+ * the five nearest by trigrams, those fewest edits away, if that is one edit (two from six letters on).
+ * Lexemes are deduplicated, so the planner's estimate of how many items match is not inflated. A stop word of
+ * either configuration is dropped, as to_tsquery would. The words contain letters and digits only. The same
+ * statement switches off the plan shapes that could read the whole table for a rare match.
+ */
+export const RESOLVE_WORDS_SQL = `
+  WITH settings AS (SELECT ${SEARCH_PLAN_SETTINGS}),
+  w AS (SELECT word, ord FROM unnest($1::text[]) WITH ORDINALITY AS t(word, ord)
+    WHERE to_tsvector('russian', word) <> ''::tsvector AND to_tsvector('english', word) <> ''::tsvector),
+  alt AS (
+    SELECT w.ord, w.word, ARRAY(
+        SELECT n.word FROM (
+          SELECT c.word, levenshtein(c.word, w.word) AS d, min(levenshtein(c.word, w.word)) OVER () AS best
+          FROM (
+            SELECT s.word FROM catalog_search_words s
+            WHERE length(w.word) >= 4
+              AND NOT EXISTS (SELECT 1 FROM catalog_search_words x WHERE x.word = w.word)
+            ORDER BY s.word <-> w.word LIMIT 5) c) n
+        WHERE n.d = n.best AND n.d <= CASE WHEN length(w.word) >= 6 THEN 2 ELSE 1 END
+        ORDER BY n.word LIMIT 3) AS near
+    FROM w),
+  lex AS (
+    SELECT alt.ord, string_agg(DISTINCT quote_literal(l.lexeme), ' | ') AS any_of
+    FROM alt, unnest(alt.word || alt.near) AS a(word),
+      unnest(tsvector_to_array(to_tsvector('russian', a.word) || to_tsvector('english', a.word))) AS l(lexeme)
+    GROUP BY alt.ord)
+  SELECT (SELECT string_agg('(' || any_of || ')', ' & ' ORDER BY ord) FROM lex) AS tsquery,
+    (SELECT coalesce(json_agg(json_build_object('word', word, 'suggestions', near) ORDER BY ord)
+       FILTER (WHERE cardinality(near) > 0), '[]') FROM alt) AS corrections,
+    (SELECT count(*) FROM settings) AS settings`;
+
+interface Builder {
+  values: unknown[];
+  param(value: unknown, cast?: string): string;
+}
+
+function builder(): Builder {
+  const values: unknown[] = [];
+  return {
+    values,
+    param(value, cast) {
+      values.push(value);
+      return `$${values.length}${cast ? `::${cast}` : ''}`;
+    },
+  };
+}
+
+/** Conditions on an offer (alias o, supplier s) for it to count in this search. */
+function offerConditions(plan: SearchPlan, b: Builder): string {
+  const where = [
+    `o.currency = ${b.param(plan.currency, 'bpchar')}`,
+    `o.status = 'active'`,
+    `o.valid_from <= now()`,
+    `o.valid_until > now()`,
+    `s.status = 'active'`,
+  ];
+  if (plan.areaKeys) where.push(`o.delivery_area && ${b.param(plan.areaKeys, 'text[]')}`);
+  if (plan.supplierCityId) where.push(`s.city_id = ${b.param(plan.supplierCityId, 'uuid')}`);
+  if (plan.supplierCountry) where.push(`s.country = ${b.param(plan.supplierCountry, 'bpchar')}`);
+  if (plan.priceMin) where.push(`o.price >= ${b.param(plan.priceMin, 'numeric')}`);
+  if (plan.priceMax) where.push(`o.price <= ${b.param(plan.priceMax, 'numeric')}`);
+  return where.join(' AND ');
+}
+
+/**
+ * Word or CPV filters read matches through a bitmap (see SEARCH_PLAN_SETTINGS), so their window is the first
+ * matches in table order. A plain browse reads the newest items through the publication index instead.
+ */
+export function usesMatchBitmap(plan: SearchPlan): boolean {
+  return plan.tsquery !== null || plan.cpvPrefix !== null;
+}
+
+/**
+ * Conditions on the search row's offer keys that every item with a counting offer meets: a cheap row filter
+ * that spares the offer lookups of items that cannot match. (The keys are not indexed; see the entity.)
+ */
+function offerKeyConditions(plan: SearchPlan, b: Builder): string[] {
+  const currency = plan.currency;
+  const conditions = [
+    plan.areaKeys
+      ? `e.offer_keys && ${b.param(
+          plan.areaKeys.map((k) => `${currency}|${k}`),
+          'text[]',
+        )}`
+      : `e.offer_keys @> ${b.param([currency], 'text[]')}`,
+  ];
+  if (plan.supplierCountry) {
+    conditions.push(`e.offer_keys @> ${b.param([`${currency}|S:${plan.supplierCountry}`], 'text[]')}`);
+  }
+  return conditions;
+}
+
+/** True when the set of matching items depends on offers, not only on the item. */
+export function filtersOnOffers(plan: SearchPlan): boolean {
+  return (
+    plan.withOffers ||
+    plan.sort === 'price' ||
+    plan.areaKeys !== null ||
+    plan.supplierCityId !== null ||
+    plan.supplierCountry !== null ||
+    plan.priceMin !== null ||
+    plan.priceMax !== null
+  );
+}
+
+const ORDER: Record<SearchSort, string> = {
+  relevance: 'score DESC, item_id ASC',
+  price: 'best_price ASC, item_id ASC',
+  newest: 'published_at DESC, item_id DESC',
+};
+
+function afterCondition(plan: SearchPlan, b: Builder): string {
+  if (!plan.after) return 'true';
+  const [key, id] = plan.after;
+  const lastId = b.param(id, 'uuid');
+  switch (plan.sort) {
+    case 'relevance': {
+      const score = b.param(key, 'int8');
+      return `(score < ${score} OR (score = ${score} AND item_id > ${lastId}))`;
+    }
+    case 'price':
+      return `(best_price, item_id) > (${b.param(key, 'numeric')}, ${lastId})`;
+    case 'newest':
+      return `(published_at, item_id) < (timestamptz 'epoch' + ${b.param(key, 'int8')} * interval '1 microsecond', ${lastId})`;
+  }
+}
+
+/**
+ * One statement answering a search page: the match window (m), the page of it after the cursor, the total,
+ * facet counts by CPV division, and each hit with its best current offer and its number of offers (one pass
+ * over the hit's offers: the window count is taken before the LIMIT).
+ */
+export function buildSearchSql(plan: SearchPlan): SqlStatement {
+  const b = builder();
+  const tsq = plan.tsquery === null ? null : b.param(plan.tsquery, 'tsquery');
+  const onOffers = filtersOnOffers(plan);
+  const where: string[] = [];
+  if (tsq) where.push(`e.document @@ ${tsq}`);
+  if (plan.cpvPrefix) where.push(`e.cpv_code LIKE ${b.param(`${plan.cpvPrefix}%`, 'text')}`);
+  if (onOffers) where.push(...offerKeyConditions(plan, b));
+  const score =
+    tsq && plan.sort === 'relevance' ? `(ts_rank(e.document, ${tsq}) * 1000000)::int8` : '0::int8';
+  const offerJoin = onOffers
+    ? `JOIN LATERAL (SELECT min(o.price) AS best_price FROM catalog_offers o
+         JOIN organizations s ON s.id = o.supplier_organization_id
+         WHERE o.item_id = e.item_id AND ${offerConditions(plan, b)}) b ON b.best_price IS NOT NULL`
+    : '';
+  const bestPrice = onOffers ? 'b.best_price' : 'NULL::numeric';
+  const window = b.param(plan.window ?? SEARCH_WINDOW, 'int');
+  const after = afterCondition(plan, b);
+  const limit = b.param(plan.limit + 1, 'int');
+  const hitOffer = offerConditions(plan, b);
+  const text = `
+    WITH m AS MATERIALIZED (
+      SELECT e.item_id, e.cpv_code, e.published_at, ${score} AS score, ${bestPrice} AS best_price
+      FROM catalog_search_entries e ${offerJoin}
+      WHERE ${where.length > 0 ? where.join(' AND ') : 'true'}
+      ${usesMatchBitmap(plan) ? '' : 'ORDER BY e.published_at DESC, e.item_id DESC'}
+      LIMIT ${window}),
+    page AS (SELECT * FROM m WHERE ${after} ORDER BY ${ORDER[plan.sort]} LIMIT ${limit})
+    SELECT (SELECT count(*) FROM m)::int AS total,
+      (SELECT coalesce(json_agg(json_build_object('division', d, 'count', n) ORDER BY n DESC, d), '[]')
+         FROM (SELECT left(cpv_code, 2) AS d, count(*)::int AS n FROM m GROUP BY 1) f) AS facets,
+      (SELECT coalesce(json_agg(h ORDER BY h.ord), '[]') FROM (
+         SELECT row_number() OVER (ORDER BY ${ORDER[plan.sort].replace(/(score|best_price|published_at|item_id)/g, 'p.$1')}) AS ord,
+           p.item_id AS "id", p.score, (extract(epoch from p.published_at) * 1000000)::int8 AS "publishedUs",
+           p.best_price::text AS "bestPrice", i.title_ru AS "titleRu", i.title_en AS "titleEn",
+           i.unit_code AS "unitCode", i.classification_code AS "cpvCode", c.name_ru AS "cpvNameRu",
+           c.name_en AS "cpvNameEn", i.published_at AS "publishedAt", coalesce(bo.n, 0) AS "offerCount", bo."offer"
+         FROM page p
+         JOIN catalog_items i ON i.id = p.item_id
+         JOIN classifications c ON c.scheme = i.classification_scheme AND c.code = i.classification_code
+         LEFT JOIN LATERAL (
+           SELECT count(*) OVER ()::int AS n,
+             json_build_object('id', o.id, 'price', o.price::text, 'currency', o.currency,
+               'vatIncluded', o.vat_included, 'minQuantity', trim_scale(o.min_quantity)::text,
+               'leadTimeDays', o.lead_time_days, 'validUntil', o.valid_until,
+               'supplier', json_build_object('id', s.id, 'legalName', s.legal_name, 'cityId', s.city_id,
+                 'country', s.country)) AS "offer"
+           FROM catalog_offers o JOIN organizations s ON s.id = o.supplier_organization_id
+           WHERE o.item_id = p.item_id AND ${hitOffer}
+           ORDER BY o.price, o.id LIMIT 1) bo ON true
+      ) h) AS hits`;
+  return { text, values: b.values };
+}

@@ -1,0 +1,46 @@
+/**
+ * `npm run seed:catalogue -- --items N --offers M [--suppliers S]`: fills the catalogue with N active items and
+ * M offers (idempotent: a second run with the same numbers inserts nothing). Uses DATABASE_URL, or the local
+ * development database that `npm start` uses; migrates it first.
+ */
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrationsLocked } from '@app/domain';
+import { seedCatalogue } from './catalogue-seed/seed';
+
+function option(args: string[], name: string, fallback: number): number {
+  const at = args.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(args[at + 1]);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`--${name} needs a non-negative integer`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const items = option(args, 'items', 10_000);
+  const offers = option(args, 'offers', items * 3);
+  const suppliers = args.includes('--suppliers') ? option(args, 'suppliers', 0) : undefined;
+  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/marketplace';
+  const dataSource = await new DataSource(dataSourceOptions(url, { extra: { max: 2 } })).initialize();
+  try {
+    await runMigrationsLocked(dataSource);
+    const report = await seedCatalogue(dataSource, {
+      items,
+      offers,
+      suppliers,
+      log: (message) => process.stdout.write(`[seed:catalogue] ${message}\n`),
+    });
+    process.stdout.write(
+      `[seed:catalogue] done in ${report.seconds} s: ${report.itemsInserted} items and ${report.offersInserted} ` +
+        `offers inserted (${items} items, ${offers} offers requested; ${report.suppliers} suppliers)\n`,
+    );
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`seed:catalogue failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

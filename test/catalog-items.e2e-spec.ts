@@ -1,0 +1,389 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { Actor, ActorFactory } from './factories/actors';
+import { CatalogueFactory, PAPER_CPV } from './factories/catalogue';
+import { createTestApp, TestApp } from './setup/app-factory';
+import { resetState } from './setup/reset';
+
+const UUID = /^[0-9a-f-]{36}$/;
+
+describe('CatalogItemsController', () => {
+  let t: TestApp;
+  let actors: ActorFactory;
+  let catalogue: CatalogueFactory;
+  let operator: Actor;
+  let supplier: Actor;
+  let otherSupplier: Actor;
+  let buyer: Actor;
+  const as = (actor: Actor) => ({ Authorization: `Bearer ${actor.accessToken}` });
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+    actors = new ActorFactory(t.app);
+    catalogue = new CatalogueFactory(t.app);
+    operator = await actors.actor('operator');
+    supplier = await actors.actor('supplier');
+    otherSupplier = await actors.actor('supplier');
+    buyer = await actors.actor('buyer');
+  });
+  afterAll(() => t.app.close());
+
+  describe('moderation', () => {
+    it('takes a supplier’s proposal through the queue to a public, searchable item', async () => {
+      const created = await request(t.http)
+        .post('/api/v1/catalogue/items')
+        .set(as(supplier))
+        .send({
+          titleRu: 'Бумага офисная для лазерных принтеров A4',
+          titleEn: 'Office paper for laser printers A4',
+          descriptionRu: 'Белая бумага, 80 г/м², 500 листов в пачке',
+          cpvCode: PAPER_CPV,
+          unitCode: 'XPK',
+          characteristics: [{ name: 'Плотность', value: '80', unit: 'GRM' }],
+          imageUrls: ['https://example.org/paper.jpg'],
+          documents: [{ title: 'Сертификат', url: 'https://example.org/cert.pdf' }],
+        })
+        .expect(201);
+      expect(created.body).toMatchObject({
+        status: 'pending',
+        version: 1,
+        cpv: { code: PAPER_CPV, nameRu: 'Бумага для печати', nameEn: 'Printing paper' },
+        unit: { code: 'XPK', okei: '778', nameRu: 'упаковка' },
+        proposedByOrganizationId: supplier.organization.id,
+        publishedAt: null,
+      });
+      const id = created.body.id as string;
+
+      // Not public, not searchable, but in the operator's queue and the supplier's own list.
+      await request(t.http).get(`/api/v1/catalogue/items/${id}`).expect(404);
+      const queue = await request(t.http).get('/api/v1/catalogue/proposals').set(as(operator)).expect(200);
+      expect(queue.body.items.map((i: { id: string }) => i.id)).toContain(id);
+      const own = await request(t.http).get('/api/v1/catalogue/proposals').set(as(supplier)).expect(200);
+      expect(own.body.items.map((i: { id: string }) => i.id)).toContain(id);
+      const before = await request(t.http)
+        .get('/api/v1/catalogue/items')
+        .query({ q: 'лазерных' })
+        .expect(200);
+      expect(before.body.items).toEqual([]);
+
+      const approved = await request(t.http)
+        .post(`/api/v1/catalogue/items/${id}/approve`)
+        .set(as(operator))
+        .expect(200);
+      expect(approved.body).toMatchObject({ status: 'active', version: 2, publishedAt: expect.any(String) });
+      await request(t.http).get(`/api/v1/catalogue/items/${id}`).expect(200);
+      const after = await request(t.http).get('/api/v1/catalogue/items').query({ q: 'лазерных' }).expect(200);
+      expect(after.body.items.map((i: { id: string }) => i.id)).toEqual([id]);
+    });
+
+    it('sends a rejected proposal back as a draft with the reason; the buyer fixes and resubmits it', async () => {
+      const draft = await catalogue.propose(buyer, { titleRu: 'Скрепки канцелярские 28 мм' }, false);
+      expect(draft.status).toBe('draft');
+      const submitted = await request(t.http)
+        .post(`/api/v1/catalogue/items/${draft.id}/submit`)
+        .set(as(buyer))
+        .expect(200);
+      expect(submitted.body.status).toBe('pending');
+
+      const rejected = await request(t.http)
+        .post(`/api/v1/catalogue/items/${draft.id}/reject`)
+        .set(as(operator))
+        .send({ reason: 'Укажите код CPV канцелярских товаров' })
+        .expect(200);
+      expect(rejected.body).toMatchObject({
+        status: 'draft',
+        rejectionReason: 'Укажите код CPV канцелярских товаров',
+      });
+
+      await request(t.http)
+        .patch(`/api/v1/catalogue/items/${draft.id}`)
+        .set(as(buyer))
+        .send({ cpvCode: '30192700-8' })
+        .expect(200);
+      await request(t.http).post(`/api/v1/catalogue/items/${draft.id}/submit`).set(as(buyer)).expect(200);
+      const active = await request(t.http)
+        .post(`/api/v1/catalogue/items/${draft.id}/approve`)
+        .set(as(operator))
+        .expect(200);
+      expect(active.body).toMatchObject({
+        status: 'active',
+        rejectionReason: null,
+        cpv: { code: '30192700-8' },
+      });
+    });
+
+    it('keeps every change as a version: who, when, what', async () => {
+      const { id } = await catalogue.propose(supplier, { titleRu: 'Бумага для заметок' });
+      await request(t.http)
+        .patch(`/api/v1/catalogue/items/${id}`)
+        .set(as(supplier))
+        .send({ titleRu: 'Бумага для заметок, блок 90×90 мм', unitCode: 'H87' })
+        .expect(200);
+      await catalogue.approve(operator, id);
+      await request(t.http)
+        .patch(`/api/v1/catalogue/items/${id}`)
+        .set(as(operator))
+        .send({ titleEn: 'Sticky note paper' })
+        .expect(200);
+
+      const res = await request(t.http).get(`/api/v1/catalogue/items/${id}/versions`).expect(200);
+      expect(res.body.items).toEqual([
+        expect.objectContaining({
+          version: 1,
+          action: 'proposed',
+          actorUserId: supplier.userId,
+          actorOrganizationId: supplier.organization.id,
+          actorRole: 'supplier',
+          at: expect.any(String),
+        }),
+        expect.objectContaining({
+          version: 2,
+          action: 'edited',
+          actorRole: 'supplier',
+          changes: {
+            titleRu: { from: 'Бумага для заметок', to: 'Бумага для заметок, блок 90×90 мм' },
+            unitCode: { from: 'XPK', to: 'H87' },
+          },
+        }),
+        expect.objectContaining({
+          version: 3,
+          action: 'approved',
+          actorUserId: operator.userId,
+          actorRole: 'operator',
+          changes: { status: { from: 'pending', to: 'active' } },
+        }),
+        expect.objectContaining({
+          version: 4,
+          action: 'edited',
+          actorRole: 'operator',
+          changes: { titleEn: { from: null, to: 'Sticky note paper' } },
+        }),
+      ]);
+      expect(res.body.items[0].changes.titleRu).toEqual({ from: null, to: 'Бумага для заметок' });
+
+      // The edit by the operator reached the search index in the same transaction.
+      const found = await request(t.http)
+        .get('/api/v1/catalogue/items')
+        .query({ q: 'sticky notes' })
+        .expect(200);
+      expect(found.body.items.map((i: { id: string }) => i.id)).toEqual([id]);
+
+      const paged = await request(t.http)
+        .get(`/api/v1/catalogue/items/${id}/versions`)
+        .query({ limit: 3 })
+        .expect(200);
+      expect(paged.body.items).toHaveLength(3);
+      const rest = await request(t.http)
+        .get(`/api/v1/catalogue/items/${id}/versions`)
+        .query({ limit: 3, cursor: paged.body.nextCursor })
+        .expect(200);
+      expect(rest.body.items.map((v: { version: number }) => v.version)).toEqual([4]);
+      expect(rest.body.nextCursor).toBeNull();
+    });
+
+    it('merges a duplicate into its survivor: archived, pointing to it, offers moved, out of search', async () => {
+      const survivor = await catalogue.activeItem(supplier, operator, { titleRu: 'Ватман А1 200 г/м²' });
+      const duplicate = await catalogue.activeItem(otherSupplier, operator, { titleRu: 'Ватман формата А1' });
+      const offer = await catalogue.offer(otherSupplier, duplicate);
+
+      const merged = await request(t.http)
+        .post(`/api/v1/catalogue/items/${duplicate}/merge`)
+        .set(as(operator))
+        .send({ survivorId: survivor, reason: 'Одна и та же бумага' })
+        .expect(200);
+      expect(merged.body).toMatchObject({ status: 'archived', mergedIntoId: survivor });
+
+      const pub = await request(t.http).get(`/api/v1/catalogue/items/${duplicate}`).expect(200);
+      expect(pub.body.mergedIntoId).toBe(survivor);
+      const offers = await request(t.http).get(`/api/v1/catalogue/items/${survivor}/offers`).expect(200);
+      expect(offers.body.items.map((o: { id: string }) => o.id)).toEqual([offer.id]);
+      const search = await request(t.http).get('/api/v1/catalogue/items').query({ q: 'ватман' }).expect(200);
+      expect(search.body.items.map((i: { id: string }) => i.id)).toEqual([survivor]);
+      expect(search.body.items[0].offerCount).toBe(1);
+
+      const versions = await request(t.http).get(`/api/v1/catalogue/items/${duplicate}/versions`).expect(200);
+      expect(versions.body.items.at(-1)).toMatchObject({
+        action: 'merged',
+        reason: 'Одна и та же бумага',
+        changes: { mergedIntoId: { from: null, to: survivor }, offersMoved: { from: 0, to: 1 } },
+      });
+    });
+
+    it('refuses to merge into an item that is not active, or into itself', async () => {
+      const active = await catalogue.activeItem(supplier, operator, { titleRu: 'Бумага крафт' });
+      const pending = await catalogue.propose(supplier, { titleRu: 'Бумага крафт в рулоне' });
+      const res = await request(t.http)
+        .post(`/api/v1/catalogue/items/${active}/merge`)
+        .set(as(operator))
+        .send({ survivorId: pending.id })
+        .expect(409);
+      expect(res.body).toMatchObject({ code: 'MERGE_TARGET_INVALID', details: { status: 'pending' } });
+      const self = await request(t.http)
+        .post(`/api/v1/catalogue/items/${active}/merge`)
+        .set(as(operator))
+        .send({ survivorId: active })
+        .expect(400);
+      expect(self.body.code).toBe('VALIDATION_FAILED');
+    });
+
+    it('answers 409 to a transition from the wrong state', async () => {
+      const id = await catalogue.activeItem(supplier, operator, { titleRu: 'Бумага для факса' });
+      const res = await request(t.http)
+        .post(`/api/v1/catalogue/items/${id}/approve`)
+        .set(as(operator))
+        .expect(409);
+      expect(res.body).toEqual({
+        statusCode: 409,
+        code: 'CATALOG_ITEM_STATUS_CONFLICT',
+        message: 'The item is active, not pending',
+        details: { status: 'active' },
+        correlationId: expect.stringMatching(UUID),
+      });
+    });
+
+    it('archives an item with a reason and takes it out of search', async () => {
+      const id = await catalogue.activeItem(supplier, operator, { titleRu: 'Калька чертёжная' });
+      await request(t.http)
+        .post(`/api/v1/catalogue/items/${id}/archive`)
+        .set(as(operator))
+        .send({ reason: 'Снято с производства' })
+        .expect(200);
+      const res = await request(t.http).get('/api/v1/catalogue/items').query({ q: 'калька' }).expect(200);
+      expect(res.body.items).toEqual([]);
+    });
+  });
+
+  describe('authorisation', () => {
+    it('lets only operators moderate', async () => {
+      const { id } = await catalogue.propose(supplier, { titleRu: 'Бумага цветная' });
+      for (const actor of [supplier, buyer, otherSupplier]) {
+        for (const action of ['approve', 'reject', 'merge', 'archive']) {
+          const res = await request(t.http)
+            .post(`/api/v1/catalogue/items/${id}/${action}`)
+            .set(as(actor))
+            .send({ reason: 'потому что', survivorId: id });
+          expect(res.status).toBe(403);
+          expect(res.body.code).toBe('FORBIDDEN_ROLE');
+        }
+      }
+      const anonymous = await request(t.http).post(`/api/v1/catalogue/items/${id}/approve`).expect(401);
+      expect(anonymous.body.code).toBe('UNAUTHENTICATED');
+      const item = await t.app.get(DataSource).query(`SELECT status FROM catalog_items WHERE id = $1`, [id]);
+      expect(item[0].status).toBe('pending');
+    });
+
+    it('keeps another organisation’s proposal from being edited or seen', async () => {
+      const { id } = await catalogue.propose(supplier, { titleRu: 'Бумага тонкая' }, false);
+      const edit = await request(t.http)
+        .patch(`/api/v1/catalogue/items/${id}`)
+        .set(as(otherSupplier))
+        .send({ titleRu: 'Чужая правка' })
+        .expect(403);
+      expect(edit.body).toMatchObject({ statusCode: 403, code: 'CATALOG_ITEM_NOT_OWNED' });
+      const submit = await request(t.http)
+        .post(`/api/v1/catalogue/items/${id}/submit`)
+        .set(as(otherSupplier))
+        .expect(403);
+      expect(submit.body.code).toBe('CATALOG_ITEM_NOT_OWNED');
+      await request(t.http).get(`/api/v1/catalogue/proposals/${id}`).set(as(otherSupplier)).expect(404);
+      await request(t.http).get(`/api/v1/catalogue/proposals/${id}`).set(as(supplier)).expect(200);
+      await request(t.http).get(`/api/v1/catalogue/proposals/${id}`).set(as(operator)).expect(200);
+      const own = await request(t.http).get('/api/v1/catalogue/proposals').set(as(otherSupplier)).expect(200);
+      expect(own.body.items.map((i: { id: string }) => i.id)).not.toContain(id);
+    });
+
+    it('lets the proposer edit only until the item is active', async () => {
+      const id = await catalogue.activeItem(supplier, operator, { titleRu: 'Бумага газетная' });
+      const res = await request(t.http)
+        .patch(`/api/v1/catalogue/items/${id}`)
+        .set(as(supplier))
+        .send({ titleRu: 'Бумага газетная, рулон' })
+        .expect(409);
+      expect(res.body.code).toBe('CATALOG_ITEM_STATUS_CONFLICT');
+    });
+
+    it('refuses proposals from auditors and anonymous callers', async () => {
+      const auditor = await actors.actor('auditor');
+      const body = { titleRu: 'Бумага', descriptionRu: 'x', cpvCode: PAPER_CPV, unitCode: 'XPK' };
+      const res = await request(t.http)
+        .post('/api/v1/catalogue/items')
+        .set(as(auditor))
+        .send(body)
+        .expect(403);
+      expect(res.body.code).toBe('FORBIDDEN_ROLE');
+      await request(t.http).post('/api/v1/catalogue/items').send(body).expect(401);
+    });
+  });
+
+  describe('bad input', () => {
+    const base = {
+      titleRu: 'Бумага офисная',
+      descriptionRu: 'Описание',
+      cpvCode: PAPER_CPV,
+      unitCode: 'XPK',
+    };
+    const propose = (body: Record<string, unknown>) =>
+      request(t.http).post('/api/v1/catalogue/items').set(as(supplier)).send(body);
+
+    it('refuses malformed, mistyped and unknown CPV codes with their own codes', async () => {
+      const malformed = await propose({ ...base, cpvCode: '30197630' }).expect(400);
+      expect(malformed.body).toEqual({
+        statusCode: 400,
+        code: 'CPV_CODE_MALFORMED',
+        message: 'cpvCode must be a CPV code such as 30197630-1',
+        details: { field: 'cpvCode' },
+        correlationId: expect.stringMatching(UUID),
+      });
+      const digit = await propose({ ...base, cpvCode: '30197630-7' }).expect(400);
+      expect(digit.body).toEqual({
+        statusCode: 400,
+        code: 'CPV_CHECK_DIGIT_INVALID',
+        message: 'cpvCode: the CPV check digit is wrong',
+        details: { field: 'cpvCode' },
+        correlationId: expect.stringMatching(UUID),
+      });
+      // 30197639 is not in CPV 2008; 4 is the digit the weighting rule gives it.
+      const unknown = await propose({ ...base, cpvCode: '30197639-4' }).expect(400);
+      expect(unknown.body).toMatchObject({ code: 'CPV_CODE_UNKNOWN', details: { field: 'cpvCode' } });
+    });
+
+    it('refuses unknown units, also in characteristics', async () => {
+      const unit = await propose({ ...base, unitCode: 'BOX' }).expect(400);
+      expect(unit.body).toEqual({
+        statusCode: 400,
+        code: 'UNIT_UNKNOWN',
+        message: 'unitCode is not a supported UN/ECE Recommendation 20 unit',
+        details: { field: 'unitCode' },
+        correlationId: expect.stringMatching(UUID),
+      });
+      const inner = await propose({ ...base, characteristics: [{ name: 'Вес', value: '1', unit: 'pound' }] });
+      expect(inner.status).toBe(400);
+      expect(inner.body).toMatchObject({ code: 'UNIT_UNKNOWN', details: { field: 'characteristics.unit' } });
+    });
+
+    it('refuses unknown fields, bad links and oversized text', async () => {
+      const extra = await propose({ ...base, price: '1.00' }).expect(400);
+      expect(extra.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: 'price: property price should not exist',
+      });
+      const link = await propose({ ...base, imageUrls: ['javascript:alert(1)'] }).expect(400);
+      expect(link.body.code).toBe('VALIDATION_FAILED');
+      const long = await propose({ ...base, titleRu: 'б'.repeat(5000) }).expect(400);
+      expect(long.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: { fields: [{ field: 'titleRu' }] },
+      });
+    });
+
+    it('answers 400 for a malformed id and 404 for an unknown one', async () => {
+      const bad = await request(t.http).get('/api/v1/catalogue/items/not-a-uuid').expect(400);
+      expect(bad.body.code).toBe('INVALID_ID');
+      const unknown = await request(t.http)
+        .get('/api/v1/catalogue/items/00000000-0000-4000-8000-000000000000')
+        .expect(404);
+      expect(unknown.body.code).toBe('CATALOG_ITEM_NOT_FOUND');
+    });
+  });
+});
