@@ -22,6 +22,8 @@ const common = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleName
 
 module.exports = {
   reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
+  // End-to-end flows wait for real deadlines and stand-stills (seconds); polling helpers bound each wait.
+  testTimeout: 60000,
   rootDir: __dirname,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },

@@ -6,6 +6,9 @@ import 'reflect-metadata';
 
 const SCENARIOS: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   'auth-get': () => import('./scenarios/auth-get'),
+  'catalogue-search': () => import('./scenarios/catalogue-search'),
+  'bid-intake': () => import('./scenarios/bid-intake'),
+  'closing-storm': () => import('./scenarios/closing-storm'),
 };
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -11,7 +11,7 @@ import { resetState } from './setup/reset';
 
 describe('Worker', () => {
   let t: TestApp;
-  let worker: INestApplication;
+  let worker: INestApplicationContext;
 
   beforeAll(async () => {
     await resetState();
@@ -53,6 +53,10 @@ describe('Worker', () => {
         buyer.userId,
       ]);
       expect(Number(left[0].n)).toBe(0);
+      const metrics = await worker.get(JobMetrics).registry.metrics();
+      expect(metrics).toMatch(
+        /job_duration_seconds_count\{queue="maintenance",job="purge-expired-refresh-tokens",outcome="completed"\} 1/,
+      );
     } finally {
       await events.close();
     }

@@ -1,4 +1,5 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { OpenAPIObject } from '@nestjs/swagger';
@@ -25,11 +26,12 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   return { app, openapi, http: app.getHttpServer() };
 }
 
-/** The real worker (BullMQ processors included) in this process. */
-export async function createTestWorker(overrides: Record<string, string> = {}): Promise<INestApplication> {
+/** The real worker (BullMQ processors included) in this process: an application context, as main.ts makes it. */
+export async function createTestWorker(
+  overrides: Record<string, string> = {},
+): Promise<INestApplicationContext> {
   const config = loadConfig({ ...process.env, ...overrides });
-  const moduleRef = await Test.createTestingModule({ imports: [WorkerModule.forRoot(config)] }).compile();
-  const worker = moduleRef.createNestApplication({ logger: false });
+  const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
   await worker.init();
   return worker;
 }

@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /**
  * The environment of the end-to-end suites: a database of their own (created and migrated by the global
  * setup), Redis database 15 and a queue prefix of their own, so a running marketplace is never touched.
@@ -15,6 +18,11 @@ export function testEnv(): Record<string, string> {
     WORKER_HEARTBEAT_SECONDS: '1',
     LOGIN_MAX_FAILURES: '5',
     MIGRATIONS_RUN: 'false',
+    TENDER_MIN_PERIOD_SECONDS: '1',
+    STANDSTILL_SECONDS: '1',
+    CLOSING_SWEEP_SECONDS: '1',
+    LOG_SIGNING_KEY_FILE: join(tmpdir(), 'marketplace-test-log-signing-key.pem'),
+    SEQUENCER_INTERVAL_MS: '50',
   };
 }
 

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { AppConfig, OrganizationsModule, PlatformModule } from '@app/domain';
 import { AuthModule } from './auth/auth.module';
 import { BootstrapOperator } from './bootstrap-operator';
+import { CatalogHttpModule } from './catalog/catalog.http.module';
 import { CitiesHttpModule } from './cities/cities.http.module';
 import { AccessGuard } from './common/access.guard';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -12,6 +13,8 @@ import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { OrganizationsHttpModule } from './organizations/organizations.http.module';
+import { TendersHttpModule } from './tenders/tenders.http.module';
+import { LogHttpModule } from './log/log.http.module';
 
 /** The HTTP API: thin controllers over the domain and catalogue libraries. */
 @Module({})
@@ -25,7 +28,10 @@ export class MarketplaceModule {
         AuthModule,
         CitiesHttpModule,
         OrganizationsHttpModule,
+        TendersHttpModule,
+        LogHttpModule,
         OrganizationsModule,
+        CatalogHttpModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AccountsModule, AppConfig, PlatformModule } from '@app/domain';
+import { AccountsModule, AppConfig, DealLogModule, PlatformModule, ProcurementModule } from '@app/domain';
 import { JobMetrics } from './common/job-metrics';
+import { LogSequencerRunner } from './log-sequencer/log-sequencer.runner';
 import { HeartbeatService } from './heartbeat/heartbeat.service';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
+import { TenderClosingProcessor } from './tender-closing/tender-closing.processor';
+import { ClosingSweepScheduler } from './tender-closing/tender-closing.scheduler';
 
 /** The worker: a Nest application context running BullMQ processors over the shared libraries. */
 @Module({})
@@ -11,8 +14,16 @@ export class WorkerModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot(config), AccountsModule],
-      providers: [JobMetrics, HeartbeatService, MaintenanceProcessor, MaintenanceScheduler],
+      imports: [PlatformModule.forRoot(config), AccountsModule, ProcurementModule, DealLogModule],
+      providers: [
+        JobMetrics,
+        HeartbeatService,
+        MaintenanceProcessor,
+        MaintenanceScheduler,
+        TenderClosingProcessor,
+        ClosingSweepScheduler,
+        LogSequencerRunner,
+      ],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { WorkerHost } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { storage, Store } from 'nestjs-pino/storage';
@@ -9,6 +10,9 @@ import type { JobMetrics } from './job-metrics';
  * (`<queue>/<job id>`) and its duration is recorded. Errors are rethrown so BullMQ retries with backoff.
  */
 export abstract class ObservedProcessor extends WorkerHost {
+  // Not PinoLogger.root: only the HTTP logger middleware sets it, and the worker is an application context.
+  @Inject(PinoLogger) private readonly rootLogger: PinoLogger;
+
   protected constructor(private readonly jobMetrics: JobMetrics) {
     super();
   }
@@ -17,7 +21,7 @@ export abstract class ObservedProcessor extends WorkerHost {
 
   async process(job: Job): Promise<unknown> {
     const correlationId = `${job.queueName}/${job.id ?? 'unknown'}`;
-    const logger = PinoLogger.root.child({
+    const logger = this.rootLogger.logger.child({
       correlationId,
       queue: job.queueName,
       job: job.name,

@@ -107,6 +107,61 @@ export class AppConfig {
   @Max(600000)
   SHUTDOWN_GRACE_MS = 10000;
 
+  @Matches(/^ocds-[a-z0-9]{6}$/, {
+    message: 'OCDS_PREFIX must be "ocds-" and six lowercase letters or digits',
+  })
+  OCDS_PREFIX = 'ocds-mtp001';
+
+  /** Stand-still after an award is accepted, before the contract may be signed (10 days). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(90 * 86400)
+  STANDSTILL_SECONDS = 10 * 86400;
+
+  /** An amendment of terms with fewer days than this left must extend the deadline to at least this. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  AMENDMENT_MIN_DAYS_LEFT = 3;
+
+  /** How often the worker sweeps the database for overdue closings (backs up the delayed jobs). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  CLOSING_SWEEP_SECONDS = 5;
+
+  /** Minimum submission period of an open tender, in working days of the buyer's country. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(120)
+  OPEN_TENDER_MIN_WORKING_DAYS = 7;
+
+  /** When set, replaces every method's minimum submission period (seconds): for tests and demos only. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  TENDER_MIN_PERIOD_SECONDS?: number;
+
+  /** Ed25519 private key (PEM) signing tree heads; when unset it is read from, or created in, LOG_SIGNING_KEY_FILE. */
+  @IsOptional()
+  @Matches(/-----BEGIN PRIVATE KEY-----/, { message: 'LOG_SIGNING_KEY must be a PKCS#8 PEM private key' })
+  LOG_SIGNING_KEY?: string;
+
+  @IsString()
+  LOG_SIGNING_KEY_FILE = '.data/log-signing-key.pem';
+
+  /** How often the sequencer looks for newly committed deal events. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(20)
+  @Max(10000)
+  SEQUENCER_INTERVAL_MS = 200;
+
   @IsOptional()
   @IsEmail({}, { message: 'BOOTSTRAP_OPERATOR_EMAIL must be an email address' })
   BOOTSTRAP_OPERATOR_EMAIL?: string;
@@ -130,6 +185,8 @@ const CONFIG_KEYS = [
   'JWT_SECRET',
   'BOOTSTRAP_OPERATOR_EMAIL',
   'BOOTSTRAP_OPERATOR_PASSWORD',
+  'TENDER_MIN_PERIOD_SECONDS',
+  'LOG_SIGNING_KEY',
 ];
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */

@@ -1,7 +1,50 @@
+import { CATALOG_ENTITIES } from '@app/catalog';
 import { RefreshToken } from '../accounts/refresh-token.entity';
 import { User } from '../accounts/user.entity';
 import { City } from '../cities/city.entity';
 import { Organization } from '../organizations/organization.entity';
+import { Award, Contract } from '../award/award.entity';
+import { Bid, BidLot } from '../bid/bid.entity';
+import { DealEvent } from '../deal-log/deal-event.entity';
+import { LogEntry, LogNode, LogTreeHead } from '../deal-log/log.entity';
+import { Tender } from '../tender/tender.entity';
+import {
+  Lot,
+  LotBuyerShare,
+  TenderAmendment,
+  TenderBuyer,
+  TenderDocument,
+  TenderItem,
+  TenderItemQuantity,
+  TenderQuestion,
+} from '../tender/tender-parts.entity';
 
 /** Every entity of the marketplace; the migrations must describe exactly these (a test checks it). */
-export const ENTITIES = [City, Organization, User, RefreshToken];
+export const PROCUREMENT_ENTITIES = [
+  Tender,
+  TenderBuyer,
+  Lot,
+  LotBuyerShare,
+  TenderItem,
+  TenderItemQuantity,
+  TenderDocument,
+  TenderQuestion,
+  TenderAmendment,
+  Bid,
+  BidLot,
+  Award,
+  Contract,
+  DealEvent,
+  LogEntry,
+  LogNode,
+  LogTreeHead,
+];
+
+export const ENTITIES = [
+  City,
+  Organization,
+  User,
+  RefreshToken,
+  ...CATALOG_ENTITIES,
+  ...PROCUREMENT_ENTITIES,
+];

@@ -3,12 +3,15 @@ import type { DefaultJobOptions } from 'bullmq';
 /** Queue names: string constants, never class names, so producers and processors agree across processes. */
 export const QUEUES = {
   maintenance: 'maintenance',
+  tenderClosing: 'tender-closing',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 /** Job names per queue. */
 export const JOBS = {
   purgeExpiredRefreshTokens: 'purge-expired-refresh-tokens',
+  closeTender: 'close-tender',
+  sweepClosings: 'sweep-closings',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -18,11 +21,17 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
  */
 export interface JobPayloads {
   [JOBS.purgeExpiredRefreshTokens]: { olderThanDays: number };
+  /** Close one tender at its deadline (delayed job; moved when the deadline moves). */
+  [JOBS.closeTender]: { tenderId: string };
+  /** Close every overdue tender found in the database (repeating; backs up lost delayed jobs). */
+  [JOBS.sweepClosings]: Record<string, never>;
 }
 
 /** Which queue carries each job. */
 export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JOBS.purgeExpiredRefreshTokens]: QUEUES.maintenance,
+  [JOBS.closeTender]: QUEUES.tenderClosing,
+  [JOBS.sweepClosings]: QUEUES.tenderClosing,
 };
 
 /** Retries with exponential backoff by default; completed jobs are kept briefly for inspection. */

@@ -1,4 +1,12 @@
 import { Foundation1764090000000 } from './1764090000000-Foundation';
+import { Catalogue1764200000000 } from './1764200000000-Catalogue';
+import { Procurement1764300000000 } from './1764300000000-Procurement';
+import { DealLog1764400000000 } from './1764400000000-DealLog';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
-export const MIGRATIONS: (new () => object)[] = [Foundation1764090000000];
+export const MIGRATIONS: (new () => object)[] = [
+  Foundation1764090000000,
+  Catalogue1764200000000,
+  Procurement1764300000000,
+  DealLog1764400000000,
+];

@@ -1,0 +1,99 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
+import { LogService } from '@app/domain';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { Public } from '../common/auth.decorators';
+import { PageQueryDto } from '../common/pagination.dto';
+import { uuidParam } from '../common/validation';
+
+const INDEX = { minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
+
+class EntriesQuery {
+  @ApiProperty(INDEX) @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) start: number;
+  @ApiProperty({ ...INDEX, description: 'exclusive; at most start + 1000' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  end: number;
+}
+
+class InclusionQuery {
+  @ApiProperty(INDEX) @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) index: number;
+  @ApiProperty(INDEX) @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) treeSize: number;
+}
+
+class ConsistencyQuery {
+  @ApiProperty(INDEX) @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) first: number;
+  @ApiProperty(INDEX) @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) second: number;
+}
+
+class TreeHeadDto {
+  @ApiProperty() treeSize: number;
+  @ApiProperty({ description: 'hex SHA-256' }) rootHash: string;
+  @ApiProperty({ description: 'ISO 8601, as signed' }) timestamp: string;
+  @ApiProperty({ description: 'Ed25519 over the JCS of { rootHash, timestamp, treeSize }, base64' })
+  signature: string;
+}
+
+/** The public transparency log (format: docs/transparency.md). */
+@ApiTags('log')
+@Controller()
+export class LogController {
+  constructor(private readonly log: LogService) {}
+
+  @Get('log/sth')
+  @Public()
+  @ApiOkResponse({ type: TreeHeadDto })
+  @ApiErrors(404)
+  sth() {
+    return this.log.treeHead();
+  }
+
+  @Get('log/public-key')
+  @Public()
+  @ApiOkResponse({
+    description: '{ algorithm: "Ed25519", publicKey (raw 32 bytes, base64), pem }',
+    schema: { type: 'object' },
+  })
+  publicKey() {
+    return this.log.publicKey();
+  }
+
+  @Get('log/entries')
+  @Public()
+  @ApiOkResponse({ description: '{ entries: [{ index, entry, leafHash }] }', schema: { type: 'object' } })
+  @ApiErrors(400)
+  entries(@Query() query: EntriesQuery) {
+    return this.log.entries(query.start, query.end);
+  }
+
+  @Get('log/proof/inclusion')
+  @Public()
+  @ApiOkResponse({ description: '{ index, treeSize, auditPath: [hex] }', schema: { type: 'object' } })
+  @ApiErrors(400, 404)
+  inclusion(@Query() query: InclusionQuery) {
+    return this.log.inclusionProof(query.index, query.treeSize);
+  }
+
+  @Get('log/proof/consistency')
+  @Public()
+  @ApiOkResponse({ description: '{ first, second, consistencyPath: [hex] }', schema: { type: 'object' } })
+  @ApiErrors(400, 404)
+  consistency(@Query() query: ConsistencyQuery) {
+    return this.log.consistencyProof(query.first, query.second);
+  }
+
+  @Get('tenders/:id/log')
+  @Public()
+  @ApiOkResponse({
+    description: '{ items: [{ index, entry, leafHash }], nextCursor }',
+    schema: { type: 'object' },
+  })
+  @ApiErrors(400, 404)
+  tenderLog(@Param('id', uuidParam('id')) id: string, @Query() query: PageQueryDto) {
+    return this.log.tenderLog(id, query.limit, query.cursor);
+  }
+}

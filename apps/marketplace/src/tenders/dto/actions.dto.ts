@@ -1,0 +1,155 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.dto';
+import { AMOUNT, DocumentDto, PeriodEndDto } from './tender-input.dto';
+
+export class BidLotDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() lotId: string;
+  @ApiProperty({ example: '142500.00' })
+  @Matches(AMOUNT, { message: 'price must be a decimal string with at most 2 decimals, e.g. "1250.50"' })
+  price: string;
+}
+
+export class BidDto {
+  @ApiProperty({ example: 'RUB', description: 'Must be the tender currency' })
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
+  currency: string;
+
+  @ApiProperty({ type: [BidLotDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => BidLotDto)
+  lots: BidLotDto[];
+}
+
+export class QuestionDto {
+  @ApiProperty() @IsString() @MinLength(3) @MaxLength(5000) text: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() lotId?: string;
+}
+
+export class AnswerDto {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(10000) answer: string;
+}
+
+export class ReasonDto {
+  @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason: string;
+}
+
+export class LotAmendmentDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() lotId: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(2) @MaxLength(300) title?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(AMOUNT, { message: 'estimate must be a decimal string' })
+  estimate?: string;
+}
+
+export class AmendmentDto {
+  @ApiProperty({ description: 'Why the tender changes; published with the amendment' })
+  @IsString()
+  @MinLength(5)
+  @MaxLength(5000)
+  rationale: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(5) @MaxLength(500) title?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20000) description?: string;
+
+  @ApiPropertyOptional({ type: PeriodEndDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PeriodEndDto)
+  tenderPeriod?: PeriodEndDto;
+
+  @ApiPropertyOptional({ type: [LotAmendmentDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => LotAmendmentDto)
+  lots?: LotAmendmentDto[];
+
+  @ApiPropertyOptional({ type: [DocumentDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => DocumentDto)
+  addDocuments?: DocumentDto[];
+}
+
+export const TENDER_STATUS_VALUES = [
+  'active.enquiries',
+  'active.tendering',
+  'active.qualification',
+  'active.awarded',
+  'complete',
+  'cancelled',
+  'unsuccessful',
+] as const;
+
+export class TenderQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: TENDER_STATUS_VALUES })
+  @IsOptional()
+  @IsIn([...TENDER_STATUS_VALUES])
+  status?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() buyerCityId?: string;
+  @ApiPropertyOptional({ example: '30190000-7', description: 'CPV code; its whole subtree matches' })
+  @IsOptional()
+  @Matches(/^\d{8}-\d$/, { message: 'cpv must be a CPV code like 30197630-1' })
+  cpv?: string;
+  @ApiPropertyOptional({ enum: ['open'] })
+  @IsOptional()
+  @IsIn(['open', 'auction', 'quotation', 'direct'])
+  method?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(AMOUNT, { message: 'valueMin must be a decimal string' })
+  valueMin?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(AMOUNT, { message: 'valueMax must be a decimal string' })
+  valueMax?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  publishedFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  publishedTo?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  deadlineFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  deadlineTo?: string;
+  @ApiPropertyOptional({ description: 'Words in Russian or English' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}
+
+export class ChangesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() tenderId?: string;
+}

@@ -1,0 +1,242 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+/** Money as a decimal string: at most 2 decimals, at most 1e12. Never a float. */
+export const AMOUNT = /^(0|[1-9]\d{0,11})(\.\d{1,2})?$/;
+const QUANTITY = /^(0|[1-9]\d{0,11})(\.\d{1,3})?$/;
+const AMOUNT_MESSAGE = 'must be a decimal string with at most 2 decimals, e.g. "1250.50"';
+
+export class ClassificationDto {
+  @ApiProperty({ example: 'CPV', enum: ['CPV'] })
+  @IsIn(['CPV'])
+  scheme: 'CPV';
+
+  @ApiProperty({ example: '30197630-1' })
+  @Matches(/^\d{8}-\d$/, { message: 'id must be a CPV code like 30197630-1' })
+  id: string;
+}
+
+export class BuyerQuantityDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() buyerId: string;
+  @ApiProperty({ example: '120' })
+  @Matches(QUANTITY, { message: 'quantity must be a decimal string' })
+  quantity: string;
+}
+
+export class BuyerShareDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() buyerId: string;
+  @ApiProperty({ example: '50000.00' })
+  @Matches(AMOUNT, { message: `amount ${AMOUNT_MESSAGE}` })
+  amount: string;
+}
+
+export class ItemDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  catalogItemId?: string;
+
+  @ApiProperty({ example: 'Бумага офисная A4, 80 г/м², 500 листов' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  description: string;
+
+  @ApiProperty({ type: ClassificationDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ClassificationDto)
+  classification: ClassificationDto;
+
+  @ApiProperty({ example: 'XPK', description: 'UN/ECE Recommendation 20 unit code' })
+  @IsString()
+  @Matches(/^[A-Z0-9]{2,3}$/, { message: 'unitCode must be a UN/ECE Recommendation 20 code' })
+  unitCode: string;
+
+  @ApiProperty({ example: '200' })
+  @Matches(QUANTITY, { message: 'quantity must be a positive decimal string with at most 3 decimals' })
+  quantity: string;
+
+  @ApiPropertyOptional({ type: [BuyerQuantityDto], description: 'Joint tenders: each buyer’s quantity' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => BuyerQuantityDto)
+  quantities?: BuyerQuantityDto[];
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  deliveryCityId: string;
+
+  @ApiProperty({ example: '2027-03-01' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'deliveryDate must be YYYY-MM-DD' })
+  @IsDateString({ strict: true })
+  deliveryDate: string;
+}
+
+export class LotDto {
+  @ApiProperty({ example: 'Office paper' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(300)
+  title: string;
+
+  @ApiProperty({ example: '150000.00', description: 'Maximum price (НМЦК) in the tender currency' })
+  @Matches(AMOUNT, { message: `estimate ${AMOUNT_MESSAGE}` })
+  estimate: string;
+
+  @ApiPropertyOptional({
+    type: [BuyerShareDto],
+    description: 'Joint tenders: each buyer’s share of the estimate',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => BuyerShareDto)
+  shares?: BuyerShareDto[];
+
+  @ApiProperty({ type: [ItemDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ItemDto)
+  items: ItemDto[];
+}
+
+export class DocumentDto {
+  @ApiProperty({ example: 'Technical specification' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  title: string;
+
+  @ApiProperty({ example: 'https://docs.example.org/spec.pdf' })
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true })
+  @MaxLength(2000)
+  url: string;
+
+  @ApiProperty({ description: 'Hex SHA-256 of the document' })
+  @Matches(/^[0-9a-f]{64}$/, { message: 'sha256 must be 64 lowercase hex characters' })
+  sha256: string;
+}
+
+export class LocalPreferenceDto {
+  @ApiProperty({ enum: ['city', 'region', 'country', 'eaeu'] })
+  @IsIn(['city', 'region', 'country', 'eaeu'])
+  scope: 'city' | 'region' | 'country' | 'eaeu';
+
+  @ApiProperty({ example: '15', description: '0 to 25' })
+  @Matches(/^(\d{1,2})(\.\d{1,2})?$/, { message: 'percent must be a decimal string from 0 to 25' })
+  percent: string;
+}
+
+export class PeriodEndDto {
+  @ApiProperty({ type: String, format: 'date-time' })
+  @IsDateString({ strict: true })
+  endDate: string;
+}
+
+export class TenderInputDto {
+  @ApiProperty({ example: 'Office paper for city schools, 2027' })
+  @IsString()
+  @MinLength(5)
+  @MaxLength(500)
+  title: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  description?: string;
+
+  @ApiProperty({ example: 'RUB' })
+  @IsIn(['RUB', 'KZT', 'BYN', 'KGS', 'AMD', 'MDL', 'TJS', 'UZS', 'UAH', 'GEL', 'AZN', 'USD', 'EUR', 'CNY'], {
+    message: 'currency must be an ISO 4217 code of a member country (or USD, EUR, CNY)',
+  })
+  currency: string;
+
+  @ApiProperty({ enum: ['open'], description: 'Electronic auction and quotation session come later' })
+  @IsIn(['open'])
+  method: 'open';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 10, default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  minBids?: number;
+
+  @ApiPropertyOptional({ type: LocalPreferenceDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LocalPreferenceDto)
+  localPreference?: LocalPreferenceDto;
+
+  @ApiPropertyOptional({ type: PeriodEndDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PeriodEndDto)
+  enquiryPeriod?: PeriodEndDto;
+
+  @ApiProperty({ type: PeriodEndDto, description: 'The submission deadline' })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PeriodEndDto)
+  tenderPeriod: PeriodEndDto;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'Questions until (default: enquiry end)',
+  })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  clarificationsUntil?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Joint procurement: other buyer organisations' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(19)
+  @IsUUID('all', { each: true })
+  jointBuyerIds?: string[];
+
+  @ApiProperty({ type: [LotDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => LotDto)
+  lots: LotDto[];
+
+  @ApiPropertyOptional({ type: [DocumentDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => DocumentDto)
+  documents?: DocumentDto[];
+}

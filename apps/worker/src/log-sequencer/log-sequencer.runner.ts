@@ -1,0 +1,49 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig, LogSequencerService } from '@app/domain';
+
+/**
+ * Runs the log sequencer in this worker when it holds the leader lock; otherwise keeps trying, so a second
+ * worker takes over within a second when the leader stops or dies.
+ */
+@Injectable()
+export class LogSequencerRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(LogSequencerRunner.name);
+  private stopped = false;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly sequencer: LogSequencerService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+    await this.sequencer.resign();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (await this.sequencer.tryLead()) {
+          await this.sequencer.tick();
+          await this.sleep(this.config.SEQUENCER_INTERVAL_MS);
+        } else {
+          await this.sleep(1000);
+        }
+      } catch (error) {
+        this.logger.error({ err: error }, 'log sequencer tick failed');
+        await this.sequencer.resign().catch(() => undefined);
+        await this.sleep(1000);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}

@@ -1,0 +1,469 @@
+import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { Queue } from 'bullmq';
+import { Pool } from 'pg';
+import {
+  bidCommitment,
+  DEFAULT_JOB_OPTIONS,
+  type JobPayloads,
+  JOBS,
+  makeValidTaxId,
+  newSalt,
+  QUEUES,
+  redisConnectionOptions,
+  TenderClosingScheduler,
+  type TaxIdScheme,
+} from '@app/domain';
+import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
+import { percentile } from '../lib/measure';
+
+/**
+ * 10,000 tenders with 5 sealed bids each and one deadline, closed by the real worker (a delayed close-tender
+ * job per tender, as publication enqueues it, backed by the sweep every second): time from the deadline until
+ * the last tender is closed with its awards, and per-tender lateness. Beside it, a second identical set closed
+ * by one set-based SQL statement (window-function ranking, awards, events) in one transaction.
+ *
+ * Options: --tenders=10000, --lead=20 (seconds from seeding to the deadline).
+ */
+
+const BIDS_PER_TENDER = 5;
+const CPV = '30197630-1';
+const RULE = 'lowest evaluated price; ties go to the earlier bid';
+/** Suppliers in five member cities of four countries, one tax scheme each. */
+const SUPPLIER_CITIES: { code: string; scheme: TaxIdScheme }[] = [
+  { code: 'moscow', scheme: 'RU-INN' },
+  { code: 'kazan', scheme: 'RU-INN' },
+  { code: 'minsk', scheme: 'BY-UNP' },
+  { code: 'almaty', scheme: 'KZ-BIN' },
+  { code: 'bishkek', scheme: 'KG-INN' },
+];
+
+interface Actors {
+  buyerId: string;
+  cityId: string;
+  supplierIds: string[];
+}
+
+interface Outcome {
+  label: string;
+  tenders: number;
+  /** From the deadline (worker) or the statement start (raw SQL) until the last tender was visibly closed. */
+  allClosedMs: number;
+  /** closed_at - tender_end (closed_at is the closing transaction's start). */
+  closedAt: number[];
+  /** tender.closed event time (written just before the commit) - tender_end. */
+  visible: number[];
+}
+
+export async function run(args: string[]): Promise<void> {
+  const count = option(args, 'tenders', 10_000);
+  const lead = option(args, 'lead', 20);
+  const env: Record<string, string> = { ...benchEnv(), CLOSING_SWEEP_SECONDS: '1' };
+  process.stdout.write(
+    `closing-storm: ${count} tenders x ${BIDS_PER_TENDER} bids, one deadline; ${cpus().length} CPUs, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
+  );
+  const dataSource = await prepareDatabase(env, true);
+  await dataSource.destroy();
+  const pool = new Pool({
+    connectionString: env.DATABASE_URL as string,
+    max: 4,
+    application_name: 'bench-closing',
+  });
+  const queue = new Queue(QUEUES.tenderClosing, {
+    connection: redisConnectionOptions(env.REDIS_URL as string),
+    prefix: env.QUEUE_PREFIX as string,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  });
+  try {
+    const actors = await seedActors(pool);
+    const system = await closeByWorker(pool, queue, env, actors, count, lead);
+    const raw = await closeByRawSql(pool, actors, count);
+    print(system, raw);
+  } finally {
+    await queue.close();
+    await pool.end();
+  }
+}
+
+async function closeByWorker(
+  pool: Pool,
+  queue: Queue,
+  env: Record<string, string>,
+  actors: Actors,
+  count: number,
+  lead: number,
+): Promise<Outcome> {
+  const worker = await startProcess('apps/worker/src/main.js', env);
+  try {
+    await waitFor(
+      async () => (await queue.getWorkersCount()) > 0,
+      60_000,
+      'the worker did not connect to its queue',
+    );
+    const deadline = new Date(Date.now() + lead * 1000);
+    const seeding = Date.now();
+    const ids = await seedTenders(pool, actors, count, deadline);
+    await enqueueClosings(queue, ids, deadline);
+    await pool.query('ANALYZE');
+    await pool.query('CHECKPOINT').catch(() => undefined);
+    const spare = deadline.getTime() - Date.now();
+    process.stdout.write(
+      `worker: seeded ${count} tenders and enqueued ${count} delayed close-tender jobs in ` +
+        `${((Date.now() - seeding) / 1000).toFixed(1)} s; ${(spare / 1000).toFixed(1)} s left before the deadline\n`,
+    );
+    if (spare < 0) process.stdout.write('warning: the deadline passed while seeding; raise --lead\n');
+    await sleep(Math.max(0, spare));
+    let open = count;
+    let half = NaN;
+    for (;;) {
+      const { rows } = await pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM tenders WHERE status = 'active.tendering'`,
+      );
+      open = Number(rows[0]?.n ?? 0);
+      const elapsed = Date.now() - deadline.getTime();
+      if (Number.isNaN(half) && open <= count / 2) half = elapsed;
+      if (open === 0 || elapsed > 180_000) break;
+      await sleep(50);
+    }
+    const allClosedMs = open === 0 ? Date.now() - deadline.getTime() : NaN;
+    process.stdout.write(
+      `worker: half closed after ${half} ms, ${open === 0 ? `all closed after ${allClosedMs} ms` : `${open} still open after 180 s`}\n`,
+    );
+    const counts = await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed');
+    process.stdout.write(`worker: close-tender/sweep jobs at that moment ${JSON.stringify(counts)}\n`);
+    return {
+      label: 'worker (delayed jobs + 1 s sweep)',
+      tenders: count,
+      allClosedMs,
+      ...(await lateness(pool, ids)),
+    };
+  } finally {
+    await stopProcess(worker);
+    await verify(pool, 'worker');
+  }
+}
+
+/** The same closing as one set-based statement in one transaction, on a second identical set of tenders. */
+async function closeByRawSql(pool: Pool, actors: Actors, count: number): Promise<Outcome> {
+  const ids = await seedTenders(pool, actors, count, new Date());
+  await pool.query('ANALYZE');
+  await pool.query('CHECKPOINT').catch(() => undefined);
+  const client = await pool.connect();
+  let started: Date;
+  let allClosedMs: number;
+  try {
+    const t0 = process.hrtime.bigint();
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ now: Date; closed: string; events: string }>(RAW_CLOSING, [RULE]);
+    await client.query('COMMIT');
+    allClosedMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    started = rows[0]?.now ?? new Date();
+    process.stdout.write(
+      `raw SQL: closed ${rows[0]?.closed} tenders and wrote ${rows[0]?.events} events in ${allClosedMs.toFixed(0)} ms\n`,
+    );
+  } finally {
+    client.release();
+  }
+  await verify(pool, 'raw SQL');
+  // Lateness is counted from the statement's start, the moment the baseline could begin closing.
+  return {
+    label: 'raw SQL (one statement)',
+    tenders: count,
+    allClosedMs,
+    ...(await lateness(pool, ids, started)),
+  };
+}
+
+/** An active buyer in Moscow and five active suppliers in five cities. */
+async function seedActors(pool: Pool): Promise<Actors> {
+  const { rows: cities } = await pool.query<{ id: string; code: string; country: string }>(
+    'SELECT id, code, country FROM cities WHERE code = ANY($1)',
+    [SUPPLIER_CITIES.map((c) => c.code)],
+  );
+  const cityOf = (code: string) => {
+    const city = cities.find((c) => c.code === code);
+    if (!city) throw new Error(`the member city ${code} is missing; are the migrations applied?`);
+    return city;
+  };
+  const moscow = cityOf('moscow');
+  const { rows: buyer } = await pool.query<{ id: string }>(
+    `INSERT INTO organizations (kind, legal_name, tax_scheme, tax_id, country, city_id, status)
+     VALUES ('buyer', 'Bench buyer', 'RU-INN', $1, 'RU', $2, 'active') RETURNING id`,
+    [makeValidTaxId('RU-INN', 2), moscow.id],
+  );
+  const supplierIds: string[] = [];
+  for (const [i, { code, scheme }] of SUPPLIER_CITIES.entries()) {
+    const city = cityOf(code);
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO organizations (kind, legal_name, tax_scheme, tax_id, country, city_id, status)
+       VALUES ('supplier', $1, $2, $3, $4, $5, 'active') RETURNING id`,
+      [`Bench supplier ${code}`, scheme, makeValidTaxId(scheme, 2 * i + 4), city.country, city.id],
+    );
+    supplierIds.push((rows[0] as { id: string }).id);
+  }
+  return { buyerId: (buyer[0] as { id: string }).id, cityId: moscow.id, supplierIds };
+}
+
+/**
+ * Published open tenders (one lot, one item) in active.tendering with the given deadline, each with one sealed
+ * bid per supplier: real commitments over the content, as BidsService seals them.
+ */
+async function seedTenders(pool: Pool, actors: Actors, count: number, deadline: Date): Promise<string[]> {
+  const tenderIds = Array.from({ length: count }, () => randomUUID());
+  const lotIds = tenderIds.map(() => randomUUID());
+  await pool.query(
+    `WITH t AS (
+       INSERT INTO tenders (id, number, ocid, title, description, status, method, currency, min_bids, organizer_id,
+                            tender_start, tender_end, clarifications_until, published_at)
+       SELECT n.id, n.number, 'ocds-mtp001-' || n.number, 'Office paper, bench', 'A4 office paper, 80 g/m2',
+              'active.tendering', 'open', 'RUB', 1, $3, now() - interval '10 days', $4, $4,
+              now() - interval '10 days'
+         FROM (SELECT x.id, 'MTP-' || extract(year FROM now()) || '-' ||
+                            lpad(nextval('tender_number_seq')::text, 6, '0') AS number
+                 FROM unnest($1::uuid[]) AS x(id)) n
+       RETURNING id
+     ), l AS (
+       INSERT INTO lots (id, tender_id, number, title, estimate)
+       SELECT x.lot_id, x.tender_id, 1, 'Paper A4', 100000.00
+         FROM unnest($2::uuid[], $1::uuid[]) AS x(lot_id, tender_id)
+       RETURNING id, tender_id
+     ), i AS (
+       INSERT INTO tender_items (lot_id, tender_id, description, cpv_code, unit_code, quantity, delivery_city_id,
+                                 delivery_date)
+       SELECT id, tender_id, 'Бумага офисная A4, 500 листов', $5, 'XPK', 200, $6, '2027-03-01' FROM l
+     )
+     INSERT INTO tender_buyers (tender_id, buyer_id) SELECT id, $3 FROM t`,
+    [tenderIds, lotIds, actors.buyerId, deadline, CPV, actors.cityId],
+  );
+  const CHUNK = 2_000;
+  for (let start = 0; start < count; start += CHUNK) {
+    const bids = tenderIds.slice(start, start + CHUNK).flatMap((tenderId, j) =>
+      actors.supplierIds.map((supplierId) => {
+        const bidId = randomUUID();
+        const lots = [
+          { lotId: lotIds[start + j] as string, price: (50_000 + Math.random() * 49_999).toFixed(2) },
+        ];
+        const content = { bidId, tenderId, supplierId, currency: 'RUB', lots };
+        const salt = newSalt();
+        return { bidId, tenderId, supplierId, lots, content, salt, commitment: bidCommitment(content, salt) };
+      }),
+    );
+    await pool.query(
+      `WITH b AS (
+         INSERT INTO bids (id, tender_id, supplier_id, status, commitment, salt, content, submitted_at, sequence)
+         SELECT x.id, x.tender_id, x.supplier_id, 'active', x.commitment, x.salt, x.content::jsonb,
+                now() - interval '1 day' + random() * interval '12 hours', nextval('bid_sequence')
+           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])
+             AS x(id, tender_id, supplier_id, commitment, salt, content)
+       )
+       INSERT INTO bid_lots (bid_id, lot_id, price)
+       SELECT * FROM unnest($1::uuid[], $7::uuid[], $8::numeric[])`,
+      [
+        bids.map((b) => b.bidId),
+        bids.map((b) => b.tenderId),
+        bids.map((b) => b.supplierId),
+        bids.map((b) => b.commitment),
+        bids.map((b) => b.salt),
+        bids.map((b) => JSON.stringify(b.content)),
+        bids.map((b) => b.lots[0]?.lotId),
+        bids.map((b) => b.lots[0]?.price),
+      ],
+    );
+  }
+  return tenderIds;
+}
+
+/** What publication would have enqueued: one delayed close-tender job per tender, with its deterministic id. */
+async function enqueueClosings(queue: Queue, tenderIds: string[], deadline: Date): Promise<void> {
+  for (let start = 0; start < tenderIds.length; start += 1_000) {
+    await queue.addBulk(
+      tenderIds.slice(start, start + 1_000).map((tenderId) => {
+        const data: JobPayloads[typeof JOBS.closeTender] = { tenderId };
+        return {
+          name: JOBS.closeTender,
+          data,
+          opts: {
+            jobId: TenderClosingScheduler.jobIdFor(tenderId, deadline),
+            delay: Math.max(0, deadline.getTime() - Date.now()),
+          },
+        };
+      }),
+    );
+  }
+}
+
+/** Lateness of each tender in milliseconds, from its deadline (or from `from` when given). */
+async function lateness(
+  pool: Pool,
+  ids: string[],
+  from?: Date,
+): Promise<{ closedAt: number[]; visible: number[] }> {
+  const { rows } = await pool.query<{ closed: number; visible: number }>(
+    `SELECT extract(epoch FROM t.closed_at - coalesce($2, t.tender_end)) * 1000 AS closed,
+            extract(epoch FROM e.occurred_at - coalesce($2, t.tender_end)) * 1000 AS visible
+       FROM tenders t JOIN deal_events e ON e.tender_id = t.id AND e.type = 'tender.closed'
+      WHERE t.id = ANY($1::uuid[])`,
+    [ids, from ?? null],
+  );
+  const sorted = (values: number[]) => values.map(Number).sort((a, b) => a - b);
+  return { closedAt: sorted(rows.map((r) => r.closed)), visible: sorted(rows.map((r) => r.visible)) };
+}
+
+/** Every tender closed exactly once, with its awards and its events (checked over the whole database). */
+async function verify(pool: Pool, label: string): Promise<void> {
+  const { rows } = await pool.query<Record<string, string>>(
+    `SELECT (SELECT count(*) FROM tenders WHERE status = 'active.tendering') AS open,
+            (SELECT count(*) FROM tenders WHERE status = 'active.qualification') AS qualification,
+            (SELECT count(*) FROM tenders WHERE status = 'unsuccessful') AS unsuccessful,
+            (SELECT count(*) FROM awards WHERE status = 'pending') AS awards,
+            (SELECT count(*) FROM bids WHERE status = 'opened') AS opened_bids,
+            (SELECT count(*) FROM bid_lots WHERE rank IS NOT NULL) AS ranked_bid_lots,
+            (SELECT count(*) FROM deal_events WHERE type = 'tender.closed') AS closed_events,
+            (SELECT count(*) FROM deal_events WHERE type = 'bid.opened') AS opened_events,
+            (SELECT count(*) FROM deal_events WHERE type = 'award.pending') AS award_events,
+            (SELECT count(*) FROM (SELECT tender_id FROM deal_events WHERE type = 'tender.closed'
+                                    GROUP BY tender_id HAVING count(*) > 1) d) AS closed_twice,
+            (SELECT count(*) FROM awards a JOIN bid_lots bl ON bl.bid_id = a.bid_id AND bl.lot_id = a.lot_id
+              WHERE bl.rank <> 1) AS awards_not_first`,
+  );
+  process.stdout.write(`${label}: database totals so far ${JSON.stringify(rows[0])}\n`);
+}
+
+function print(system: Outcome, raw: Outcome): void {
+  const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : 'n/a');
+  const row = (o: Outcome) => ({
+    run: o.label,
+    tenders: o.tenders,
+    'all closed after ms': ms(o.allClosedMs),
+    'tenders/s': ms(o.tenders / (o.allClosedMs / 1000)),
+    'p50 closed_at ms': ms(percentile(o.closedAt, 50)),
+    'p99 closed_at ms': ms(percentile(o.closedAt, 99)),
+    'p50 visible ms': ms(percentile(o.visible, 50)),
+    'p99 visible ms': ms(percentile(o.visible, 99)),
+  });
+  process.stdout.write(
+    `\n== closing-storm: ${system.tenders} tenders x ${BIDS_PER_TENDER} bids, one deadline ` +
+      `(lateness: closed_at - deadline, and the tender.closed event time - deadline; raw SQL from its start) ==\n`,
+  );
+  console.table([row(system), row(raw)]);
+  const p50 = percentile(system.closedAt, 50);
+  process.stdout.write(
+    `closed_at is now() of the closing transaction (its start); "visible" is the tender.closed event's clock time,\n` +
+      `written just before the commit. The raw baseline is one transaction: every tender becomes visible at its\n` +
+      `commit, ${ms(raw.allClosedMs)} ms after the statement started.\n`,
+  );
+  process.stdout.write(
+    `ratio worker/raw: time to close all ${(system.allClosedMs / raw.allClosedMs).toFixed(2)}x, ` +
+      `throughput ${(raw.allClosedMs / system.allClosedMs).toFixed(3)}x\n` +
+      `targets: all closed within 5 s: ${ms(system.allClosedMs)} ms (${system.allClosedMs <= 5000 ? 'met' : 'NOT met'}); ` +
+      `p50 lateness <= 1 s: ${ms(p50)} ms (${p50 <= 1000 ? 'met' : 'NOT met'})\n` +
+      `load average after the run: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
+  );
+}
+
+/**
+ * The closing of TenderClosingService.closeDue for tenders without a local preference (the bench data), as
+ * one statement: claim, open bids, rank each lot (lowest price, then earlier bid, lower sequence, lower id),
+ * mark lots with too few bids, award the first of each lot, move the tenders on, and log the same events.
+ */
+const RAW_CLOSING = `
+WITH due AS (
+  SELECT t.id, t.min_bids FROM tenders t
+   WHERE t.status = 'active.tendering' AND t.tender_end <= clock_timestamp()
+     AND NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)
+   FOR UPDATE OF t SKIP LOCKED
+), opened AS (
+  UPDATE bids b SET status = CASE WHEN b.status = 'active' THEN 'opened' ELSE 'dropped' END, opened_at = now()
+    FROM due WHERE b.tender_id = due.id AND b.status IN ('active', 'pending_confirmation')
+  RETURNING b.id, b.tender_id, b.supplier_id, b.status, b.content, b.salt, b.commitment
+), ranked AS (
+  SELECT bl.bid_id, bl.lot_id, l.tender_id, b.supplier_id, bl.price,
+         row_number() OVER (PARTITION BY bl.lot_id ORDER BY bl.price, date_trunc('milliseconds', b.submitted_at),
+                                 b.sequence, b.id::text COLLATE "C") AS rank
+    FROM due JOIN lots l ON l.tender_id = due.id AND l.status = 'active'
+    JOIN bid_lots bl ON bl.lot_id = l.id
+    JOIN bids b ON b.id = bl.bid_id AND b.status = 'active'
+), lot_results AS (
+  SELECT l.id AS lot_id, l.tender_id, l.number, due.min_bids, coalesce(r.bids, 0) AS bids,
+         coalesce(r.bids, 0) >= greatest(due.min_bids, 1) AS enough, coalesce(r.ranking, '[]') AS ranking
+    FROM due JOIN lots l ON l.tender_id = due.id AND l.status = 'active'
+    LEFT JOIN (
+      SELECT lot_id, count(*) AS bids,
+             jsonb_agg(jsonb_build_object('rank', rank, 'bidId', bid_id, 'supplierId', supplier_id,
+                                          'price', price::text, 'evaluatedPrice', price::text,
+                                          'preferenceApplied', false) ORDER BY rank) AS ranking
+        FROM ranked GROUP BY lot_id
+    ) r ON r.lot_id = l.id
+), ranks AS (
+  UPDATE bid_lots bl SET evaluated_price = r.price, rank = r.rank, preference_applied = false
+    FROM ranked r WHERE bl.bid_id = r.bid_id AND bl.lot_id = r.lot_id
+), failed AS (
+  UPDATE lots l SET status = 'unsuccessful', status_reason = 'too few bids'
+    FROM lot_results lr WHERE l.id = lr.lot_id AND NOT lr.enough
+), awarded AS (
+  INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, amount, rank, status)
+  SELECT r.tender_id, r.lot_id, r.bid_id, r.supplier_id, r.price, 1, 'pending'
+    FROM ranked r JOIN lot_results lr ON lr.lot_id = r.lot_id
+   WHERE r.rank = 1 AND lr.enough
+  RETURNING id, tender_id, lot_id, bid_id, supplier_id, amount
+), tender_results AS (
+  SELECT due.id, due.min_bids,
+         CASE WHEN coalesce(bool_or(lr.enough), false) THEN 'active.qualification' ELSE 'unsuccessful' END AS status,
+         coalesce(jsonb_agg(
+           jsonb_build_object('lotId', lr.lot_id, 'status', CASE WHEN lr.enough THEN 'active' ELSE 'unsuccessful' END,
+                              'bids', lr.bids, 'ranking', lr.ranking)
+           || CASE WHEN lr.enough THEN '{}'::jsonb
+                   ELSE jsonb_build_object('reason', 'fewer than ' || lr.min_bids || ' bid(s)') END
+           ORDER BY lr.number) FILTER (WHERE lr.lot_id IS NOT NULL), '[]') AS lots
+    FROM due LEFT JOIN lot_results lr ON lr.tender_id = due.id
+   GROUP BY due.id, due.min_bids
+), closed AS (
+  UPDATE tenders t SET status = tr.status, closed_at = now(), updated_at = now()
+    FROM tender_results tr WHERE t.id = tr.id
+  RETURNING t.id
+), events AS (
+  INSERT INTO deal_events (type, tender_id, actor_id, payload, sealed_payload, txid)
+  SELECT e.type, e.tender_id, e.actor_id, e.payload, NULL, pg_current_xact_id()::text::bigint
+    FROM (
+      SELECT 1 AS part, o.tender_id, o.id::text AS k, 'bid.opened' AS type, o.supplier_id AS actor_id,
+             jsonb_build_object('bidId', o.id, 'supplierId', o.supplier_id, 'content', o.content, 'salt', o.salt,
+                                'commitment', o.commitment, 'status', o.status)
+             || CASE WHEN o.status = 'opened' THEN '{}'::jsonb
+                     ELSE jsonb_build_object('reason', 'not confirmed after an amendment of terms') END AS payload
+        FROM opened o
+      UNION ALL
+      SELECT 2, tr.id, '', 'tender.closed', NULL,
+             jsonb_build_object('status', tr.status, 'rule', $1::text, 'minBids', tr.min_bids, 'lots', tr.lots)
+        FROM tender_results tr
+      UNION ALL
+      SELECT 3, a.tender_id, a.id::text, 'award.pending', NULL,
+             jsonb_build_object('awardId', a.id, 'lotId', a.lot_id, 'bidId', a.bid_id, 'supplierId', a.supplier_id,
+                                'amount', a.amount::text, 'rank', 1)
+        FROM awarded a
+    ) e
+   ORDER BY e.part = 3, e.tender_id, e.part, e.k
+  RETURNING 1
+)
+SELECT now() AS now, (SELECT count(*) FROM closed) AS closed, (SELECT count(*) FROM events) AS events`;
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(message);
+    await sleep(100);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function option(args: string[], name: string, fallback: number): number {
+  const arg = args.find((a) => a.startsWith(`--${name}=`));
+  const value = arg ? Number(arg.slice(name.length + 3)) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}

@@ -1,0 +1,90 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const AWARD_STATUSES = ['pending', 'active', 'unsuccessful', 'cancelled'] as const;
+export type AwardStatus = (typeof AWARD_STATUSES)[number];
+
+/** The decision that a bid wins a lot. Invariant: at most one pending or active award per lot. */
+@Entity({ name: 'awards' })
+@Index('uq_awards_lot_live', ['lotId'], { unique: true, where: `"status" IN ('pending', 'active')` })
+@Index('ix_awards_tender', ['tenderId'])
+@Index('ix_awards_supplier', ['supplierId'])
+export class Award {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'tender_id', type: 'uuid' })
+  tenderId: string;
+
+  @Column({ name: 'lot_id', type: 'uuid' })
+  lotId: string;
+
+  @Column({ name: 'bid_id', type: 'uuid' })
+  bidId: string;
+
+  @Column({ name: 'supplier_id', type: 'uuid' })
+  supplierId: string;
+
+  @Column({ type: 'text', default: 'pending' })
+  status: AwardStatus;
+
+  @Column({ type: 'numeric', precision: 15, scale: 2 })
+  amount: string;
+
+  @Column({ type: 'int' })
+  rank: number;
+
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
+  decidedAt: Date | null;
+
+  @Column({ name: 'standstill_end', type: 'timestamptz', nullable: true })
+  standstillEnd: Date | null;
+}
+
+export const CONTRACT_STATUSES = ['pending', 'buyer_signed', 'signed', 'cancelled'] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+
+/** What one buyer and the winner sign for a lot; a joint tender yields one per buyer. */
+@Entity({ name: 'contracts' })
+@Index('uq_contracts_award_buyer', ['awardId', 'buyerId'], { unique: true })
+@Index('ix_contracts_tender', ['tenderId'])
+@Index('ix_contracts_supplier', ['supplierId'])
+export class Contract {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'tender_id', type: 'uuid' })
+  tenderId: string;
+
+  @Column({ name: 'lot_id', type: 'uuid' })
+  lotId: string;
+
+  @Column({ name: 'award_id', type: 'uuid' })
+  awardId: string;
+
+  @Column({ name: 'buyer_id', type: 'uuid' })
+  buyerId: string;
+
+  @Column({ name: 'supplier_id', type: 'uuid' })
+  supplierId: string;
+
+  @Column({ type: 'numeric', precision: 15, scale: 2 })
+  amount: string;
+
+  @Column({ type: 'text', default: 'pending' })
+  status: ContractStatus;
+
+  @Column({ name: 'buyer_signed_at', type: 'timestamptz', nullable: true })
+  buyerSignedAt: Date | null;
+
+  @Column({ name: 'supplier_signed_at', type: 'timestamptz', nullable: true })
+  supplierSignedAt: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+}

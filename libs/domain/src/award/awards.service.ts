@@ -1,0 +1,330 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { DealLogWriter } from '../deal-log/deal-log.writer';
+import { splitByShares } from '../procurement/rules/money';
+import { nextStatus } from '../procurement/rules/tender-state';
+import type { TenderStatus } from '../procurement/rules/tender-state';
+import { NotTheBuyerError, TenderNotFoundError, TenderStateError } from '../tender/tender.errors';
+import {
+  AwardNotFoundError,
+  AwardStateError,
+  ContractNotFoundError,
+  ContractStateError,
+  StandstillNotOverError,
+} from './award.errors';
+
+interface LockedTender {
+  id: string;
+  status: TenderStatus;
+  organizer_id: string;
+}
+
+/**
+ * Qualification and contracts: the organiser accepts or rejects the pending award of each lot; a rejection
+ * passes the award to the next ranked bid. After the stand-still each buyer signs its contract and the winner
+ * confirms it; the tender completes when every lot is decided.
+ */
+@Injectable()
+export class AwardsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly log: DealLogWriter,
+    private readonly config: AppConfig,
+  ) {}
+
+  async accept(buyerId: string, tenderId: string, awardId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const tender = await this.lockTender(manager, tenderId, buyerId, 'active.qualification');
+      const award = await this.lockPendingAward(manager, tenderId, awardId);
+      await manager.query(
+        `UPDATE awards SET status = 'active', decided_at = now(),
+           standstill_end = now() + make_interval(secs => $2) WHERE id = $1`,
+        [awardId, this.config.STANDSTILL_SECONDS],
+      );
+      const contracts = await this.createContracts(manager, tenderId, award);
+      await this.log.appendMany(manager, [
+        { type: 'award.accepted', tenderId, actorId: buyerId, payload: { awardId, lotId: award.lot_id } },
+        ...contracts.map((c) => ({
+          type: 'contract.created',
+          tenderId,
+          actorId: buyerId,
+          payload: { contractId: c.id, awardId, lotId: award.lot_id, buyerId: c.buyer_id, amount: c.amount },
+        })),
+      ]);
+      await this.advance(manager, tender, buyerId);
+    });
+  }
+
+  async reject(buyerId: string, tenderId: string, awardId: string, reason: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const tender = await this.lockTender(manager, tenderId, buyerId, 'active.qualification');
+      const award = await this.lockPendingAward(manager, tenderId, awardId);
+      await manager.query(
+        `UPDATE awards SET status = 'unsuccessful', reason = $2, decided_at = now() WHERE id = $1`,
+        [awardId, reason],
+      );
+      await this.log.append(manager, {
+        type: 'award.rejected',
+        tenderId,
+        actorId: buyerId,
+        payload: { awardId, lotId: award.lot_id, bidId: award.bid_id, reason },
+      });
+      const [next] = await manager.query<
+        { bid_id: string; supplier_id: string; price: string; rank: number }[]
+      >(
+        `SELECT bl.bid_id, b.supplier_id, bl.price::text, bl.rank FROM bid_lots bl JOIN bids b ON b.id = bl.bid_id
+          WHERE bl.lot_id = $1 AND b.status = 'opened' AND bl.rank > $2 ORDER BY bl.rank LIMIT 1`,
+        [award.lot_id, award.rank],
+      );
+      if (next) {
+        const [created] = await manager.query<{ id: string }[]>(
+          `INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, amount, rank, status)
+           VALUES ($1, $2, $3, $4, $5, $6, 'pending') RETURNING id`,
+          [tenderId, award.lot_id, next.bid_id, next.supplier_id, next.price, next.rank],
+        );
+        await this.log.append(manager, {
+          type: 'award.pending',
+          tenderId,
+          actorId: null,
+          payload: {
+            awardId: created!.id,
+            lotId: award.lot_id,
+            bidId: next.bid_id,
+            supplierId: next.supplier_id,
+            amount: next.price,
+            rank: next.rank,
+          },
+        });
+      } else {
+        await manager.query(`UPDATE lots SET status = 'unsuccessful', status_reason = $2 WHERE id = $1`, [
+          award.lot_id,
+          'every ranked bid was rejected',
+        ]);
+        await this.log.append(manager, {
+          type: 'lot.unsuccessful',
+          tenderId,
+          actorId: buyerId,
+          payload: { lotId: award.lot_id, reason: 'every ranked bid was rejected' },
+        });
+      }
+      await this.advance(manager, tender, buyerId);
+    });
+  }
+
+  /** The buyer of the contract signs it, once the stand-still is over. */
+  async sign(buyerId: string, contractId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const contract = await this.lockContract(manager, contractId);
+      if (contract.buyer_id !== buyerId) throw new NotTheBuyerError('Only the contract’s buyer may sign it');
+      if (contract.status !== 'pending') {
+        throw new ContractStateError(
+          `The contract is ${contract.status}; the buyer signs a pending contract`,
+          {
+            status: contract.status,
+            required: 'pending',
+          },
+        );
+      }
+      if (!contract.standstill_over) {
+        throw new StandstillNotOverError('The stand-still period is not over yet', {
+          standstillEnd: contract.standstill_end.toISOString(),
+        });
+      }
+      await manager.query(
+        `UPDATE contracts SET status = 'buyer_signed', buyer_signed_at = now() WHERE id = $1`,
+        [contractId],
+      );
+      await this.log.append(manager, {
+        type: 'contract.signed',
+        tenderId: contract.tender_id,
+        actorId: buyerId,
+        payload: { contractId, by: 'buyer' },
+      });
+    });
+  }
+
+  /** The winner confirms the signed contract; the lot and then the tender complete. */
+  async confirm(supplierId: string, contractId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const contract = await this.lockContract(manager, contractId);
+      if (contract.supplier_id !== supplierId) {
+        throw new ContractNotFoundError('No contract of yours with this id', { id: contractId });
+      }
+      const tender = await this.lockTender(manager, contract.tender_id, null, 'active.awarded');
+      if (contract.status !== 'buyer_signed') {
+        throw new ContractStateError(
+          `The contract is ${contract.status}; the winner confirms after the buyer signs`,
+          {
+            status: contract.status,
+            required: 'buyer_signed',
+          },
+        );
+      }
+      await manager.query(
+        `UPDATE contracts SET status = 'signed', supplier_signed_at = now() WHERE id = $1`,
+        [contractId],
+      );
+      await this.log.append(manager, {
+        type: 'contract.signed',
+        tenderId: contract.tender_id,
+        actorId: supplierId,
+        payload: { contractId, by: 'supplier' },
+      });
+      await manager.query(
+        `UPDATE lots SET status = 'complete' WHERE id = $1 AND NOT EXISTS
+           (SELECT 1 FROM contracts c WHERE c.lot_id = $1 AND c.status NOT IN ('signed', 'cancelled'))`,
+        [contract.lot_id],
+      );
+      await this.advance(manager, tender, supplierId);
+    });
+  }
+
+  /** Moves the tender on when its lots allow: all decided -> awarded (or unsuccessful), all contracted -> complete. */
+  private async advance(manager: EntityManager, tender: LockedTender, actorId: string): Promise<void> {
+    const [state] = await manager.query<{ open: number; awarded: number; contracting: number }[]>(
+      `SELECT count(*) FILTER (WHERE l.status = 'active' AND NOT EXISTS
+                (SELECT 1 FROM awards a WHERE a.lot_id = l.id AND a.status = 'active'))::int AS open,
+              count(*) FILTER (WHERE l.status IN ('active', 'complete'))::int AS awarded,
+              count(*) FILTER (WHERE l.status = 'active')::int AS contracting
+         FROM lots l WHERE l.tender_id = $1`,
+      [tender.id],
+    );
+    const s = state ?? { open: 0, awarded: 0, contracting: 0 };
+    let status: TenderStatus = tender.status;
+    if (tender.status === 'active.qualification' && s.open === 0) {
+      status = nextStatus(tender.status, 'decideAward', {
+        allLotsDecided: true,
+        anyLotAwarded: s.awarded > 0,
+      });
+    } else if (tender.status === 'active.awarded' && s.contracting === 0) {
+      status = nextStatus(tender.status, 'signContract', { allLotsDecided: true });
+    }
+    if (status === tender.status) return;
+    await manager.query(`UPDATE tenders SET status = $2, updated_at = now() WHERE id = $1`, [
+      tender.id,
+      status,
+    ]);
+    await this.log.append(manager, {
+      type:
+        status === 'complete'
+          ? 'tender.completed'
+          : status === 'unsuccessful'
+            ? 'tender.unsuccessful'
+            : 'tender.awarded',
+      tenderId: tender.id,
+      actorId,
+      payload: { status },
+    });
+  }
+
+  private async createContracts(
+    manager: EntityManager,
+    tenderId: string,
+    award: { id: string; lot_id: string; supplier_id: string; amount: string },
+  ) {
+    const shares = await manager.query<{ buyer_id: string; amount: string }[]>(
+      `SELECT buyer_id, amount::text FROM lot_buyer_shares WHERE lot_id = $1 ORDER BY buyer_id`,
+      [award.lot_id],
+    );
+    // A joint tender yields one contract per buyer, the award split by the buyers' shares of the estimate.
+    const parts = shares.length
+      ? splitByShares(
+          award.amount,
+          shares.map((s) => s.amount),
+        ).map((amount, i) => ({
+          buyerId: shares[i]!.buyer_id,
+          amount,
+        }))
+      : [
+          {
+            buyerId: (
+              await manager.query<{ organizer_id: string }[]>(
+                'SELECT organizer_id FROM tenders WHERE id = $1',
+                [tenderId],
+              )
+            )[0]!.organizer_id,
+            amount: award.amount,
+          },
+        ];
+    return manager.query<{ id: string; buyer_id: string; amount: string }[]>(
+      `INSERT INTO contracts (tender_id, lot_id, award_id, buyer_id, supplier_id, amount)
+       SELECT $1, $2, $3, p."buyerId", $4, p.amount FROM jsonb_to_recordset($5::jsonb) AS p("buyerId" uuid, amount numeric)
+       RETURNING id, buyer_id, amount::text`,
+      [tenderId, award.lot_id, award.id, award.supplier_id, JSON.stringify(parts)],
+    );
+  }
+
+  private async lockTender(
+    manager: EntityManager,
+    tenderId: string,
+    organizerId: string | null,
+    required: TenderStatus,
+  ): Promise<LockedTender> {
+    const [tender] = await manager.query<LockedTender[]>(
+      'SELECT id, status, organizer_id FROM tenders WHERE id = $1 FOR UPDATE',
+      [tenderId],
+    );
+    if (!tender || tender.status === 'draft')
+      throw new TenderNotFoundError('No tender with this id', { id: tenderId });
+    if (organizerId && tender.organizer_id !== organizerId) {
+      throw new NotTheBuyerError('Only the tender’s organiser may decide awards');
+    }
+    if (tender.status !== required) {
+      throw new TenderStateError(`The tender is ${tender.status}; this needs ${required}`, {
+        status: tender.status,
+        required,
+      });
+    }
+    return tender;
+  }
+
+  private async lockPendingAward(manager: EntityManager, tenderId: string, awardId: string) {
+    const [award] = await manager.query<
+      {
+        id: string;
+        lot_id: string;
+        bid_id: string;
+        supplier_id: string;
+        amount: string;
+        rank: number;
+        status: string;
+      }[]
+    >(
+      `SELECT id, lot_id, bid_id, supplier_id, amount::text, rank, status FROM awards
+        WHERE id = $1 AND tender_id = $2 FOR UPDATE`,
+      [awardId, tenderId],
+    );
+    if (!award) throw new AwardNotFoundError('No award with this id in this tender', { id: awardId });
+    if (award.status !== 'pending') {
+      throw new AwardStateError(`The award is ${award.status}; only a pending award can be decided`, {
+        status: award.status,
+        required: 'pending',
+      });
+    }
+    return award;
+  }
+
+  private async lockContract(manager: EntityManager, contractId: string) {
+    const [contract] = await manager.query<
+      {
+        id: string;
+        tender_id: string;
+        lot_id: string;
+        buyer_id: string;
+        supplier_id: string;
+        status: string;
+        standstill_end: Date;
+        standstill_over: boolean;
+      }[]
+    >(
+      `SELECT c.id, c.tender_id, c.lot_id, c.buyer_id, c.supplier_id, c.status, a.standstill_end,
+              a.standstill_end <= now() AS standstill_over
+         FROM contracts c JOIN awards a ON a.id = c.award_id WHERE c.id = $1 FOR UPDATE OF c`,
+      [contractId],
+    );
+    if (!contract) throw new ContractNotFoundError('No contract with this id', { id: contractId });
+    return contract;
+  }
+}

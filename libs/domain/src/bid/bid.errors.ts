@@ -1,0 +1,11 @@
+import { defineError } from '../errors';
+
+export class BidAfterDeadlineError extends defineError('BID_AFTER_DEADLINE', 'conflict') {}
+export class BidOnInactiveTenderError extends defineError('TENDER_NOT_ACCEPTING_BIDS', 'conflict') {}
+export class BidAlreadyExistsError extends defineError('BID_ALREADY_EXISTS', 'conflict') {}
+export class BidNotFoundError extends defineError('BID_NOT_FOUND', 'not_found') {}
+export class BidPriceAboveEstimateError extends defineError('BID_PRICE_ABOVE_ESTIMATE', 'invalid') {}
+export class BidCurrencyMismatchError extends defineError('BID_CURRENCY_MISMATCH', 'invalid') {}
+export class BidLotInvalidError extends defineError('BID_LOT_INVALID', 'invalid') {}
+export class BidsSealedError extends defineError('BIDS_SEALED', 'forbidden') {}
+export class IdempotencyKeyReusedError extends defineError('IDEMPOTENCY_KEY_REUSED', 'conflict') {}

@@ -1,0 +1,344 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DealLogWriter } from '../deal-log/deal-log.writer';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
+import { bidCommitment, newSalt } from '../procurement/rules/commitment';
+import { formatAmount, parseAmount } from '../procurement/rules/money';
+import { SupplierNotActiveError, TenderNotFoundError } from '../tender/tender.errors';
+import {
+  BidAfterDeadlineError,
+  BidAlreadyExistsError,
+  BidCurrencyMismatchError,
+  BidLotInvalidError,
+  BidNotFoundError,
+  BidOnInactiveTenderError,
+  BidPriceAboveEstimateError,
+  IdempotencyKeyReusedError,
+} from './bid.errors';
+
+export interface BidInput {
+  currency: string;
+  lots: { lotId: string; price: string }[];
+}
+
+/** A bid as its own supplier sees it; nobody else sees this before the opening. */
+export interface OwnBidView {
+  id: string;
+  tenderId: string;
+  status: string;
+  currency: string;
+  lots: { lotId: string; price: string }[];
+  commitment: string;
+  submittedAt: string;
+}
+
+interface LockedTender {
+  id: string;
+  status: string;
+  currency: string;
+  tender_end: Date;
+  on_time: boolean;
+}
+
+/**
+ * Sealed bids. Invariant: a bid is accepted only while the tender row is share-locked and the database
+ * clock is before the deadline, so the closer (which takes the row for update) sees every accepted bid and no late one.
+ */
+@Injectable()
+export class BidsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly log: DealLogWriter,
+  ) {}
+
+  async place(
+    supplierId: string,
+    tenderId: string,
+    input: BidInput,
+    idempotencyKey?: string,
+  ): Promise<{ bid: OwnBidView; replayed: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.assertActiveSupplier(manager, supplierId);
+      if (idempotencyKey) {
+        const replay = await this.replay(manager, supplierId, tenderId, input, idempotencyKey);
+        if (replay) return { bid: replay, replayed: true };
+      }
+      const tender = await this.lockTenderForBid(manager, tenderId);
+      await this.assertLots(manager, tender, input);
+      const [existing] = await manager.query<{ id: string; status: string }[]>(
+        'SELECT id, status FROM bids WHERE tender_id = $1 AND supplier_id = $2 FOR UPDATE',
+        [tenderId, supplierId],
+      );
+      if (existing && existing.status !== 'withdrawn') {
+        throw new BidAlreadyExistsError('You already have a bid on this tender; change it instead', {
+          bidId: existing.id,
+        });
+      }
+      const bidId =
+        existing?.id ?? (await manager.query<{ id: string }[]>('SELECT gen_random_uuid() AS id'))[0]!.id;
+      const sealed = this.seal(bidId, tenderId, supplierId, input);
+      await manager.query(
+        `INSERT INTO bids (id, tender_id, supplier_id, status, commitment, salt, content, submitted_at, sequence, idempotency_key)
+         VALUES ($1, $2, $3, 'active', $4, $5, $6, clock_timestamp(), nextval('bid_sequence'), $7)
+         ON CONFLICT (tender_id, supplier_id) DO UPDATE SET status = 'active', commitment = EXCLUDED.commitment,
+           salt = EXCLUDED.salt, content = EXCLUDED.content, submitted_at = EXCLUDED.submitted_at,
+           sequence = EXCLUDED.sequence, idempotency_key = EXCLUDED.idempotency_key`,
+        [bidId, tenderId, supplierId, sealed.commitment, sealed.salt, sealed.content, idempotencyKey ?? null],
+      );
+      await this.writeLots(manager, bidId, input);
+      await this.log.append(manager, {
+        type: 'bid.submitted',
+        tenderId,
+        actorId: null,
+        payload: { commitment: sealed.commitment },
+        sealedPayload: { bidId, supplierId },
+      });
+      await this.assertStillOnTime(manager, tender);
+      return { bid: await this.ownView(manager, supplierId, tenderId), replayed: false };
+    });
+  }
+
+  /** Changes prices (and confirms a bid an amendment put on hold): a new salt and commitment. */
+  async change(supplierId: string, tenderId: string, input: BidInput): Promise<OwnBidView> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.assertActiveSupplier(manager, supplierId);
+      const tender = await this.lockTenderForBid(manager, tenderId);
+      await this.assertLots(manager, tender, input);
+      const bid = await this.lockOwnBid(manager, supplierId, tenderId);
+      const sealed = this.seal(bid.id, tenderId, supplierId, input);
+      await manager.query(
+        `UPDATE bids SET status = 'active', commitment = $2, salt = $3, content = $4,
+           submitted_at = clock_timestamp(), sequence = nextval('bid_sequence') WHERE id = $1`,
+        [bid.id, sealed.commitment, sealed.salt, sealed.content],
+      );
+      await this.writeLots(manager, bid.id, input);
+      await this.log.append(manager, {
+        type: 'bid.changed',
+        tenderId,
+        actorId: null,
+        payload: { commitment: sealed.commitment },
+        sealedPayload: { bidId: bid.id, supplierId },
+      });
+      await this.assertStillOnTime(manager, tender);
+      return this.ownView(manager, supplierId, tenderId);
+    });
+  }
+
+  /** Confirms an unchanged bid after an amendment changed the terms. */
+  async confirm(supplierId: string, tenderId: string): Promise<OwnBidView> {
+    return this.dataSource.transaction(async (manager) => {
+      const tender = await this.lockTenderForBid(manager, tenderId);
+      const bid = await this.lockOwnBid(manager, supplierId, tenderId);
+      await manager.query(`UPDATE bids SET status = 'active' WHERE id = $1`, [bid.id]);
+      await this.log.append(manager, {
+        type: 'bid.confirmed',
+        tenderId,
+        actorId: null,
+        payload: { commitment: bid.commitment },
+        sealedPayload: { bidId: bid.id, supplierId },
+      });
+      await this.assertStillOnTime(manager, tender);
+      return this.ownView(manager, supplierId, tenderId);
+    });
+  }
+
+  async withdraw(supplierId: string, tenderId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const tender = await this.lockTenderForBid(manager, tenderId);
+      const bid = await this.lockOwnBid(manager, supplierId, tenderId);
+      await manager.query(`UPDATE bids SET status = 'withdrawn' WHERE id = $1`, [bid.id]);
+      await manager.query('DELETE FROM bid_lots WHERE bid_id = $1', [bid.id]);
+      await this.log.append(manager, {
+        type: 'bid.withdrawn',
+        tenderId,
+        actorId: null,
+        payload: { commitment: bid.commitment },
+        sealedPayload: { bidId: bid.id, supplierId },
+      });
+      await this.assertStillOnTime(manager, tender);
+    });
+  }
+
+  async own(supplierId: string, tenderId: string): Promise<OwnBidView> {
+    return this.ownView(this.dataSource.manager, supplierId, tenderId);
+  }
+
+  /** A supplier's bids on all tenders, newest first. */
+  async listOwn(supplierId: string, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<Page<OwnBidView>> {
+    const params: unknown[] = [supplierId, limit + 1];
+    let after = '';
+    if (cursor) {
+      const [at, id] = decodeCursor(cursor, 2);
+      params.push(at, id);
+      after = 'AND (b.submitted_at, b.id) < ($3::timestamptz, $4::uuid)';
+    }
+    const rows = await this.dataSource.query<(OwnBidView & { at: Date })[]>(
+      `${OWN_BID_SELECT} WHERE b.supplier_id = $1 ${after} ORDER BY b.submitted_at DESC, b.id DESC LIMIT $2`,
+      params,
+    );
+    return toPage(rows, limit, (r) => [r.submittedAt, r.id]);
+  }
+
+  private seal(bidId: string, tenderId: string, supplierId: string, input: BidInput) {
+    // Prices in the revealed content read exactly as the published ones: two decimals.
+    const lots = input.lots
+      .map((l) => ({ lotId: l.lotId, price: formatAmount(parseAmount(l.price)) }))
+      .sort((a, b) => a.lotId.localeCompare(b.lotId));
+    const content = { bidId, tenderId, supplierId, currency: input.currency, lots };
+    const salt = newSalt();
+    return { content, salt, commitment: bidCommitment(content, salt) };
+  }
+
+  private async writeLots(manager: EntityManager, bidId: string, input: BidInput): Promise<void> {
+    await manager.query('DELETE FROM bid_lots WHERE bid_id = $1', [bidId]);
+    await manager.query(
+      `INSERT INTO bid_lots (bid_id, lot_id, price)
+       SELECT $1, l."lotId", l.price FROM jsonb_to_recordset($2::jsonb) AS l("lotId" uuid, price numeric)`,
+      [bidId, JSON.stringify(input.lots)],
+    );
+  }
+
+  private async assertActiveSupplier(manager: EntityManager, supplierId: string): Promise<void> {
+    const [org] = await manager.query<{ status: string; kind: string }[]>(
+      'SELECT status, kind FROM organizations WHERE id = $1',
+      [supplierId],
+    );
+    if (!org || org.kind !== 'supplier' || org.status !== 'active') {
+      throw new SupplierNotActiveError(
+        'Only an active supplier may bid; an operator must activate yours first',
+        {
+          status: org?.status ?? null,
+        },
+      );
+    }
+  }
+
+  /** Share-locks the tender row and reads the database clock against the deadline. */
+  private async lockTenderForBid(manager: EntityManager, tenderId: string): Promise<LockedTender> {
+    const [tender] = await manager.query<LockedTender[]>(
+      `SELECT id, status, currency, tender_end, clock_timestamp() < tender_end AS on_time
+         FROM tenders WHERE id = $1 FOR SHARE`,
+      [tenderId],
+    );
+    if (!tender || tender.status === 'draft')
+      throw new TenderNotFoundError('No tender with this id', { id: tenderId });
+    if (tender.status === 'active.tendering' && !tender.on_time) {
+      throw new BidAfterDeadlineError('The submission deadline has passed', {
+        deadline: tender.tender_end.toISOString(),
+      });
+    }
+    if (tender.status !== 'active.tendering') {
+      throw new BidOnInactiveTenderError(
+        `The tender is ${tender.status}; bids are accepted in active.tendering`,
+        {
+          status: tender.status,
+          required: 'active.tendering',
+        },
+      );
+    }
+    return tender;
+  }
+
+  /** The last statement before commit: a bid that reaches it after the deadline is rolled back. */
+  private async assertStillOnTime(manager: EntityManager, tender: LockedTender): Promise<void> {
+    const [row] = await manager.query<{ on_time: boolean }[]>(
+      'SELECT clock_timestamp() < $1::timestamptz AS on_time',
+      [tender.tender_end],
+    );
+    if (!row?.on_time) {
+      throw new BidAfterDeadlineError('The submission deadline has passed', {
+        deadline: tender.tender_end.toISOString(),
+      });
+    }
+  }
+
+  private async assertLots(manager: EntityManager, tender: LockedTender, input: BidInput): Promise<void> {
+    if (input.currency !== tender.currency) {
+      throw new BidCurrencyMismatchError(`Bids on this tender are in ${tender.currency}`, {
+        field: 'currency',
+        expected: tender.currency,
+      });
+    }
+    const ids = input.lots.map((l) => l.lotId);
+    if (new Set(ids).size !== ids.length)
+      throw new BidLotInvalidError('A lot appears twice', { field: 'lots' });
+    const lots = await manager.query<{ id: string; estimate: string; status: string }[]>(
+      'SELECT id, estimate::text, status FROM lots WHERE tender_id = $1 AND id = ANY($2::uuid[])',
+      [tender.id, ids],
+    );
+    input.lots.forEach((bidLot, i) => {
+      const lot = lots.find((l) => l.id === bidLot.lotId);
+      if (!lot || lot.status !== 'active') {
+        throw new BidLotInvalidError('No active lot with this id in this tender', {
+          field: `lots.${i}.lotId`,
+        });
+      }
+      const price = parseAmount(bidLot.price);
+      if (price <= 0n)
+        throw new BidLotInvalidError('The price must be positive', { field: `lots.${i}.price` });
+      if (price > parseAmount(lot.estimate)) {
+        throw new BidPriceAboveEstimateError(`The price is above the lot's maximum price ${lot.estimate}`, {
+          field: `lots.${i}.price`,
+          estimate: lot.estimate,
+        });
+      }
+    });
+  }
+
+  private async lockOwnBid(manager: EntityManager, supplierId: string, tenderId: string) {
+    const [bid] = await manager.query<{ id: string; status: string; commitment: string }[]>(
+      `SELECT id, status, commitment FROM bids WHERE tender_id = $1 AND supplier_id = $2
+         AND status IN ('active', 'pending_confirmation') FOR UPDATE`,
+      [tenderId, supplierId],
+    );
+    if (!bid) throw new BidNotFoundError('You have no bid on this tender', { tenderId });
+    return bid;
+  }
+
+  private async replay(
+    manager: EntityManager,
+    supplierId: string,
+    tenderId: string,
+    input: BidInput,
+    key: string,
+  ): Promise<OwnBidView | null> {
+    const [bid] = await manager.query<
+      { tender_id: string; content: { currency: string; lots: BidInput['lots'] } }[]
+    >('SELECT tender_id, content FROM bids WHERE supplier_id = $1 AND idempotency_key = $2', [
+      supplierId,
+      key,
+    ]);
+    if (!bid) return null;
+    const asked = input.lots
+      .map((l) => ({ lotId: l.lotId, price: formatAmount(parseAmount(l.price)) }))
+      .sort((a, b) => a.lotId.localeCompare(b.lotId));
+    const same =
+      bid.tender_id === tenderId &&
+      bid.content.currency === input.currency &&
+      JSON.stringify(bid.content.lots) === JSON.stringify(asked);
+    if (!same) {
+      throw new IdempotencyKeyReusedError('This Idempotency-Key was used for a different request', {
+        header: 'Idempotency-Key',
+      });
+    }
+    return this.ownView(manager, supplierId, tenderId);
+  }
+
+  private async ownView(manager: EntityManager, supplierId: string, tenderId: string): Promise<OwnBidView> {
+    const [row] = await manager.query<OwnBidView[]>(
+      `${OWN_BID_SELECT} WHERE b.supplier_id = $1 AND b.tender_id = $2`,
+      [supplierId, tenderId],
+    );
+    if (!row || row.status === 'withdrawn')
+      throw new BidNotFoundError('You have no bid on this tender', { tenderId });
+    return row;
+  }
+}
+
+const OWN_BID_SELECT = `
+SELECT b.id, b.tender_id AS "tenderId", b.status, b.content->>'currency' AS currency,
+       coalesce((SELECT jsonb_agg(jsonb_build_object('lotId', bl.lot_id, 'price', bl.price::text) ORDER BY bl.lot_id)
+                   FROM bid_lots bl WHERE bl.bid_id = b.id), '[]') AS lots,
+       b.commitment, to_char(b.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "submittedAt"
+  FROM bids b`;

@@ -1,0 +1,200 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
+import { canonicalJson } from '../procurement/rules/commitment';
+import { LogKeyService } from './log-key.service';
+import { CompactRange, leafHash, PerfectNode } from './merkle';
+import { signTreeHead } from './tree-head';
+
+/** Only one sequencer appends at a time: the holder of this session advisory lock. */
+export const SEQUENCER_LOCK_KEY = 72_410_010;
+const BATCH = 5000;
+
+interface EventRow {
+  id: string;
+  txid: string;
+  type: string;
+  tender_id: string | null;
+  actor_id: string | null;
+  occurred_at: string;
+  payload: Record<string, unknown>;
+}
+
+/** The public object of a log entry; its RFC 8785 canonical JSON is the leaf. */
+export function logEntryOf(event: EventRow): Record<string, unknown> {
+  return {
+    eventId: event.id,
+    type: event.type,
+    tenderId: event.tender_id,
+    actorId: event.actor_id,
+    occurredAt: event.occurred_at,
+    payload: event.payload,
+  };
+}
+
+/**
+ * Appends committed deal events to the Merkle log in commit order and signs tree heads.
+ * Invariants: indexes are contiguous from 0; an event is sequenced only once every transaction that could
+ * still commit an earlier (txid, id) has finished (the snapshot's xmin), so no event is ever skipped; entries,
+ * nodes and the tree head of a batch commit together.
+ */
+@Injectable()
+export class LogSequencerService {
+  private readonly logger = new Logger(LogSequencerService.name);
+  private lockRunner?: QueryRunner;
+  private range?: CompactRange;
+  private cursor: [string, string] = ['0', '0'];
+  private signedSize = -1;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: LogKeyService,
+  ) {}
+
+  get isLeader(): boolean {
+    return this.lockRunner !== undefined;
+  }
+
+  /** Tries to become the one sequencer; a second worker waits (returns false) until the leader goes. */
+  async tryLead(): Promise<boolean> {
+    if (this.lockRunner) return true;
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    const [row] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [SEQUENCER_LOCK_KEY])) as {
+      locked: boolean;
+    }[];
+    if (!row?.locked) {
+      await runner.release();
+      return false;
+    }
+    this.lockRunner = runner;
+    await this.load();
+    this.logger.log(`leading the log sequencer at tree size ${this.range?.size ?? 0}`);
+    return true;
+  }
+
+  async resign(): Promise<void> {
+    const runner = this.lockRunner;
+    this.lockRunner = undefined;
+    this.range = undefined;
+    if (!runner) return;
+    await runner.query('SELECT pg_advisory_unlock($1)', [SEQUENCER_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+
+  /** Sequences what has committed since the last call and signs a head if the tree grew; returns entries added. */
+  async tick(): Promise<number> {
+    if (!this.lockRunner || !this.range) return 0;
+    try {
+      let added = 0;
+      for (;;) {
+        const n = await this.appendBatch();
+        added += n;
+        if (n < BATCH) break;
+      }
+      return added;
+    } catch (error) {
+      // Memory may be ahead of the database after a failed commit: reload from what is stored.
+      this.logger.error({ err: error }, 'sequencing failed; reloading the tree from the database');
+      await this.load();
+      throw error;
+    }
+  }
+
+  private async appendBatch(): Promise<number> {
+    const range = this.range!;
+    const events = await this.dataSource.query<EventRow[]>(
+      `SELECT id::text, txid::text, type, tender_id, actor_id, payload,
+              to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at
+         FROM deal_events
+        WHERE txid < deal_log_watermark()
+          AND (txid, id) > ($1::bigint, $2::bigint)
+        ORDER BY txid, id LIMIT $3`,
+      [this.cursor[0], this.cursor[1], BATCH],
+    );
+    const startSize = range.size;
+    if (events.length === 0) {
+      if (this.signedSize !== startSize) await this.signHead();
+      return 0;
+    }
+    const entries: {
+      idx: number;
+      event_id: string;
+      tender_id: string | null;
+      entry: string;
+      leaf_hash: string;
+    }[] = [];
+    const nodes: PerfectNode[] = [];
+    for (const event of events) {
+      const entry = canonicalJson(logEntryOf(event));
+      const hash = leafHash(Buffer.from(entry, 'utf8'));
+      entries.push({
+        idx: range.size,
+        event_id: event.id,
+        tender_id: event.tender_id,
+        entry,
+        leaf_hash: hash.toString('hex'),
+      });
+      nodes.push(...range.append(hash));
+    }
+    const last = events[events.length - 1]!;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO log_entries (idx, event_id, tender_id, entry, leaf_hash)
+         SELECT e.idx, e.event_id, e.tender_id, e.entry, decode(e.leaf_hash, 'hex')
+           FROM jsonb_to_recordset($1::jsonb) AS e(idx bigint, event_id bigint, tender_id uuid, entry text, leaf_hash text)`,
+        [JSON.stringify(entries)],
+      );
+      await manager.query(
+        `INSERT INTO log_nodes (level, idx, hash)
+         SELECT n.level, n.idx, decode(n.hash, 'hex')
+           FROM jsonb_to_recordset($1::jsonb) AS n(level smallint, idx bigint, hash text)`,
+        [JSON.stringify(nodes.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') })))],
+      );
+      await this.insertHead(manager.query.bind(manager));
+    });
+    this.cursor = [last.txid, last.id];
+    return events.length;
+  }
+
+  private async signHead(): Promise<void> {
+    await this.insertHead(this.dataSource.query.bind(this.dataSource));
+  }
+
+  private async insertHead(query: (sql: string, params: unknown[]) => Promise<unknown>): Promise<void> {
+    const range = this.range!;
+    const head = {
+      rootHash: range.root().toString('hex'),
+      timestamp: new Date().toISOString(),
+      treeSize: range.size,
+    };
+    const signature = signTreeHead(head, this.keys.privateKey);
+    await query(
+      `INSERT INTO log_tree_heads (tree_size, root_hash, timestamp, signature) VALUES ($1, decode($2, 'hex'), $3, $4)
+       ON CONFLICT (tree_size) DO NOTHING`,
+      [head.treeSize, head.rootHash, head.timestamp, signature],
+    );
+    this.signedSize = range.size;
+  }
+
+  private async load(): Promise<void> {
+    const [last] = await this.dataSource.query<{ idx: string; txid: string; id: string }[]>(
+      `SELECT l.idx::text, e.txid::text, e.id::text FROM log_entries l JOIN deal_events e ON e.id = l.event_id
+        ORDER BY l.idx DESC LIMIT 1`,
+    );
+    const size = last ? Number(last.idx) + 1 : 0;
+    this.cursor = last ? [last.txid, last.id] : ['0', '0'];
+    this.range = await CompactRange.load(size, async (level, index) => {
+      const [row] = await this.dataSource.query<{ hash: Buffer }[]>(
+        'SELECT hash FROM log_nodes WHERE level = $1 AND idx = $2',
+        [level, index],
+      );
+      if (!row) throw new Error(`log node ${level}/${index} is missing`);
+      return row.hash;
+    });
+    const [head] = await this.dataSource.query<{ size: string }[]>(
+      'SELECT max(tree_size)::text AS size FROM log_tree_heads',
+    );
+    this.signedSize = head?.size ? Number(head.size) : -1;
+  }
+}

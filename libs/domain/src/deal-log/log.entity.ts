@@ -1,0 +1,64 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * One leaf of the transparency log: a deal event in its public form, at a fixed index.
+ * Invariant: append-only (the database refuses UPDATE, DELETE and TRUNCATE); `entry` holds the exact
+ * canonical JSON whose leaf hash is stored, so what is served is what was hashed.
+ */
+@Entity({ name: 'log_entries' })
+@Index('uq_log_entries_event', ['eventId'], { unique: true })
+@Index('ix_log_entries_tender', ['tenderId', 'index'])
+export class LogEntry {
+  @PrimaryColumn({ name: 'idx', type: 'bigint', primaryKeyConstraintName: 'PK_log_entries' })
+  index: string;
+
+  @Column({ name: 'event_id', type: 'bigint' })
+  eventId: string;
+
+  @Column({ name: 'tender_id', type: 'uuid', nullable: true })
+  tenderId: string | null;
+
+  /** RFC 8785 canonical JSON of the public entry: the leaf bytes (UTF-8). */
+  @Column({ type: 'text' })
+  entry: string;
+
+  @Column({ name: 'leaf_hash', type: 'bytea' })
+  leafHash: Buffer;
+
+  @Column({ name: 'sequenced_at', type: 'timestamptz', default: () => 'now()' })
+  sequencedAt: Date;
+}
+
+/** The hash of a perfect subtree: level L, index i covers leaves [i·2^L, (i+1)·2^L). */
+@Entity({ name: 'log_nodes' })
+export class LogNode {
+  @PrimaryColumn({ type: 'smallint', primaryKeyConstraintName: 'PK_log_nodes' })
+  level: number;
+
+  @PrimaryColumn({ name: 'idx', type: 'bigint', primaryKeyConstraintName: 'PK_log_nodes' })
+  index: string;
+
+  @Column({ type: 'bytea' })
+  hash: Buffer;
+}
+
+/** A signed tree head; every one is kept so any earlier head can be produced again. */
+@Entity({ name: 'log_tree_heads' })
+export class LogTreeHead {
+  @PrimaryColumn({ name: 'tree_size', type: 'bigint', primaryKeyConstraintName: 'PK_log_tree_heads' })
+  treeSize: string;
+
+  @Column({ name: 'root_hash', type: 'bytea' })
+  rootHash: Buffer;
+
+  /** ISO 8601 text exactly as signed. */
+  @Column({ type: 'text' })
+  timestamp: string;
+
+  /** Ed25519 signature, base64. */
+  @Column({ type: 'text' })
+  signature: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+}

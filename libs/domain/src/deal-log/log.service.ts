@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
+import { TenderNotFoundError } from '../tender/tender.errors';
+import { LogEmptyError, LogRangeError } from './log.errors';
+import { LogKeyService } from './log-key.service';
+import { consistencyProofNodes, distinctNodes, GetNode, inclusionProofNodes, NodeRef } from './merkle';
+import { consistencyProofFromNodes, inclusionProofFromNodes } from './merkle';
+
+export interface SignedTreeHeadView {
+  treeSize: number;
+  rootHash: string;
+  timestamp: string;
+  signature: string;
+}
+
+export interface LogEntryView {
+  index: number;
+  entry: Record<string, unknown>;
+  leafHash: string;
+}
+
+export const MAX_ENTRIES_PER_PAGE = 1000;
+
+/** Read side of the transparency log: heads, entries and proofs, all from stored perfect nodes. */
+@Injectable()
+export class LogService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: LogKeyService,
+  ) {}
+
+  publicKey() {
+    return {
+      algorithm: 'Ed25519' as const,
+      publicKey: this.keys.publicKeyRaw.toString('base64'),
+      pem: this.keys.publicKeyPem,
+    };
+  }
+
+  /** The latest signed tree head, or the one of a given size. */
+  async treeHead(treeSize?: number): Promise<SignedTreeHeadView> {
+    const [row] = await this.dataSource.query<
+      { tree_size: string; root_hash: Buffer; timestamp: string; signature: string }[]
+    >(
+      treeSize === undefined
+        ? 'SELECT tree_size, root_hash, timestamp, signature FROM log_tree_heads ORDER BY tree_size DESC LIMIT 1'
+        : 'SELECT tree_size, root_hash, timestamp, signature FROM log_tree_heads WHERE tree_size = $1',
+      treeSize === undefined ? [] : [treeSize],
+    );
+    if (!row) {
+      if (treeSize === undefined) throw new LogEmptyError('No tree head has been signed yet');
+      throw new LogRangeError(`No tree head was signed at size ${treeSize}`, { field: 'treeSize' });
+    }
+    return {
+      treeSize: Number(row.tree_size),
+      rootHash: row.root_hash.toString('hex'),
+      timestamp: row.timestamp,
+      signature: row.signature,
+    };
+  }
+
+  async entries(start: number, end: number): Promise<{ entries: LogEntryView[] }> {
+    if (end <= start) throw new LogRangeError('end must be greater than start', { field: 'end' });
+    if (end - start > MAX_ENTRIES_PER_PAGE) {
+      throw new LogRangeError(`At most ${MAX_ENTRIES_PER_PAGE} entries per request`, { field: 'end' });
+    }
+    const rows = await this.dataSource.query<{ idx: string; entry: string; leaf_hash: Buffer }[]>(
+      'SELECT idx::text, entry, leaf_hash FROM log_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx',
+      [start, end],
+    );
+    return {
+      entries: rows.map((r) => ({
+        index: Number(r.idx),
+        entry: JSON.parse(r.entry) as Record<string, unknown>,
+        leafHash: r.leaf_hash.toString('hex'),
+      })),
+    };
+  }
+
+  async inclusionProof(index: number, treeSize: number) {
+    await this.assertSigned(treeSize);
+    if (index >= treeSize) throw new LogRangeError('index must be below treeSize', { field: 'index' });
+    const getNode = await this.nodes(inclusionProofNodes(index, treeSize));
+    const path = await inclusionProofFromNodes(index, treeSize, getNode);
+    return { index, treeSize, auditPath: path.map((h) => h.toString('hex')) };
+  }
+
+  async consistencyProof(first: number, second: number) {
+    await this.assertSigned(second);
+    if (first > second) throw new LogRangeError('first must not be above second', { field: 'first' });
+    const getNode = await this.nodes(consistencyProofNodes(first, second));
+    const path = await consistencyProofFromNodes(first, second, getNode);
+    return { first, second, consistencyPath: path.map((h) => h.toString('hex')) };
+  }
+
+  /** One deal's entries with their log indexes. */
+  async tenderLog(tenderId: string, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<Page<LogEntryView>> {
+    const [tender] = await this.dataSource.query<{ status: string }[]>(
+      'SELECT status FROM tenders WHERE id = $1',
+      [tenderId],
+    );
+    if (!tender || tender.status === 'draft')
+      throw new TenderNotFoundError('No tender with this id', { id: tenderId });
+    const after = cursor ? Number(decodeCursor(cursor, 1)[0]) : -1;
+    const rows = await this.dataSource.query<{ idx: string; entry: string; leaf_hash: Buffer }[]>(
+      'SELECT idx::text, entry, leaf_hash FROM log_entries WHERE tender_id = $1 AND idx > $2 ORDER BY idx LIMIT $3',
+      [tenderId, after, limit + 1],
+    );
+    const page = toPage(rows, limit, (r) => [Number(r.idx)]);
+    return {
+      items: page.items.map((r) => ({
+        index: Number(r.idx),
+        entry: JSON.parse(r.entry) as Record<string, unknown>,
+        leafHash: r.leaf_hash.toString('hex'),
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** Proofs are only given for tree sizes the log has signed (and so committed to). */
+  private async assertSigned(treeSize: number): Promise<void> {
+    const head = await this.treeHead();
+    if (treeSize < 1 || treeSize > head.treeSize) {
+      throw new LogRangeError(`treeSize must be between 1 and the latest signed size ${head.treeSize}`, {
+        field: 'treeSize',
+        latest: head.treeSize,
+      });
+    }
+  }
+
+  /** Fetches every node a proof needs in one query. */
+  private async nodes(groups: NodeRef[][]): Promise<GetNode> {
+    const refs = distinctNodes(groups);
+    const rows = refs.length
+      ? await this.dataSource.query<{ level: number; idx: string; hash: Buffer }[]>(
+          `SELECT n.level, n.idx::text, n.hash FROM log_nodes n
+             JOIN unnest($1::smallint[], $2::bigint[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx`,
+          [refs.map((r) => r.level), refs.map((r) => r.index)],
+        )
+      : [];
+    const byKey = new Map(rows.map((r) => [`${r.level}:${r.idx}`, r.hash]));
+    return (level, index) => {
+      const hash = byKey.get(`${level}:${index}`);
+      if (!hash) throw new Error(`log node ${level}/${index} is missing`);
+      return hash;
+    };
+  }
+}

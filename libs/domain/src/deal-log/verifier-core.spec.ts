@@ -1,0 +1,346 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import fc from 'fast-check';
+import {
+  canonicalJson as verifierCanonicalJson,
+  checkCommitments,
+  entryLeafHash,
+  findFirstDivergence,
+  HashTree,
+  type LogItem,
+  LogScanner,
+  merkleRoot,
+  type SignedTreeHead,
+  verifyConsistency as verifierConsistency,
+  verifyEntries,
+  verifyInclusion as verifierInclusion,
+  verifyTreeHeadSignature,
+} from '../../../../tools/verify-log/verifier-core';
+import { bidCommitment, canonicalJson, newSalt } from '../procurement/rules/commitment';
+import {
+  consistencyProof,
+  inclusionProof,
+  leafHash,
+  rootFromLeafHashes,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle';
+import { generateLogKey, rawPublicKey, signTreeHead } from './tree-head';
+
+// The server's side, from the domain code: leaves, tree and signed head of a list of entries.
+const { privatePem, publicPem } = generateLogKey();
+const privateKey = createPrivateKey(privatePem);
+const publicKeyB64 = rawPublicKey(createPublicKey(publicPem)).toString('base64');
+
+const serverLeaf = (entry: unknown): Buffer => leafHash(Buffer.from(canonicalJson(entry), 'utf8'));
+
+function serve(entries: unknown[], timestamp = '2025-03-01T12:00:00.000Z') {
+  const hashes = entries.map(serverLeaf);
+  const items: LogItem[] = entries.map((entry, index) => ({
+    index,
+    entry,
+    leafHash: hashes[index]!.toString('hex'),
+  }));
+  const head = { rootHash: rootFromLeafHashes(hashes).toString('hex'), timestamp, treeSize: entries.length };
+  const sth: SignedTreeHead = { ...head, signature: signTreeHead(head, privateKey) };
+  return { hashes, items, sth };
+}
+
+// Entries as the verifier receives them: parsed JSON of the deal log's public shape (or anything JSON).
+const entryArb = fc.oneof(
+  fc.record({
+    type: fc.constantFrom('tender.published', 'bid.submitted', 'question.asked', 'award.made'),
+    tenderId: fc.uuid(),
+    occurredAt: fc
+      .date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true })
+      .map((d) => d.toISOString()),
+    payload: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })),
+  }),
+  fc.jsonValue({ maxDepth: 3 }),
+);
+const logArb = (min: number, max: number) =>
+  fc
+    .array(entryArb, { minLength: min, maxLength: max })
+    .map((entries) => JSON.parse(JSON.stringify(entries)) as unknown[]);
+
+const indexed = (problems: { index?: number }[]): number[] =>
+  problems.flatMap((p) => (p.index === undefined ? [] : [p.index]));
+const hex = (list: Buffer[]): string[] => list.map((h) => h.toString('hex'));
+
+describe('verifier core: agrees with the server code', () => {
+  it('writes the same canonical JSON, and refuses the same strings', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: 'binary', maxDepth: 3 }), (value) => {
+        let expected: string | Error;
+        try {
+          expected = canonicalJson(value);
+        } catch (error) {
+          expected = error as Error;
+        }
+        if (expected instanceof Error) expect(() => verifierCanonicalJson(value)).toThrow(TypeError);
+        else expect(verifierCanonicalJson(value)).toBe(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('recomputes the same leaves, roots and every prefix root, and accepts the signed head', () => {
+    fc.assert(
+      fc.property(logArb(0, 120), (entries) => {
+        const { hashes, items, sth } = serve(entries);
+        expect(hex(entries.map(entryLeafHash))).toEqual(hex(hashes));
+        expect(merkleRoot(hashes).toString('hex')).toBe(sth.rootHash);
+        const tree = new HashTree(Buffer.concat(hashes));
+        for (let m = 0; m <= hashes.length; m++) {
+          expect(tree.root(m)).toEqual(rootFromLeafHashes(hashes.slice(0, m)));
+        }
+        expect(verifyEntries(items, sth, publicKeyB64)).toEqual({
+          ok: true,
+          problems: [],
+          rootHash: sth.rootHash,
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('verifies the server proofs, and judges tampered ones as the server code does', () => {
+    fc.assert(
+      fc.property(logArb(1, 150), fc.nat(), fc.nat(), fc.nat(), (entries, a, b, byte) => {
+        const { hashes } = serve(entries);
+        const n = hashes.length;
+        const root = rootFromLeafHashes(hashes);
+        const index = a % n;
+        const path = inclusionProof(index, hashes);
+        const leafHex = hashes[index]!.toString('hex');
+        expect(verifierInclusion(index, n, leafHex, hex(path), root.toString('hex'))).toBe(true);
+        const m = 1 + (b % n);
+        const firstRoot = rootFromLeafHashes(hashes.slice(0, m));
+        const proof = consistencyProof(m, hashes);
+        expect(verifierConsistency(m, n, firstRoot.toString('hex'), root.toString('hex'), hex(proof))).toBe(
+          true,
+        );
+
+        // Tampered: one byte of one proof element, or the leaf; both implementations say the same.
+        const bad = (list: Buffer[]) =>
+          list.map((h, i) =>
+            i === byte % list.length ? Buffer.from(h.map((x, j) => (j === 0 ? x ^ 1 : x))) : h,
+          );
+        const badPath = path.length > 0 ? bad(path) : path;
+        expect(verifierInclusion(index, n, leafHex, hex(badPath), root.toString('hex'))).toBe(
+          verifyInclusion(index, n, hashes[index]!, badPath, root),
+        );
+        const otherLeaf = hashes[(index + 1) % n]!;
+        expect(verifierInclusion(index, n, otherLeaf.toString('hex'), hex(path), root.toString('hex'))).toBe(
+          verifyInclusion(index, n, otherLeaf, path, root),
+        );
+        const badProof = proof.length > 0 ? bad(proof) : proof;
+        expect(
+          verifierConsistency(m, n, firstRoot.toString('hex'), root.toString('hex'), hex(badProof)),
+        ).toBe(verifyConsistency(m, n, firstRoot, root, badProof));
+        if (m < n) {
+          expect(
+            verifierConsistency(m, n, firstRoot.toString('hex'), root.toString('hex'), hex(badProof)),
+          ).toBe(false);
+        }
+        expect(
+          verifierInclusion(
+            index,
+            n,
+            leafHex,
+            hex(path).map((h) => h.toUpperCase()),
+            root.toString('hex'),
+          ),
+        ).toBe(path.length === 0 || !/[a-f]/.test(hex(path).join('')));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('checks tree head signatures made by the server code', () => {
+    const { sth } = serve([{ a: 1 }]);
+    expect(verifyTreeHeadSignature(sth, publicKeyB64)).toBe(true);
+    expect(verifyTreeHeadSignature({ ...sth, treeSize: 2 }, publicKeyB64)).toBe(false);
+    expect(verifyTreeHeadSignature({ ...sth, timestamp: '2025-03-01T12:00:00.001Z' }, publicKeyB64)).toBe(
+      false,
+    );
+    expect(
+      verifyTreeHeadSignature(
+        sth,
+        rawPublicKey(createPublicKey(generateLogKey().publicPem)).toString('base64'),
+      ),
+    ).toBe(false);
+    expect(verifyTreeHeadSignature(sth, 'AAAA')).toBe(false);
+    expect(verifyTreeHeadSignature({ ...sth, signature: 'not base64!' }, publicKeyB64)).toBe(false);
+  });
+});
+
+describe('verifier core: names what was tampered with', () => {
+  it('names the exact index of a changed entry', () => {
+    fc.assert(
+      fc.property(logArb(1, 100), fc.nat(), (entries, pick) => {
+        const { items, sth } = serve(entries);
+        const k = pick % items.length;
+        const changed = items.map((item, i) =>
+          i === k ? { ...item, entry: { altered: item.entry } } : item,
+        );
+        const report = verifyEntries(changed, sth, publicKeyB64);
+        expect(report.ok).toBe(false);
+        expect(indexed(report.problems)).toEqual([k]);
+        expect(report.rootHash).not.toBe(sth.rootHash);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reports the break at the index of a deleted entry', () => {
+    fc.assert(
+      fc.property(logArb(2, 100), fc.nat(), (entries, pick) => {
+        const { items, sth } = serve(entries);
+        const k = pick % items.length;
+        const report = verifyEntries(
+          items.filter((_, i) => i !== k),
+          sth,
+          publicKeyB64,
+        );
+        expect(report.ok).toBe(false);
+        expect(indexed(report.problems)).toEqual([k]);
+        expect(report.problems[0]!.message).toMatch(new RegExp(`\\b${k}\\b`));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reports duplicated entries, a bad signature, a wrong key and a head the entries do not match', () => {
+    const entries = Array.from({ length: 10 }, (_, i) => ({ type: 'x', n: i }));
+    const { items, sth } = serve(entries);
+    const dup = verifyEntries([...items.slice(0, 5), items[3]!, ...items.slice(5)], sth, publicKeyB64);
+    expect(indexed(dup.problems)).toEqual([3]);
+    expect(dup.rootHash).toBe(sth.rootHash);
+
+    const signature = Buffer.from(sth.signature, 'base64');
+    signature[10] = signature[10]! ^ 0x40;
+    const badSig = verifyEntries(items, { ...sth, signature: signature.toString('base64') }, publicKeyB64);
+    expect(badSig.ok).toBe(false);
+    expect(badSig.problems).toEqual([{ message: expect.stringMatching(/signature/) }]);
+
+    const otherKey = rawPublicKey(createPublicKey(generateLogKey().publicPem)).toString('base64');
+    expect(verifyEntries(items, sth, otherKey).problems).toEqual([
+      { message: expect.stringMatching(/signature/) },
+    ]);
+
+    // A correctly signed head over other contents: only the root differs.
+    const { sth: otherHead } = serve([...entries.slice(0, 9), { type: 'x', n: 99 }]);
+    expect(verifyEntries(items, otherHead, publicKeyB64).problems).toEqual([
+      { message: expect.stringMatching(/root/) },
+    ]);
+
+    // Fewer entries than the head covers: the log ends early, at that index.
+    expect(indexed(verifyEntries(items.slice(0, 7), sth, publicKeyB64).problems)).toEqual([7]);
+    // More than it covers (the log grew while downloading): the head's prefix is checked.
+    const grown = serve([...entries, { type: 'x', n: 10 }]).items;
+    expect(verifyEntries(grown, sth, publicKeyB64)).toEqual({
+      ok: true,
+      problems: [],
+      rootHash: sth.rootHash,
+    });
+    // Served leaf hash wrong but entry intact, and entries that are not I-JSON.
+    const wrongHash = items.map((item, i) => (i === 4 ? { ...item, leafHash: '00'.repeat(32) } : item));
+    expect(indexed(verifyEntries(wrongHash, sth, publicKeyB64).problems)).toEqual([4]);
+    const lone = items.map((item, i) => (i === 6 ? { ...item, entry: { s: '\ud800' } } : item));
+    expect(indexed(verifyEntries(lone, sth, publicKeyB64).problems)).toEqual([6]);
+  });
+
+  it('finds a changed entry by consistency proofs when the server rehashes altered rows', async () => {
+    await fc.assert(
+      fc.asyncProperty(logArb(1, 100), fc.nat(), async (entries, pick) => {
+        const { hashes: signedHashes, sth } = serve(entries);
+        const k = pick % entries.length;
+        // The row changed; the server serves it with a leaf hash of the altered content, but its stored tree
+        // (and every proof from it) is the original.
+        const altered = entries.map((entry, i) => (i === k ? { altered: entry } : entry));
+        const scanner = new LogScanner();
+        altered.forEach((entry, index) =>
+          scanner.add({ index, entry, leafHash: serverLeaf(entry).toString('hex') }),
+        );
+        const report = scanner.finish(sth, publicKeyB64);
+        expect(indexed(report.problems)).toEqual([]);
+        expect(report.problems).toEqual([{ message: expect.stringMatching(/root/) }]);
+        const n = sth.treeSize;
+        const found = await findFirstDivergence(n, (m) =>
+          verifierConsistency(m, n, scanner.root(m), sth.rootHash, hex(consistencyProof(m, signedHashes))),
+        );
+        expect(found).toBe(k);
+      }),
+      { numRuns: 60 },
+    );
+    expect(await findFirstDivergence(0, () => false)).toBeUndefined();
+    expect(await findFirstDivergence(5, () => true)).toBeUndefined();
+  });
+});
+
+describe('verifier core: sealed bids', () => {
+  const tender = '6f1c8a52-3f0e-4a5b-9a57-1f6d2c3b4a5e';
+  const otherTender = '0b7d2a41-8c3e-4f19-b2d6-5e4f3a2c1b0d';
+  const at = '2025-03-01T12:00:00.000Z';
+  const content = { lots: [{ lotId: 'l1', price: { amount: '1200.00', currency: 'UAH' } }] };
+  const salt = newSalt();
+  const commitment = bidCommitment(content, salt);
+  const ev = (type: string, tenderId: string, payload: Record<string, unknown>) => ({
+    type,
+    tenderId,
+    occurredAt: at,
+    payload,
+  });
+  const opened = (extra: Record<string, unknown> = {}) =>
+    ev('bid.opened', tender, { bidId: 'b1', content, salt, commitment, status: 'opened', ...extra });
+  const log = (...entries: unknown[]) => entries.map((entry, index) => ({ index, entry }));
+
+  it('accepts opened bids committed to earlier, by submission, change or confirmation', () => {
+    for (const type of ['bid.submitted', 'bid.changed', 'bid.confirmed']) {
+      expect(
+        checkCommitments(log(ev('tender.published', tender, {}), ev(type, tender, { commitment }), opened())),
+      ).toEqual({ ok: true, problems: [] });
+    }
+    const other = newSalt();
+    const randomized = fc.sample(fc.jsonValue(), 20).map((value) => {
+      const c = bidCommitment(value, other);
+      return log(
+        ev('bid.submitted', tender, { commitment: c }),
+        ev('bid.opened', tender, { content: value, salt: other, commitment: c }),
+      );
+    });
+    for (const entries of randomized) expect(checkCommitments(entries).ok).toBe(true);
+  });
+
+  it('names the opened bid whose content, salt or commitment does not match', () => {
+    const base = [ev('bid.submitted', tender, { commitment }), ev('x', tender, {})];
+    const cases = [
+      opened({ content: { ...content, lots: [] } }),
+      opened({ salt: newSalt() }),
+      opened({ commitment: bidCommitment(content, newSalt()) }),
+      opened({ commitment: undefined }),
+      ev('bid.opened', tender, { content, commitment }),
+    ];
+    for (const entry of cases) {
+      const result = checkCommitments(log(...base, entry));
+      expect(result.ok).toBe(false);
+      expect(new Set(indexed(result.problems))).toEqual(new Set([2]));
+    }
+  });
+
+  it('names an opened bid whose commitment was not logged before it for that tender', () => {
+    const late = checkCommitments(
+      log(ev('x', tender, {}), opened(), ev('bid.submitted', tender, { commitment })),
+    );
+    expect(indexed(late.problems)).toEqual([1]);
+    const elsewhere = checkCommitments(log(ev('bid.submitted', otherTender, { commitment }), opened()));
+    expect(indexed(elsewhere.problems)).toEqual([1]);
+    // Order is by index, whatever the order of the list.
+    const shuffled = [
+      { index: 5, entry: opened() },
+      { index: 2, entry: ev('bid.submitted', tender, { commitment }) },
+    ];
+    expect(checkCommitments(shuffled)).toEqual({ ok: true, problems: [] });
+    expect(indexed(checkCommitments([{ index: 9, entry: opened() }]).problems)).toEqual([9]);
+  });
+});

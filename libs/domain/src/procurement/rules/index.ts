@@ -1,0 +1,5 @@
+export * from './money';
+export * from './ranking';
+export * from './commitment';
+export * from './working-calendar';
+export * from './tender-state';

@@ -1,0 +1,181 @@
+import fc from 'fast-check';
+import {
+  addWorkingDays,
+  hasHolidayData,
+  isWorkingDay,
+  supportedCalendarCountries,
+  workingDaysBetween,
+} from './working-calendar';
+
+const countries = ['RU', 'KZ', 'BY', 'UZ'];
+const dates2025to2027 = fc
+  .integer({ min: Date.UTC(2024, 11, 1) / 86_400_000, max: Date.UTC(2027, 11, 31) / 86_400_000 })
+  .map((day) => new Date(day * 86_400_000).toISOString().slice(0, 10));
+
+function weekday(date: string): number {
+  return new Date(`${date}T00:00:00Z`).getUTCDay();
+}
+
+/** Orthodox Easter (Meeus' Julian algorithm, shifted 13 days to the Gregorian calendar, valid 1900-2099). */
+function orthodoxEaster(year: number): Date {
+  const d = (19 * (year % 19) + 15) % 30;
+  const e = (2 * (year % 4) + 4 * (year % 7) - d + 34) % 7;
+  const month = Math.floor((d + e + 114) / 31);
+  const day = ((d + e + 114) % 31) + 1;
+  return new Date(Date.UTC(year, month - 1, day + 13));
+}
+
+describe('isWorkingDay', () => {
+  it('knows the Russian New Year holidays and moved days off', () => {
+    expect(isWorkingDay('RU', '2026-01-05')).toBe(false);
+    expect(isWorkingDay('RU', '2026-01-09')).toBe(false); // moved from Saturday Jan 3
+    expect(isWorkingDay('RU', '2026-01-12')).toBe(true);
+    expect(isWorkingDay('RU', '2026-03-09')).toBe(false); // Mar 8 fell on a Sunday
+    expect(isWorkingDay('RU', '2026-05-11')).toBe(false); // May 9 fell on a Saturday
+    expect(isWorkingDay('RU', '2026-12-31')).toBe(false); // moved from Sunday Jan 4
+    expect(isWorkingDay('RU', '2025-05-08')).toBe(false); // moved from Sunday Feb 23
+    expect(isWorkingDay('RU', '2025-02-24')).toBe(true);
+  });
+
+  it('treats a decreed working Saturday as a working day', () => {
+    expect(isWorkingDay('RU', '2025-11-01')).toBe(true);
+    expect(isWorkingDay('RU', '2025-11-03')).toBe(false);
+    expect(isWorkingDay('KZ', '2025-01-05')).toBe(true); // a working Sunday
+    expect(isWorkingDay('BY', '2026-04-25')).toBe(true);
+  });
+
+  it('says a normal Tuesday is a working day and a weekend is not', () => {
+    expect(isWorkingDay('RU', '2026-03-17')).toBe(true);
+    expect(isWorkingDay('RU', '2026-03-21')).toBe(false);
+    expect(isWorkingDay('RU', '2026-03-22')).toBe(false);
+  });
+
+  it('knows Kazakhstan and Belarus holidays', () => {
+    expect(isWorkingDay('KZ', '2026-03-23')).toBe(false); // Nauryz
+    expect(isWorkingDay('KZ', '2026-03-25')).toBe(false); // Nauryz day moved from Sunday Mar 22
+    expect(isWorkingDay('KZ', '2026-05-27')).toBe(false); // Kurban Ait
+    expect(isWorkingDay('KZ', '2026-08-31')).toBe(true); // Aug 30 is no longer Constitution Day
+    expect(isWorkingDay('kz', '2026-01-07')).toBe(false);
+    expect(isWorkingDay('BY', '2026-01-07')).toBe(false);
+    expect(isWorkingDay('BY', '2026-04-20')).toBe(false);
+    expect(isWorkingDay('BY', '2026-03-09')).toBe(true); // Belarus does not move a holiday off a Sunday
+  });
+
+  it('counts weekends only for a country without a calendar', () => {
+    expect(isWorkingDay('UZ', '2026-01-01')).toBe(true);
+    expect(isWorkingDay('UZ', '2026-01-03')).toBe(false);
+    expect(isWorkingDay('RU', '2031-01-01')).toBe(true);
+  });
+
+  it('refuses a date that is not YYYY-MM-DD on the calendar', () => {
+    for (const bad of ['2026-02-29', '2026-13-01', '2026-1-5', '2026-01-05T00:00:00Z', '', '05.01.2026']) {
+      expect(() => isWorkingDay('RU', bad)).toThrow(RangeError);
+    }
+  });
+});
+
+describe('calendar data', () => {
+  it('lists days off on weekdays only and working days on weekends only, in 2025-2027', () => {
+    // workingDaysBetween trusts the lists to flip the weekday rule; a day off listed on a Sunday would make it
+    // disagree with a day-by-day count.
+    for (const country of supportedCalendarCountries()) {
+      for (const year of [2025, 2026, 2027]) {
+        expect(hasHolidayData(country, year)).toBe(true);
+        let count = 0;
+        for (let day = Date.UTC(year, 0, 1); day <= Date.UTC(year, 11, 31); day += 86_400_000) {
+          if (isWorkingDay(country, new Date(day).toISOString().slice(0, 10))) count += 1;
+        }
+        expect(workingDaysBetween(country, `${year - 1}-12-31`, `${year}-12-31`)).toBe(count);
+      }
+    }
+  });
+
+  it('puts Radunitsa on the ninth day after Orthodox Easter', () => {
+    for (const year of [2025, 2026, 2027]) {
+      const radunitsa = new Date(orthodoxEaster(year).getTime() + 9 * 86_400_000).toISOString().slice(0, 10);
+      expect(weekday(radunitsa)).toBe(2);
+      expect(isWorkingDay('BY', radunitsa)).toBe(false);
+    }
+    expect(orthodoxEaster(2026).toISOString().slice(0, 10)).toBe('2026-04-12');
+  });
+
+  it('has the expected number of working days in a year', () => {
+    // 247 working days in Russia in 2025 and in 2026, as the published production calendars count them
+    expect(workingDaysBetween('RU', '2024-12-31', '2025-12-31')).toBe(247);
+    expect(workingDaysBetween('RU', '2025-12-31', '2026-12-31')).toBe(247);
+    expect(workingDaysBetween('RU', '2025-12-31', '2026-03-31')).toBe(55); // first quarter of 2026
+  });
+});
+
+describe('supportedCalendarCountries', () => {
+  it('lists the countries with holiday data', () => {
+    expect([...supportedCalendarCountries()].sort()).toEqual(['BY', 'KZ', 'RU']);
+  });
+});
+
+describe('hasHolidayData', () => {
+  it('is false outside the covered years and countries', () => {
+    expect(hasHolidayData('ru', 2026)).toBe(true);
+    expect(hasHolidayData('RU', 2028)).toBe(false);
+    expect(hasHolidayData('UZ', 2026)).toBe(false);
+    expect(hasHolidayData('__proto__', 2026)).toBe(false);
+  });
+});
+
+describe('addWorkingDays', () => {
+  it('skips the Russian New Year block', () => {
+    expect(addWorkingDays('RU', '2025-12-30', 1)).toBe('2026-01-12');
+    expect(addWorkingDays('RU', '2025-12-29', 5)).toBe('2026-01-15');
+  });
+
+  it('skips Nauryz in Kazakhstan and uses a working Saturday in Russia', () => {
+    expect(addWorkingDays('KZ', '2026-03-20', 1)).toBe('2026-03-26');
+    expect(addWorkingDays('RU', '2025-10-31', 1)).toBe('2025-11-01');
+    expect(addWorkingDays('RU', '2025-11-01', 1)).toBe('2025-11-05');
+  });
+
+  it('returns the start itself for zero days and refuses bad counts', () => {
+    expect(addWorkingDays('RU', '2026-01-03', 0)).toBe('2026-01-03');
+    for (const bad of [-1, 1.5, Number.NaN, 10_001])
+      expect(() => addWorkingDays('RU', '2026-01-03', bad)).toThrow(RangeError);
+  });
+});
+
+describe('workingDaysBetween', () => {
+  it('counts days strictly after from up to and including to', () => {
+    expect(workingDaysBetween('RU', '2026-03-16', '2026-03-20')).toBe(4);
+    expect(workingDaysBetween('RU', '2026-03-16', '2026-03-16')).toBe(0);
+    expect(workingDaysBetween('RU', '2026-03-20', '2026-03-16')).toBe(0);
+    expect(workingDaysBetween('RU', '2025-12-31', '2026-01-11')).toBe(0);
+    expect(workingDaysBetween('UZ', '2026-01-01', '2026-01-31')).toBe(21);
+  });
+
+  it('undoes addWorkingDays for every start and 0..60 days', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...countries),
+        dates2025to2027,
+        fc.integer({ min: 0, max: 60 }),
+        (country, from, n) => {
+          const to = addWorkingDays(country, from, n);
+          expect(workingDaysBetween(country, from, to)).toBe(n);
+          if (n > 0) expect(isWorkingDay(country, to)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('agrees with counting day by day', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...countries), dates2025to2027, dates2025to2027, (country, a, b) => {
+        const [from, to] = a <= b ? [a, b] : [b, a];
+        let count = 0;
+        for (let day = Date.parse(from) + 86_400_000; day <= Date.parse(to); day += 86_400_000) {
+          if (isWorkingDay(country, new Date(day).toISOString().slice(0, 10))) count += 1;
+        }
+        expect(workingDaysBetween(country, from, to)).toBe(count);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});

@@ -1,0 +1,306 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { DealLogWriter } from '../deal-log/deal-log.writer';
+import { formatAmount, parseAmount } from '../procurement/rules/money';
+import { isTerminal, type TenderStatus } from '../procurement/rules/tender-state';
+import { TenderClosingScheduler } from './tender-closing.scheduler';
+import {
+  DeadlineExtensionRequiredError,
+  LotNotFoundError,
+  NothingToAmendError,
+  NotTheBuyerError,
+  TenderInvalidError,
+  TenderNotFoundError,
+  TenderStateError,
+} from './tender.errors';
+
+export interface AmendmentInput {
+  rationale: string;
+  title?: string;
+  description?: string;
+  tenderEnd?: Date;
+  lots?: { lotId: string; title?: string; estimate?: string }[];
+  addDocuments?: { title: string; url: string; sha256: string }[];
+}
+
+interface LockedTender {
+  id: string;
+  status: TenderStatus;
+  organizer_id: string;
+  title: string;
+  description: string;
+  tender_end: Date;
+  now: Date;
+  amendment_count: number;
+}
+
+const AMENDABLE = ['active.enquiries', 'active.tendering'];
+
+/** Amendments during enquiries and tendering, and cancellation of a tender or a lot before its contract is signed. */
+@Injectable()
+export class TenderAmendmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly log: DealLogWriter,
+    private readonly config: AppConfig,
+    private readonly scheduler: TenderClosingScheduler,
+  ) {}
+
+  /**
+   * Keeps the rationale and the values replaced. A change of terms (anything but a later deadline) puts every
+   * active bid on hold until its supplier confirms or changes it, and needs at least AMENDMENT_MIN_DAYS_LEFT days
+   * left before the deadline (extended by the same amendment if need be).
+   */
+  async amend(
+    buyerId: string,
+    tenderId: string,
+    input: AmendmentInput,
+  ): Promise<{ number: number; termsChanged: boolean }> {
+    const result = await this.dataSource.transaction(async (manager) => {
+      const tender = await this.lock(manager, tenderId, buyerId);
+      if (!AMENDABLE.includes(tender.status)) {
+        throw new TenderStateError(
+          `The tender is ${tender.status}; it can be amended during enquiries or tendering`,
+          {
+            status: tender.status,
+            required: AMENDABLE,
+          },
+        );
+      }
+      const changes: Record<string, { before: unknown; after: unknown }> = {};
+      let termsChanged = false;
+      if (input.title !== undefined && input.title.trim() !== tender.title) {
+        changes.title = { before: tender.title, after: input.title.trim() };
+        termsChanged = true;
+      }
+      if (input.description !== undefined && input.description.trim() !== tender.description) {
+        changes.description = { before: tender.description, after: input.description.trim() };
+        termsChanged = true;
+      }
+      const deadline = input.tenderEnd ?? tender.tender_end;
+      if (input.tenderEnd && input.tenderEnd.getTime() !== tender.tender_end.getTime()) {
+        if (input.tenderEnd <= tender.now) {
+          throw new TenderInvalidError('tenderPeriod.endDate: must be in the future', {
+            field: 'tenderPeriod.endDate',
+          });
+        }
+        changes['tenderPeriod.endDate'] = {
+          before: tender.tender_end.toISOString(),
+          after: input.tenderEnd.toISOString(),
+        };
+        if (input.tenderEnd < tender.tender_end) termsChanged = true;
+      }
+      for (const [i, lotChange] of (input.lots ?? []).entries()) {
+        const [lot] = await manager.query<{ title: string; estimate: string; status: string }[]>(
+          'SELECT title, estimate::text, status FROM lots WHERE id = $1 AND tender_id = $2 FOR UPDATE',
+          [lotChange.lotId, tenderId],
+        );
+        if (!lot || lot.status !== 'active') {
+          throw new LotNotFoundError('No active lot with this id in this tender', {
+            field: `lots.${i}.lotId`,
+          });
+        }
+        if (lotChange.title !== undefined && lotChange.title.trim() !== lot.title) {
+          changes[`lots.${lotChange.lotId}.title`] = { before: lot.title, after: lotChange.title.trim() };
+          await manager.query('UPDATE lots SET title = $2 WHERE id = $1', [
+            lotChange.lotId,
+            lotChange.title.trim(),
+          ]);
+          termsChanged = true;
+        }
+        if (
+          lotChange.estimate !== undefined &&
+          parseAmount(lotChange.estimate) !== parseAmount(lot.estimate)
+        ) {
+          const after = formatAmount(parseAmount(lotChange.estimate));
+          if (parseAmount(after) <= 0n) {
+            throw new TenderInvalidError(`lots.${i}.estimate: must be positive`, {
+              field: `lots.${i}.estimate`,
+            });
+          }
+          changes[`lots.${lotChange.lotId}.estimate`] = { before: lot.estimate, after };
+          await manager.query('UPDATE lots SET estimate = $2 WHERE id = $1', [lotChange.lotId, after]);
+          await manager.query(
+            `UPDATE lot_buyer_shares s SET amount = round(s.amount * $2::numeric / $3::numeric, 2) WHERE s.lot_id = $1`,
+            [lotChange.lotId, after, lot.estimate],
+          );
+          termsChanged = true;
+        }
+      }
+      if (input.addDocuments?.length) {
+        changes.documents = { before: null, after: input.addDocuments };
+        await manager.query(
+          `INSERT INTO tender_documents (tender_id, title, url, sha256)
+           SELECT $1, d.title, d.url, d.sha256 FROM jsonb_to_recordset($2::jsonb) AS d(title text, url text, sha256 text)`,
+          [tenderId, JSON.stringify(input.addDocuments)],
+        );
+        termsChanged = true;
+      }
+      if (Object.keys(changes).length === 0) throw new NothingToAmendError('The amendment changes nothing');
+      const minimumMs = this.config.AMENDMENT_MIN_DAYS_LEFT * 86_400_000;
+      if (termsChanged && deadline.getTime() - tender.now.getTime() < minimumMs) {
+        throw new DeadlineExtensionRequiredError(
+          `A change of terms needs at least ${this.config.AMENDMENT_MIN_DAYS_LEFT} days before the deadline; extend tenderPeriod.endDate`,
+          {
+            field: 'tenderPeriod.endDate',
+            earliestDeadline: new Date(tender.now.getTime() + minimumMs).toISOString(),
+          },
+        );
+      }
+      const number = tender.amendment_count + 1;
+      await manager.query(
+        `UPDATE tenders SET title = $2, description = $3, tender_end = $4, amendment_count = $5, updated_at = now()
+          WHERE id = $1`,
+        [
+          tenderId,
+          input.title?.trim() ?? tender.title,
+          input.description?.trim() ?? tender.description,
+          deadline,
+          number,
+        ],
+      );
+      await manager.query(
+        `INSERT INTO tender_amendments (tender_id, number, rationale, changes, terms_changed) VALUES ($1, $2, $3, $4, $5)`,
+        [tenderId, number, input.rationale, JSON.stringify(changes), termsChanged],
+      );
+      let heldBids = 0;
+      if (termsChanged) {
+        const held = await manager.query<unknown[]>(
+          `UPDATE bids SET status = 'pending_confirmation' WHERE tender_id = $1 AND status = 'active' RETURNING id`,
+          [tenderId],
+        );
+        heldBids = held.length;
+      }
+      await this.log.append(manager, {
+        type: 'tender.amended',
+        tenderId,
+        actorId: buyerId,
+        payload: {
+          number,
+          rationale: input.rationale,
+          changes,
+          termsChanged,
+          bidsAwaitingConfirmation: heldBids,
+        },
+      });
+      return { number, termsChanged, deadline, previous: tender.tender_end };
+    });
+    if (result.deadline.getTime() !== result.previous.getTime()) {
+      await this.scheduler.schedule(tenderId, result.deadline, result.previous);
+    }
+    return { number: result.number, termsChanged: result.termsChanged };
+  }
+
+  async cancel(buyerId: string, tenderId: string, reason: string): Promise<void> {
+    const deadline = await this.dataSource.transaction(async (manager) => {
+      const tender = await this.lock(manager, tenderId, buyerId);
+      await this.assertCancellable(manager, tender, null);
+      await manager.query(
+        `UPDATE tenders SET status = 'cancelled', status_reason = $2, updated_at = now() WHERE id = $1`,
+        [tenderId, reason],
+      );
+      await manager.query(
+        `UPDATE lots SET status = 'cancelled', status_reason = $2 WHERE tender_id = $1 AND status = 'active'`,
+        [tenderId, reason],
+      );
+      await this.cancelAwards(manager, tenderId, null);
+      await this.log.append(manager, {
+        type: 'tender.cancelled',
+        tenderId,
+        actorId: buyerId,
+        payload: { reason },
+      });
+      return tender.tender_end;
+    });
+    await this.scheduler.unschedule(tenderId, deadline);
+  }
+
+  async cancelLot(buyerId: string, tenderId: string, lotId: string, reason: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const tender = await this.lock(manager, tenderId, buyerId);
+      await this.assertCancellable(manager, tender, lotId);
+      const updated = await manager.query<unknown[]>(
+        `UPDATE lots SET status = 'cancelled', status_reason = $3 WHERE id = $1 AND tender_id = $2 AND status = 'active' RETURNING id`,
+        [lotId, tenderId, reason],
+      );
+      if (updated.length === 0)
+        throw new LotNotFoundError('No active lot with this id in this tender', { id: lotId });
+      await this.cancelAwards(manager, tenderId, lotId);
+      await this.log.append(manager, {
+        type: 'lot.cancelled',
+        tenderId,
+        actorId: buyerId,
+        payload: { lotId, reason },
+      });
+      const [left] = await manager.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM lots WHERE tender_id = $1 AND status <> 'cancelled'`,
+        [tenderId],
+      );
+      if (left?.n === 0) {
+        await manager.query(`UPDATE tenders SET status = 'cancelled', status_reason = $2 WHERE id = $1`, [
+          tenderId,
+          'every lot was cancelled',
+        ]);
+        await this.log.append(manager, {
+          type: 'tender.cancelled',
+          tenderId,
+          actorId: buyerId,
+          payload: { reason: 'every lot was cancelled' },
+        });
+      }
+    });
+  }
+
+  private async assertCancellable(
+    manager: EntityManager,
+    tender: LockedTender,
+    lotId: string | null,
+  ): Promise<void> {
+    if (tender.status === 'draft' || isTerminal(tender.status)) {
+      throw new TenderStateError(
+        `The tender is ${tender.status}; only a published, unfinished tender can be cancelled`,
+        {
+          status: tender.status,
+        },
+      );
+    }
+    const [signed] = await manager.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM contracts WHERE tender_id = $1 AND status = 'signed' AND ($2::uuid IS NULL OR lot_id = $2)`,
+      [tender.id, lotId],
+    );
+    if ((signed?.n ?? 0) > 0) {
+      throw new TenderStateError('A contract has been signed; it can no longer be cancelled', {
+        status: tender.status,
+      });
+    }
+  }
+
+  private async cancelAwards(manager: EntityManager, tenderId: string, lotId: string | null): Promise<void> {
+    await manager.query(
+      `UPDATE awards SET status = 'cancelled' WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2)
+         AND status IN ('pending', 'active')`,
+      [tenderId, lotId],
+    );
+    await manager.query(
+      `UPDATE contracts SET status = 'cancelled' WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2)
+         AND status IN ('pending', 'buyer_signed')`,
+      [tenderId, lotId],
+    );
+  }
+
+  private async lock(manager: EntityManager, tenderId: string, buyerId: string): Promise<LockedTender> {
+    const [tender] = await manager.query<LockedTender[]>(
+      `SELECT id, status, organizer_id, title, description, tender_end, amendment_count, clock_timestamp() AS now
+         FROM tenders WHERE id = $1 FOR UPDATE`,
+      [tenderId],
+    );
+    if (!tender || (tender.status === 'draft' && tender.organizer_id !== buyerId)) {
+      throw new TenderNotFoundError('No tender with this id', { id: tenderId });
+    }
+    if (tender.organizer_id !== buyerId)
+      throw new NotTheBuyerError('Only the tender’s organiser may do this');
+    return tender;
+  }
+}

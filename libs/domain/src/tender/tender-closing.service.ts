@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DealLogWriter, NewDealEvent } from '../deal-log/deal-log.writer';
+import { describeRule, LocalPreference, Place, rankLot, RankedBid } from '../procurement/rules/ranking';
+import { nextStatus } from '../procurement/rules/tender-state';
+
+interface DueTender {
+  id: string;
+  organizer_id: string;
+  min_bids: number;
+  preference_scope: LocalPreference['scope'] | null;
+  preference_percent: string | null;
+  buyer_city_id: string;
+  buyer_region: string;
+  buyer_country: string;
+}
+
+interface OpenedBid {
+  id: string;
+  tender_id: string;
+  supplier_id: string;
+  status: string;
+  commitment: string;
+  salt: string;
+  content: Record<string, unknown>;
+  submitted_at: Date;
+  sequence: string;
+  city_id: string;
+  region: string;
+  country: string;
+}
+
+/** A bid as the single read returns it (JSON): the instant as ISO text. */
+type OpenedBidRow = Omit<OpenedBid, 'submitted_at'> & { submitted_at: string };
+
+interface LotRow {
+  id: string;
+  tender_id: string;
+  number: number;
+}
+
+interface BidLotRow {
+  bid_id: string;
+  lot_id: string;
+  price: string;
+}
+
+export interface ClosingResult {
+  closed: { tenderId: string; status: string }[];
+}
+
+/**
+ * Closes tenders whose deadline has passed, exactly once: the tender rows are claimed with
+ * FOR UPDATE SKIP LOCKED and change status in the same transaction that opens, ranks and awards, so two
+ * closers (a delayed job and the sweep, or two workers) never close the same tender twice.
+ * A tender with an unanswered question waits; its view says why.
+ */
+@Injectable()
+export class TenderClosingService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly log: DealLogWriter,
+  ) {}
+
+  /** Closes up to `limit` overdue tenders (or only the given ones) in one transaction. */
+  async closeDue(limit: number, tenderIds?: string[]): Promise<ClosingResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const tenders = await manager.query<DueTender[]>(
+        `SELECT t.id, t.organizer_id, t.min_bids, t.preference_scope, t.preference_percent::text,
+                c.id AS buyer_city_id, c.region AS buyer_region, c.country AS buyer_country
+           FROM tenders t
+           JOIN organizations o ON o.id = t.organizer_id
+           JOIN cities c ON c.id = o.city_id
+          WHERE t.status = 'active.tendering' AND t.tender_end <= clock_timestamp()
+            AND ($2::uuid[] IS NULL OR t.id = ANY($2::uuid[]))
+            AND NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)
+          ORDER BY t.tender_end
+          LIMIT $1
+          FOR UPDATE OF t SKIP LOCKED`,
+        [limit, tenderIds ?? null],
+      );
+      if (tenders.length === 0) return { closed: [] };
+      return this.close(manager, tenders);
+    });
+  }
+
+  private async close(manager: EntityManager, tenders: DueTender[]): Promise<ClosingResult> {
+    const ids = tenders.map((t) => t.id);
+    // One statement for every read: a closing storm is bound by round trips, not by the rows. It runs after the
+    // claim, never inside it, so its snapshot sees every bid committed before the tender rows were locked.
+    // The bids are materialised first so their lots are fetched by key, whatever the planner thinks of the sizes.
+    const [read] = await manager.query<{ bids: OpenedBidRow[]; bid_lots: BidLotRow[]; lots: LotRow[] }[]>(
+      `WITH b AS MATERIALIZED (
+         SELECT b.id, b.tender_id, b.supplier_id, b.status, b.commitment, b.salt, b.content, b.submitted_at,
+                b.sequence::text AS sequence, c.id AS city_id, c.region, c.country
+           FROM bids b JOIN organizations o ON o.id = b.supplier_id JOIN cities c ON c.id = o.city_id
+          WHERE b.tender_id = ANY($1::uuid[]) AND b.status IN ('active', 'pending_confirmation'))
+       SELECT
+         (SELECT coalesce(json_agg(b), '[]') FROM b) AS bids,
+         (SELECT coalesce(json_agg(x), '[]') FROM (
+            SELECT bl.bid_id, bl.lot_id, bl.price::text AS price FROM b JOIN bid_lots bl ON bl.bid_id = b.id
+             WHERE b.status = 'active') x) AS bid_lots,
+         (SELECT coalesce(json_agg(x ORDER BY x.number), '[]') FROM (
+            SELECT id, tender_id, number FROM lots WHERE tender_id = ANY($1::uuid[]) AND status = 'active') x) AS lots`,
+      [ids],
+    );
+    // JSON carries instants as ISO text; Date parses it to the millisecond, as the driver does for timestamptz.
+    const bids: OpenedBid[] = (read?.bids ?? []).map((b) => ({
+      ...b,
+      submitted_at: new Date(b.submitted_at),
+    }));
+    const bidLots = read?.bid_lots ?? [];
+    const lots = read?.lots ?? [];
+    const bidsByTender = groupBy(bids, (b) => b.tender_id);
+    const lotsByTender = groupBy(lots, (l) => l.tender_id);
+    const bidLotsByLot = groupBy(bidLots, (bl) => bl.lot_id);
+
+    const events: NewDealEvent[] = [];
+    const rankings: {
+      bid_id: string;
+      lot_id: string;
+      evaluated_price: string;
+      rank: number;
+      preference: boolean;
+    }[] = [];
+    const awards: {
+      id: string;
+      tender_id: string;
+      lot_id: string;
+      bid_id: string;
+      supplier_id: string;
+      amount: string;
+    }[] = [];
+    const failedLots: string[] = [];
+    const statuses: { id: string; status: string }[] = [];
+
+    for (const tender of tenders) {
+      const tenderBids = bidsByTender.get(tender.id) ?? [];
+      // Every sealed bid is opened, so anyone can check it against the commitment logged before the deadline.
+      for (const bid of tenderBids) {
+        events.push({
+          type: 'bid.opened',
+          tenderId: tender.id,
+          actorId: bid.supplier_id,
+          payload: {
+            bidId: bid.id,
+            supplierId: bid.supplier_id,
+            content: bid.content,
+            salt: bid.salt,
+            commitment: bid.commitment,
+            status: bid.status === 'active' ? 'opened' : 'dropped',
+            ...(bid.status === 'active' ? {} : { reason: 'not confirmed after an amendment of terms' }),
+          },
+        });
+      }
+      const preference =
+        tender.preference_scope && tender.preference_percent
+          ? { scope: tender.preference_scope, percent: tender.preference_percent }
+          : null;
+      const buyerPlace: Place = {
+        cityId: tender.buyer_city_id,
+        region: tender.buyer_region,
+        country: tender.buyer_country,
+      };
+      const bidsById = new Map(tenderBids.map((b) => [b.id, b]));
+      const lotResults = (lotsByTender.get(tender.id) ?? []).map((lot) => {
+        const ranked = this.rank(bidLotsByLot.get(lot.id) ?? [], bidsById, buyerPlace, preference);
+        const enough = ranked.length >= tender.min_bids && ranked.length > 0;
+        for (const r of ranked) {
+          rankings.push({
+            bid_id: r.bidId,
+            lot_id: lot.id,
+            evaluated_price: r.evaluatedPrice,
+            rank: r.rank,
+            preference: r.preferenceApplied,
+          });
+        }
+        const best = ranked[0];
+        if (enough && best) {
+          awards.push({
+            id: randomUUID(),
+            tender_id: tender.id,
+            lot_id: lot.id,
+            bid_id: best.bidId,
+            supplier_id: best.supplierId,
+            amount: best.price,
+          });
+        } else {
+          failedLots.push(lot.id);
+        }
+        return {
+          lotId: lot.id,
+          status: enough ? 'active' : 'unsuccessful',
+          ...(enough ? {} : { reason: `fewer than ${tender.min_bids} bid(s)` }),
+          bids: ranked.length,
+          ranking: ranked.map((r) => ({
+            rank: r.rank,
+            bidId: r.bidId,
+            supplierId: r.supplierId,
+            price: r.price,
+            evaluatedPrice: r.evaluatedPrice,
+            preferenceApplied: r.preferenceApplied,
+          })),
+        };
+      });
+      const anyLotAwarded = lotResults.some((l) => l.status === 'active');
+      const status = nextStatus('active.tendering', 'close', { anyLotAwarded });
+      statuses.push({ id: tender.id, status });
+      events.push({
+        type: 'tender.closed',
+        tenderId: tender.id,
+        actorId: null,
+        payload: { status, rule: describeRule(preference), minBids: tender.min_bids, lots: lotResults },
+      });
+    }
+    for (const award of awards) {
+      events.push({
+        type: 'award.pending',
+        tenderId: award.tender_id,
+        actorId: null,
+        payload: {
+          awardId: award.id,
+          lotId: award.lot_id,
+          bidId: award.bid_id,
+          supplierId: award.supplier_id,
+          // The amount as the numeric(15,2) column spells it: prices are read as that same column type.
+          amount: award.amount,
+          rank: 1,
+        },
+      });
+    }
+
+    // Every write in one statement (the tables differ, so the data-modifying CTEs never touch the same row).
+    await manager.query(
+      `WITH opened AS (
+         UPDATE bids SET status = CASE WHEN status = 'active' THEN 'opened' ELSE 'dropped' END, opened_at = now()
+          WHERE tender_id = ANY($1::uuid[]) AND status IN ('active', 'pending_confirmation')
+       ), ranked AS (
+         UPDATE bid_lots bl SET evaluated_price = r.evaluated_price, rank = r.rank, preference_applied = r.preference
+           FROM jsonb_to_recordset($2::jsonb)
+             AS r(bid_id uuid, lot_id uuid, evaluated_price numeric, rank int, preference boolean)
+          WHERE bl.bid_id = r.bid_id AND bl.lot_id = r.lot_id
+       ), failed AS (
+         UPDATE lots SET status = 'unsuccessful', status_reason = 'too few bids' WHERE id = ANY($3::uuid[])
+       ), awarded AS (
+         INSERT INTO awards (id, tender_id, lot_id, bid_id, supplier_id, amount, rank, status)
+         SELECT a.id, a.tender_id, a.lot_id, a.bid_id, a.supplier_id, a.amount, 1, 'pending'
+           FROM jsonb_to_recordset($4::jsonb)
+             AS a(id uuid, tender_id uuid, lot_id uuid, bid_id uuid, supplier_id uuid, amount numeric)
+       )
+       UPDATE tenders t SET status = s.status, closed_at = now(), updated_at = now()
+         FROM jsonb_to_recordset($5::jsonb) AS s(id uuid, status text) WHERE t.id = s.id`,
+      [ids, JSON.stringify(rankings), failedLots, JSON.stringify(awards), JSON.stringify(statuses)],
+    );
+    await this.log.appendMany(manager, events);
+    return { closed: statuses.map((s) => ({ tenderId: s.id, status: s.status })) };
+  }
+
+  private rank(
+    bidLots: BidLotRow[],
+    bidsById: Map<string, OpenedBid>,
+    buyerPlace: Place,
+    preference: LocalPreference | null,
+  ): RankedBid[] {
+    const rankable = bidLots.flatMap((bl) => {
+      const bid = bidsById.get(bl.bid_id);
+      if (!bid) return [];
+      return [
+        {
+          bidId: bid.id,
+          supplierId: bid.supplier_id,
+          price: bl.price,
+          submittedAt: bid.submitted_at,
+          sequence: Number(bid.sequence),
+          supplierPlace: { cityId: bid.city_id, region: bid.region, country: bid.country },
+        },
+      ];
+    });
+    return rankLot(rankable, buyerPlace, preference);
+  }
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}

@@ -1,0 +1,360 @@
+import { Injectable } from '@nestjs/common';
+import { findUnit } from '@app/catalog';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { DealLogWriter } from '../deal-log/deal-log.writer';
+import { Organization } from '../organizations/organization.entity';
+import { parseAmount, sumAmounts } from '../procurement/rules/money';
+import { nextStatus } from '../procurement/rules/tender-state';
+import { workingDaysBetween } from '../procurement/rules/working-calendar';
+import {
+  TenderDocument,
+  Lot,
+  LotBuyerShare,
+  TenderBuyer,
+  TenderItem,
+  TenderItemQuantity,
+} from './tender-parts.entity';
+import { Tender } from './tender.entity';
+import {
+  BuyerNotActiveError,
+  TenderInvalidError,
+  TenderNotFoundError,
+  TenderPeriodTooShortError,
+  TenderStateError,
+  UnknownBuyerError,
+} from './tender.errors';
+import type { TenderInput } from './tender-input';
+import { TenderClosingScheduler } from './tender-closing.scheduler';
+import { TenderViews } from './tender-views';
+
+/** Quantities have up to 3 decimals; compared exactly in thousandths. */
+const toThousandths = (quantity: string): bigint => {
+  const [whole = '0', fraction = ''] = quantity.split('.');
+  return BigInt(whole) * 1000n + BigInt(fraction.padEnd(3, '0').slice(0, 3));
+};
+
+const invalid = (field: string, message: string) => new TenderInvalidError(`${field}: ${message}`, { field });
+
+/** Drafts: create, replace, delete, publish. Only the organiser's organisation sees or touches a draft. */
+@Injectable()
+export class TenderDraftsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly log: DealLogWriter,
+    private readonly views: TenderViews,
+    private readonly scheduler: TenderClosingScheduler,
+  ) {}
+
+  async create(organizerId: string, input: TenderInput): Promise<string> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.assertBuyers(manager, organizerId, input);
+      await this.assertReferences(manager, input);
+      const tender = manager.create(Tender, {
+        title: input.title.trim(),
+        description: input.description?.trim() ?? '',
+        currency: input.currency,
+        method: input.method,
+        minBids: input.minBids ?? 1,
+        preferenceScope: input.localPreference?.scope ?? null,
+        preferencePercent: input.localPreference?.percent ?? null,
+        organizerId,
+        enquiryEnd: input.enquiryEnd ?? null,
+        tenderEnd: input.tenderEnd,
+        clarificationsUntil: input.clarificationsUntil ?? null,
+      });
+      const { identifiers } = await manager.insert(Tender, tender);
+      const id = (identifiers[0] as { id: string }).id;
+      await this.insertParts(manager, id, organizerId, input);
+      return id;
+    });
+  }
+
+  async replace(organizerId: string, tenderId: string, input: TenderInput): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.lockDraft(manager, organizerId, tenderId);
+      await this.assertBuyers(manager, organizerId, input);
+      await this.assertReferences(manager, input);
+      await manager.update(
+        Tender,
+        { id: tenderId },
+        {
+          title: input.title.trim(),
+          description: input.description?.trim() ?? '',
+          currency: input.currency,
+          method: input.method,
+          minBids: input.minBids ?? 1,
+          preferenceScope: input.localPreference?.scope ?? null,
+          preferencePercent: input.localPreference?.percent ?? null,
+          enquiryEnd: input.enquiryEnd ?? null,
+          tenderEnd: input.tenderEnd,
+          clarificationsUntil: input.clarificationsUntil ?? null,
+        },
+      );
+      await this.deleteParts(manager, tenderId);
+      await this.insertParts(manager, tenderId, organizerId, input);
+    });
+  }
+
+  async delete(organizerId: string, tenderId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.lockDraft(manager, organizerId, tenderId);
+      await this.deleteParts(manager, tenderId);
+      await manager.delete(Tender, { id: tenderId });
+    });
+  }
+
+  /**
+   * Checks everything against the database clock, assigns the number and the ocid, makes the tender public
+   * and schedules its closing. The publication event carries the whole public tender.
+   */
+  async publish(organizerId: string, tenderId: string): Promise<void> {
+    const tender = await this.dataSource.transaction(async (manager) => {
+      const draft = await this.lockDraft(manager, organizerId, tenderId);
+      const [{ now }] = (await manager.query<{ now: Date }[]>('SELECT now() AS now')) as [{ now: Date }];
+      await this.assertPeriods(manager, draft, now);
+      // Numbers are taken only once everything is valid, so refused publications leave no gaps.
+      const [{ seq }] = (await manager.query<{ seq: string }[]>(
+        `SELECT nextval('tender_number_seq')::text AS seq`,
+      )) as [{ seq: string }];
+      const number = `MTP-${now.getUTCFullYear()}-${seq.padStart(6, '0')}`;
+      const hasEnquiryPeriod = !!draft.enquiryEnd && draft.enquiryEnd > now;
+      const status = nextStatus('draft', 'publish', { hasEnquiryPeriod });
+      await manager.update(
+        Tender,
+        { id: tenderId },
+        {
+          number,
+          ocid: `${this.config.OCDS_PREFIX}-${number}`,
+          status,
+          publishedAt: now,
+          tenderStart: hasEnquiryPeriod ? draft.enquiryEnd : now,
+          clarificationsUntil: draft.clarificationsUntil ?? draft.enquiryEnd ?? draft.tenderEnd,
+        },
+      );
+      const view = await this.views.tender(manager, tenderId);
+      await this.log.append(manager, {
+        type: 'tender.published',
+        tenderId,
+        actorId: organizerId,
+        payload: { tender: view },
+      });
+      return { id: tenderId, tenderEnd: draft.tenderEnd };
+    });
+    await this.scheduler.schedule(tender.id, tender.tenderEnd);
+  }
+
+  private async lockDraft(manager: EntityManager, organizerId: string, tenderId: string): Promise<Tender> {
+    const tender = await manager.findOne(Tender, {
+      where: { id: tenderId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    // A draft is invisible to everyone but its organiser: the same answer as a missing tender.
+    if (!tender || (tender.status === 'draft' && tender.organizerId !== organizerId)) {
+      throw new TenderNotFoundError('No tender with this id', { id: tenderId });
+    }
+    if (tender.organizerId !== organizerId) {
+      throw new TenderNotFoundError('No draft of yours with this id', { id: tenderId });
+    }
+    if (tender.status !== 'draft') {
+      throw new TenderStateError(`The tender is ${tender.status}; only a draft can be changed this way`, {
+        status: tender.status,
+        required: 'draft',
+      });
+    }
+    return tender;
+  }
+
+  private async assertPeriods(manager: EntityManager, tender: Tender, now: Date): Promise<void> {
+    if (tender.tenderEnd <= now) {
+      throw new TenderPeriodTooShortError('tenderPeriod.endDate must be in the future', {
+        field: 'tenderPeriod.endDate',
+      });
+    }
+    if (tender.enquiryEnd && tender.enquiryEnd >= tender.tenderEnd) {
+      throw invalid('enquiryPeriod.endDate', 'must be before the tender period ends');
+    }
+    if (tender.clarificationsUntil && tender.clarificationsUntil > tender.tenderEnd) {
+      throw invalid('clarificationsUntil', 'must not be after the tender period ends');
+    }
+    const override = this.config.TENDER_MIN_PERIOD_SECONDS;
+    if (override !== undefined) {
+      if (tender.tenderEnd.getTime() - now.getTime() < override * 1000) {
+        throw new TenderPeriodTooShortError(`The submission period must last at least ${override} seconds`, {
+          field: 'tenderPeriod.endDate',
+          minimumSeconds: override,
+        });
+      }
+      return;
+    }
+    const [place] = await manager.query<{ country: string; time_zone: string }[]>(
+      `SELECT c.country, c.time_zone FROM organizations o JOIN cities c ON c.id = o.city_id WHERE o.id = $1`,
+      [tender.organizerId],
+    );
+    if (!place) throw new UnknownBuyerError('The organiser has no city', { field: 'organizer' });
+    const local = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: place.time_zone });
+    const days = workingDaysBetween(place.country, local(now), local(tender.tenderEnd));
+    const minimum = this.config.OPEN_TENDER_MIN_WORKING_DAYS;
+    if (days < minimum) {
+      throw new TenderPeriodTooShortError(
+        `An open tender needs at least ${minimum} working days (${place.country} calendar) to submit bids; this one has ${days}`,
+        { field: 'tenderPeriod.endDate', minimumWorkingDays: minimum, workingDays: days },
+      );
+    }
+  }
+
+  private async assertBuyers(manager: EntityManager, organizerId: string, input: TenderInput): Promise<void> {
+    const ids = [organizerId, ...(input.jointBuyerIds ?? [])];
+    if (new Set(ids).size !== ids.length)
+      throw invalid('jointBuyerIds', 'must not repeat a buyer or the organiser');
+    const orgs = await manager.find(Organization, { where: ids.map((id) => ({ id })) });
+    for (const id of ids) {
+      const org = orgs.find((o) => o.id === id);
+      if (!org || org.kind !== 'buyer') {
+        throw new UnknownBuyerError(`No buyer organisation ${id}`, { field: 'jointBuyerIds', buyerId: id });
+      }
+      if (org.status !== 'active') {
+        throw new BuyerNotActiveError(`Buyer ${id} is ${org.status}`, { buyerId: id, status: org.status });
+      }
+    }
+    const percent = input.localPreference?.percent;
+    if (percent !== undefined && !(Number(percent) >= 0 && Number(percent) <= 25)) {
+      throw invalid('localPreference.percent', 'must be from 0 to 25');
+    }
+    const joint = ids.length > 1;
+    input.lots.forEach((lot, l) => {
+      const estimate = parseAmount(lot.estimate);
+      if (estimate <= 0n) throw invalid(`lots.${l}.estimate`, 'must be positive');
+      if (joint) {
+        const shares = lot.shares ?? [];
+        if (shares.length !== ids.length || !ids.every((id) => shares.some((s) => s.buyerId === id))) {
+          throw invalid(`lots.${l}.shares`, 'a joint tender needs one share of the estimate per buyer');
+        }
+        if (parseAmount(sumAmounts(shares.map((s) => s.amount))) !== estimate) {
+          throw invalid(`lots.${l}.shares`, 'the shares must add up to the estimate');
+        }
+      } else if (lot.shares?.length) {
+        throw invalid(`lots.${l}.shares`, 'shares are only for joint tenders');
+      }
+      lot.items.forEach((item, i) => {
+        const quantities = item.quantities ?? [];
+        if (!joint) {
+          if (quantities.length) throw invalid(`lots.${l}.items.${i}.quantities`, 'only for joint tenders');
+          return;
+        }
+        if (
+          quantities.length !== ids.length ||
+          !ids.every((id) => quantities.some((q) => q.buyerId === id))
+        ) {
+          throw invalid(`lots.${l}.items.${i}.quantities`, 'a joint tender needs one quantity per buyer');
+        }
+        const sum = quantities.reduce((acc, q) => acc + toThousandths(q.quantity), 0n);
+        if (sum !== toThousandths(item.quantity)) {
+          throw invalid(`lots.${l}.items.${i}.quantities`, 'the quantities must add up to the item quantity');
+        }
+      });
+    });
+  }
+
+  /** Cities, CPV codes and catalogue items named by the items must exist. */
+  private async assertReferences(manager: EntityManager, input: TenderInput): Promise<void> {
+    const items = input.lots.flatMap((lot, l) =>
+      lot.items.map((item, i) => ({ item, path: `lots.${l}.items.${i}` })),
+    );
+    // One connection per transaction: the lookups run one after another.
+    const cities = await manager.query<{ id: string }[]>('SELECT id FROM cities WHERE id = ANY($1::uuid[])', [
+      [...new Set(items.map((x) => x.item.deliveryCityId))],
+    ]);
+    const cpvs = await manager.query<{ code: string }[]>(
+      `SELECT code FROM classifications WHERE scheme = 'CPV' AND code = ANY($1)`,
+      [[...new Set(items.map((x) => x.item.cpvCode))]],
+    );
+    const catalog = await manager.query<{ id: string }[]>(
+      'SELECT id FROM catalog_items WHERE id = ANY($1::uuid[])',
+      [[...new Set(items.flatMap((x) => (x.item.catalogItemId ? [x.item.catalogItemId] : [])))]],
+    );
+    for (const { item, path } of items) {
+      if (!findUnit(item.unitCode))
+        throw invalid(`${path}.unitCode`, 'not a known UN/ECE Recommendation 20 unit');
+      if (item.quantity.match(/^0+(\.0+)?$/)) throw invalid(`${path}.quantity`, 'must be positive');
+      if (!cities.some((c) => c.id === item.deliveryCityId))
+        throw invalid(`${path}.deliveryCityId`, 'no such member city');
+      if (!cpvs.some((c) => c.code === item.cpvCode))
+        throw invalid(`${path}.classification`, 'no such CPV code');
+      if (item.catalogItemId && !catalog.some((c) => c.id === item.catalogItemId)) {
+        throw invalid(`${path}.catalogItemId`, 'no such catalogue item');
+      }
+    }
+  }
+
+  private async insertParts(
+    manager: EntityManager,
+    tenderId: string,
+    organizerId: string,
+    input: TenderInput,
+  ) {
+    const buyerIds = [organizerId, ...(input.jointBuyerIds ?? [])];
+    await manager.insert(
+      TenderBuyer,
+      buyerIds.map((buyerId) => ({ tenderId, buyerId })),
+    );
+    for (const [l, lotInput] of input.lots.entries()) {
+      const lot = await manager.insert(Lot, {
+        tenderId,
+        number: l + 1,
+        title: lotInput.title.trim(),
+        estimate: lotInput.estimate,
+      });
+      const lotId = (lot.identifiers[0] as { id: string }).id;
+      if (lotInput.shares?.length) {
+        await manager.insert(
+          LotBuyerShare,
+          lotInput.shares.map((s) => ({ lotId, buyerId: s.buyerId, amount: s.amount })),
+        );
+      }
+      for (const item of lotInput.items) {
+        const inserted = await manager.insert(TenderItem, {
+          lotId,
+          tenderId,
+          catalogItemId: item.catalogItemId ?? null,
+          description: item.description.trim(),
+          cpvCode: item.cpvCode,
+          unitCode: item.unitCode,
+          quantity: item.quantity,
+          deliveryCityId: item.deliveryCityId,
+          deliveryDate: item.deliveryDate,
+        });
+        const itemId = (inserted.identifiers[0] as { id: string }).id;
+        if (item.quantities?.length) {
+          await manager.insert(
+            TenderItemQuantity,
+            item.quantities.map((q) => ({ itemId, buyerId: q.buyerId, quantity: q.quantity })),
+          );
+        }
+      }
+    }
+    if (input.documents?.length) {
+      await manager.insert(
+        TenderDocument,
+        input.documents.map((d) => ({ tenderId, ...d })),
+      );
+    }
+  }
+
+  private async deleteParts(manager: EntityManager, tenderId: string): Promise<void> {
+    await manager.query(
+      `DELETE FROM tender_item_quantities WHERE item_id IN (SELECT id FROM tender_items WHERE tender_id = $1)`,
+      [tenderId],
+    );
+    await manager.query('DELETE FROM tender_items WHERE tender_id = $1', [tenderId]);
+    await manager.query(
+      'DELETE FROM lot_buyer_shares WHERE lot_id IN (SELECT id FROM lots WHERE tender_id = $1)',
+      [tenderId],
+    );
+    await manager.query('DELETE FROM lots WHERE tender_id = $1', [tenderId]);
+    await manager.query('DELETE FROM tender_documents WHERE tender_id = $1', [tenderId]);
+    await manager.query('DELETE FROM tender_buyers WHERE tender_id = $1', [tenderId]);
+  }
+}

@@ -1,0 +1,250 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, Page, toPage } from '../pagination/cursor';
+import { TenderNotFoundError } from './tender.errors';
+import { TenderView, TenderViews } from './tender-views';
+
+export interface TenderFilter {
+  status?: string;
+  buyerCityId?: string;
+  cpv?: string;
+  method?: string;
+  valueMin?: string;
+  valueMax?: string;
+  publishedFrom?: Date;
+  publishedTo?: Date;
+  deadlineFrom?: Date;
+  deadlineTo?: Date;
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ChangeView {
+  eventId: string;
+  type: string;
+  tenderId: string | null;
+  occurredAt: string;
+  payload: Record<string, unknown>;
+}
+
+/** Bids after opening, with the evaluation; before it only that they are sealed. */
+export interface PublicBidsView {
+  sealed: boolean;
+  items: {
+    bidId: string;
+    supplierId: string;
+    supplierName: string;
+    status: string;
+    submittedAt: string;
+    commitment: string;
+    lots: {
+      lotId: string;
+      price: string;
+      evaluatedPrice: string | null;
+      rank: number | null;
+      preferenceApplied: boolean | null;
+    }[];
+  }[];
+}
+
+const SEALED_STATUSES = ['draft', 'active.enquiries', 'active.tendering'];
+
+/** Read side of procurement: public lists and views, a buyer's own tenders, the changes feed. */
+@Injectable()
+export class TenderQueriesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly views: TenderViews,
+  ) {}
+
+  /** A published tender for anyone; a draft only for its buyers. */
+  async get(id: string, viewerOrgId?: string): Promise<TenderView> {
+    const [view] = await this.views.tenders(this.dataSource.manager, [id]);
+    if (!view) throw new TenderNotFoundError('No tender with this id', { id });
+    if (view.status === 'draft' && !view.buyers.some((b) => b.id === viewerOrgId)) {
+      throw new TenderNotFoundError('No tender with this id', { id });
+    }
+    return view;
+  }
+
+  /** Published tenders, newest first, with filters; a stable cursor over (published_at, id). */
+  async list(filter: TenderFilter): Promise<Page<TenderView>> {
+    const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+    const where = [`t.status <> 'draft'`];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.status) add('t.status = ?', filter.status);
+    if (filter.method) add('t.method = ?', filter.method);
+    if (filter.buyerCityId) {
+      add(
+        'EXISTS (SELECT 1 FROM tender_buyers tb JOIN organizations o ON o.id = tb.buyer_id WHERE tb.tender_id = t.id AND o.city_id = ?)',
+        filter.buyerCityId,
+      );
+    }
+    if (filter.cpv) {
+      // The CPV subtree: codes sharing the significant prefix (trailing zeros of the 8 digits dropped).
+      const prefix = filter.cpv.slice(0, 8).replace(/0+$/, '');
+      add(
+        `EXISTS (SELECT 1 FROM tender_items i WHERE i.tender_id = t.id AND i.cpv_code LIKE ?)`,
+        `${prefix}%`,
+      );
+    }
+    const value = `(SELECT coalesce(sum(l.estimate), 0) FROM lots l WHERE l.tender_id = t.id AND l.status <> 'cancelled')`;
+    if (filter.valueMin) add(`${value} >= ?::numeric`, filter.valueMin);
+    if (filter.valueMax) add(`${value} <= ?::numeric`, filter.valueMax);
+    if (filter.publishedFrom) add('t.published_at >= ?', filter.publishedFrom);
+    if (filter.publishedTo) add('t.published_at < ?', filter.publishedTo);
+    if (filter.deadlineFrom) add('t.tender_end >= ?', filter.deadlineFrom);
+    if (filter.deadlineTo) add('t.tender_end < ?', filter.deadlineTo);
+    if (filter.q) {
+      add(
+        `(to_tsvector('russian', t.title || ' ' || t.description) @@ plainto_tsquery('russian', ?)
+          OR to_tsvector('english', t.title || ' ' || t.description) @@ plainto_tsquery('english', $${params.length}))`,
+        filter.q,
+      );
+    }
+    if (filter.cursor) {
+      const [at, id] = decodeCursor(filter.cursor, 2);
+      params.push(at, id);
+      where.push(`(t.published_at, t.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows = await this.dataSource.query<{ id: string; published_at: Date }[]>(
+      `SELECT t.id, t.published_at FROM tenders t WHERE ${where.join(' AND ')}
+        ORDER BY t.published_at DESC, t.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = toPage(rows, limit, (r) => [r.published_at.toISOString(), r.id]);
+    return {
+      items: await this.views.tenders(
+        this.dataSource.manager,
+        page.items.map((r) => r.id),
+      ),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** Tenders a buyer takes part in (drafts included), newest first. */
+  async mine(buyerId: string, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<Page<TenderView>> {
+    const params: unknown[] = [buyerId, limit + 1];
+    let after = '';
+    if (cursor) {
+      const [at, id] = decodeCursor(cursor, 2);
+      params.push(at, id);
+      after = 'AND (t.created_at, t.id) < ($3::timestamptz, $4::uuid)';
+    }
+    const rows = await this.dataSource.query<{ id: string; created_at: Date }[]>(
+      `SELECT t.id, t.created_at FROM tenders t JOIN tender_buyers tb ON tb.tender_id = t.id
+        WHERE tb.buyer_id = $1 ${after} ORDER BY t.created_at DESC, t.id DESC LIMIT $2`,
+      params,
+    );
+    const page = toPage(rows, limit, (r) => [r.created_at.toISOString(), r.id]);
+    return {
+      items: await this.views.tenders(
+        this.dataSource.manager,
+        page.items.map((r) => r.id),
+      ),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /**
+   * The public changes feed, in transaction order. Only events of transactions older than every transaction
+   * of this database still running are served (deal_log_watermark()), so a reader never skips a write that commits late.
+   */
+  async changes(
+    limit = DEFAULT_PAGE_SIZE,
+    cursor?: string,
+    tenderId?: string,
+  ): Promise<Page<ChangeView> & { watermark: string }> {
+    const [txid, id] = cursor ? decodeCursor(cursor, 2) : ['0', '0'];
+    const rows = await this.dataSource.query<(ChangeView & { txid: string })[]>(
+      `SELECT e.id::text AS "eventId", e.type, e.tender_id AS "tenderId", e.payload, e.txid::text AS txid,
+              to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt"
+         FROM deal_events e
+        WHERE e.txid < deal_log_watermark()
+          AND (e.txid, e.id) > ($1::bigint, $2::bigint)
+          AND ($4::uuid IS NULL OR e.tender_id = $4)
+        ORDER BY e.txid, e.id LIMIT $3`,
+      [String(txid), String(id), limit + 1, tenderId ?? null],
+    );
+    const page = toPage(rows, limit, (r) => [r.txid, r.eventId]);
+    const last = rows[Math.min(rows.length, limit) - 1];
+    return {
+      items: page.items.map(({ txid: _txid, ...rest }) => rest),
+      nextCursor: page.nextCursor,
+      // Where to resume even when this page was the last: the position after the last event served.
+      watermark: last ? encodeCursor([last.txid, last.eventId]) : (cursor ?? encodeCursor(['0', '0'])),
+    };
+  }
+
+  async bids(tenderId: string): Promise<PublicBidsView> {
+    const [tender] = await this.dataSource.query<{ status: string }[]>(
+      'SELECT status FROM tenders WHERE id = $1',
+      [tenderId],
+    );
+    if (!tender || tender.status === 'draft')
+      throw new TenderNotFoundError('No tender with this id', { id: tenderId });
+    if (
+      SEALED_STATUSES.includes(tender.status) ||
+      (tender.status === 'cancelled' && !(await this.wasOpened(tenderId)))
+    ) {
+      return { sealed: true, items: [] };
+    }
+    const items = await this.dataSource.query<PublicBidsView['items']>(
+      `SELECT b.id AS "bidId", b.supplier_id AS "supplierId", o.legal_name AS "supplierName", b.status, b.commitment,
+              to_char(b.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "submittedAt",
+              coalesce((SELECT jsonb_agg(jsonb_build_object('lotId', bl.lot_id, 'price', bl.price::text,
+                  'evaluatedPrice', bl.evaluated_price::text, 'rank', bl.rank, 'preferenceApplied', bl.preference_applied)
+                  ORDER BY bl.lot_id) FROM bid_lots bl WHERE bl.bid_id = b.id), '[]') AS lots
+         FROM bids b JOIN organizations o ON o.id = b.supplier_id
+        WHERE b.tender_id = $1 AND b.status IN ('opened', 'dropped')
+        ORDER BY b.submitted_at, b.sequence`,
+      [tenderId],
+    );
+    return { sealed: false, items };
+  }
+
+  async awards(tenderId: string) {
+    await this.assertPublished(tenderId);
+    return this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT a.id, a.lot_id AS "lotId", a.bid_id AS "bidId", a.supplier_id AS "supplierId", o.legal_name AS "supplierName",
+              a.status, a.amount::text, a.rank, a.reason, a.created_at AS "createdAt", a.decided_at AS "decidedAt",
+              a.standstill_end AS "standstillEnd"
+         FROM awards a JOIN organizations o ON o.id = a.supplier_id WHERE a.tender_id = $1 ORDER BY a.created_at, a.id`,
+      [tenderId],
+    );
+  }
+
+  async contracts(tenderId: string) {
+    await this.assertPublished(tenderId);
+    return this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT c.id, c.lot_id AS "lotId", c.award_id AS "awardId", c.buyer_id AS "buyerId", c.supplier_id AS "supplierId",
+              c.amount::text, c.status, c.buyer_signed_at AS "buyerSignedAt", c.supplier_signed_at AS "supplierSignedAt"
+         FROM contracts c WHERE c.tender_id = $1 ORDER BY c.created_at, c.id`,
+      [tenderId],
+    );
+  }
+
+  private async wasOpened(tenderId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM bids WHERE tender_id = $1 AND status IN ('opened', 'dropped')`,
+      [tenderId],
+    );
+    return (row?.n ?? 0) > 0;
+  }
+
+  private async assertPublished(tenderId: string): Promise<void> {
+    const [tender] = await this.dataSource.query<{ status: string }[]>(
+      'SELECT status FROM tenders WHERE id = $1',
+      [tenderId],
+    );
+    if (!tender || tender.status === 'draft')
+      throw new TenderNotFoundError('No tender with this id', { id: tenderId });
+  }
+}

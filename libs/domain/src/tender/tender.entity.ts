@@ -1,0 +1,101 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { TenderStatus } from '../procurement/rules/tender-state';
+
+export const PROCUREMENT_METHODS = ['open', 'auction', 'quotation', 'direct'] as const;
+export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
+
+/** A request to buy, run by its organiser, possibly for several buyers (joint procurement). */
+@Entity({ name: 'tenders' })
+@Check('ck_tenders_currency', `"currency" ~ '^[A-Z]{3}$'`)
+@Check(
+  'ck_tenders_preference_percent',
+  `"preference_percent" IS NULL OR ("preference_percent" >= 0 AND "preference_percent" <= 25)`,
+)
+@Index('ix_tenders_closing_due', ['tenderEnd'], { where: `"status" = 'active.tendering'` })
+@Index('ix_tenders_status_published', ['status', 'publishedAt', 'id'])
+@Index('ix_tenders_organizer_created', ['organizerId', 'createdAt', 'id'])
+@Index('ix_tenders_search_ru', { synchronize: false })
+@Index('ix_tenders_search_en', { synchronize: false })
+export class Tender {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Human number, e.g. MTP-2026-000123; assigned at publication. */
+  @Index('uq_tenders_number', { unique: true })
+  @Column({ type: 'text', nullable: true })
+  number: string | null;
+
+  @Index('uq_tenders_ocid', { unique: true })
+  @Column({ type: 'text', nullable: true })
+  ocid: string | null;
+
+  @Column({ type: 'text' })
+  title: string;
+
+  @Column({ type: 'text', default: '' })
+  description: string;
+
+  @Column({ type: 'text', default: 'draft' })
+  status: TenderStatus;
+
+  @Column({ type: 'text', default: 'open' })
+  method: ProcurementMethod;
+
+  @Column({ type: 'char', length: 3 })
+  currency: string;
+
+  @Column({ name: 'min_bids', type: 'int', default: 1 })
+  minBids: number;
+
+  @Column({ name: 'award_criteria', type: 'text', default: 'lowestPrice' })
+  awardCriteria: 'lowestPrice';
+
+  @Column({ name: 'preference_scope', type: 'text', nullable: true })
+  preferenceScope: 'city' | 'region' | 'country' | 'eaeu' | null;
+
+  @Column({ name: 'preference_percent', type: 'numeric', precision: 5, scale: 2, nullable: true })
+  preferencePercent: string | null;
+
+  @Index('ix_tenders_organizer')
+  @Column({ name: 'organizer_id', type: 'uuid' })
+  organizerId: string;
+
+  @Column({ name: 'enquiry_end', type: 'timestamptz', nullable: true })
+  enquiryEnd: Date | null;
+
+  @Column({ name: 'tender_start', type: 'timestamptz', nullable: true })
+  tenderStart: Date | null;
+
+  /** The submission deadline: a bid is on time if committed strictly before it. */
+  @Column({ name: 'tender_end', type: 'timestamptz' })
+  tenderEnd: Date;
+
+  @Column({ name: 'clarifications_until', type: 'timestamptz', nullable: true })
+  clarificationsUntil: Date | null;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt: Date | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ name: 'status_reason', type: 'text', nullable: true })
+  statusReason: string | null;
+
+  @Column({ name: 'amendment_count', type: 'int', default: 0 })
+  amendmentCount: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,352 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  AwardsService,
+  BidsService,
+  makeValidTaxId,
+  OrganizationsService,
+  TenderAmendmentsService,
+  TenderClarificationsService,
+  TenderClosingService,
+  TenderDraftsService,
+  type TaxIdScheme,
+  type TenderInput,
+} from '@app/domain';
+
+/** Demo organisations: buyers and suppliers in several member cities, one auditor. */
+const ORGS: {
+  key: string;
+  kind: 'buyer' | 'supplier' | 'auditor';
+  name: string;
+  city: string;
+  scheme: TaxIdScheme;
+  seed: number;
+}[] = [
+  {
+    key: 'moscow-buyer',
+    kind: 'buyer',
+    name: 'Департамент закупок города Москвы',
+    city: 'moscow',
+    scheme: 'RU-INN',
+    seed: 900001,
+  },
+  {
+    key: 'kazan-buyer',
+    kind: 'buyer',
+    name: 'Комитет муниципального заказа г. Казани',
+    city: 'kazan',
+    scheme: 'RU-INN',
+    seed: 900003,
+  },
+  {
+    key: 'almaty-buyer',
+    kind: 'buyer',
+    name: 'Управление государственных закупок г. Алматы',
+    city: 'almaty',
+    scheme: 'KZ-BIN',
+    seed: 900005,
+  },
+  {
+    key: 'minsk-buyer',
+    kind: 'buyer',
+    name: 'Мингорисполком, отдел закупок',
+    city: 'minsk',
+    scheme: 'BY-UNP',
+    seed: 900007,
+  },
+  {
+    key: 'paper-moscow',
+    kind: 'supplier',
+    name: 'ООО «Московская бумажная фабрика»',
+    city: 'moscow',
+    scheme: 'RU-INN',
+    seed: 900011,
+  },
+  {
+    key: 'paper-kazan',
+    kind: 'supplier',
+    name: 'АО «Казанский картон»',
+    city: 'kazan',
+    scheme: 'RU-INN',
+    seed: 900013,
+  },
+  {
+    key: 'office-almaty',
+    kind: 'supplier',
+    name: 'ТОО «Алматы Офис Снаб»',
+    city: 'almaty',
+    scheme: 'KZ-BIN',
+    seed: 900015,
+  },
+  {
+    key: 'print-minsk',
+    kind: 'supplier',
+    name: 'ОАО «Минская типография»',
+    city: 'minsk',
+    scheme: 'BY-UNP',
+    seed: 900017,
+  },
+  {
+    key: 'sib-supply',
+    kind: 'supplier',
+    name: 'ООО «Сибирское снабжение»',
+    city: 'novosibirsk',
+    scheme: 'RU-INN',
+    seed: 900019,
+  },
+  {
+    key: 'auditor',
+    kind: 'auditor',
+    name: 'Контрольно-счётная палата (демо)',
+    city: 'moscow',
+    scheme: 'RU-INN',
+    seed: 900021,
+  },
+];
+
+export interface DemoLogin {
+  role: string;
+  organisation: string;
+  email: string;
+}
+
+type Orgs = Record<string, { id: string; email: string }>;
+
+/**
+ * Adds buyers, suppliers and an auditor with users, and tenders in every state (enquiries, tendering,
+ * qualification, awarded, complete, cancelled, unsuccessful), a joint tender and one with a local preference.
+ * Idempotent: organisations are found by tax id and tenders by title, so a second run adds nothing.
+ */
+export async function seedProcurementDemo(
+  app: INestApplicationContext,
+  password: string,
+): Promise<DemoLogin[]> {
+  const db = app.get(DataSource);
+  const orgs: Orgs = {};
+  for (const spec of ORGS) {
+    const taxId = makeValidTaxId(spec.scheme, spec.seed);
+    const email = `${spec.key}@demo.mtp.example`;
+    const [existing] = await db.query<{ id: string }[]>(
+      'SELECT id FROM organizations WHERE tax_scheme = $1 AND tax_id = $2',
+      [spec.scheme, taxId],
+    );
+    if (existing) {
+      orgs[spec.key] = { id: existing.id, email };
+      continue;
+    }
+    const [city] = await db.query<{ id: string; country: string }[]>(
+      'SELECT id, country FROM cities WHERE code = $1',
+      [spec.city],
+    );
+    if (!city) throw new Error(`no member city ${spec.city}`);
+    const { organization } = await app.get(OrganizationsService).createByOperator(
+      spec.kind,
+      {
+        legalName: spec.name,
+        taxId: { scheme: spec.scheme, id: taxId },
+        country: city.country,
+        cityId: city.id,
+        sme: spec.kind === 'supplier',
+      },
+      { email, fullName: `Demo ${spec.key}`, password },
+    );
+    if (organization.status !== 'active')
+      await db.query(`UPDATE organizations SET status = 'active' WHERE id = $1`, [organization.id]);
+    orgs[spec.key] = { id: organization.id, email };
+  }
+  await seedTenders(app, orgs);
+  return ORGS.map((o) => ({ role: o.kind, organisation: o.name, email: orgs[o.key]!.email }));
+}
+
+const DAY = 86_400_000;
+
+async function seedTenders(app: INestApplicationContext, orgs: Orgs): Promise<void> {
+  const db = app.get(DataSource);
+  const drafts = app.get(TenderDraftsService);
+  const bids = app.get(BidsService);
+  const closing = app.get(TenderClosingService);
+  const awards = app.get(AwardsService);
+  const city = async (code: string) =>
+    (await db.query<{ id: string }[]>('SELECT id FROM cities WHERE code = $1', [code]))[0]!.id;
+  const id = (key: string) => orgs[key]!.id;
+
+  const tender = async (
+    title: string,
+    organizer: string,
+    deliveryCity: string,
+    estimate: string,
+    extra: Partial<TenderInput> = {},
+  ): Promise<string | null> => {
+    const [exists] = await db.query<{ id: string }[]>(
+      'SELECT id FROM tenders WHERE title = $1 AND organizer_id = $2',
+      [title, id(organizer)],
+    );
+    if (exists) return null;
+    const input: TenderInput = {
+      title,
+      description: `${title}. Демонстрационная закупка.`,
+      currency: 'RUB',
+      method: 'open',
+      tenderEnd: new Date(Date.now() + 14 * DAY),
+      lots: [
+        {
+          title: 'Бумага офисная A4',
+          estimate,
+          items: [
+            {
+              description: 'Бумага офисная для лазерных принтеров A4, 80 г/м², 500 листов',
+              cpvCode: '30197630-1',
+              unitCode: 'XPK',
+              quantity: '1000',
+              deliveryCityId: await city(deliveryCity),
+              deliveryDate: new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10),
+            },
+          ],
+        },
+      ],
+      ...extra,
+    };
+    const tenderId = await drafts.create(id(organizer), input);
+    await drafts.publish(id(organizer), tenderId);
+    return tenderId;
+  };
+  const lotOf = async (tenderId: string) =>
+    (
+      await db.query<{ id: string }[]>('SELECT id FROM lots WHERE tender_id = $1 ORDER BY number', [tenderId])
+    )[0]!.id;
+  const bid = async (supplier: string, tenderId: string, price: string) =>
+    bids.place(id(supplier), tenderId, { currency: 'RUB', lots: [{ lotId: await lotOf(tenderId), price }] });
+  /** Moves the deadline into the past (demo only) and closes the tender as the worker would. */
+  const close = async (tenderId: string) => {
+    await db.query(`UPDATE tenders SET tender_end = now() - interval '1 second' WHERE id = $1`, [tenderId]);
+    await closing.closeDue(1, [tenderId]);
+  };
+  const pendingAward = async (tenderId: string) =>
+    (
+      await db.query<{ id: string }[]>(`SELECT id FROM awards WHERE tender_id = $1 AND status = 'pending'`, [
+        tenderId,
+      ])
+    )[0]!.id;
+
+  // Enquiries: questions may be asked, no bids yet.
+  const enquiries = await tender(
+    'Бумага для школ Казани, 2027 (уточнения)',
+    'kazan-buyer',
+    'kazan',
+    '480000.00',
+    {
+      enquiryEnd: new Date(Date.now() + 5 * DAY),
+    },
+  );
+  if (enquiries) {
+    await app
+      .get(TenderClarificationsService)
+      .ask(id('paper-kazan'), enquiries, 'Допускается ли бумага из вторсырья?', null);
+  }
+
+  // Tendering: sealed bids arriving.
+  const tendering = await tender(
+    'Бумага офисная для управ Москвы, I квартал 2027',
+    'moscow-buyer',
+    'moscow',
+    '950000.00',
+  );
+  if (tendering) {
+    await bid('paper-moscow', tendering, '910000.00');
+    await bid('sib-supply', tendering, '899000.00');
+  }
+
+  // Qualification, with a local preference (country, 15%): the local bid wins although it is dearer.
+  const qualification = await tender(
+    'Бумага для поликлиник Москвы (преференция)',
+    'moscow-buyer',
+    'moscow',
+    '300000.00',
+    {
+      localPreference: { scope: 'country', percent: '15' },
+    },
+  );
+  if (qualification) {
+    await bid('office-almaty', qualification, '250000.00');
+    await bid('paper-moscow', qualification, '280000.00');
+    await close(qualification);
+  }
+
+  // Awarded: accepted, stand-still running.
+  const awarded = await tender('Бумага для библиотек Минска', 'minsk-buyer', 'minsk', '200000.00');
+  if (awarded) {
+    await bid('print-minsk', awarded, '185000.00');
+    await bid('paper-kazan', awarded, '191000.00');
+    await close(awarded);
+    await awards.accept(id('minsk-buyer'), awarded, await pendingAward(awarded));
+  }
+
+  // Complete: a joint purchase of Moscow and Kazan, one contract per city.
+  const joint = await tender(
+    'Совместная закупка бумаги: Москва и Казань',
+    'moscow-buyer',
+    'kazan',
+    '600000.00',
+    {
+      jointBuyerIds: [id('kazan-buyer')],
+      lots: [
+        {
+          title: 'Бумага A4 для двух городов',
+          estimate: '600000.00',
+          shares: [
+            { buyerId: id('moscow-buyer'), amount: '400000.00' },
+            { buyerId: id('kazan-buyer'), amount: '200000.00' },
+          ],
+          items: [
+            {
+              description: 'Бумага офисная A4, 80 г/м²',
+              cpvCode: '30197630-1',
+              unitCode: 'XPK',
+              quantity: '3000',
+              quantities: [
+                { buyerId: id('moscow-buyer'), quantity: '2000' },
+                { buyerId: id('kazan-buyer'), quantity: '1000' },
+              ],
+              deliveryCityId: await city('kazan'),
+              deliveryDate: new Date(Date.now() + 45 * DAY).toISOString().slice(0, 10),
+            },
+          ],
+        },
+      ],
+    },
+  );
+  if (joint) {
+    await bid('paper-kazan', joint, '540000.00');
+    await bid('paper-moscow', joint, '565000.00');
+    await close(joint);
+    await awards.accept(id('moscow-buyer'), joint, await pendingAward(joint));
+    await db.query(`UPDATE awards SET standstill_end = now() - interval '1 second' WHERE tender_id = $1`, [
+      joint,
+    ]);
+    const contracts = await db.query<{ id: string; buyer_id: string }[]>(
+      'SELECT id, buyer_id FROM contracts WHERE tender_id = $1',
+      [joint],
+    );
+    for (const contract of contracts) {
+      await awards.sign(contract.buyer_id, contract.id);
+      await awards.confirm(id('paper-kazan'), contract.id);
+    }
+  }
+
+  // Cancelled, with a reason.
+  const cancelled = await tender('Бумага для выборов (отменена)', 'almaty-buyer', 'almaty', '150000.00');
+  if (cancelled) {
+    await app
+      .get(TenderAmendmentsService)
+      .cancel(id('almaty-buyer'), cancelled, 'Потребность отпала: закупка объединена с городской');
+  }
+
+  // Unsuccessful: a single bid where two were required.
+  const unsuccessful = await tender('Бумага для архивов Алматы', 'almaty-buyer', 'almaty', '120000.00', {
+    minBids: 2,
+  });
+  if (unsuccessful) {
+    await bid('office-almaty', unsuccessful, '119500.00');
+    await close(unsuccessful);
+  }
+}

@@ -1,0 +1,182 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { bidCommitment } from '@app/domain';
+import { Actor, ActorFactory } from './factories/actors';
+import { auth, TenderFlows, tenderBody } from './factories/tenders';
+import { createTestApp, TestApp } from './setup/app-factory';
+import { resetState } from './setup/reset';
+
+describe('BidsController', () => {
+  let t: TestApp;
+  let factory: ActorFactory;
+  let flows: TenderFlows;
+  let buyer: Actor;
+  let cityId: string;
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+    factory = new ActorFactory(t.app);
+    flows = new TenderFlows(t.app);
+    buyer = await factory.actor('buyer');
+    cityId = (await factory.city('moscow')).id;
+  });
+  afterAll(() => t.app.close());
+
+  const place = (supplier: Actor, tender: any, body: object, key?: string) => {
+    const req = request(t.http).post(`/api/v1/tenders/${tender.id}/bids`).set(auth(supplier));
+    if (key) req.set('Idempotency-Key', key);
+    return req.send(body);
+  };
+  const countBids = async () =>
+    Number((await t.app.get(DataSource).query('SELECT count(*) AS n FROM bids'))[0].n);
+
+  it('refuses bad bids with distinct codes and writes nothing', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId));
+    const lotId = tender.lots[0].id;
+    const supplier = await factory.actor('supplier');
+    const before = await countBids();
+    const cases: [object, number, string][] = [
+      [{ currency: 'RUB', lots: [{ lotId, price: '100000.01' }] }, 400, 'BID_PRICE_ABOVE_ESTIMATE'],
+      [{ currency: 'KZT', lots: [{ lotId, price: '10.00' }] }, 400, 'BID_CURRENCY_MISMATCH'],
+      [{ currency: 'RUB', lots: [{ lotId, price: '10.001' }] }, 400, 'VALIDATION_FAILED'],
+      [{ currency: 'RUB', lots: [{ lotId, price: '-5' }] }, 400, 'VALIDATION_FAILED'],
+      [{ currency: 'RUB', lots: [{ lotId: cityId, price: '10.00' }] }, 400, 'BID_LOT_INVALID'],
+      [{ currency: 'RUB', lots: [] }, 400, 'VALIDATION_FAILED'],
+    ];
+    for (const [body, status, code] of cases) {
+      const res = await place(supplier, tender, body);
+      expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status, code });
+    }
+    expect(await countBids()).toBe(before);
+  });
+
+  it('refuses a second bid, a pending supplier, a draft and a cancelled tender', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId));
+    const body = { currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '5000.00' }] };
+    const supplier = await factory.actor('supplier');
+    await place(supplier, tender, body).expect(201);
+    expect((await place(supplier, tender, body).expect(409)).body.code).toBe('BID_ALREADY_EXISTS');
+
+    const pending = await factory.actor('supplier', { status: 'pending' });
+    expect((await place(pending, tender, body).expect(403)).body.code).toBe('SUPPLIER_NOT_ACTIVE');
+
+    const draft = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(buyer))
+      .send(tenderBody(cityId))
+      .expect(201);
+    expect((await place(supplier, draft.body, body).expect(404)).body.code).toBe('TENDER_NOT_FOUND');
+
+    const cancelled = await flows.publish(buyer, tenderBody(cityId));
+    await request(t.http)
+      .post(`/api/v1/tenders/${cancelled.id}/cancel`)
+      .set(auth(buyer))
+      .send({ reason: 'Budget withdrawn' })
+      .expect(200);
+    const res = await place(supplier, cancelled, {
+      currency: 'RUB',
+      lots: [{ lotId: cancelled.lots[0].id, price: '1.00' }],
+    });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'TENDER_NOT_ACCEPTING_BIDS', details: { status: 'cancelled' } });
+  });
+
+  it('makes a retried POST with the same Idempotency-Key safe', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId));
+    const supplier = await factory.actor('supplier');
+    const body = { currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '7000.00' }] };
+    const first = await place(supplier, tender, body, 'retry-key-0001').expect(201);
+    const again = await place(supplier, tender, body, 'retry-key-0001').expect(200);
+    expect(again.body).toEqual(first.body);
+    const other = { currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '6000.00' }] };
+    expect((await place(supplier, tender, other, 'retry-key-0001').expect(409)).body.code).toBe(
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+  });
+
+  it('lets a supplier read, change and withdraw its own bid until the deadline', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId));
+    const supplier = await factory.actor('supplier');
+    const placed = await flows.bid(supplier, tender, ['8000.00']);
+    const mine = await request(t.http)
+      .get(`/api/v1/tenders/${tender.id}/bids/mine`)
+      .set(auth(supplier))
+      .expect(200);
+    expect(mine.body).toMatchObject({
+      id: placed.id,
+      lots: [{ lotId: tender.lots[0].id, price: '8000.00' }],
+    });
+    const changed = await request(t.http)
+      .put(`/api/v1/tenders/${tender.id}/bids/mine`)
+      .set(auth(supplier))
+      .send({ currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '7500.00' }] })
+      .expect(200);
+    expect(changed.body.commitment).not.toBe(placed.commitment);
+    const list = await request(t.http).get('/api/v1/bids/mine').set(auth(supplier)).expect(200);
+    expect(list.body.items.map((b: any) => b.id)).toEqual([placed.id]);
+    await request(t.http).delete(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(supplier)).expect(204);
+    await request(t.http).get(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(supplier)).expect(404);
+  });
+
+  it('keeps prices and bidders sealed from everyone else until the opening, then reveals what hashes to the commitment', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId, {}, 3));
+    const rival = await factory.actor('supplier');
+    const auditor = await factory.actor('auditor');
+    const operator = await factory.actor('operator');
+    const secretPrice = '87654.32';
+    const bidder = await factory.actor('supplier');
+    const placed = await flows.bid(bidder, tender, [secretPrice]);
+    const sealed = [secretPrice, '87654', bidder.organization.id, bidder.organization.legalName, placed.id];
+
+    // Every reader but the bidder, on every endpoint that could show the tender or its bids.
+    const responses: string[] = [];
+    const readers = [undefined, buyer, rival, auditor, operator];
+    const paths = [
+      `/api/v1/tenders/${tender.id}`,
+      `/api/v1/tenders/${tender.id}/bids`,
+      `/api/v1/tenders/${tender.id}/awards`,
+      `/api/v1/tenders/${tender.id}/questions`,
+      '/api/v1/tenders?limit=200',
+      `/api/v1/tenders/changes?limit=200&tenderId=${tender.id}`,
+      '/api/v1/tenders/changes?limit=200',
+      `/api/v1/tenders/${tender.id}/bids/mine`,
+      '/api/v1/bids/mine',
+      '/api/v1/tenders/mine',
+      '/metrics',
+    ];
+    for (const reader of readers) {
+      for (const path of paths) {
+        const req = request(t.http).get(path);
+        if (reader) req.set(auth(reader));
+        const res = await req;
+        responses.push(JSON.stringify(res.body) + res.text + JSON.stringify(res.headers));
+      }
+      // Trying to bid again or to act on the bid must not leak it either.
+      if (reader && reader !== buyer) {
+        const res = await place(reader, tender, {
+          currency: 'RUB',
+          lots: [{ lotId: tender.lots[0].id, price: '1.00' }],
+        });
+        responses.push(JSON.stringify(res.body));
+      }
+    }
+    for (const text of responses)
+      for (const value of sealed) expect(text.includes(value) ? value : null).toBeNull();
+
+    await flows.closeAfterDeadline(tender);
+    const feed = await request(t.http)
+      .get('/api/v1/tenders/changes')
+      .query({ tenderId: tender.id, limit: 200 })
+      .expect(200);
+    const submitted = feed.body.items.find((e: any) => e.type === 'bid.submitted');
+    const opened = feed.body.items.find((e: any) => e.type === 'bid.opened');
+    expect(submitted.payload).toEqual({ commitment: placed.commitment });
+    expect(opened.payload).toMatchObject({
+      supplierId: bidder.organization.id,
+      commitment: placed.commitment,
+    });
+    expect(bidCommitment(opened.payload.content, opened.payload.salt)).toBe(submitted.payload.commitment);
+    expect(opened.payload.content.lots).toEqual([{ lotId: tender.lots[0].id, price: secretPrice }]);
+  });
+});

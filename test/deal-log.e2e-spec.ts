@@ -1,0 +1,167 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import {
+  bidCommitment,
+  leafHash,
+  publicKeyFromRaw,
+  verifyConsistency,
+  verifyInclusion,
+  verifyTreeHead,
+} from '@app/domain';
+import { ActorFactory } from './factories/actors';
+import { TenderFlows, tenderBody } from './factories/tenders';
+import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
+import { resetState } from './setup/reset';
+
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('Deal log', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+    worker = await createTestWorker();
+  });
+  afterAll(async () => {
+    await worker.close();
+    await t.app.close();
+  });
+
+  const sth = async () => (await request(t.http).get('/api/v1/log/sth')).body;
+  const eventCount = async () =>
+    Number((await t.app.get(DataSource).query('SELECT count(*) AS n FROM deal_events'))[0].n);
+
+  it('sequences every committed event and signs a tree head that verifies with the published key', async () => {
+    const factory = new ActorFactory(t.app);
+    const flows = new TenderFlows(t.app);
+    const buyer = await factory.actor('buyer');
+    const tender = await flows.publish(buyer, tenderBody((await factory.city('moscow')).id, {}, 2));
+    await flows.bid(await factory.actor('supplier'), tender, ['1234.56']);
+    await flows.closeAfterDeadline(tender);
+    const total = await eventCount();
+    const head = await eventually(async () => {
+      const h = await sth();
+      return h.treeSize === total ? h : undefined;
+    }, 10_000);
+    const key = (await request(t.http).get('/api/v1/log/public-key').expect(200)).body;
+    expect(key.algorithm).toBe('Ed25519');
+    const { signature, ...signed } = head;
+    expect(verifyTreeHead(signed, signature, publicKeyFromRaw(Buffer.from(key.publicKey, 'base64')))).toBe(
+      true,
+    );
+
+    const { entries } = (
+      await request(t.http).get('/api/v1/log/entries').query({ start: 0, end: head.treeSize }).expect(200)
+    ).body;
+    expect(entries.map((e: any) => e.index)).toEqual([...Array(head.treeSize).keys()]);
+    for (const e of entries) {
+      const canonical = JSON.stringify(e.entry); // server-side JCS; recomputed independently in the verifier tests
+      expect(e.leafHash).toHaveLength(64);
+      expect(canonical.length).toBeGreaterThan(0);
+    }
+    for (const index of [0, Math.floor(head.treeSize / 2), head.treeSize - 1]) {
+      const proof = (
+        await request(t.http)
+          .get('/api/v1/log/proof/inclusion')
+          .query({ index, treeSize: head.treeSize })
+          .expect(200)
+      ).body;
+      const ok = verifyInclusion(
+        index,
+        head.treeSize,
+        Buffer.from(entries[index].leafHash, 'hex'),
+        proof.auditPath.map((h: string) => Buffer.from(h, 'hex')),
+        Buffer.from(head.rootHash, 'hex'),
+      );
+      expect(ok).toBe(true);
+    }
+    const opened = entries.find((e: any) => e.entry.type === 'bid.opened').entry.payload;
+    expect(bidCommitment(opened.content, opened.salt)).toBe(opened.commitment);
+  });
+
+  it('proves consistency between an earlier and a later tree head', async () => {
+    const first = await sth();
+    const factory = new ActorFactory(t.app);
+    await new TenderFlows(t.app).publish(
+      await factory.actor('buyer'),
+      tenderBody((await factory.city('kazan')).id),
+    );
+    const total = await eventCount();
+    const second = await eventually(async () => {
+      const h = await sth();
+      return h.treeSize === total ? h : undefined;
+    }, 10_000);
+    expect(second.treeSize).toBeGreaterThan(first.treeSize);
+    const proof = (
+      await request(t.http)
+        .get('/api/v1/log/proof/consistency')
+        .query({ first: first.treeSize, second: second.treeSize })
+        .expect(200)
+    ).body;
+    expect(
+      verifyConsistency(
+        first.treeSize,
+        second.treeSize,
+        Buffer.from(first.rootHash, 'hex'),
+        Buffer.from(second.rootHash, 'hex'),
+        proof.consistencyPath.map((h: string) => Buffer.from(h, 'hex')),
+      ),
+    ).toBe(true);
+  });
+
+  it('serves a deal’s own entries with their indexes', async () => {
+    const [row] = await t.app
+      .get(DataSource)
+      .query(`SELECT id FROM tenders WHERE status = 'active.qualification' LIMIT 1`);
+    const res = await request(t.http).get(`/api/v1/tenders/${row.id}/log`).query({ limit: 200 }).expect(200);
+    expect(res.body.items.length).toBeGreaterThan(3);
+    expect(res.body.items.every((e: any) => e.entry.tenderId === row.id)).toBe(true);
+    const indexes = res.body.items.map((e: any) => e.index);
+    expect([...indexes].sort((a: number, b: number) => a - b)).toEqual(indexes);
+  });
+
+  it('refuses to rewrite history: UPDATE, DELETE and TRUNCATE fail on events and the log', async () => {
+    const db = t.app.get(DataSource);
+    for (const sql of [
+      `UPDATE deal_events SET type = 'forged'`,
+      'DELETE FROM deal_events',
+      'TRUNCATE deal_events',
+      `UPDATE log_entries SET entry = '{}'`,
+      'DELETE FROM log_tree_heads',
+      'TRUNCATE log_nodes',
+    ]) {
+      await expect(db.query(sql)).rejects.toThrow(/append-only/);
+    }
+  });
+
+  it('refuses bad ranges and proofs for sizes never signed', async () => {
+    const head = await sth();
+    const tooMany = await request(t.http)
+      .get('/api/v1/log/entries')
+      .query({ start: 0, end: 5000 })
+      .expect(400);
+    expect(tooMany.body.code).toBe('LOG_RANGE_INVALID');
+    const future = await request(t.http)
+      .get('/api/v1/log/proof/inclusion')
+      .query({ index: 0, treeSize: head.treeSize + 10 })
+      .expect(400);
+    expect(future.body.code).toBe('LOG_RANGE_INVALID');
+    const bad = await request(t.http)
+      .get('/api/v1/log/proof/inclusion')
+      .query({ index: -1, treeSize: 'x' })
+      .expect(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(leafHash(Buffer.from('x')).length).toBe(32);
+  });
+});

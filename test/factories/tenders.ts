@@ -1,0 +1,79 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { TenderClosingService } from '@app/domain';
+import type { Actor } from './actors';
+
+export const PAPER_CPV = '30197630-1';
+
+/** A valid open tender body: one lot of office paper delivered to the given city. */
+export function tenderBody(
+  cityId: string,
+  overrides: Record<string, unknown> = {},
+  secondsToDeadline = 3600,
+) {
+  return {
+    title: 'Office paper for city schools',
+    description: 'A4 office paper, 80 g/m2',
+    currency: 'RUB',
+    method: 'open',
+    tenderPeriod: { endDate: new Date(Date.now() + secondsToDeadline * 1000).toISOString() },
+    lots: [
+      {
+        title: 'Paper A4',
+        estimate: '100000.00',
+        items: [
+          {
+            description: 'Бумага офисная A4, 500 листов',
+            classification: { scheme: 'CPV', id: PAPER_CPV },
+            unitCode: 'XPK',
+            quantity: '200',
+            deliveryCityId: cityId,
+            deliveryDate: '2027-03-01',
+          },
+        ],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** Drives tenders through the real HTTP API. */
+export class TenderFlows {
+  constructor(private readonly app: INestApplication) {}
+
+  private get http() {
+    return request(this.app.getHttpServer());
+  }
+
+  async publish(buyer: Actor, body: Record<string, unknown>): Promise<any> {
+    const draft = await this.http.post('/api/v1/tenders').set(auth(buyer)).send(body);
+    if (draft.status !== 201) throw new Error(`create: ${draft.status} ${JSON.stringify(draft.body)}`);
+    const published = await request(this.app.getHttpServer())
+      .post(`/api/v1/tenders/${draft.body.id}/publish`)
+      .set(auth(buyer));
+    if (published.status !== 200)
+      throw new Error(`publish: ${published.status} ${JSON.stringify(published.body)}`);
+    return published.body;
+  }
+
+  async bid(supplier: Actor, tender: any, prices: string[]): Promise<any> {
+    const res = await request(this.app.getHttpServer())
+      .post(`/api/v1/tenders/${tender.id}/bids`)
+      .set(auth(supplier))
+      .send({
+        currency: tender.currency,
+        lots: prices.map((price, i) => ({ lotId: tender.lots[i].id, price })),
+      });
+    if (res.status !== 201) throw new Error(`bid: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  /** Waits for the deadline to pass by the database clock, then closes due tenders the way the worker does. */
+  async closeAfterDeadline(tender: any): Promise<void> {
+    const wait = new Date(tender.tenderPeriod.endDate).getTime() - Date.now() + 50;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await this.app.get(TenderClosingService).closeDue(100, [tender.id]);
+  }
+}
+
+export const auth = (actor: Actor) => ({ Authorization: `Bearer ${actor.accessToken}` });

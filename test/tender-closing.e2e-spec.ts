@@ -1,0 +1,113 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import Redis from 'ioredis';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { Actor, ActorFactory } from './factories/actors';
+import { TenderFlows, tenderBody } from './factories/tenders';
+import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
+import { resetState } from './setup/reset';
+
+/** Polls until the check passes or the timeout expires (never a fixed sleep). */
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Tender closing by the worker', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let factory: ActorFactory;
+  let flows: TenderFlows;
+  let buyer: Actor;
+  let supplier: Actor;
+  let cityId: string;
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+    worker = await createTestWorker();
+    factory = new ActorFactory(t.app);
+    flows = new TenderFlows(t.app);
+    buyer = await factory.actor('buyer');
+    supplier = await factory.actor('supplier');
+    cityId = (await factory.city('moscow')).id;
+  });
+  afterAll(async () => {
+    await worker.close();
+    await t.app.close();
+  });
+
+  const statusOf = async (id: string) =>
+    (await request(t.http).get(`/api/v1/tenders/${id}`)).body.status as string;
+  const closingEvents = async (id: string) =>
+    Number(
+      (
+        await t.app
+          .get(DataSource)
+          .query(`SELECT count(*) AS n FROM deal_events WHERE tender_id = $1 AND type = 'tender.closed'`, [
+            id,
+          ])
+      )[0].n,
+    );
+
+  it('closes a tender at its deadline through the delayed job, exactly once', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    await flows.bid(supplier, tender, ['99000.00']);
+    await eventually(
+      async () => ((await statusOf(tender.id)) === 'active.qualification' ? true : undefined),
+      10_000,
+    );
+    expect(await closingEvents(tender.id)).toBe(1);
+  });
+
+  it('refuses a bid after the deadline even before the worker has closed the tender', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    await new Promise((r) => setTimeout(r, 2100));
+    const late = await factory.actor('supplier');
+    const res = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/bids`)
+      .set('Authorization', `Bearer ${late.accessToken}`)
+      .send({ currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '1000.00' }] });
+    expect(res.status).toBe(409);
+    expect(['BID_AFTER_DEADLINE', 'TENDER_NOT_ACCEPTING_BIDS']).toContain(res.body.code);
+  });
+
+  it('still closes tenders within the sweep interval when Redis loses every job', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    await flows.bid(supplier, tender, ['98000.00']);
+    const redis = new Redis(process.env.REDIS_URL as string);
+    // FLUSHALL for the test's own Redis database: the delayed closing job is lost.
+    await redis.flushdb();
+    await redis.quit();
+    await eventually(
+      async () => ((await statusOf(tender.id)) === 'active.qualification' ? true : undefined),
+      10_000,
+    );
+    expect(await closingEvents(tender.id)).toBe(1);
+  });
+
+  it('holds the closing while a question is unanswered, and closes once it is answered', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    const asker = await factory.actor('supplier');
+    const question = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/questions`)
+      .set('Authorization', `Bearer ${asker.accessToken}`)
+      .send({ text: 'Is recycled paper acceptable?' })
+      .expect(201);
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(await statusOf(tender.id)).toBe('active.tendering');
+    const view = (await request(t.http).get(`/api/v1/tenders/${tender.id}`)).body;
+    expect(view.unansweredQuestions).toBe(1);
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/questions/${question.body.id}/answer`)
+      .set('Authorization', `Bearer ${buyer.accessToken}`)
+      .send({ answer: 'Yes, if it meets ISO 9706.' })
+      .expect(200);
+    await eventually(async () => ((await statusOf(tender.id)) === 'unsuccessful' ? true : undefined), 10_000);
+  });
+});

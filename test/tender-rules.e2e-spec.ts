@@ -1,0 +1,235 @@
+import request from 'supertest';
+import { Actor, ActorFactory } from './factories/actors';
+import { auth, TenderFlows, tenderBody } from './factories/tenders';
+import { createTestApp, TestApp } from './setup/app-factory';
+import { resetState } from './setup/reset';
+
+describe('Tender rules', () => {
+  let t: TestApp;
+  let factory: ActorFactory;
+  let flows: TenderFlows;
+  let moscowBuyer: Actor;
+  let moscowId: string;
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+    factory = new ActorFactory(t.app);
+    flows = new TenderFlows(t.app);
+    moscowBuyer = await factory.actor('buyer', { cityCode: 'moscow' });
+    moscowId = (await factory.city('moscow')).id;
+  });
+  afterAll(() => t.app.close());
+
+  it('applies a local preference when ranking but awards at the offered price', async () => {
+    const tender = await flows.publish(
+      moscowBuyer,
+      tenderBody(moscowId, { localPreference: { scope: 'country', percent: '15' } }, 3),
+    );
+    const foreign = await factory.actor('supplier', { cityCode: 'almaty' });
+    const local = await factory.actor('supplier', { cityCode: 'kazan' });
+    await flows.bid(foreign, tender, ['90000.00']);
+    await flows.bid(local, tender, ['100000.00']);
+    await flows.closeAfterDeadline(tender);
+    const bids = await request(t.http).get(`/api/v1/tenders/${tender.id}/bids`).expect(200);
+    const byId = Object.fromEntries(bids.body.items.map((b: any) => [b.supplierId, b.lots[0]]));
+    expect(byId[local.organization.id]).toMatchObject({
+      rank: 1,
+      evaluatedPrice: '85000.00',
+      preferenceApplied: true,
+    });
+    expect(byId[foreign.organization.id]).toMatchObject({
+      rank: 2,
+      evaluatedPrice: '90000.00',
+      preferenceApplied: false,
+    });
+    const awards = await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200);
+    expect(awards.body[0]).toMatchObject({ supplierId: local.organization.id, amount: '100000.00' });
+    const feed = await request(t.http)
+      .get('/api/v1/tenders/changes')
+      .query({ tenderId: tender.id, limit: 200 });
+    const closed = feed.body.items.find((e: any) => e.type === 'tender.closed');
+    expect(closed.payload.rule).toMatch(/15%/);
+  });
+
+  it('passes the award to the next ranked bid on rejection, and fails the lot when none is left', async () => {
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 3));
+    const first = await factory.actor('supplier');
+    const second = await factory.actor('supplier');
+    await flows.bid(first, tender, ['50000.00']);
+    await flows.bid(second, tender, ['60000.00']);
+    await flows.closeAfterDeadline(tender);
+    const reject = async (expectedSupplier: string) => {
+      const awards = await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200);
+      const pending = awards.body.find((a: any) => a.status === 'pending');
+      expect(pending.supplierId).toBe(expectedSupplier);
+      await request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/awards/${pending.id}/reject`)
+        .set(auth(moscowBuyer))
+        .send({ reason: 'Certificates missing' })
+        .expect(204);
+    };
+    await reject(first.organization.id);
+    await reject(second.organization.id);
+    const after = await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200);
+    expect(after.body.status).toBe('unsuccessful');
+    expect(after.body.lots[0].status).toBe('unsuccessful');
+  });
+
+  it('makes a tender with too few bids unsuccessful at closing', async () => {
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, { minBids: 2 }, 3));
+    await flows.bid(await factory.actor('supplier'), tender, ['1000.00']);
+    await flows.closeAfterDeadline(tender);
+    expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`)).body.status).toBe('unsuccessful');
+  });
+
+  it('runs a joint purchase of two cities: one tender, one contract per buyer split by shares', async () => {
+    const kazanBuyer = await factory.actor('buyer', { cityCode: 'kazan' });
+    const kazanId = (await factory.city('kazan')).id;
+    const body = tenderBody(moscowId, { jointBuyerIds: [kazanBuyer.organization.id] }, 3) as any;
+    body.lots[0].estimate = '90000.00';
+    body.lots[0].shares = [
+      { buyerId: moscowBuyer.organization.id, amount: '60000.00' },
+      { buyerId: kazanBuyer.organization.id, amount: '30000.00' },
+    ];
+    body.lots[0].items[0].quantity = '300';
+    body.lots[0].items[0].quantities = [
+      { buyerId: moscowBuyer.organization.id, quantity: '200' },
+      { buyerId: kazanBuyer.organization.id, quantity: '100' },
+    ];
+    body.lots[0].items[0].deliveryCityId = kazanId;
+    const tender = await flows.publish(moscowBuyer, body);
+    expect(tender.buyers.map((b: any) => b.id)).toEqual([
+      moscowBuyer.organization.id,
+      kazanBuyer.organization.id,
+    ]);
+    const winner = await factory.actor('supplier');
+    await flows.bid(winner, tender, ['60000.00']);
+    await flows.closeAfterDeadline(tender);
+    const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`)).body;
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/awards/${award.id}/accept`)
+      .set(auth(moscowBuyer))
+      .expect(204);
+    const contracts = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`)).body as any[];
+    expect(contracts.map((c) => [c.buyerId, c.amount]).sort()).toEqual(
+      [
+        [moscowBuyer.organization.id, '40000.00'],
+        [kazanBuyer.organization.id, '20000.00'],
+      ].sort(),
+    );
+    await new Promise((r) => setTimeout(r, 1100));
+    for (const contract of contracts) {
+      const signer = contract.buyerId === moscowBuyer.organization.id ? moscowBuyer : kazanBuyer;
+      // Each buyer signs only its own contract.
+      const other = signer === moscowBuyer ? kazanBuyer : moscowBuyer;
+      expect(
+        (await request(t.http).post(`/api/v1/contracts/${contract.id}/sign`).set(auth(other))).body.code,
+      ).toBe('NOT_THE_BUYER');
+      await request(t.http).post(`/api/v1/contracts/${contract.id}/sign`).set(auth(signer)).expect(204);
+      await request(t.http).post(`/api/v1/contracts/${contract.id}/confirm`).set(auth(winner)).expect(204);
+    }
+    expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`)).body.status).toBe('complete');
+  });
+
+  it('refuses a joint tender whose shares do not add up to the estimate', async () => {
+    const other = await factory.actor('buyer', { cityCode: 'omsk' });
+    const body = tenderBody(moscowId, { jointBuyerIds: [other.organization.id] }) as any;
+    body.lots[0].shares = [
+      { buyerId: moscowBuyer.organization.id, amount: '10.00' },
+      { buyerId: other.organization.id, amount: '10.00' },
+    ];
+    body.lots[0].items[0].quantities = [
+      { buyerId: moscowBuyer.organization.id, quantity: '100' },
+      { buyerId: other.organization.id, quantity: '100' },
+    ];
+    const res = await request(t.http).post('/api/v1/tenders').set(auth(moscowBuyer)).send(body).expect(400);
+    expect(res.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'lots.0.shares' } });
+  });
+
+  it('holds bids for confirmation after a change of terms and requires a later deadline when few days are left', async () => {
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 3600));
+    const supplier = await factory.actor('supplier');
+    await flows.bid(supplier, tender, ['70000.00']);
+    const tooSoon = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/amendments`)
+      .set(auth(moscowBuyer))
+      .send({ rationale: 'Quantity corrected', lots: [{ lotId: tender.lots[0].id, estimate: '120000.00' }] })
+      .expect(400);
+    expect(tooSoon.body.code).toBe('DEADLINE_EXTENSION_REQUIRED');
+    const later = new Date(Date.now() + 4 * 86_400_000).toISOString();
+    const amended = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/amendments`)
+      .set(auth(moscowBuyer))
+      .send({
+        rationale: 'Quantity corrected',
+        lots: [{ lotId: tender.lots[0].id, estimate: '120000.00' }],
+        tenderPeriod: { endDate: later },
+      })
+      .expect(201);
+    expect(amended.body).toEqual({ number: 1, termsChanged: true });
+    const mine = await request(t.http)
+      .get(`/api/v1/tenders/${tender.id}/bids/mine`)
+      .set(auth(supplier))
+      .expect(200);
+    expect(mine.body.status).toBe('pending_confirmation');
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`)
+      .set(auth(supplier))
+      .expect(200);
+    const view = await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200);
+    expect(view.body).toMatchObject({ amendmentCount: 1, lots: [{ estimate: '120000.00' }] });
+    expect(view.body.tenderPeriod.endDate).toBe(later);
+  });
+
+  it('lets only the organiser answer questions, with the asker anonymised', async () => {
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId));
+    const asker = await factory.actor('supplier');
+    const q = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/questions`)
+      .set(auth(asker))
+      .send({ text: 'Which paper density?' })
+      .expect(201);
+    const stranger = await factory.actor('buyer');
+    const res = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/questions/${q.body.id}/answer`)
+      .set(auth(stranger))
+      .send({ answer: 'Any' })
+      .expect(403);
+    expect(res.body.code).toBe('NOT_THE_BUYER');
+    const list = await request(t.http).get(`/api/v1/tenders/${tender.id}/questions`).expect(200);
+    expect(JSON.stringify(list.body)).not.toContain(asker.organization.id);
+  });
+
+  it('answers a wrong-state action with 409 naming the state and what is needed', async () => {
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId));
+    const res = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/publish`)
+      .set(auth(moscowBuyer))
+      .expect(409);
+    expect(res.body).toMatchObject({
+      code: 'TENDER_STATE_CONFLICT',
+      details: { status: 'active.tendering', required: 'draft' },
+    });
+  });
+
+  it('lists published tenders with filters and a stable cursor', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: request.Response = await request(t.http)
+        .get('/api/v1/tenders')
+        .query({ limit: 2, cpv: '30190000-7', ...(cursor ? { cursor } : {}) })
+        .expect(200);
+      seen.push(...res.body.items.map((x: any) => x.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(seen).size).toBe(seen.length);
+    const words = await request(t.http)
+      .get('/api/v1/tenders')
+      .query({ q: 'paper', status: 'complete' })
+      .expect(200);
+    expect(words.body.items.every((x: any) => x.status === 'complete')).toBe(true);
+  });
+});

@@ -1,0 +1,97 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { verifyLog } from '../tools/verify-log/verify';
+import { entryLeafHash } from '../tools/verify-log/verifier-core';
+import { ActorFactory } from './factories/actors';
+import { TenderFlows, tenderBody } from './factories/tenders';
+import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
+import { resetState } from './setup/reset';
+
+/** Runs SQL as a superuser with the append-only triggers lifted for this session only, as an attacker would. */
+async function tamper(sql: string, params: unknown[] = []): Promise<void> {
+  const client = new Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  await client.query('SET session_replication_role = replica');
+  await client.query(sql, params);
+  await client.end();
+}
+
+describe('verify-log', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let url: string;
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    worker = await createTestWorker();
+    const factory = new ActorFactory(t.app);
+    const flows = new TenderFlows(t.app);
+    const tender = await flows.publish(
+      await factory.actor('buyer'),
+      tenderBody((await factory.city('moscow')).id, {}, 2),
+    );
+    await flows.bid(await factory.actor('supplier'), tender, ['1000.00']);
+    await flows.bid(await factory.actor('supplier'), tender, ['900.00']);
+    await flows.closeAfterDeadline(tender);
+    const db = t.app.get(DataSource);
+    const total = Number((await db.query('SELECT count(*) AS n FROM deal_events'))[0].n);
+    for (let i = 0; i < 200; i++) {
+      const [head] = await db.query('SELECT max(tree_size)::int AS n FROM log_tree_heads');
+      if (head.n === total) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await worker.close();
+  });
+  afterAll(() => t.app.close());
+
+  it('verifies an untouched log, and a later one against the saved tree head', async () => {
+    const first = await verifyLog({ url, samples: 8 });
+    expect(first.problems).toEqual([]);
+    expect(first.ok).toBe(true);
+    expect(first.treeHead.treeSize).toBeGreaterThan(5);
+    const again = await verifyLog({ url, since: first.treeHead });
+    expect(again.ok).toBe(true);
+  });
+
+  it('names the index of an entry changed in the database', async () => {
+    const [row] = await t.app
+      .get(DataSource)
+      .query(`SELECT idx::int AS idx, entry FROM log_entries WHERE entry LIKE '%bid.opened%' LIMIT 1`);
+    const forged = JSON.parse(row.entry);
+    forged.payload.content.lots[0].price = '1.00';
+    await tamper('UPDATE log_entries SET entry = $2 WHERE idx = $1', [row.idx, JSON.stringify(forged)]);
+    const result = await verifyLog({ url });
+    expect(result.ok).toBe(false);
+    expect(result.problems.map((p) => p.index)).toContain(row.idx);
+  });
+
+  it('names the index even when the forger also rewrites the stored leaf hash', async () => {
+    const [row] = await t.app
+      .get(DataSource)
+      .query(`SELECT idx::int AS idx, entry FROM log_entries WHERE idx = 1`);
+    const forged = { ...JSON.parse(row.entry), type: 'forged.event' };
+    await tamper(`UPDATE log_entries SET entry = $2, leaf_hash = decode($3, 'hex') WHERE idx = $1`, [
+      row.idx,
+      JSON.stringify(forged),
+      entryLeafHash(forged).toString('hex'),
+    ]);
+    const result = await verifyLog({ url });
+    expect(result.problems.map((p) => p.index)).toContain(1);
+  });
+
+  it('reports the break where an entry was deleted', async () => {
+    await tamper('DELETE FROM log_entries WHERE idx = 3');
+    const result = await verifyLog({ url });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ index: 3, message: expect.stringMatching(/break/) }),
+      ]),
+    );
+  });
+});

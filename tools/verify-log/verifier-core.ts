@@ -1,0 +1,435 @@
+import { createHash, createPublicKey, verify } from 'node:crypto';
+
+/**
+ * The offline verifier of the deal log: everything it checks, written only from the published format
+ * (docs/transparency.md). Deliberately imports nothing from the server's code, so that a bug there cannot hide
+ * itself here; the unit spec cross-checks the two.
+ *
+ * Format: leaf = UTF-8 of the RFC 8785 canonical JSON of the entry; leaf hash = SHA-256(0x00 || leaf); node
+ * hash = SHA-256(0x01 || left || right); the tree hash is RFC 9162 2.1.1's MTH; a tree head is signed with
+ * Ed25519 over the UTF-8 of the canonical JSON of { rootHash, timestamp, treeSize }. Hashes are lowercase hex,
+ * the signature and the raw 32-byte public key base64.
+ */
+
+export interface LogItem {
+  index: number;
+  entry: unknown;
+  leafHash: string;
+}
+
+export interface SignedTreeHead {
+  treeSize: number;
+  rootHash: string;
+  timestamp: string;
+  signature: string;
+}
+
+export interface Problem {
+  index?: number;
+  message: string;
+}
+
+export interface Report {
+  ok: boolean;
+  problems: Problem[];
+  /** The recomputed root: over the head's treeSize entries, or over all served entries if fewer. */
+  rootHash: string;
+}
+
+const HEX_HASH = /^[0-9a-f]{64}$/;
+const MAX_PROBLEMS = 1000;
+
+// ---------------------------------------------------------------------------------------------------------
+// Canonical JSON (RFC 8785) of parsed JSON: sorted keys (UTF-16 order), ECMAScript number and string forms.
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError('NaN and Infinity are not JSON');
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'string') {
+    if (/\p{Surrogate}/u.test(value)) throw new TypeError('a lone surrogate is not I-JSON');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const members = Object.keys(record)
+      .sort()
+      .filter((key) => record[key] !== undefined)
+      .map((key) => `${canonicalJson(key)}:${canonicalJson(record[key])}`);
+    return `{${members.join(',')}}`;
+  }
+  throw new TypeError(`${typeof value} is not JSON`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The tree.
+
+const sha256 = (...parts: Uint8Array[]): Buffer => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+};
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+const EMPTY_ROOT = sha256();
+
+export const leafHash = (leaf: Uint8Array): Buffer => sha256(LEAF, leaf);
+export const nodeHash = (left: Uint8Array, right: Uint8Array): Buffer => sha256(NODE, left, right);
+
+/** The leaf hash of a log entry: of the UTF-8 of its canonical JSON. */
+export const entryLeafHash = (entry: unknown): Buffer => leafHash(Buffer.from(canonicalJson(entry), 'utf8'));
+
+/**
+ * All perfect subtree hashes of a list of leaf hashes, level by level (level L, node i covers leaves
+ * [i * 2^L, (i + 1) * 2^L)); the root of any prefix is then a fold of at most log2(n) of them.
+ */
+export class HashTree {
+  private readonly levels: Buffer[] = [];
+
+  /** `leaves`: the leaf hashes, 32 bytes each, concatenated. */
+  constructor(leaves: Buffer) {
+    let level = leaves;
+    this.levels.push(level);
+    while (level.length >= 64) {
+      const next = Buffer.allocUnsafe(Math.floor(level.length / 64) * 32);
+      for (let i = 0; i < next.length; i += 32) {
+        nodeHash(level.subarray(2 * i, 2 * i + 32), level.subarray(2 * i + 32, 2 * i + 64)).copy(next, i);
+      }
+      this.levels.push((level = next));
+    }
+  }
+
+  get size(): number {
+    return this.levels[0]!.length / 32;
+  }
+
+  /**
+   * MTH of the first `size` leaves. RFC 9162 splits off the largest power of two on the left, so a prefix is the
+   * perfect subtrees of its size's binary digits, left to right, hashed together from the right.
+   */
+  root(size = this.size): Buffer {
+    if (!Number.isSafeInteger(size) || size < 0 || size > this.size)
+      throw new RangeError(`no prefix of ${size}`);
+    const parts: Buffer[] = [];
+    let offset = 0;
+    for (let level = this.levels.length - 1; level >= 0; level--) {
+      const width = 2 ** level;
+      if (offset + width > size) continue;
+      const at = (offset / width) * 32;
+      parts.push(this.levels[level]!.subarray(at, at + 32));
+      offset += width;
+    }
+    if (parts.length === 0) return Buffer.from(EMPTY_ROOT);
+    return parts.reduceRight((right, left) => nodeHash(left, right));
+  }
+}
+
+/** MTH of a list of leaf hashes. */
+export function merkleRoot(leafHashes: readonly Uint8Array[]): Buffer {
+  return new HashTree(Buffer.concat(leafHashes)).root();
+}
+
+const half = (n: number): number => Math.floor(n / 2);
+const odd = (n: number): boolean => n % 2 === 1;
+const hashes = (list: unknown): Buffer[] | undefined =>
+  Array.isArray(list) && list.every((h) => typeof h === 'string' && HEX_HASH.test(h))
+    ? list.map((h: string) => Buffer.from(h, 'hex'))
+    : undefined;
+const isSize = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+
+/** RFC 9162 2.1.3.2, on hex: whether the audit path proves leaf `index` of the tree of `rootHash`. */
+export function verifyInclusion(
+  index: number,
+  treeSize: number,
+  leafHashHex: string,
+  auditPath: readonly string[],
+  rootHash: string,
+): boolean {
+  const [leaf, root] = hashes([leafHashHex, rootHash]) ?? [];
+  const path = hashes(auditPath);
+  if (!leaf || !root || !path || !isSize(index) || !isSize(treeSize) || index >= treeSize) return false;
+  let [fn, sn, r] = [index, treeSize - 1, leaf];
+  for (const p of path) {
+    if (sn === 0) return false;
+    if (odd(fn) || fn === sn) {
+      r = nodeHash(p, r);
+      while (!odd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      r = nodeHash(r, p);
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return sn === 0 && r.equals(root);
+}
+
+/**
+ * RFC 9162 2.1.4.2, on hex: whether the proof shows the tree of `secondRoot` extends the tree of `firstRoot`.
+ * Equal sizes take an empty proof and equal roots; size 0 an empty proof and the empty tree's hash.
+ */
+export function verifyConsistency(
+  first: number,
+  second: number,
+  firstRoot: string,
+  secondRoot: string,
+  proof: readonly string[],
+): boolean {
+  const [fRoot, sRoot] = hashes([firstRoot, secondRoot]) ?? [];
+  const path = hashes(proof);
+  if (!fRoot || !sRoot || !path || !isSize(first) || !isSize(second) || first > second) return false;
+  if (first === 0) return path.length === 0 && fRoot.equals(EMPTY_ROOT);
+  if (first === second) return path.length === 0 && fRoot.equals(sRoot);
+  if (path.length === 0) return false;
+  // A perfect first tree is a node of the second one, and the proof leaves it out.
+  if (2 ** Math.round(Math.log2(first)) === first) path.unshift(fRoot);
+  let [fn, sn] = [first - 1, second - 1];
+  while (odd(fn)) [fn, sn] = [half(fn), half(sn)];
+  let fr = path[0]!;
+  let sr = fr;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (odd(fn) || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while (!odd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return fr.equals(fRoot) && sr.equals(sRoot) && sn === 0;
+}
+
+/** Whether the head's signature is valid under the log's raw Ed25519 public key (base64). */
+export function verifyTreeHeadSignature(sth: SignedTreeHead, publicKeyRawB64: string): boolean {
+  try {
+    const raw = Buffer.from(publicKeyRawB64, 'base64');
+    const signature = Buffer.from(sth.signature, 'base64');
+    if (raw.length !== 32 || signature.length !== 64 || signature.toString('base64') !== sth.signature)
+      return false;
+    const key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
+      format: 'jwk',
+    });
+    const message = canonicalJson({
+      rootHash: sth.rootHash,
+      timestamp: sth.timestamp,
+      treeSize: sth.treeSize,
+    });
+    return verify(null, Buffer.from(message, 'utf8'), key, signature);
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Entries.
+
+/**
+ * Checks entries as they are downloaded, page by page, without keeping them: each leaf hash recomputed from the
+ * entry and compared with the served one, indexes contiguous from 0. Keeps the recomputed leaf hashes (32 bytes
+ * an entry) for the tree.
+ */
+export class LogScanner {
+  readonly problems: Problem[] = [];
+  private leaves = Buffer.alloc(32 * 1024);
+  private count = 0; // leaves kept
+  private next = 0; // the index expected next
+  private dropped = 0;
+  private tree: HashTree | undefined;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(item: LogItem): void {
+    const index = item.index;
+    if (!isSize(index)) {
+      this.problem(
+        this.next,
+        `the entry served for index ${this.next} has no valid index (${String(index)})`,
+      );
+      return;
+    }
+    if (index < this.next) {
+      this.problem(index, `entry ${index} is served again, out of order (expected ${this.next})`);
+      return;
+    }
+    if (index > this.next) {
+      // A deleted entry, or a gap: the break is at the first index not served. Carry on after it, so that one
+      // break is reported once (the root cannot match any more, and finish says so).
+      const missing =
+        index - this.next === 1 ? `entry ${this.next} is` : `entries ${this.next}..${index - 1} are`;
+      this.problem(this.next, `${missing} missing: the log breaks at index ${this.next}`);
+    }
+    this.next = index + 1;
+    let recomputed: Buffer;
+    try {
+      recomputed = entryLeafHash(item.entry);
+    } catch (error) {
+      this.problem(index, `entry ${index} has no canonical JSON: ${(error as Error).message}`);
+      this.push(Buffer.alloc(32)); // keeps later leaves at their indexes; the root cannot match
+      return;
+    }
+    if (recomputed.toString('hex') !== item.leafHash) {
+      this.problem(index, `entry ${index} does not hash to its leaf hash ${String(item.leafHash)}`);
+    }
+    this.push(recomputed);
+  }
+
+  /** The recomputed leaf hash of entry `index`, hex. */
+  leafHash(index: number): string {
+    return this.leaves.subarray(index * 32, index * 32 + 32).toString('hex');
+  }
+
+  /** Root of the first `size` recomputed leaves, hex. */
+  root(size = this.count): string {
+    this.tree ??= new HashTree(this.leaves.subarray(0, this.count * 32));
+    return this.tree.root(size).toString('hex');
+  }
+
+  /** Compares the entries read so far with a signed tree head. */
+  finish(sth: SignedTreeHead, publicKeyRawB64: string): Report {
+    if (!isSize(sth.treeSize) || typeof sth.rootHash !== 'string' || !HEX_HASH.test(sth.rootHash)) {
+      this.problem(undefined, 'the tree head is malformed');
+      return this.report('');
+    }
+    if (this.next < sth.treeSize) {
+      this.problem(this.next, `entries end at index ${this.next}; the tree head covers ${sth.treeSize}`);
+    } else if (this.count < sth.treeSize) {
+      this.problem(undefined, `only ${this.count} entries served; the tree head covers ${sth.treeSize}`);
+    }
+    const rootHash = this.root(Math.min(sth.treeSize, this.count));
+    if (this.count >= sth.treeSize && rootHash !== sth.rootHash) {
+      this.problem(
+        undefined,
+        `the recomputed root ${rootHash} of ${sth.treeSize} entries is not the tree head's`,
+      );
+    }
+    if (!verifyTreeHeadSignature(sth, publicKeyRawB64)) {
+      this.problem(undefined, 'the tree head signature is not valid for the log key');
+    }
+    return this.report(rootHash);
+  }
+
+  private push(hash: Buffer): void {
+    if ((this.count + 1) * 32 > this.leaves.length) {
+      const grown = Buffer.alloc(this.leaves.length * 2);
+      this.leaves.copy(grown);
+      this.leaves = grown;
+    }
+    hash.copy(this.leaves, this.count * 32);
+    this.count += 1;
+    this.tree = undefined;
+  }
+
+  private problem(index: number | undefined, message: string): void {
+    if (this.problems.length < MAX_PROBLEMS)
+      this.problems.push(index === undefined ? { message } : { index, message });
+    else this.dropped += 1;
+  }
+
+  private report(rootHash: string): Report {
+    const problems = [...this.problems];
+    if (this.dropped > 0) problems.push({ message: `${this.dropped} more problems not listed` });
+    return { ok: problems.length === 0, problems, rootHash };
+  }
+}
+
+/** Checks a downloaded log (all entries, in index order) against its signed tree head. */
+export function verifyEntries(
+  items: readonly LogItem[],
+  sth: SignedTreeHead,
+  publicKeyRawB64: string,
+): Report {
+  const scanner = new LogScanner();
+  for (const item of items) scanner.add(item);
+  return scanner.finish(sth, publicKeyRawB64);
+}
+
+/**
+ * Locates the first leaf the served tree disagrees with, when the recomputed root differs but no served leaf
+ * hash does (a server that recomputes leaf hashes from altered rows). `consistentPrefix(m)` says whether the
+ * recomputed tree of the first m entries is a prefix of the signed tree, i.e.
+ * `verifyConsistency(m, n, scanner.root(m), sth.rootHash, <the log's proof from m to n>)`; it is true up to
+ * the altered index and false after it. Returns that index, or undefined when every prefix is consistent.
+ */
+export async function findFirstDivergence(
+  treeSize: number,
+  consistentPrefix: (size: number) => Promise<boolean> | boolean,
+): Promise<number | undefined> {
+  if (treeSize === 0 || (await consistentPrefix(treeSize))) return undefined;
+  let [good, bad] = [0, treeSize]; // prefix `good` is consistent, prefix `bad` is not
+  while (bad - good > 1) {
+    const mid = good + Math.floor((bad - good) / 2);
+    if (await consistentPrefix(mid)) good = mid;
+    else bad = mid;
+  }
+  return bad - 1;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sealed bids.
+
+const BID_COMMITTING = new Set(['bid.submitted', 'bid.changed', 'bid.confirmed']);
+
+/**
+ * Checks, in index order, that every opened bid hashes to its commitment (SHA-256 of the canonical JSON of
+ * { content, salt }) and that the same tender logged that commitment earlier, in a bid.submitted, bid.changed
+ * or bid.confirmed entry. Entries are `{ type, tenderId, occurredAt, payload }`; nothing else is read.
+ */
+export class CommitmentChecker {
+  readonly problems: Problem[] = [];
+  private readonly logged = new Map<string, number>();
+
+  add(index: number, entry: unknown): void {
+    if (typeof entry !== 'object' || entry === null) return;
+    const { type, tenderId, payload } = entry as { type?: unknown; tenderId?: unknown; payload?: unknown };
+    const data = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+    const key = (commitment: unknown) => `${String(tenderId)}\u0000${String(commitment)}`;
+    if (typeof type === 'string' && BID_COMMITTING.has(type)) {
+      if (typeof data.commitment === 'string' && !this.logged.has(key(data.commitment))) {
+        this.logged.set(key(data.commitment), index);
+      }
+      return;
+    }
+    if (type !== 'bid.opened') return;
+    const { content, salt, commitment } = data;
+    if (typeof commitment !== 'string' || !HEX_HASH.test(commitment) || typeof salt !== 'string') {
+      this.problems.push({ index, message: `opened bid at ${index} lacks a commitment or a salt` });
+      return;
+    }
+    let recomputed: string;
+    try {
+      recomputed = createHash('sha256').update(canonicalJson({ content, salt }), 'utf8').digest('hex');
+    } catch (error) {
+      recomputed = `not canonical JSON (${(error as Error).message})`;
+    }
+    if (recomputed !== commitment) {
+      this.problems.push({
+        index,
+        message: `opened bid at ${index} does not hash to its commitment ${commitment}`,
+      });
+    }
+    const at = this.logged.get(key(commitment));
+    if (at === undefined || at >= index) {
+      this.problems.push({
+        index,
+        message: `opened bid at ${index}: commitment ${commitment} was not logged for tender ${String(tenderId)} before it`,
+      });
+    }
+  }
+}
+
+/** CommitmentChecker over a list of entries (sorted by index first). */
+export function checkCommitments(items: readonly { index: number; entry: unknown }[]): {
+  ok: boolean;
+  problems: Problem[];
+} {
+  const checker = new CommitmentChecker();
+  for (const item of [...items].sort((a, b) => a.index - b.index)) checker.add(item.index, item.entry);
+  return { ok: checker.problems.length === 0, problems: checker.problems };
+}
