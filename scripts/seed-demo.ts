@@ -4,8 +4,19 @@
  * database that `npm start` uses; migrates it first. Later features append their own steps to DEMO_STEPS.
  */
 import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, runMigrationsLocked } from '@app/domain';
+import {
+  dataSourceOptions,
+  loadConfig,
+  OrganizationsModule,
+  PlatformModule,
+  ProcurementModule,
+  runMigrationsLocked,
+} from '@app/domain';
+import { seedProcurementDemo } from './demo/procurement-demo';
+import { localEnv, persistentSecret, stopStarted } from './lib/local-env';
 import { seedOfficePaper } from './catalogue-seed/office-paper';
 import { ensureSuppliers, loadCities, seedCatalogue } from './catalogue-seed/seed';
 
@@ -40,9 +51,41 @@ export const DEMO_STEPS: DemoStep[] = [
   },
 ];
 
+/** Procurement needs the domain services (numbers, commitments, events), so it runs in a Nest context. */
+async function seedProcurement(env: NodeJS.ProcessEnv): Promise<void> {
+  // Demo tenders are published with short periods and closed at once; production minimums do not apply here.
+  const config = loadConfig({
+    ...env,
+    TENDER_MIN_PERIOD_SECONDS: '1',
+    MIGRATIONS_RUN: 'false',
+    LOG_LEVEL: 'warn',
+  });
+
+  @Module({
+    imports: [PlatformModule.forRoot(config), OrganizationsModule, ProcurementModule],
+  })
+  class DemoModule {}
+
+  const app = await NestFactory.createApplicationContext(DemoModule, { logger: ['error'] });
+  try {
+    const logins = await seedProcurementDemo(app, persistentSecret('demo-password'));
+    process.stdout.write(
+      '[seed:demo] procurement: tenders in every state, a joint tender, a local preference\n',
+    );
+    process.stdout.write(`[seed:demo] demo logins (password in .data/demo-password):\n`);
+    for (const login of logins) {
+      process.stdout.write(`  ${login.role.padEnd(9)} ${login.email.padEnd(38)} ${login.organisation}\n`);
+    }
+  } finally {
+    await app.close();
+  }
+}
+
 async function main(): Promise<void> {
-  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/marketplace';
-  const dataSource = await new DataSource(dataSourceOptions(url, { extra: { max: 2 } })).initialize();
+  const env = await localEnv();
+  const dataSource = await new DataSource(
+    dataSourceOptions(env.DATABASE_URL as string, { extra: { max: 2 } }),
+  ).initialize();
   try {
     await runMigrationsLocked(dataSource);
     for (const step of DEMO_STEPS) {
@@ -51,6 +94,8 @@ async function main(): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
+  await seedProcurement(env);
+  await stopStarted();
 }
 
 if (require.main === module) {

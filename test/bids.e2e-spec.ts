@@ -169,8 +169,13 @@ describe('BidsController', () => {
       .get('/api/v1/tenders/changes')
       .query({ tenderId: tender.id, limit: 200 })
       .expect(200);
-    const submitted = feed.body.items.find((e: any) => e.type === 'bid.submitted');
-    const opened = feed.body.items.find((e: any) => e.type === 'bid.opened');
+    // The rival's probe above placed a bid too; follow the sealed bidder's own entries.
+    const submitted = feed.body.items.find(
+      (e: any) => e.type === 'bid.submitted' && e.payload.commitment === placed.commitment,
+    );
+    const opened = feed.body.items.find(
+      (e: any) => e.type === 'bid.opened' && e.payload.supplierId === bidder.organization.id,
+    );
     expect(submitted.payload).toEqual({ commitment: placed.commitment });
     expect(opened.payload).toMatchObject({
       supplierId: bidder.organization.id,
