@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -58,44 +59,68 @@ export class BidsService {
     input: BidInput,
     idempotencyKey?: string,
   ): Promise<{ bid: OwnBidView; replayed: boolean }> {
+    // The hot path of bid intake: one read and one write statement inside the transaction.
     return this.dataSource.transaction(async (manager) => {
-      await this.assertActiveSupplier(manager, supplierId);
-      if (idempotencyKey) {
-        const replay = await this.replay(manager, supplierId, tenderId, input, idempotencyKey);
-        if (replay) return { bid: replay, replayed: true };
+      const [state] = await manager.query<PlaceState[]>(PLACE_STATE_SQL, [
+        tenderId,
+        supplierId,
+        input.lots.map((l) => l.lotId),
+        idempotencyKey ?? null,
+      ]);
+      if (state?.supplier?.kind !== 'supplier' || state.supplier.status !== 'active') {
+        await this.assertActiveSupplier(manager, supplierId);
       }
-      const tender = await this.lockTenderForBid(manager, tenderId);
-      await this.assertLots(manager, tender, input);
-      const [existing] = await manager.query<{ id: string; status: string }[]>(
-        'SELECT id, status FROM bids WHERE tender_id = $1 AND supplier_id = $2 FOR UPDATE',
-        [tenderId, supplierId],
-      );
+      if (idempotencyKey && state?.replay) {
+        return {
+          bid: await this.replay(manager, supplierId, tenderId, input, idempotencyKey),
+          replayed: true,
+        };
+      }
+      const tender = this.assertAcceptingBids(state, tenderId);
+      this.assertLotsAgainst(tender, state!.lots, input);
+      const existing = state!.existing;
       if (existing && existing.status !== 'withdrawn') {
         throw new BidAlreadyExistsError('You already have a bid on this tender; change it instead', {
           bidId: existing.id,
         });
       }
-      const bidId =
-        existing?.id ?? (await manager.query<{ id: string }[]>('SELECT gen_random_uuid() AS id'))[0]!.id;
+      const bidId = existing?.id ?? randomUUID();
       const sealed = this.seal(bidId, tenderId, supplierId, input);
-      await manager.query(
-        `INSERT INTO bids (id, tender_id, supplier_id, status, commitment, salt, content, submitted_at, sequence, idempotency_key)
-         VALUES ($1, $2, $3, 'active', $4, $5, $6, clock_timestamp(), nextval('bid_sequence'), $7)
-         ON CONFLICT (tender_id, supplier_id) DO UPDATE SET status = 'active', commitment = EXCLUDED.commitment,
-           salt = EXCLUDED.salt, content = EXCLUDED.content, submitted_at = EXCLUDED.submitted_at,
-           sequence = EXCLUDED.sequence, idempotency_key = EXCLUDED.idempotency_key`,
-        [bidId, tenderId, supplierId, sealed.commitment, sealed.salt, sealed.content, idempotencyKey ?? null],
-      );
-      await this.writeLots(manager, bidId, input);
-      await this.log.append(manager, {
-        type: 'bid.submitted',
+      const [written] = await manager.query<{ submitted_at: string; on_time: boolean }[]>(PLACE_WRITE_SQL, [
+        bidId,
         tenderId,
-        actorId: null,
-        payload: { commitment: sealed.commitment },
-        sealedPayload: { bidId, supplierId },
-      });
-      await this.assertStillOnTime(manager, tender);
-      return { bid: await this.ownView(manager, supplierId, tenderId), replayed: false };
+        supplierId,
+        sealed.commitment,
+        sealed.salt,
+        sealed.content,
+        idempotencyKey ?? null,
+        JSON.stringify(sealed.content.lots),
+        JSON.stringify({ commitment: sealed.commitment }),
+        JSON.stringify({ bidId, supplierId }),
+        tender.tender_end,
+      ]);
+      if (!written?.submitted_at) {
+        // Another request of the same supplier placed a bid in between: the unique index decided.
+        throw new BidAlreadyExistsError('You already have a bid on this tender; change it instead', {
+          bidId,
+        });
+      }
+      // The deadline check is the last thing the transaction does before it commits.
+      if (!written.on_time) {
+        throw new BidAfterDeadlineError('The submission deadline has passed', {
+          deadline: tender.tender_end.toISOString(),
+        });
+      }
+      const bid: OwnBidView = {
+        id: bidId,
+        tenderId,
+        status: 'active',
+        currency: input.currency,
+        lots: sealed.content.lots,
+        commitment: sealed.commitment,
+        submittedAt: written.submitted_at,
+      };
+      return { bid, replayed: false };
     });
   }
 
@@ -221,6 +246,10 @@ export class BidsService {
          FROM tenders WHERE id = $1 FOR SHARE`,
       [tenderId],
     );
+    return this.assertAcceptingBids(tender, tenderId);
+  }
+
+  private assertAcceptingBids(tender: LockedTender | undefined, tenderId: string): LockedTender {
     if (!tender || tender.status === 'draft')
       throw new TenderNotFoundError('No tender with this id', { id: tenderId });
     if (tender.status === 'active.tendering' && !tender.on_time) {
@@ -254,6 +283,18 @@ export class BidsService {
   }
 
   private async assertLots(manager: EntityManager, tender: LockedTender, input: BidInput): Promise<void> {
+    const lots = await manager.query<{ id: string; estimate: string; status: string }[]>(
+      'SELECT id, estimate::text, status FROM lots WHERE tender_id = $1 AND id = ANY($2::uuid[])',
+      [tender.id, input.lots.map((l) => l.lotId)],
+    );
+    this.assertLotsAgainst(tender, lots, input);
+  }
+
+  private assertLotsAgainst(
+    tender: LockedTender,
+    lots: { id: string; estimate: string; status: string }[],
+    input: BidInput,
+  ): void {
     if (input.currency !== tender.currency) {
       throw new BidCurrencyMismatchError(`Bids on this tender are in ${tender.currency}`, {
         field: 'currency',
@@ -263,10 +304,6 @@ export class BidsService {
     const ids = input.lots.map((l) => l.lotId);
     if (new Set(ids).size !== ids.length)
       throw new BidLotInvalidError('A lot appears twice', { field: 'lots' });
-    const lots = await manager.query<{ id: string; estimate: string; status: string }[]>(
-      'SELECT id, estimate::text, status FROM lots WHERE tender_id = $1 AND id = ANY($2::uuid[])',
-      [tender.id, ids],
-    );
     input.lots.forEach((bidLot, i) => {
       const lot = lots.find((l) => l.id === bidLot.lotId);
       if (!lot || lot.status !== 'active') {
@@ -302,14 +339,14 @@ export class BidsService {
     tenderId: string,
     input: BidInput,
     key: string,
-  ): Promise<OwnBidView | null> {
+  ): Promise<OwnBidView> {
     const [bid] = await manager.query<
       { tender_id: string; content: { currency: string; lots: BidInput['lots'] } }[]
     >('SELECT tender_id, content FROM bids WHERE supplier_id = $1 AND idempotency_key = $2', [
       supplierId,
       key,
     ]);
-    if (!bid) return null;
+    if (!bid) throw new BidNotFoundError('No bid with this Idempotency-Key', { header: 'Idempotency-Key' });
     const asked = input.lots
       .map((l) => ({ lotId: l.lotId, price: formatAmount(parseAmount(l.price)) }))
       .sort((a, b) => a.lotId.localeCompare(b.lotId));
@@ -335,6 +372,47 @@ export class BidsService {
     return row;
   }
 }
+
+interface PlaceState extends LockedTender {
+  supplier: { kind: string; status: string } | null;
+  lots: { id: string; estimate: string; status: string }[];
+  existing: { id: string; status: string } | null;
+  replay: boolean;
+}
+
+/** Everything a new bid is checked against, read in one statement with the tender row share-locked. */
+const PLACE_STATE_SQL = `
+SELECT t.id, t.status, t.currency, t.tender_end, clock_timestamp() < t.tender_end AS on_time,
+       (SELECT jsonb_build_object('kind', o.kind, 'status', o.status) FROM organizations o WHERE o.id = $2) AS supplier,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('id', l.id, 'estimate', l.estimate::text, 'status', l.status)), '[]')
+          FROM lots l WHERE l.tender_id = t.id AND l.id = ANY($3::uuid[])) AS lots,
+       (SELECT jsonb_build_object('id', b.id, 'status', b.status) FROM bids b
+         WHERE b.tender_id = t.id AND b.supplier_id = $2) AS existing,
+       EXISTS (SELECT 1 FROM bids b WHERE b.supplier_id = $2 AND b.idempotency_key = $4) AS replay
+  FROM tenders t WHERE t.id = $1 FOR SHARE OF t`;
+
+/**
+ * Writes the bid, its prices and its sealed event in one statement, and reads the database clock last.
+ * A withdrawn bid is replaced (its prices were deleted at withdrawal); a live one is left alone (no row returned).
+ * The event columns are DealLogWriter's.
+ */
+const PLACE_WRITE_SQL = `
+WITH bid AS (
+  INSERT INTO bids (id, tender_id, supplier_id, status, commitment, salt, content, submitted_at, sequence, idempotency_key)
+  VALUES ($1, $2, $3, 'active', $4, $5, $6, clock_timestamp(), nextval('bid_sequence'), $7)
+  ON CONFLICT (tender_id, supplier_id) DO UPDATE SET status = 'active', commitment = EXCLUDED.commitment,
+    salt = EXCLUDED.salt, content = EXCLUDED.content, submitted_at = EXCLUDED.submitted_at,
+    sequence = EXCLUDED.sequence, idempotency_key = EXCLUDED.idempotency_key
+  WHERE bids.status = 'withdrawn'
+  RETURNING id, submitted_at),
+prices AS (
+  INSERT INTO bid_lots (bid_id, lot_id, price)
+  SELECT bid.id, l."lotId", l.price FROM bid, jsonb_to_recordset($8::jsonb) AS l("lotId" uuid, price numeric)),
+event AS (
+  INSERT INTO deal_events (type, tender_id, actor_id, payload, sealed_payload, txid)
+  SELECT 'bid.submitted', $2, NULL, $9::jsonb, $10::jsonb, pg_current_xact_id()::text::bigint FROM bid)
+SELECT to_char((SELECT submitted_at FROM bid) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS submitted_at,
+       clock_timestamp() < $11::timestamptz AS on_time`;
 
 const OWN_BID_SELECT = `
 SELECT b.id, b.tender_id AS "tenderId", b.status, b.content->>'currency' AS currency,
