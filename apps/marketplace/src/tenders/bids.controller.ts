@@ -18,7 +18,7 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { AuthUser, CurrentUser, Public, Roles } from '../common/auth.decorators';
 import { PageQueryDto } from '../common/pagination.dto';
 import { uuidParam } from '../common/validation';
-import { BidDto, ReasonDto } from './dto/actions.dto';
+import { BidDto, TenderReasonDto } from './dto/actions.dto';
 
 const BID = { description: 'Your own bid, with its commitment', schema: { type: 'object' } };
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
@@ -155,7 +155,7 @@ export class AwardsController {
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidParam('id')) id: string,
     @Param('awardId', uuidParam('awardId')) awardId: string,
-    @Body() body: ReasonDto,
+    @Body() body: TenderReasonDto,
   ): Promise<void> {
     return this.awards.reject(caller.organizationId, id, awardId, body.reason);
   }

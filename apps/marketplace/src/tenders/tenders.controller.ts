@@ -16,7 +16,7 @@ import {
   AnswerDto,
   ChangesQueryDto,
   QuestionDto,
-  ReasonDto,
+  TenderReasonDto,
   TenderQueryDto,
 } from './dto/actions.dto';
 import { TenderInputDto } from './dto/tender-input.dto';
@@ -191,7 +191,7 @@ export class TendersController {
   async cancel(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidParam('id')) id: string,
-    @Body() body: ReasonDto,
+    @Body() body: TenderReasonDto,
   ) {
     await this.amendments.cancel(caller.organizationId, id, body.reason);
     return this.queries.get(id);
@@ -206,7 +206,7 @@ export class TendersController {
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidParam('id')) id: string,
     @Param('lotId', uuidParam('lotId')) lotId: string,
-    @Body() body: ReasonDto,
+    @Body() body: TenderReasonDto,
   ) {
     await this.amendments.cancelLot(caller.organizationId, id, lotId, body.reason);
     return this.queries.get(id);

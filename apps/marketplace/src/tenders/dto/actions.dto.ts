@@ -48,7 +48,7 @@ export class AnswerDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(10000) answer: string;
 }
 
-export class ReasonDto {
+export class TenderReasonDto {
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason: string;
 }
 
