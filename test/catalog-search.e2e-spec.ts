@@ -289,7 +289,6 @@ describe('CatalogueSearchController', () => {
       request(t.http).get('/api/v1/catalogue/items').query(query);
 
     it('refuses a 5,000-character query', async () => {
-      // ASCII: Node itself answers 431 to a request line above 16 KB, which 5,000 Cyrillic letters encode to.
       const res = await bad({ q: 'paper '.repeat(834).slice(0, 5000) }).expect(400);
       expect(res.body).toEqual({
         statusCode: 400,
@@ -298,6 +297,11 @@ describe('CatalogueSearchController', () => {
         details: { field: 'q', maxLength: 200 },
         correlationId: expect.stringMatching(UUID),
       });
+    });
+
+    it('refuses a 5,000-character Cyrillic query with the same code, not a bare 431', async () => {
+      const res = await bad({ q: 'бумага '.repeat(715).slice(0, 5000) }).expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, code: 'SEARCH_QUERY_TOO_LONG' });
     });
 
     it('refuses unknown filters', async () => {
