@@ -67,7 +67,7 @@ export class LogService {
       throw new LogRangeError(`At most ${MAX_ENTRIES_PER_PAGE} entries per request`, { field: 'end' });
     }
     const rows = await this.dataSource.query<{ idx: string; entry: string; leaf_hash: Buffer }[]>(
-      'SELECT idx::text, entry, leaf_hash FROM log_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx',
+      'SELECT idx::text, entry, leaf_hash FROM log_entries WHERE idx >= $1 AND idx < $2 ORDER BY log_entries.idx',
       [start, end],
     );
     return {
@@ -105,7 +105,7 @@ export class LogService {
       throw new TenderNotFoundError('No tender with this id', { id: tenderId });
     const after = cursor ? Number(decodeCursor(cursor, 1)[0]) : -1;
     const rows = await this.dataSource.query<{ idx: string; entry: string; leaf_hash: Buffer }[]>(
-      'SELECT idx::text, entry, leaf_hash FROM log_entries WHERE tender_id = $1 AND idx > $2 ORDER BY idx LIMIT $3',
+      'SELECT idx::text, entry, leaf_hash FROM log_entries WHERE tender_id = $1 AND idx > $2 ORDER BY log_entries.idx LIMIT $3',
       [tenderId, after, limit + 1],
     );
     const page = toPage(rows, limit, (r) => [Number(r.idx)]);
