@@ -9,26 +9,12 @@ import { aliveWorkers, bidCommitment, loadConfig, newSalt, TenderClosingSchedule
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, PAPER_CPV, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
+import { eventually } from './setup/eventually';
 import { resetState } from './setup/reset';
 import { testEnv } from './setup/test-env';
 
 /** The compiled worker, run as a real child process (`npm test` builds it first). */
 const WORKER_MAIN = resolve(__dirname, '..', 'dist', 'apps', 'worker', 'src', 'main.js');
-
-/** Polls until the check returns a value or the timeout expires (never a fixed sleep). */
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /** `node dist/apps/worker/src/main.js` with the test environment, its stderr kept for failure messages. */
 class WorkerProcess {

@@ -1,21 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, ConfigError, loadConfig } from '@app/domain';
+import { loadConfigOrExit } from '@app/domain';
 import { configureApp } from './configure-app';
 import { MarketplaceModule } from './marketplace.module';
 
 async function bootstrap(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const app = await NestFactory.create<NestExpressApplication>(MarketplaceModule.forRoot(config), {
     bufferLogs: true,
     bodyParser: false,

@@ -6,6 +6,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   MaxLength,
@@ -18,6 +19,9 @@ const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value !== '' ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+/** URLs in settings: http(s) only; `localhost` is allowed (no top-level domain needed). */
+const OCDS_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
 /** Thrown at boot when the environment does not describe a runnable marketplace. */
 export class ConfigError extends Error {
@@ -112,6 +116,30 @@ export class AppConfig {
   })
   OCDS_PREFIX = 'ocds-mtp001';
 
+  /** The publisher named in every OCDS package. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  OCDS_PUBLISHER_NAME = 'Intercity procurement marketplace';
+
+  /** The licence of the open data (its canonical URI). */
+  @IsUrl(OCDS_URL, { message: 'OCDS_LICENSE must be an http(s) URL' })
+  OCDS_LICENSE = 'https://creativecommons.org/licenses/by/4.0/';
+
+  /** Where the publication policy is described; packages omit it when unset. */
+  @IsOptional()
+  @IsUrl(OCDS_URL, { message: 'OCDS_PUBLICATION_POLICY must be an http(s) URL' })
+  OCDS_PUBLICATION_POLICY?: string;
+
+  /** Public URL of the OCDS endpoints, used in package URIs, links and record release links. */
+  @IsUrl(OCDS_URL, { message: 'OCDS_PUBLIC_URL must be an http(s) URL' })
+  OCDS_PUBLIC_URL = 'http://localhost:3000/api/v1/ocds';
+
+  /** Directory of the worker's daily bulk files (`releases-YYYY-MM-DD.jsonl`). */
+  @IsString()
+  @MinLength(1)
+  OCDS_EXPORT_DIR = '.data/ocds';
+
   /** Stand-still after an award is accepted, before the contract may be signed (10 days). */
   @Transform(toInt)
   @IsInt()
@@ -187,6 +215,7 @@ const CONFIG_KEYS = [
   'BOOTSTRAP_OPERATOR_PASSWORD',
   'TENDER_MIN_PERIOD_SECONDS',
   'LOG_SIGNING_KEY',
+  'OCDS_PUBLICATION_POLICY',
 ];
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
@@ -213,4 +242,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(['BOOTSTRAP_OPERATOR_EMAIL and BOOTSTRAP_OPERATOR_PASSWORD must be set together']);
   }
   return config;
+}
+
+/** For a process's main(): the configuration, or a message naming every bad variable and exit code 78 (EX_CONFIG). */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
 }
