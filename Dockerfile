@@ -20,4 +20,4 @@ COPY --from=build /app/dist dist
 COPY package.json ./
 USER node
 EXPOSE 3000
-CMD ["node", "--max-http-header-size=65536", "dist/apps/marketplace/src/main.js"]
+CMD ["node", "dist/apps/marketplace/src/main.js"]

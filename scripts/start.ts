@@ -18,11 +18,7 @@ async function stopAll(code: number): Promise<never> {
 }
 
 function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  // Search queries of 5,000 Cyrillic letters encode to about 60 KB of request line; Node's default is 16 KB.
-  const child = spawn(process.execPath, ['--max-http-header-size=65536', join(ROOT, 'dist', script)], {
-    env,
-    stdio: 'inherit',
-  });
+  const child = spawn(process.execPath, [join(ROOT, 'dist', script)], { env, stdio: 'inherit' });
   child.once('exit', (code, signal) => {
     if (!stopping) {
       say(`${name} exited (${signal ?? code}); stopping the rest`);

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { loadConfig } from '@app/domain';
+import { MarketplaceAdapter } from '../../apps/marketplace/src/common/marketplace-adapter';
 import { configureApp } from '../../apps/marketplace/src/configure-app';
 import { MarketplaceModule } from '../../apps/marketplace/src/marketplace.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
@@ -20,7 +21,10 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   const moduleRef = await Test.createTestingModule({
     imports: [MarketplaceModule.forRoot(config)],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>(new MarketplaceAdapter(), {
+    bodyParser: false,
+    logger: false,
+  });
   const openapi = configureApp(app);
   await app.init();
   return { app, openapi, http: app.getHttpServer() };

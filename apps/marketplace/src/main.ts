@@ -2,16 +2,21 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfigOrExit } from '@app/domain';
+import { MarketplaceAdapter } from './common/marketplace-adapter';
 import { configureApp } from './configure-app';
 import { MarketplaceModule } from './marketplace.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
-  const app = await NestFactory.create<NestExpressApplication>(MarketplaceModule.forRoot(config), {
-    bufferLogs: true,
-    bodyParser: false,
-    forceCloseConnections: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    MarketplaceModule.forRoot(config),
+    new MarketplaceAdapter(),
+    {
+      bufferLogs: true,
+      bodyParser: false,
+      forceCloseConnections: false,
+    },
+  );
   configureApp(app);
   await app.listen(config.PORT, config.HOST);
   const base = `http://localhost:${config.PORT}`;

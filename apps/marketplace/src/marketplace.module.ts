@@ -15,6 +15,8 @@ import { MetricsService } from './metrics/metrics.service';
 import { OrganizationsHttpModule } from './organizations/organizations.http.module';
 import { TendersHttpModule } from './tenders/tenders.http.module';
 import { LogHttpModule } from './log/log.http.module';
+import { OcdsHttpModule } from './ocds/ocds.http.module';
+import { AuditHttpModule } from './audit/audit.http.module';
 
 /** The HTTP API: thin controllers over the domain and catalogue libraries. */
 @Module({})
@@ -30,6 +32,8 @@ export class MarketplaceModule {
         OrganizationsHttpModule,
         TendersHttpModule,
         LogHttpModule,
+        OcdsHttpModule,
+        AuditHttpModule,
         OrganizationsModule,
         CatalogHttpModule,
       ],

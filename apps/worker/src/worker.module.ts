@@ -1,10 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule, AppConfig, DealLogModule, PlatformModule, ProcurementModule } from '@app/domain';
+import { OcdsModule } from '@app/domain/ocds';
 import { JobMetrics } from './common/job-metrics';
 import { LogSequencerRunner } from './log-sequencer/log-sequencer.runner';
 import { HeartbeatService } from './heartbeat/heartbeat.service';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
+import { OcdsExportProcessor } from './ocds-export/ocds-export.processor';
+import { OcdsExportScheduler } from './ocds-export/ocds-export.scheduler';
 import { TenderClosingProcessor } from './tender-closing/tender-closing.processor';
 import { ClosingSweepScheduler } from './tender-closing/tender-closing.scheduler';
 
@@ -14,7 +17,7 @@ export class WorkerModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot(config), AccountsModule, ProcurementModule, DealLogModule],
+      imports: [PlatformModule.forRoot(config), AccountsModule, ProcurementModule, DealLogModule, OcdsModule],
       providers: [
         JobMetrics,
         HeartbeatService,
@@ -23,6 +26,8 @@ export class WorkerModule {
         TenderClosingProcessor,
         ClosingSweepScheduler,
         LogSequencerRunner,
+        OcdsExportProcessor,
+        OcdsExportScheduler,
       ],
     };
   }

@@ -56,3 +56,4 @@ export * from './deal-log/log-key.service';
 export * from './deal-log/log.service';
 export * from './deal-log/log-sequencer.service';
 export * from './deal-log/deal-log.module';
+export * from './audit';

@@ -4,6 +4,7 @@ import type { DefaultJobOptions } from 'bullmq';
 export const QUEUES = {
   maintenance: 'maintenance',
   tenderClosing: 'tender-closing',
+  ocdsExport: 'ocds-export',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -12,6 +13,7 @@ export const JOBS = {
   purgeExpiredRefreshTokens: 'purge-expired-refresh-tokens',
   closeTender: 'close-tender',
   sweepClosings: 'sweep-closings',
+  exportOcdsReleases: 'export-ocds-releases',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -25,6 +27,8 @@ export interface JobPayloads {
   [JOBS.closeTender]: { tenderId: string };
   /** Close every overdue tender found in the database (repeating; backs up lost delayed jobs). */
   [JOBS.sweepClosings]: Record<string, never>;
+  /** Write the OCDS bulk file of one UTC day (YYYY-MM-DD; the day before the run when absent). Rewrites it whole. */
+  [JOBS.exportOcdsReleases]: { day?: string };
 }
 
 /** Which queue carries each job. */
@@ -32,6 +36,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JOBS.purgeExpiredRefreshTokens]: QUEUES.maintenance,
   [JOBS.closeTender]: QUEUES.tenderClosing,
   [JOBS.sweepClosings]: QUEUES.tenderClosing,
+  [JOBS.exportOcdsReleases]: QUEUES.ocdsExport,
 };
 
 /** Retries with exponential backoff by default; completed jobs are kept briefly for inspection. */

@@ -21,6 +21,7 @@ export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
 )
 @Index('ix_tenders_closing_due', ['tenderEnd'], { where: `"status" = 'active.tendering'` })
 @Index('ix_tenders_status_published', ['status', 'publishedAt', 'id'])
+@Index('ix_tenders_published', ['publishedAt', 'id'])
 @Index('ix_tenders_organizer_created', ['organizerId', 'createdAt', 'id'])
 @Index('ix_tenders_search_ru', { synchronize: false })
 @Index('ix_tenders_search_en', { synchronize: false })

@@ -1,0 +1,36 @@
+import { summarizeEvent } from './event-summary';
+
+describe('summarizeEvent', () => {
+  it('names the published tender with its number, title, lots and value', () => {
+    const summary = summarizeEvent('tender.published', {
+      tender: {
+        number: 'MTP-2026-000001',
+        title: 'Paper, "A4"',
+        lots: [{}, {}],
+        value: { amount: '100.00', currency: 'RUB' },
+      },
+    });
+    expect(summary).toBe('Published MTP-2026-000001: Paper, "A4"; 2 lot(s), value 100.00 RUB');
+  });
+
+  it('shows a sealed bid only by its commitment', () => {
+    expect(summarizeEvent('bid.submitted', { commitment: 'ab12' })).toBe(
+      'Sealed bid submitted, commitment ab12',
+    );
+  });
+
+  it('summarises a closing lot by lot', () => {
+    const summary = summarizeEvent('tender.closed', {
+      status: 'active.qualification',
+      rule: 'lowest price',
+      lots: [{ lotId: 'L1', status: 'active', bids: 2 }],
+    });
+    expect(summary).toBe('Closed: active.qualification; lowest price; lot L1 active with 2 bid(s)');
+  });
+
+  it('never starts with user text, even for unknown events or odd payloads', () => {
+    expect(summarizeEvent('question.asked', { text: '=HYPERLINK("x")' })).toMatch(/^Question /);
+    expect(summarizeEvent('something.new', { a: 1 })).toBe('Event something.new');
+    expect(summarizeEvent('tender.published', { tender: 'not an object' })).toMatch(/^Published /);
+  });
+});

@@ -1,0 +1,63 @@
+type Payload = Record<string, unknown>;
+
+/** A scalar of the payload as text; anything else (missing, an object) as an empty string. */
+function text(payload: Payload, key: string): string {
+  const value = payload[key];
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : '';
+}
+
+function object(payload: Payload, key: string): Payload {
+  const value = payload[key];
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Payload) : {};
+}
+
+function published(p: Payload): string {
+  const tender = object(p, 'tender');
+  const value = object(tender, 'value');
+  const lots = Array.isArray(tender.lots) ? tender.lots.length : 0;
+  return `Published ${text(tender, 'number')}: ${text(tender, 'title')}; ${lots} lot(s), value ${text(value, 'amount')} ${text(value, 'currency')}`;
+}
+
+function closed(p: Payload): string {
+  const lots = Array.isArray(p.lots) ? (p.lots as Payload[]) : [];
+  const perLot = lots.map(
+    (l) => `lot ${text(l, 'lotId')} ${text(l, 'status')} with ${text(l, 'bids')} bid(s)`,
+  );
+  return [`Closed: ${text(p, 'status')}`, text(p, 'rule'), ...perLot].filter(Boolean).join('; ');
+}
+
+const SUMMARIES: Record<string, (p: Payload) => string> = {
+  'tender.published': published,
+  'tender.amended': (p) =>
+    `Amendment ${text(p, 'number')}${p.termsChanged === true ? ' (terms changed)' : ''}: ${text(p, 'rationale')}`,
+  'tender.cancelled': (p) => `Tender cancelled: ${text(p, 'reason')}`,
+  'tender.closed': closed,
+  'lot.cancelled': (p) => `Lot ${text(p, 'lotId')} cancelled: ${text(p, 'reason')}`,
+  'lot.unsuccessful': (p) => `Lot ${text(p, 'lotId')} unsuccessful: ${text(p, 'reason')}`,
+  'question.asked': (p) => `Question ${text(p, 'questionId')}: ${text(p, 'text')}`,
+  'question.answered': (p) => `Answer to ${text(p, 'questionId')}: ${text(p, 'answer')}`,
+  'bid.submitted': (p) => `Sealed bid submitted, commitment ${text(p, 'commitment')}`,
+  'bid.changed': (p) => `Sealed bid changed, commitment ${text(p, 'commitment')}`,
+  'bid.confirmed': (p) => `Sealed bid confirmed, commitment ${text(p, 'commitment')}`,
+  'bid.withdrawn': (p) => `Sealed bid withdrawn, commitment ${text(p, 'commitment')}`,
+  'bid.opened': (p) =>
+    `Bid ${text(p, 'bidId')} opened (${text(p, 'status')}) by supplier ${text(p, 'supplierId')}, commitment ${text(p, 'commitment')}`,
+  'award.pending': (p) =>
+    `Award ${text(p, 'awardId')} pending: lot ${text(p, 'lotId')} to supplier ${text(p, 'supplierId')} at ${text(p, 'amount')}`,
+  'award.accepted': (p) => `Award ${text(p, 'awardId')} accepted: lot ${text(p, 'lotId')}`,
+  'award.rejected': (p) => `Award ${text(p, 'awardId')} rejected: ${text(p, 'reason')}`,
+  'contract.created': (p) =>
+    `Contract ${text(p, 'contractId')} created for buyer ${text(p, 'buyerId')} at ${text(p, 'amount')}`,
+  'contract.signed': (p) => `Contract ${text(p, 'contractId')} signed by the ${text(p, 'by')}`,
+};
+
+/**
+ * One line saying what a deal event did, for the dossier's CSV.
+ * Every summary starts with a fixed word, so user text never opens a cell (no spreadsheet formula injection).
+ */
+export function summarizeEvent(type: string, payload: Payload): string {
+  const summary = SUMMARIES[type];
+  return summary ? summary(payload) : `Event ${type}`;
+}
