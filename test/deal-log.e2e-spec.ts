@@ -126,6 +126,26 @@ describe('Deal log', () => {
     expect([...indexes].sort((a: number, b: number) => a - b)).toEqual(indexes);
   });
 
+  it('keeps the watermark sane when a transaction takes its id after the reader’s snapshot', async () => {
+    const { Client } = await import('pg');
+    const reader = new Client({ connectionString: process.env.DATABASE_URL });
+    const writer = new Client({ connectionString: process.env.DATABASE_URL });
+    await Promise.all([reader.connect(), writer.connect()]);
+    try {
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      const snap = await reader.query(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax`);
+      await writer.query('BEGIN');
+      await writer.query('SELECT pg_current_xact_id()');
+      const mark = await reader.query('SELECT deal_log_watermark()::text AS w');
+      // Regression: this read 2^32 too low (negative) and stalled the sequencer and the feed.
+      expect(BigInt(mark.rows[0].w)).toBe(BigInt(snap.rows[0].xmax));
+    } finally {
+      await writer.query('ROLLBACK');
+      await reader.query('ROLLBACK');
+      await Promise.all([reader.end(), writer.end()]);
+    }
+  });
+
   it('refuses to rewrite history: UPDATE, DELETE and TRUNCATE fail on events and the log', async () => {
     const db = t.app.get(DataSource);
     for (const sql of [

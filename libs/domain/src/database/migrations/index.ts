@@ -2,6 +2,7 @@ import { Foundation1764090000000 } from './1764090000000-Foundation';
 import { Catalogue1764200000000 } from './1764200000000-Catalogue';
 import { Procurement1764300000000 } from './1764300000000-Procurement';
 import { DealLog1764400000000 } from './1764400000000-DealLog';
+import { FixDealLogWatermark1764450000000 } from './1764450000000-FixDealLogWatermark';
 import { AuditIndexes1764500000000 } from './1764500000000-AuditIndexes';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
@@ -10,5 +11,6 @@ export const MIGRATIONS: (new () => object)[] = [
   Catalogue1764200000000,
   Procurement1764300000000,
   DealLog1764400000000,
+  FixDealLogWatermark1764450000000,
   AuditIndexes1764500000000,
 ];
