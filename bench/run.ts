@@ -9,6 +9,7 @@ const SCENARIOS: Record<string, () => Promise<{ run: (args: string[]) => Promise
   'catalogue-search': () => import('./scenarios/catalogue-search'),
   'bid-intake': () => import('./scenarios/bid-intake'),
   'closing-storm': () => import('./scenarios/closing-storm'),
+  log: () => import('./scenarios/log'),
 };
 
 async function main(): Promise<void> {
