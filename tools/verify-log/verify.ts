@@ -79,17 +79,15 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyResult> {
       )
     ).consistencyPath;
 
-  // Leaf hashes all matched but the root did not: find the first entry the signed tree disagrees with.
-  if (
-    scanner.size >= sth.treeSize &&
-    report.rootHash !== sth.rootHash &&
-    !problems.some((p) => p.index !== undefined)
-  ) {
+  // The root does not match: find the first entry the signed tree disagrees with. It also catches a forger who
+  // rewrote an entry together with its served leaf hash, whatever other problems were found.
+  if (scanner.size >= sth.treeSize && report.rootHash !== sth.rootHash) {
     const index = await findFirstDivergence(sth.treeSize, async (m) =>
       verifyConsistency(m, sth.treeSize, scanner.root(m), sth.rootHash, await consistencyPath(m)),
     );
-    if (index !== undefined)
+    if (index !== undefined && !problems.some((p) => p.index === index)) {
       problems.push({ index, message: `the signed tree disagrees with entry ${index}` });
+    }
   }
 
   const samples = Math.min(options.samples ?? 16, sth.treeSize);
