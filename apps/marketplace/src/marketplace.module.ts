@@ -17,6 +17,7 @@ import { TendersHttpModule } from './tenders/tenders.http.module';
 import { LogHttpModule } from './log/log.http.module';
 import { OcdsHttpModule } from './ocds/ocds.http.module';
 import { AuditHttpModule } from './audit/audit.http.module';
+import { AnalyticsHttpModule } from './analytics/analytics.http.module';
 
 /** The HTTP API: thin controllers over the domain and catalogue libraries. */
 @Module({})
@@ -34,6 +35,7 @@ export class MarketplaceModule {
         LogHttpModule,
         OcdsHttpModule,
         AuditHttpModule,
+        AnalyticsHttpModule,
         OrganizationsModule,
         CatalogHttpModule,
       ],

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule, AppConfig, DealLogModule, PlatformModule, ProcurementModule } from '@app/domain';
+import { AnalyticsModule } from '@app/domain/analytics';
 import { OcdsModule } from '@app/domain/ocds';
 import { JobMetrics } from './common/job-metrics';
 import { LogSequencerRunner } from './log-sequencer/log-sequencer.runner';
@@ -8,6 +9,10 @@ import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
 import { OcdsExportProcessor } from './ocds-export/ocds-export.processor';
 import { OcdsExportScheduler } from './ocds-export/ocds-export.scheduler';
+import { PriceAnalyticsProcessor } from './price-analytics/price-analytics.processor';
+import { PriceAnalyticsScheduler } from './price-analytics/price-analytics.scheduler';
+import { RedFlagsProcessor } from './red-flags/red-flags.processor';
+import { RedFlagsSweepScheduler } from './red-flags/red-flags.scheduler';
 import { TenderClosingProcessor } from './tender-closing/tender-closing.processor';
 import { ClosingSweepScheduler } from './tender-closing/tender-closing.scheduler';
 
@@ -17,7 +22,14 @@ export class WorkerModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot(config), AccountsModule, ProcurementModule, DealLogModule, OcdsModule],
+      imports: [
+        PlatformModule.forRoot(config),
+        AccountsModule,
+        ProcurementModule,
+        DealLogModule,
+        OcdsModule,
+        AnalyticsModule,
+      ],
       providers: [
         JobMetrics,
         HeartbeatService,
@@ -28,6 +40,10 @@ export class WorkerModule {
         LogSequencerRunner,
         OcdsExportProcessor,
         OcdsExportScheduler,
+        RedFlagsProcessor,
+        RedFlagsSweepScheduler,
+        PriceAnalyticsProcessor,
+        PriceAnalyticsScheduler,
       ],
     };
   }

@@ -161,6 +161,13 @@ export class AppConfig {
   @Max(300)
   CLOSING_SWEEP_SECONDS = 5;
 
+  /** How often the worker sweeps for tenders whose red flags are older than their last deal event. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  ANALYTICS_SWEEP_SECONDS = 10;
+
   /** Minimum submission period of an open tender, in working days of the buyer's country. */
   @Transform(toInt)
   @IsInt()

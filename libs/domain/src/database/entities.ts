@@ -3,6 +3,8 @@ import { RefreshToken } from '../accounts/refresh-token.entity';
 import { User } from '../accounts/user.entity';
 import { City } from '../cities/city.entity';
 import { Organization } from '../organizations/organization.entity';
+import { PriceStat } from '../analytics/price-stat.entity';
+import { RedFlag, RedFlagRun } from '../analytics/red-flag.entity';
 import { Award, Contract } from '../award/award.entity';
 import { Bid, BidLot } from '../bid/bid.entity';
 import { DealEvent } from '../deal-log/deal-event.entity';
@@ -38,6 +40,9 @@ export const PROCUREMENT_ENTITIES = [
   LogEntry,
   LogNode,
   LogTreeHead,
+  RedFlag,
+  RedFlagRun,
+  PriceStat,
 ];
 
 export const ENTITIES = [

@@ -5,6 +5,8 @@ export const QUEUES = {
   maintenance: 'maintenance',
   tenderClosing: 'tender-closing',
   ocdsExport: 'ocds-export',
+  redFlags: 'red-flags',
+  priceAnalytics: 'price-analytics',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -14,6 +16,10 @@ export const JOBS = {
   closeTender: 'close-tender',
   sweepClosings: 'sweep-closings',
   exportOcdsReleases: 'export-ocds-releases',
+  computeRedFlags: 'compute-red-flags',
+  sweepRedFlags: 'sweep-red-flags',
+  refreshPriceStats: 'refresh-price-stats',
+  rebuildPriceStats: 'rebuild-price-stats',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -29,6 +35,14 @@ export interface JobPayloads {
   [JOBS.sweepClosings]: Record<string, never>;
   /** Write the OCDS bulk file of one UTC day (YYYY-MM-DD; the day before the run when absent). Rewrites it whole. */
   [JOBS.exportOcdsReleases]: { day?: string };
+  /** Replace one closed tender's red flags by those its facts raise now (job id: tender + its deal event count). */
+  [JOBS.computeRedFlags]: { tenderId: string };
+  /** Enqueue compute-red-flags for every closed tender with deal events its flags do not reflect (repeating). */
+  [JOBS.sweepRedFlags]: Record<string, never>;
+  /** Rebuild the price statistics of one CPV division (debounced: job id = division + time window). */
+  [JOBS.refreshPriceStats]: { division: string };
+  /** Rebuild every price statistic from the signed contracts (nightly). */
+  [JOBS.rebuildPriceStats]: Record<string, never>;
 }
 
 /** Which queue carries each job. */
@@ -37,6 +51,10 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JOBS.closeTender]: QUEUES.tenderClosing,
   [JOBS.sweepClosings]: QUEUES.tenderClosing,
   [JOBS.exportOcdsReleases]: QUEUES.ocdsExport,
+  [JOBS.computeRedFlags]: QUEUES.redFlags,
+  [JOBS.sweepRedFlags]: QUEUES.redFlags,
+  [JOBS.refreshPriceStats]: QUEUES.priceAnalytics,
+  [JOBS.rebuildPriceStats]: QUEUES.priceAnalytics,
 };
 
 /** Retries with exponential backoff by default; completed jobs are kept briefly for inspection. */

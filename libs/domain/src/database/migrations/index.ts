@@ -4,6 +4,7 @@ import { Procurement1764300000000 } from './1764300000000-Procurement';
 import { DealLog1764400000000 } from './1764400000000-DealLog';
 import { FixDealLogWatermark1764450000000 } from './1764450000000-FixDealLogWatermark';
 import { AuditIndexes1764500000000 } from './1764500000000-AuditIndexes';
+import { Analytics1764600000000 } from './1764600000000-Analytics';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: (new () => object)[] = [
   DealLog1764400000000,
   FixDealLogWatermark1764450000000,
   AuditIndexes1764500000000,
+  Analytics1764600000000,
 ];

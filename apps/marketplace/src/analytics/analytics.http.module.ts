@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AnalyticsModule } from '@app/domain/analytics';
+import { PriceStatsController } from './price-stats.controller';
+import { RedFlagsController } from './red-flags.controller';
+import { ReferencePriceController } from './reference-price.controller';
+import { TradeMatrixController } from './trade-matrix.controller';
+
+@Module({
+  imports: [AnalyticsModule],
+  controllers: [RedFlagsController, PriceStatsController, TradeMatrixController, ReferencePriceController],
+})
+export class AnalyticsHttpModule {}

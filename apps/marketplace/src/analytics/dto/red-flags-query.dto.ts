@@ -1,0 +1,29 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { RED_FLAG_CODES, type RedFlagCode } from '@app/domain/analytics';
+import { PageQueryDto } from '../../common/pagination.dto';
+
+export class RedFlagsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: RED_FLAG_CODES })
+  @IsOptional()
+  @IsIn(RED_FLAG_CODES)
+  code?: RedFlagCode;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "The buyer's city" })
+  @IsOptional()
+  @IsUUID()
+  cityId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() buyerId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() supplierId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Flags computed at or after' })
+  @IsOptional()
+  @IsDateString()
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Flags computed before' })
+  @IsOptional()
+  @IsDateString()
+  to?: string;
+}

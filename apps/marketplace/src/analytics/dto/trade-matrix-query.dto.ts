@@ -1,0 +1,16 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+
+const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+export class TradeMatrixQueryDto {
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'First signing day (UTC), inclusive' })
+  @IsOptional()
+  @Matches(DAY, { message: 'from must be a date YYYY-MM-DD' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'Last signing day (UTC), inclusive' })
+  @IsOptional()
+  @Matches(DAY, { message: 'to must be a date YYYY-MM-DD' })
+  to?: string;
+}

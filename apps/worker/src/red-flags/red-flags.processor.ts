@@ -1,0 +1,58 @@
+import { InjectQueue, Processor } from '@nestjs/bullmq';
+import type { Job, Queue } from 'bullmq';
+import { PinoLogger } from 'nestjs-pino';
+import { jobId, type JobPayloads, JOBS, QUEUES } from '@app/domain';
+import { PriceStatsService, RedFlagsService } from '@app/domain/analytics';
+import { JobMetrics } from '../common/job-metrics';
+import { ObservedProcessor } from '../common/observed-processor';
+import { PriceAnalyticsScheduler } from '../price-analytics/price-analytics.scheduler';
+
+/** Stale tenders enqueued per sweep; the next sweep takes the rest. */
+export const RED_FLAGS_SWEEP_BATCH = 500;
+
+/**
+ * Computes red flags. Safe to run twice: a recomputation replaces the tender's flags (unique per code and
+ * subject) under a lock on its run row. The sweep finds closed tenders with more deal events (closing, award,
+ * contract) than their flags reflect, so neither the closing nor the awards code has to enqueue anything,
+ * and losing Redis loses no recomputation. The same change triggers the debounced price statistics refresh.
+ */
+@Processor(QUEUES.redFlags, { concurrency: 4 })
+export class RedFlagsProcessor extends ObservedProcessor {
+  constructor(
+    metrics: JobMetrics,
+    private readonly redFlags: RedFlagsService,
+    private readonly priceStats: PriceStatsService,
+    private readonly priceAnalytics: PriceAnalyticsScheduler,
+    @InjectQueue(QUEUES.redFlags) private readonly queue: Queue,
+    private readonly logger: PinoLogger,
+  ) {
+    super(metrics);
+  }
+
+  protected async handle(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case JOBS.computeRedFlags: {
+        const { tenderId } = job.data as JobPayloads[typeof JOBS.computeRedFlags];
+        const flags = await this.redFlags.recompute(tenderId);
+        // The tender changed (closing, award, contract): its signed contracts may move the price statistics.
+        await this.priceAnalytics.refreshDivisions(await this.priceStats.divisionsOfTender(tenderId));
+        return { flags };
+      }
+      case JOBS.sweepRedFlags: {
+        const stale = await this.redFlags.findStale(RED_FLAGS_SWEEP_BATCH);
+        // The job id names how many events the flags will reflect: a later award gets a new job, a repeat does not.
+        await this.queue.addBulk(
+          stale.map(({ tenderId, eventCount }) => ({
+            name: JOBS.computeRedFlags,
+            data: { tenderId } satisfies JobPayloads[typeof JOBS.computeRedFlags],
+            opts: { jobId: jobId(JOBS.computeRedFlags, tenderId, eventCount) },
+          })),
+        );
+        if (stale.length > 0) this.logger.info({ tenders: stale.length }, 'enqueued red flag recomputations');
+        return { enqueued: stale.length };
+      }
+      default:
+        throw new Error(`unknown job ${job.name} on ${QUEUES.redFlags}`);
+    }
+  }
+}

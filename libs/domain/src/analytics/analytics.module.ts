@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { PriceStatsService } from './price-stats.service';
+import { RedFlagsService } from './red-flags.service';
+import { ReferencePriceService } from './reference-price.service';
+import { TradeMatrixService } from './trade-matrix.service';
+
+const SERVICES = [RedFlagsService, PriceStatsService, TradeMatrixService, ReferencePriceService];
+
+/** Price analytics and red flags over the procurement tables. */
+@Module({ providers: SERVICES, exports: SERVICES })
+export class AnalyticsModule {}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { cpvKey } from './price-stats';
+
+/** Serialises rebuilds: a full rebuild and a division's never interleave their delete and insert. */
+const REBUILD_LOCK_KEY = 7_640_600_001;
+/** Rows one statistics query may return (a monthly series across cities). */
+export const MAX_PRICE_ROWS = 1000;
+
+export interface PriceStatView {
+  kind: 'cpv' | 'item';
+  subject: string;
+  unitCode: string;
+  currency: string;
+  country: string;
+  /** null on a country row. */
+  cityId: string | null;
+  /** YYYY-MM. */
+  month: string;
+  count: number;
+  min: string;
+  q1: string;
+  median: string;
+  q3: string;
+  max: string;
+  mean: string;
+  totalQuantity: string;
+  totalValue: string;
+}
+
+export interface PriceStatsQuery {
+  /** Exactly one of cpv (children rolled up) and catalogItemId. */
+  cpv?: string;
+  catalogItemId?: string;
+  /** A city's rows; or a country's own rows; neither: every city (to compare one item across cities). */
+  cityId?: string;
+  country?: string;
+  unitCode?: string;
+  currency?: string;
+  /** Months, YYYY-MM, inclusive. */
+  from?: string;
+  to?: string;
+}
+
+/**
+ * Contracted items of signed contracts with their unit price. An item's value is its lot's contract amount split
+ * evenly among the lot's items (exact for one-item lots, the common case; lots carry one price, not item prices);
+ * its quantity is the contract buyer's share in a joint tender. Unit price = value / quantity, 4 places.
+ */
+const PRICED_ITEMS = `
+  SELECT ti.cpv_code, ti.catalog_item_id, ti.unit_code, t.currency, c.id AS city_id, c.country,
+         date_trunc('month', GREATEST(k.buyer_signed_at, k.supplier_signed_at) AT TIME ZONE 'UTC')::date AS month,
+         COALESCE(q.quantity, ti.quantity) AS quantity,
+         round(k.amount / (SELECT count(*) FROM tender_items x WHERE x.lot_id = ti.lot_id), 2) AS value
+    FROM contracts k
+    JOIN tenders t ON t.id = k.tender_id
+    JOIN tender_items ti ON ti.lot_id = k.lot_id
+    LEFT JOIN tender_item_quantities q ON q.item_id = ti.id AND q.buyer_id = k.buyer_id
+    JOIN cities c ON c.id = ti.delivery_city_id
+   WHERE k.status = 'signed' AND ($1::text IS NULL OR left(ti.cpv_code, 2) = $1)`;
+
+/** Statistics per subject (every CPV roll-up key, see cpvRollupKeys, and the catalogue item), city and country. */
+const REBUILD = `
+  WITH priced AS (
+    SELECT p.*, round(p.value / p.quantity, 4) AS unit_price FROM (${PRICED_ITEMS}) p WHERE p.quantity > 0
+  ), subjects AS (
+    SELECT 'cpv' AS kind, k.key AS subject, p.*
+      FROM priced p
+      CROSS JOIN LATERAL (
+        SELECT DISTINCT left(g.prefix, GREATEST(2, length(rtrim(g.prefix, '0')))) AS key
+          FROM (SELECT left(left(p.cpv_code, 8), n) AS prefix FROM generate_series(2, 8) n) g
+      ) k
+    UNION ALL
+    SELECT 'item', p.catalog_item_id::text, p.* FROM priced p WHERE p.catalog_item_id IS NOT NULL
+  ), inserted AS (
+  INSERT INTO price_stats (kind, subject, division, unit_code, currency, country, city_id, geo, month, count,
+                           min, q1, median, q3, max, mean, total_quantity, total_value)
+  SELECT kind, subject, left(cpv_code, 2), unit_code, currency, country, city_id,
+         COALESCE(city_id::text, country), month, count(*),
+         min(unit_price),
+         price_quantile(array_agg(unit_price ORDER BY unit_price), 0.25),
+         price_quantile(array_agg(unit_price ORDER BY unit_price), 0.5),
+         price_quantile(array_agg(unit_price ORDER BY unit_price), 0.75),
+         max(unit_price),
+         round(sum(unit_price) / count(*), 4),
+         sum(quantity), sum(value)
+    FROM subjects
+   GROUP BY GROUPING SETS (
+     (kind, subject, left(cpv_code, 2), unit_code, currency, country, city_id, month),
+     (kind, subject, left(cpv_code, 2), unit_code, currency, country, month)
+   )
+  RETURNING 1
+  )
+  SELECT count(*)::int AS rows FROM inserted`;
+
+/** Builds and reads the unit price statistics of contracted items (definitions in price-stats.ts). */
+@Injectable()
+export class PriceStatsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Rebuilds the statistics of one CPV division (two digits), or all of them. Safe to run twice or at once:
+   * rebuilds are serialised by an advisory lock, and each replaces its rows in one transaction.
+   */
+  async rebuild(division?: string): Promise<{ rows: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [REBUILD_LOCK_KEY]);
+      await manager.query(`DELETE FROM price_stats WHERE $1::text IS NULL OR division = $1`, [
+        division ?? null,
+      ]);
+      const [result] = await manager.query<{ rows: number }[]>(REBUILD, [division ?? null]);
+      return { rows: result?.rows ?? 0 };
+    });
+  }
+
+  /** The CPV divisions of a tender's signed contracts: what a change to it may move. */
+  async divisionsOfTender(tenderId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ division: string }[]>(
+      `SELECT DISTINCT left(ti.cpv_code, 2) AS division
+         FROM contracts k JOIN tender_items ti ON ti.lot_id = k.lot_id
+        WHERE k.tender_id = $1 AND k.status = 'signed'
+        ORDER BY 1`,
+      [tenderId],
+    );
+    return rows.map((r) => r.division);
+  }
+
+  /** A monthly series per place, oldest first, for a CPV code (children included) or a catalogue item. */
+  async query(q: PriceStatsQuery): Promise<PriceStatView[]> {
+    const [kind, subject] = q.catalogItemId ? ['item', q.catalogItemId] : ['cpv', cpvKey(q.cpv ?? '')];
+    return this.dataSource.query<PriceStatView[]>(
+      `SELECT kind, subject, unit_code AS "unitCode", currency, country, city_id AS "cityId",
+              to_char(month, 'YYYY-MM') AS month, count, min::text, q1::text, median::text, q3::text, max::text,
+              mean::text, total_quantity::text AS "totalQuantity", total_value::text AS "totalValue"
+         FROM price_stats
+        WHERE kind = $1 AND subject = $2
+          AND CASE WHEN $3::uuid IS NOT NULL THEN city_id = $3
+                   WHEN $4::text IS NOT NULL THEN city_id IS NULL AND country = $4
+                   ELSE city_id IS NOT NULL END
+          AND ($5::text IS NULL OR unit_code = $5) AND ($6::text IS NULL OR currency = $6)
+          AND ($7::date IS NULL OR month >= $7) AND ($8::date IS NULL OR month <= $8)
+        ORDER BY month, country, city_id, unit_code, currency
+        LIMIT ${MAX_PRICE_ROWS}`,
+      [
+        kind,
+        subject,
+        q.cityId ?? null,
+        q.country ?? null,
+        q.unitCode ?? null,
+        q.currency ?? null,
+        q.from ? `${q.from}-01` : null,
+        q.to ? `${q.to}-01` : null,
+      ],
+    );
+  }
+}

@@ -1,0 +1,309 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
+import { TenderNotFoundError } from '../tender/tender.errors';
+import { cpvKey } from './price-stats';
+import {
+  computeRedFlags,
+  FlagAward,
+  FlagLot,
+  MarketPrices,
+  RedFlagCode,
+  subjectKey,
+  TenderFacts,
+} from './red-flags';
+
+export interface RedFlagView {
+  id: string;
+  code: string;
+  tenderId: string;
+  lotId: string | null;
+  awardId: string | null;
+  buyerId: string;
+  supplierId: string | null;
+  cityId: string;
+  figures: Record<string, unknown>;
+  computedAt: string;
+}
+
+export interface RedFlagFilter {
+  code?: RedFlagCode;
+  cityId?: string;
+  buyerId?: string;
+  supplierId?: string;
+  /** Computed at or after / before these instants. */
+  from?: Date;
+  to?: Date;
+  cursor?: string;
+  limit?: number;
+}
+
+/** Statistics of fewer contracts than this are too thin to call a price an outlier. */
+export const MIN_MARKET_COUNT = 4;
+
+interface TenderRow {
+  id: string;
+  currency: string;
+  organizer_id: string;
+  method: string;
+  country: string;
+  city_id: string;
+  published_on: string | null;
+  tender_end_on: string;
+  event_count: number;
+}
+
+/** `cursorAt` is computed_at as text: microseconds kept, so the keyset never skips rows within a millisecond. */
+type FlagRow = Omit<RedFlagView, 'computedAt'> & { computedAt: Date; cursorAt: string };
+
+const VIEW_COLUMNS = `id, code, tender_id AS "tenderId", lot_id AS "lotId", award_id AS "awardId", buyer_id AS "buyerId",
+  supplier_id AS "supplierId", city_id AS "cityId", figures, computed_at AS "computedAt", computed_at::text AS "cursorAt"`;
+
+/** Recomputes and lists red flags. Rules are pure (red-flags.ts); this reads the facts and stores the result. */
+@Injectable()
+export class RedFlagsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Replaces the flags of one closed tender by those its facts raise now. Safe to run twice and concurrently:
+   * the tender's run row is locked first, flags are upserted on (code, subject_key) and stale ones deleted.
+   * Returns the number of flags, or null when the tender is not closed (nothing to judge yet).
+   */
+  async recompute(tenderId: string): Promise<number | null> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO red_flag_runs (tender_id, event_count) VALUES ($1, 0)
+           ON CONFLICT (tender_id) DO UPDATE SET tender_id = EXCLUDED.tender_id`,
+        [tenderId],
+      );
+      const facts = await this.readFacts(manager, tenderId);
+      if (!facts) {
+        await manager.query(`DELETE FROM red_flag_runs WHERE tender_id = $1`, [tenderId]);
+        return null;
+      }
+      const flags = computeRedFlags(facts.facts, {
+        openTenderMinWorkingDays: this.config.OPEN_TENDER_MIN_WORKING_DAYS,
+      });
+      const rows = flags.map((f) => ({
+        code: f.code,
+        subject_key: subjectKey(f.subject),
+        lot_id: f.subject.lotId,
+        award_id: f.subject.awardId,
+        supplier_id: f.subject.supplierId,
+        figures: f.figures,
+      }));
+      await manager.query(
+        `DELETE FROM red_flags WHERE tender_id = $1 AND NOT (code || '|' || subject_key = ANY($2::text[]))`,
+        [tenderId, rows.map((r) => `${r.code}|${r.subject_key}`)],
+      );
+      if (rows.length > 0) {
+        await manager.query(
+          `INSERT INTO red_flags (code, subject_key, tender_id, lot_id, award_id, buyer_id, supplier_id, city_id, figures)
+           SELECT r.code, r.subject_key, $2, r.lot_id, r.award_id, $3, r.supplier_id, $4, r.figures
+             FROM jsonb_to_recordset($1::jsonb)
+                  AS r(code text, subject_key text, lot_id uuid, award_id uuid, supplier_id uuid, figures jsonb)
+           ON CONFLICT (code, subject_key) DO UPDATE
+              SET figures = EXCLUDED.figures, supplier_id = EXCLUDED.supplier_id, computed_at = now()`,
+          [JSON.stringify(rows), tenderId, facts.facts.buyerId, facts.cityId],
+        );
+      }
+      await manager.query(
+        `UPDATE red_flag_runs SET event_count = GREATEST(event_count, $2), computed_at = now() WHERE tender_id = $1`,
+        [tenderId, facts.eventCount],
+      );
+      return rows.length;
+    });
+  }
+
+  /** Closed tenders with more deal events than their flags reflect, with that count (for a deterministic job id). */
+  async findStale(limit: number): Promise<{ tenderId: string; eventCount: number }[]> {
+    return this.dataSource.query(
+      `SELECT t.id AS "tenderId", e.n AS "eventCount"
+         FROM tenders t
+         CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM deal_events d WHERE d.tender_id = t.id) e
+         LEFT JOIN red_flag_runs r ON r.tender_id = t.id
+        WHERE t.closed_at IS NOT NULL
+          AND (r.tender_id IS NULL OR r.event_count < e.n)
+        ORDER BY t.closed_at
+        LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** Auditors' list, newest computed first, keyset-paginated over (computed_at, id). */
+  async list(filter: RedFlagFilter): Promise<Page<RedFlagView>> {
+    const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+    const after = filter.cursor ? decodeCursor(filter.cursor, 2) : null;
+    const rows = await this.dataSource.query<FlagRow[]>(
+      `SELECT ${VIEW_COLUMNS} FROM red_flags
+        WHERE ($1::text IS NULL OR code = $1) AND ($2::uuid IS NULL OR city_id = $2)
+          AND ($3::uuid IS NULL OR buyer_id = $3) AND ($4::uuid IS NULL OR supplier_id = $4)
+          AND ($5::timestamptz IS NULL OR computed_at >= $5) AND ($6::timestamptz IS NULL OR computed_at < $6)
+          AND ($7::timestamptz IS NULL OR (computed_at, id) < ($7::timestamptz, $8::uuid))
+        ORDER BY computed_at DESC, id DESC
+        LIMIT $9`,
+      [
+        filter.code ?? null,
+        filter.cityId ?? null,
+        filter.buyerId ?? null,
+        filter.supplierId ?? null,
+        filter.from ?? null,
+        filter.to ?? null,
+        after ? String(after[0]) : null,
+        after ? String(after[1]) : null,
+        limit + 1,
+      ],
+    );
+    const page = toPage(rows, limit, (r) => [r.cursorAt, r.id]);
+    return { items: page.items.map(toView), nextCursor: page.nextCursor };
+  }
+
+  /** Flags of one published tender, for its public page. */
+  async forTender(tenderId: string): Promise<RedFlagView[]> {
+    const [tender] = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM tenders WHERE id = $1 AND published_at IS NOT NULL`,
+      [tenderId],
+    );
+    if (!tender) throw new TenderNotFoundError(`No published tender ${tenderId}`, { tenderId });
+    const rows = await this.dataSource.query<FlagRow[]>(
+      `SELECT ${VIEW_COLUMNS} FROM red_flags WHERE tender_id = $1 ORDER BY code, subject_key`,
+      [tenderId],
+    );
+    return rows.map(toView);
+  }
+
+  /** The latest month of statistics for the same catalogue item (else CPV code), unit, currency and city. */
+  private async market(
+    manager: EntityManager,
+    item: SingleItem,
+    currency: string,
+  ): Promise<MarketPrices | undefined> {
+    const [row] = await manager.query<
+      { kind: string; subject: string; month: string; count: number; q1: string; q3: string }[]
+    >(
+      `SELECT kind, subject, to_char(month, 'YYYY-MM') AS month, count, q1::text, q3::text FROM price_stats
+        WHERE ((kind = 'item' AND subject = $1) OR (kind = 'cpv' AND subject = $2))
+          AND unit_code = $3 AND currency = $4 AND geo = $5 AND count >= $6
+        ORDER BY kind = 'item' DESC, month DESC
+        LIMIT 1`,
+      [
+        item.catalog_item_id ?? '',
+        cpvKey(item.cpv_code),
+        item.unit_code,
+        currency,
+        item.delivery_city_id,
+        MIN_MARKET_COUNT,
+      ],
+    );
+    if (!row) return undefined;
+    return {
+      source: { kind: row.kind, subject: row.subject, cityId: item.delivery_city_id, month: row.month },
+      count: row.count,
+      q1: row.q1,
+      q3: row.q3,
+    };
+  }
+
+  private async readFacts(
+    manager: EntityManager,
+    tenderId: string,
+  ): Promise<{ facts: TenderFacts; cityId: string; eventCount: number } | null> {
+    const [tender] = await manager.query<TenderRow[]>(
+      `SELECT t.id, t.currency, t.organizer_id, t.method, c.country, c.id AS city_id,
+              to_char(t.published_at AT TIME ZONE c.time_zone, 'YYYY-MM-DD') AS published_on,
+              to_char(t.tender_end AT TIME ZONE c.time_zone, 'YYYY-MM-DD') AS tender_end_on,
+              (SELECT count(*)::int FROM deal_events d WHERE d.tender_id = t.id) AS event_count
+         FROM tenders t
+         JOIN organizations o ON o.id = t.organizer_id
+         JOIN cities c ON c.id = o.city_id
+        WHERE t.id = $1 AND t.closed_at IS NOT NULL`,
+      [tenderId],
+    );
+    if (!tender) return null;
+    const lots = await manager.query<{ id: string; estimate: string }[]>(
+      `SELECT id, estimate::text FROM lots WHERE tender_id = $1 ORDER BY number`,
+      [tenderId],
+    );
+    const bids = await manager.query<
+      { lot_id: string; bid_id: string; supplier_id: string; price: string }[]
+    >(
+      `SELECT bl.lot_id, b.id AS bid_id, b.supplier_id, bl.price::text
+         FROM bids b JOIN bid_lots bl ON bl.bid_id = b.id
+        WHERE b.tender_id = $1 AND b.status = 'opened'
+        ORDER BY bl.price, b.id`,
+      [tenderId],
+    );
+    const awards = await manager.query<
+      (Omit<FlagAward, 'awardId' | 'bidId' | 'supplierId'> & {
+        id: string;
+        lot_id: string;
+        bid_id: string;
+        supplier_id: string;
+      })[]
+    >(
+      `SELECT id, lot_id, bid_id, supplier_id, status, amount::text FROM awards WHERE tender_id = $1
+        ORDER BY created_at, id`,
+      [tenderId],
+    );
+    const items = await manager.query<SingleItem[]>(
+      `SELECT lot_id, quantity::text, cpv_code, catalog_item_id, unit_code, delivery_city_id FROM tender_items
+        WHERE tender_id = $1 AND lot_id IN (SELECT lot_id FROM tender_items WHERE tender_id = $1
+                                             GROUP BY lot_id HAVING count(*) = 1)`,
+      [tenderId],
+    );
+    const markets = new Map<string, MarketPrices>();
+    for (const item of items) {
+      const market = await this.market(manager, item, tender.currency);
+      if (market) markets.set(item.lot_id, market);
+    }
+    const flagLots: FlagLot[] = lots.map((lot) => ({
+      lotId: lot.id,
+      estimate: lot.estimate,
+      quantity: items.find((i) => i.lot_id === lot.id)?.quantity ?? null,
+      market: markets.get(lot.id),
+      bids: bids
+        .filter((b) => b.lot_id === lot.id)
+        .map((b) => ({ bidId: b.bid_id, supplierId: b.supplier_id, price: b.price })),
+      awards: awards
+        .filter((a) => a.lot_id === lot.id)
+        .map((a) => ({
+          awardId: a.id,
+          bidId: a.bid_id,
+          supplierId: a.supplier_id,
+          status: a.status,
+          amount: a.amount,
+        })),
+    }));
+    return {
+      facts: {
+        tenderId,
+        buyerId: tender.organizer_id,
+        method: tender.method,
+        country: tender.country,
+        publishedOn: tender.published_on,
+        tenderEndOn: tender.tender_end_on,
+        lots: flagLots,
+      },
+      cityId: tender.city_id,
+      eventCount: tender.event_count,
+    };
+  }
+}
+
+interface SingleItem {
+  lot_id: string;
+  quantity: string;
+  cpv_code: string;
+  catalog_item_id: string | null;
+  unit_code: string;
+  delivery_city_id: string;
+}
+
+function toView({ cursorAt: _cursorAt, ...row }: FlagRow): RedFlagView {
+  return { ...row, computedAt: row.computedAt.toISOString() };
+}

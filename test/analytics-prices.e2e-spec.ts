@@ -1,0 +1,238 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import request from 'supertest';
+import { PriceStatsService, summarizePrices } from '@app/domain/analytics';
+import { Actor, ActorFactory } from './factories/actors';
+import { CatalogueFactory } from './factories/catalogue';
+import { auth, PAPER_CPV, TenderFlows, tenderBody } from './factories/tenders';
+import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
+import { eventually } from './setup/eventually';
+import { resetState } from './setup/reset';
+
+describe('PriceStats', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let factory: ActorFactory;
+  let flows: TenderFlows;
+  let moscowId: string;
+  let kazanId: string;
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+    worker = await createTestWorker({ ANALYTICS_SWEEP_SECONDS: '1' });
+    factory = new ActorFactory(t.app);
+    flows = new TenderFlows(t.app);
+    moscowId = (await factory.city('moscow')).id;
+    kazanId = (await factory.city('kazan')).id;
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await t.app.close();
+  });
+
+  /** A tender for 200 packs of paper delivered to the city, awarded at `price` and signed by both sides. */
+  async function contracted(cityCode: string, cityId: string, price: string): Promise<void> {
+    const buyer: Actor = await factory.actor('buyer', { cityCode });
+    const supplier = await factory.actor('supplier');
+    const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    await flows.bid(supplier, tender, [price]);
+    await flows.closeAfterDeadline(tender);
+    // The worker's closing sweep may be closing it at the same moment: wait for the award either way.
+    const award = await eventually(async () => {
+      const res = await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200);
+      return res.body[0] as { id: string } | undefined;
+    }, 10_000);
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/awards/${award.id}/accept`)
+      .set(auth(buyer))
+      .expect(204);
+    const contracts = await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200);
+    const contractId = contracts.body[0].id as string;
+    // Signing opens after the one-second test stand-still.
+    await eventually(async () => {
+      const res = await request(t.http).post(`/api/v1/contracts/${contractId}/sign`).set(auth(buyer));
+      return res.status === 204 ? true : undefined;
+    }, 10_000);
+    await request(t.http).post(`/api/v1/contracts/${contractId}/confirm`).set(auth(supplier)).expect(204);
+  }
+
+  const prices = (query: Record<string, string>) =>
+    request(t.http).get('/api/v1/analytics/prices').query(query).expect(200);
+
+  it('computes exact statistics per city after contracts are signed, as the pure rules do', async () => {
+    await Promise.all([
+      contracted('moscow', moscowId, '20000.00'),
+      contracted('moscow', moscowId, '30000.00'),
+      contracted('moscow', moscowId, '50000.00'),
+      contracted('moscow', moscowId, '40000.00'),
+      contracted('kazan', kazanId, '40000.00'),
+    ]);
+    const month = new Date().toISOString().slice(0, 7);
+    const moscow = await eventually(async () => {
+      const res = await prices({ cpv: PAPER_CPV, cityId: moscowId });
+      return res.body.items[0]?.count === 4 ? res.body.items[0] : undefined;
+    }, 20_000);
+    const expected = summarizePrices(
+      ['20000.00', '30000.00', '50000.00', '40000.00'].map((value) => ({
+        value,
+        quantity: '200',
+        unitPrice: (Number(value) / 200).toFixed(4),
+      })),
+    );
+    expect(moscow).toEqual({
+      kind: 'cpv',
+      subject: '3019763',
+      unitCode: 'XPK',
+      currency: 'RUB',
+      country: 'RU',
+      cityId: moscowId,
+      month,
+      ...expected,
+    });
+    expect(moscow).toMatchObject({ min: '100.0000', q1: '137.5000', median: '175.0000', q3: '212.5000' });
+    expect(moscow).toMatchObject({ mean: '175.0000', totalQuantity: '800.000', totalValue: '140000.00' });
+  });
+
+  it('rolls children up by CPV prefix and compares cities or a whole country', async () => {
+    const division = await eventually(async () => {
+      const res = await prices({ cpv: '30000000-3' });
+      return res.body.items.length === 2 ? res.body.items : undefined;
+    }, 20_000);
+    expect(division.map((r: any) => [r.subject, r.cityId, r.count]).sort()).toEqual(
+      [
+        ['30', kazanId, 1],
+        ['30', moscowId, 4],
+      ].sort(),
+    );
+    const country = await prices({ cpv: '30190000-7', country: 'RU' });
+    expect(country.body.items).toEqual([
+      expect.objectContaining({ subject: '3019', cityId: null, count: 5, median: '200.0000' }),
+    ]);
+    const none = await prices({ cpv: PAPER_CPV, from: '2000-01', to: '2000-12' });
+    expect(none.body.items).toEqual([]);
+  });
+
+  it('gives the same rows from a full rebuild and from a repeated one', async () => {
+    const before = await prices({ cpv: '30000000-3' });
+    const service = t.app.get(PriceStatsService);
+    const first = await service.rebuild();
+    expect(await service.rebuild()).toEqual(first);
+    const after = await prices({ cpv: '30000000-3' });
+    expect(after.body).toEqual(before.body);
+  });
+
+  it('shows trade between cities and the share won by local suppliers', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const res = await request(t.http)
+      .get('/api/v1/analytics/trade-matrix')
+      .query({ from: today, to: today })
+      .expect(200);
+    // Suppliers are registered in Moscow; the Kazan buyer bought from Moscow (same country, other region).
+    expect(
+      res.body.cells.map((c: any) => [c.buyerCityId, c.supplierCityId, c.contracts, c.value]).sort(),
+    ).toEqual(
+      [
+        [kazanId, moscowId, 1, '40000.00'],
+        [moscowId, moscowId, 4, '140000.00'],
+      ].sort(),
+    );
+    const kazan = res.body.buyerCities.find((b: any) => b.buyerCityId === kazanId);
+    expect(kazan).toMatchObject({
+      contracts: 1,
+      sameCity: { contracts: 0, value: '0.00', valueShare: '0.0000' },
+      sameCountry: { contracts: 1, value: '40000.00', valueShare: '1.0000' },
+    });
+    const moscow = res.body.buyerCities.find((b: any) => b.buyerCityId === moscowId);
+    expect(moscow.sameCity).toEqual({ contracts: 4, value: '140000.00', valueShare: '1.0000' });
+    const past = await request(t.http).get('/api/v1/analytics/trade-matrix').query({ to: '2000-01-01' });
+    expect(past.body.cells).toEqual([]);
+  });
+
+  it('flags an award whose unit price is above Q3 + 1.5 IQR of the same item in the same city', async () => {
+    const buyer = await factory.actor('buyer', { cityCode: 'moscow' });
+    const supplier = await factory.actor('supplier');
+    const body = tenderBody(moscowId, {}, 2);
+    body.lots[0]!.items[0]!.quantity = '20';
+    const tender = await flows.publish(buyer, body);
+    await flows.bid(supplier, tender, ['90000.00']);
+    await flows.closeAfterDeadline(tender);
+    const flag = await eventually(async () => {
+      const res = await request(t.http).get(`/api/v1/tenders/${tender.id}/red-flags`).expect(200);
+      return res.body.items.find((f: any) => f.code === 'PRICE_ABOVE_MARKET');
+    }, 15_000);
+    expect(flag.figures).toEqual({
+      unitPrice: '4500.0000',
+      quantity: '20.000',
+      amount: '90000.00',
+      q1: '137.5000',
+      q3: '212.5000',
+      upperFence: '325.0000',
+      count: 4,
+      kind: 'cpv',
+      subject: '3019763',
+      cityId: moscowId,
+      month: new Date().toISOString().slice(0, 7),
+    });
+  });
+
+  it('gives buyers a reference price from recent contracts, with its sources', async () => {
+    const buyer = await factory.actor('buyer', { cityCode: 'moscow' });
+    const res = await request(t.http)
+      .get('/api/v1/analytics/reference-price')
+      .set(auth(buyer))
+      .query({ cpv: PAPER_CPV, unitCode: 'XPK', cityId: moscowId, quantity: '200', currency: 'RUB' })
+      .expect(200);
+    // 100, 150, 250, 200 (Moscow) and 200 (Kazan): mean 180, sample σ = √3250, CV 31.67% (comparable)
+    expect(res.body).toMatchObject({
+      status: 'comparable',
+      count: 5,
+      mean: '180.0000',
+      stdDev: '57.0087',
+      coefficientOfVariation: '31.67',
+    });
+    expect(res.body.sources.map((s: any) => s.unitPrice).sort()).toEqual([
+      '100.0000',
+      '150.0000',
+      '200.0000',
+      '200.0000',
+      '250.0000',
+    ]);
+  });
+
+  it('takes the offers delivering to the city and says when sources are too few or not comparable', async () => {
+    const catalogue = new CatalogueFactory(t.app);
+    const operator = await factory.actor('operator');
+    const buyer = await factory.actor('buyer', { cityCode: 'moscow' });
+    const suppliers = await Promise.all([1, 2, 3].map(() => factory.actor('supplier')));
+    const itemId = await catalogue.activeItem(suppliers[0]!, operator, {
+      titleRu: 'Бумага офисная A4 эталон',
+    });
+    const ask = () =>
+      request(t.http)
+        .get('/api/v1/analytics/reference-price')
+        .set(auth(buyer))
+        .query({ catalogItemId: itemId, cityId: moscowId, quantity: '10', currency: 'RUB' })
+        .expect(200);
+    await catalogue.offer(suppliers[0]!, itemId, { price: '100.00' });
+    await catalogue.offer(suppliers[1]!, itemId, { price: '300.00' });
+    expect((await ask()).body).toMatchObject({ status: 'insufficient', required: 3 });
+    await catalogue.offer(suppliers[2]!, itemId, { price: '110.00', minQuantity: '50' });
+    expect((await ask()).body.sources).toHaveLength(2); // the third needs at least 50 units
+    await catalogue.offer(suppliers[2]!, itemId, { price: '120.00', deliveryArea: { cityIds: [kazanId] } });
+    await catalogue.offer(suppliers[2]!, itemId, { price: '120.00', deliveryArea: { cityIds: [moscowId] } });
+    const result = (await ask()).body;
+    expect(result).toMatchObject({ status: 'not_comparable', count: 3, mean: '173.3333' });
+    expect(result.sources.map((s: any) => [s.kind, s.unitPrice])).toEqual([
+      ['offer', '100.00'],
+      ['offer', '120.00'],
+      ['offer', '300.00'],
+    ]);
+    await request(t.http).get('/api/v1/analytics/reference-price').query({ cityId: moscowId }).expect(401);
+  });
+
+  it('asks for exactly one of a CPV code and a catalogue item', async () => {
+    const res = await request(t.http).get('/api/v1/analytics/prices').expect(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'cpv' } });
+    await request(t.http).get('/api/v1/analytics/prices').query({ cpv: 'paper' }).expect(400);
+  });
+});

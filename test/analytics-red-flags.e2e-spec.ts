@@ -1,0 +1,147 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import request from 'supertest';
+import { RedFlagsService } from '@app/domain/analytics';
+import { Actor, ActorFactory } from './factories/actors';
+import { auth, TenderFlows, tenderBody } from './factories/tenders';
+import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
+import { eventually } from './setup/eventually';
+import { resetState } from './setup/reset';
+
+describe('RedFlags', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let factory: ActorFactory;
+  let flows: TenderFlows;
+  let buyer: Actor;
+  let auditor: Actor;
+  let cityId: string;
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+    worker = await createTestWorker({ ANALYTICS_SWEEP_SECONDS: '1' });
+    factory = new ActorFactory(t.app);
+    flows = new TenderFlows(t.app);
+    buyer = await factory.actor('buyer', { cityCode: 'moscow' });
+    auditor = await factory.actor('auditor');
+    cityId = (await factory.city('moscow')).id;
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await t.app.close();
+  });
+
+  /** The flag codes of a tender once the worker has computed at least `expected` of them. */
+  const codesOf = (tenderId: string, expected: string[]) =>
+    eventually(async () => {
+      const res = await request(t.http).get(`/api/v1/tenders/${tenderId}/red-flags`).expect(200);
+      const codes = (res.body.items as { code: string }[]).map((f) => f.code).sort();
+      return expected.every((c) => codes.includes(c)) ? { codes, items: res.body.items } : undefined;
+    }, 15_000);
+
+  it('flags a single bid near the estimate after closing, with the figures behind each flag', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    const supplier = await factory.actor('supplier');
+    await flows.bid(supplier, tender, ['99500.00']);
+    await flows.closeAfterDeadline(tender);
+    const { codes, items } = await codesOf(tender.id, ['SINGLE_BID', 'PRICE_NEAR_ESTIMATE']);
+    // The test environment allows a 1-second submission period, far below the 7 working days of an open tender.
+    expect(codes).toEqual(['PRICE_NEAR_ESTIMATE', 'SHORT_SUBMISSION_PERIOD', 'SINGLE_BID']);
+    const near = items.find((f: any) => f.code === 'PRICE_NEAR_ESTIMATE');
+    expect(near).toMatchObject({
+      tenderId: tender.id,
+      lotId: tender.lots[0].id,
+      buyerId: buyer.organization.id,
+      supplierId: supplier.organization.id,
+      cityId,
+      figures: { amount: '99500.00', estimate: '100000.00', difference: '500.00' },
+    });
+    expect(items.find((f: any) => f.code === 'SHORT_SUBMISSION_PERIOD').figures).toMatchObject({
+      minimumWorkingDays: 7,
+    });
+  });
+
+  it('recomputes on award decisions: identical prices, the lowest bid and all but the winner disqualified', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    const first = await factory.actor('supplier');
+    const second = await factory.actor('supplier');
+    const third = await factory.actor('supplier');
+    await flows.bid(first, tender, ['50000.00']);
+    await flows.bid(second, tender, ['50000.00']);
+    await flows.bid(third, tender, ['60000.00']);
+    await flows.closeAfterDeadline(tender);
+    await codesOf(tender.id, ['IDENTICAL_PRICES']);
+    const reject = async () => {
+      const awards = await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200);
+      const pending = awards.body.find((a: any) => a.status === 'pending');
+      await request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/awards/${pending.id}/reject`)
+        .set(auth(buyer))
+        .send({ reason: 'Certificates missing' })
+        .expect(204);
+    };
+    await reject();
+    await reject();
+    const { codes, items } = await codesOf(tender.id, [
+      'ALL_BUT_WINNER_DISQUALIFIED',
+      'LOWEST_BID_DISQUALIFIED',
+    ]);
+    expect(codes).toEqual([
+      'ALL_BUT_WINNER_DISQUALIFIED',
+      'IDENTICAL_PRICES',
+      'LOWEST_BID_DISQUALIFIED',
+      'SHORT_SUBMISSION_PERIOD',
+    ]);
+    expect(items.find((f: any) => f.code === 'IDENTICAL_PRICES').figures).toEqual({
+      groups: [{ price: '50000.00', supplierIds: [first.organization.id, second.organization.id].sort() }],
+    });
+    expect(items.find((f: any) => f.code === 'ALL_BUT_WINNER_DISQUALIFIED')).toMatchObject({
+      supplierId: third.organization.id,
+      figures: { bids: 3, disqualified: 2, winningAmount: '60000.00' },
+    });
+
+    // Recomputing again changes nothing: flags are unique per code and subject.
+    const service = t.app.get(RedFlagsService);
+    expect(await service.recompute(tender.id)).toBe(4);
+    expect(await service.recompute(tender.id)).toBe(4);
+    const again = await request(t.http).get(`/api/v1/tenders/${tender.id}/red-flags`).expect(200);
+    expect(again.body.items).toHaveLength(4);
+  });
+
+  it('lists flags to auditors by code and buyer, a page at a time', async () => {
+    const list = (query: Record<string, string | number>) =>
+      request(t.http).get('/api/v1/red-flags').set(auth(auditor)).query(query).expect(200);
+    const all = await list({ code: 'SHORT_SUBMISSION_PERIOD', buyerId: buyer.organization.id, cityId });
+    expect(all.body.items).toHaveLength(2);
+    expect(all.body.items.every((f: any) => f.code === 'SHORT_SUBMISSION_PERIOD')).toBe(true);
+
+    const first = await list({ buyerId: buyer.organization.id, limit: 3 });
+    const second = await list({ buyerId: buyer.organization.id, limit: 3, cursor: first.body.nextCursor });
+    const third = await list({ buyerId: buyer.organization.id, limit: 3, cursor: second.body.nextCursor });
+    const ids = [...first.body.items, ...second.body.items, ...third.body.items].map((f: any) => f.id);
+    expect(new Set(ids).size).toBe(7);
+    expect(third.body.nextCursor).toBeNull();
+
+    const future = await list({ from: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(future.body.items).toEqual([]);
+  });
+
+  it('keeps the list from suppliers and refuses unknown codes', async () => {
+    const supplier = await factory.actor('supplier');
+    await request(t.http).get('/api/v1/red-flags').set(auth(supplier)).expect(403);
+    await request(t.http).get('/api/v1/red-flags').expect(401);
+    const bad = await request(t.http)
+      .get('/api/v1/red-flags')
+      .set(auth(auditor))
+      .query({ code: 'NOPE' })
+      .expect(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('answers 404 for the flags of an unknown tender', async () => {
+    const res = await request(t.http)
+      .get('/api/v1/tenders/00000000-0000-4000-8000-000000000000/red-flags')
+      .expect(404);
+    expect(res.body.code).toBe('TENDER_NOT_FOUND');
+  });
+});
