@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { postJson } from '../lib/http';
+import { Agent } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { Pool, type PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -70,7 +71,13 @@ export async function run(args: string[]): Promise<void> {
     const viaApi: Attempt = async (worker, tender) => {
       const supplier = suppliers[worker] as Supplier;
       const body = JSON.stringify({ currency: 'RUB', lots: [{ lotId: tender.lotId, price: price() }] });
-      const res = await post(agents[worker] as Agent, Number(env.PORT), tender.id, supplier.token, body);
+      const res = await postJson(
+        agents[worker] as Agent,
+        Number(env.PORT),
+        `/api/v1/tenders/${tender.id}/bids`,
+        supplier.token,
+        body,
+      );
       // Only a 201 is a placed bid; anything else (even another 2xx) is counted apart.
       return res.status === 201 ? 'ok' : `HTTP ${res.status} ${errorCode(res.body)}`;
     };
@@ -342,39 +349,6 @@ async function rawBid(pool: Pool, tender: OpenTender, supplierId: string): Promi
   } finally {
     client.release();
   }
-}
-
-function post(
-  agent: Agent,
-  port: number,
-  tenderId: string,
-  token: string,
-  body: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: `/api/v1/tenders/${tenderId}/bids`,
-        method: 'POST',
-        agent,
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(body),
-          Authorization: `Bearer ${token}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 async function countBids(pool: Pool): Promise<number> {

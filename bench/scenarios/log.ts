@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
+import { postJson } from '../lib/http';
 import { createHash, createPrivateKey, randomInt, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -147,7 +148,13 @@ async function appendBenchmark(env: Record<string, string>, options: Options): P
           const supplier = suppliers[w] as Supplier;
           const tenderId = tenderIds[randomInt(tenderIds.length)] as string;
           const body = JSON.stringify({ text: questionText(++n) });
-          const res = await post(agents[w] as Agent, Number(env.PORT), tenderId, supplier.token, body);
+          const res = await postJson(
+            agents[w] as Agent,
+            Number(env.PORT),
+            `/api/v1/tenders/${tenderId}/questions`,
+            supplier.token,
+            body,
+          );
           return res.status === 201 ? 'ok' : `HTTP ${res.status} ${errorCode(res.body)}`;
         };
         if (options.warmup > 0) await drive(options.warmup, options.connections, options.rate, ask);
@@ -403,39 +410,6 @@ async function maxEventId(pool: Pool): Promise<string> {
 
 function questionText(n: number): string {
   return `Bench question ${n}: may the paper be delivered in two batches, and is a 70 g/m2 grade acceptable?`;
-}
-
-function post(
-  agent: Agent,
-  port: number,
-  tenderId: string,
-  token: string,
-  body: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: `/api/v1/tenders/${tenderId}/questions`,
-        method: 'POST',
-        agent,
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(body),
-          Authorization: `Bearer ${token}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
