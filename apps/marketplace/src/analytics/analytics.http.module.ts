@@ -1,3 +1,4 @@
+import { ExchangeRatesController } from './exchange-rates.controller';
 import { Module } from '@nestjs/common';
 import { AnalyticsModule } from '@app/domain/analytics';
 import { PriceStatsController } from './price-stats.controller';
@@ -7,6 +8,12 @@ import { TradeMatrixController } from './trade-matrix.controller';
 
 @Module({
   imports: [AnalyticsModule],
-  controllers: [RedFlagsController, PriceStatsController, TradeMatrixController, ReferencePriceController],
+  controllers: [
+    RedFlagsController,
+    PriceStatsController,
+    TradeMatrixController,
+    ReferencePriceController,
+    ExchangeRatesController,
+  ],
 })
 export class AnalyticsHttpModule {}

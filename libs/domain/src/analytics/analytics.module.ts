@@ -1,10 +1,17 @@
 import { Module } from '@nestjs/common';
+import { ExchangeRatesService } from './exchange-rates.service';
 import { PriceStatsService } from './price-stats.service';
 import { RedFlagsService } from './red-flags.service';
 import { ReferencePriceService } from './reference-price.service';
 import { TradeMatrixService } from './trade-matrix.service';
 
-const SERVICES = [RedFlagsService, PriceStatsService, TradeMatrixService, ReferencePriceService];
+const SERVICES = [
+  RedFlagsService,
+  PriceStatsService,
+  TradeMatrixService,
+  ReferencePriceService,
+  ExchangeRatesService,
+];
 
 /** Price analytics and red flags over the procurement tables. */
 @Module({ providers: SERVICES, exports: SERVICES })

@@ -9,3 +9,5 @@ export * from './trade-matrix';
 export * from './trade-matrix.service';
 export * from './reference-price';
 export * from './reference-price.service';
+export * from './exchange-rate.entity';
+export * from './exchange-rates.service';

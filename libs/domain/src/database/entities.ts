@@ -3,6 +3,7 @@ import { RefreshToken } from '../accounts/refresh-token.entity';
 import { User } from '../accounts/user.entity';
 import { City } from '../cities/city.entity';
 import { Organization } from '../organizations/organization.entity';
+import { ExchangeRate } from '../analytics/exchange-rate.entity';
 import { PriceStat } from '../analytics/price-stat.entity';
 import { RedFlag, RedFlagRun } from '../analytics/red-flag.entity';
 import { Award, Contract } from '../award/award.entity';
@@ -42,6 +43,7 @@ export const PROCUREMENT_ENTITIES = [
   LogTreeHead,
   RedFlag,
   RedFlagRun,
+  ExchangeRate,
   PriceStat,
 ];
 

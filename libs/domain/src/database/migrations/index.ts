@@ -5,6 +5,7 @@ import { DealLog1764400000000 } from './1764400000000-DealLog';
 import { FixDealLogWatermark1764450000000 } from './1764450000000-FixDealLogWatermark';
 import { AuditIndexes1764500000000 } from './1764500000000-AuditIndexes';
 import { Analytics1764600000000 } from './1764600000000-Analytics';
+import { ExchangeRates1764700000000 } from './1764700000000-ExchangeRates';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: (new () => object)[] = [
   FixDealLogWatermark1764450000000,
   AuditIndexes1764500000000,
   Analytics1764600000000,
+  ExchangeRates1764700000000,
 ];
