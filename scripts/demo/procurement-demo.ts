@@ -341,6 +341,27 @@ async function seedTenders(app: INestApplicationContext, orgs: Orgs): Promise<vo
       .cancel(id('almaty-buyer'), cancelled, 'Потребность отпала: закупка объединена с городской');
   }
 
+  // Red flags for auditors: two suppliers offering the very same price, the winner within 1% of the estimate,
+  // and the lowest bid rejected in favour of a dearer one.
+  const suspicious = await tender(
+    'Картриджи для принтеров управ Казани',
+    'kazan-buyer',
+    'kazan',
+    '250000.00',
+  );
+  if (suspicious) {
+    await bid('paper-kazan', suspicious, '248900.00');
+    await bid('sib-supply', suspicious, '248900.00');
+    await bid('print-minsk', suspicious, '249500.00');
+    await close(suspicious);
+    await awards.reject(
+      id('kazan-buyer'),
+      suspicious,
+      await pendingAward(suspicious),
+      'Сертификаты не приложены',
+    );
+  }
+
   // Unsuccessful: a single bid where two were required.
   const unsuccessful = await tender('Бумага для архивов Алматы', 'almaty-buyer', 'almaty', '120000.00', {
     minBids: 2,
