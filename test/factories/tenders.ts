@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { TenderClosingService } from '@app/domain';
+import { eventually } from '../setup/eventually';
 import type { Actor } from './actors';
 
 export const PAPER_CPV = '30197630-1';
@@ -68,11 +70,21 @@ export class TenderFlows {
     return res.body;
   }
 
-  /** Waits for the deadline to pass by the database clock, then closes due tenders the way the worker does. */
+  /**
+   * Waits for the deadline, closes due tenders the way the worker does, and waits until the tender has left
+   * active.tendering: a worker running in the same test may hold the row (SKIP LOCKED) and close it itself.
+   */
   async closeAfterDeadline(tender: any): Promise<void> {
     const wait = new Date(tender.tenderPeriod.endDate).getTime() - Date.now() + 50;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    await this.app.get(TenderClosingService).closeDue(100, [tender.id]);
+    const db = this.app.get(DataSource);
+    await eventually(async () => {
+      await this.app.get(TenderClosingService).closeDue(100, [tender.id]);
+      const [row] = await db.query<{ status: string }[]>('SELECT status FROM tenders WHERE id = $1', [
+        tender.id,
+      ]);
+      return row?.status === 'active.tendering' ? undefined : true;
+    }, 10_000);
   }
 }
 
