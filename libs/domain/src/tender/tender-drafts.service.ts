@@ -35,6 +35,20 @@ const toThousandths = (quantity: string): bigint => {
   return BigInt(whole) * 1000n + BigInt(fraction.padEnd(3, '0').slice(0, 3));
 };
 
+/** The tender row's own fields, as a draft is created or replaced. */
+const draftFields = (input: TenderInput) => ({
+  title: input.title.trim(),
+  description: input.description?.trim() ?? '',
+  currency: input.currency,
+  method: input.method,
+  minBids: input.minBids ?? 1,
+  preferenceScope: input.localPreference?.scope ?? null,
+  preferencePercent: input.localPreference?.percent ?? null,
+  enquiryEnd: input.enquiryEnd ?? null,
+  tenderEnd: input.tenderEnd,
+  clarificationsUntil: input.clarificationsUntil ?? null,
+});
+
 const invalid = (field: string, message: string) => new TenderInvalidError(`${field}: ${message}`, { field });
 
 /** Drafts: create, replace, delete, publish. Only the organiser's organisation sees or touches a draft. */
@@ -53,17 +67,8 @@ export class TenderDraftsService {
       await this.assertBuyers(manager, organizerId, input);
       await this.assertReferences(manager, input);
       const tender = manager.create(Tender, {
-        title: input.title.trim(),
-        description: input.description?.trim() ?? '',
-        currency: input.currency,
-        method: input.method,
-        minBids: input.minBids ?? 1,
-        preferenceScope: input.localPreference?.scope ?? null,
-        preferencePercent: input.localPreference?.percent ?? null,
+        ...draftFields(input),
         organizerId,
-        enquiryEnd: input.enquiryEnd ?? null,
-        tenderEnd: input.tenderEnd,
-        clarificationsUntil: input.clarificationsUntil ?? null,
       });
       const { identifiers } = await manager.insert(Tender, tender);
       const id = (identifiers[0] as { id: string }).id;
@@ -77,22 +82,7 @@ export class TenderDraftsService {
       await this.lockDraft(manager, organizerId, tenderId);
       await this.assertBuyers(manager, organizerId, input);
       await this.assertReferences(manager, input);
-      await manager.update(
-        Tender,
-        { id: tenderId },
-        {
-          title: input.title.trim(),
-          description: input.description?.trim() ?? '',
-          currency: input.currency,
-          method: input.method,
-          minBids: input.minBids ?? 1,
-          preferenceScope: input.localPreference?.scope ?? null,
-          preferencePercent: input.localPreference?.percent ?? null,
-          enquiryEnd: input.enquiryEnd ?? null,
-          tenderEnd: input.tenderEnd,
-          clarificationsUntil: input.clarificationsUntil ?? null,
-        },
-      );
+      await manager.update(Tender, { id: tenderId }, draftFields(input));
       await this.deleteParts(manager, tenderId);
       await this.insertParts(manager, tenderId, organizerId, input);
     });
