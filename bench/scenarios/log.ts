@@ -15,14 +15,13 @@ import {
   CompactRange,
   distinctNodes,
   generateLogKey,
-  hashPassword,
   inclusionProofNodes,
   leafHash,
-  makeValidTaxId,
   signTreeHead,
 } from '@app/domain';
 import { verifyLog } from '../../tools/verify-log/verify';
 import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
+import { insertOpenTenders, loginSuppliers, seedBuyerAndSuppliers } from '../lib/world';
 import { type LoadResult, percentile, printComparison } from '../lib/measure';
 
 /**
@@ -46,8 +45,6 @@ import { type LoadResult, percentile, printComparison } from '../lib/measure';
  */
 
 const TENDERS = 200;
-const PASSWORD = 'bench-supplier-password';
-const CPV = '30197630-1';
 /** Rows per multi-row insert while building the big log. */
 const CHUNK = 8_192;
 
@@ -141,7 +138,7 @@ async function appendBenchmark(env: Record<string, string>, options: Options): P
       );
       const api = await startProcess('apps/marketplace/src/main.js', env, `${base}/health`);
       try {
-        const suppliers = await login(base, supplierIds);
+        const suppliers = await loginSuppliers(base, supplierIds);
         const agents = suppliers.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
         let n = 0;
         const ask: Attempt = async (w) => {
@@ -249,80 +246,14 @@ async function appendBenchmark(env: Record<string, string>, options: Options): P
   }
 }
 
-/** An active buyer, 200 published open tenders (one lot each), and one active supplier with a user per writer. */
 async function seed(
   dataSource: DataSource,
   suppliers: number,
 ): Promise<{ tenderIds: string[]; supplierIds: string[] }> {
-  const [city] = await dataSource.query<{ id: string }[]>(`SELECT id FROM cities WHERE code = 'moscow'`);
-  if (!city) throw new Error('the member city moscow is missing; are the migrations applied?');
-  const [buyer] = await dataSource.query<{ id: string }[]>(
-    `INSERT INTO organizations (kind, legal_name, tax_scheme, tax_id, country, city_id, status)
-     VALUES ('buyer', 'Bench buyer', 'RU-INN', $1, 'RU', $2, 'active') RETURNING id`,
-    [makeValidTaxId('RU-INN', 2), city.id],
-  );
-  const taxIds = Array.from({ length: suppliers }, (_, i) => makeValidTaxId('RU-INN', 2 * i + 4));
-  const rows = await dataSource.query<{ id: string; n: string }[]>(
-    `INSERT INTO organizations (kind, legal_name, tax_scheme, tax_id, country, city_id, status)
-     SELECT 'supplier', 'Bench supplier ' || x.n, 'RU-INN', x.tax_id, 'RU', $2, 'active'
-       FROM unnest($1::text[]) WITH ORDINALITY AS x(tax_id, n)
-     RETURNING id, substring(legal_name FROM 16) AS n`,
-    [taxIds, city.id],
-  );
-  rows.sort((a, b) => Number(a.n) - Number(b.n));
-  const hash = await hashPassword(PASSWORD);
-  await dataSource.query(
-    `INSERT INTO users (email, full_name, password_hash, organization_id, role)
-     SELECT 'bench-supplier-' || x.n || '@example.test', 'Bench Supplier ' || x.n, $2, x.id, 'supplier'
-       FROM unnest($1::uuid[]) WITH ORDINALITY AS x(id, n)`,
-    [rows.map((s) => s.id), hash],
-  );
-  const tenders = await dataSource.query<{ id: string }[]>(
-    `WITH t AS (
-       INSERT INTO tenders (number, ocid, title, description, status, method, currency, min_bids, organizer_id,
-                            tender_start, tender_end, clarifications_until, published_at)
-       SELECT n.number, 'ocds-mtp001-' || n.number, 'Office paper, bench ' || n.g, 'A4 office paper, 80 g/m2',
-              'active.tendering', 'open', 'RUB', 1, $2, now(), now() + interval '30 days',
-              now() + interval '30 days', now()
-         FROM (SELECT g, 'MTP-' || extract(year FROM now()) || '-' || lpad(nextval('tender_number_seq')::text, 6, '0')
-                      AS number
-                 FROM generate_series(1, $1::int) g) n
-       RETURNING id
-     ), l AS (
-       INSERT INTO lots (tender_id, number, title, estimate) SELECT id, 1, 'Paper A4', 100000.00 FROM t
-       RETURNING id, tender_id
-     ), i AS (
-       INSERT INTO tender_items (lot_id, tender_id, description, cpv_code, unit_code, quantity, delivery_city_id,
-                                 delivery_date)
-       SELECT id, tender_id, 'Бумага офисная A4, 500 листов', $3, 'XPK', 200, $4, '2027-03-01' FROM l
-     ), b AS (
-       INSERT INTO tender_buyers (tender_id, buyer_id) SELECT id, $2 FROM t
-     )
-     SELECT tender_id AS id FROM l ORDER BY tender_id`,
-    [TENDERS, buyer?.id, CPV, city.id],
-  );
+  const { cityId, buyerId, supplierIds } = await seedBuyerAndSuppliers(dataSource, suppliers);
+  const tenders = await insertOpenTenders(dataSource, TENDERS, buyerId, cityId);
   await dataSource.query('ANALYZE');
-  return { tenderIds: tenders.map((t) => t.id), supplierIds: rows.map((s) => s.id) };
-}
-
-/** Signs every supplier's user in through the API, a few at a time (argon2 verification is deliberately slow). */
-async function login(base: string, supplierIds: string[]): Promise<Supplier[]> {
-  const suppliers: Supplier[] = [];
-  for (let i = 0; i < supplierIds.length; i += 8) {
-    const batch = supplierIds.slice(i, i + 8).map(async (id, j) => {
-      const email = `bench-supplier-${i + j + 1}@example.test`;
-      const res = await fetch(`${base}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ email, password: PASSWORD }),
-      });
-      if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
-      const { accessToken } = (await res.json()) as { accessToken: string };
-      return { id, token: accessToken };
-    });
-    suppliers.push(...(await Promise.all(batch)));
-  }
-  return suppliers;
+  return { tenderIds: tenders.map((t) => t.id), supplierIds };
 }
 
 /**
