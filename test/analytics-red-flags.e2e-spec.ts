@@ -1,5 +1,9 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { jobId, JOBS, QUEUES } from '@app/domain';
 import { RedFlagsService } from '@app/domain/analytics';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
@@ -59,6 +63,38 @@ describe('RedFlags', () => {
     expect(items.find((f: any) => f.code === 'SHORT_SUBMISSION_PERIOD').figures).toMatchObject({
       minimumWorkingDays: 7,
     });
+  });
+
+  it('follows the deal log from its watermark, and asks again for a recomputation that Redis lost', async () => {
+    const db = t.app.get(DataSource);
+    const otherBuyer = await factory.actor('buyer', { cityCode: 'moscow' });
+    const tender = await flows.publish(otherBuyer, tenderBody(cityId, {}, 2));
+    await flows.bid(await factory.actor('supplier'), tender, ['50000.00']);
+    await flows.closeAfterDeadline(tender);
+    await codesOf(tender.id, ['SINGLE_BID']);
+    const runOf = async () =>
+      (
+        await db.query(
+          `SELECT r.wanted_idx::int AS wanted, r.done_idx::int AS done,
+                  (SELECT max(idx)::int FROM log_entries e WHERE e.tender_id = r.tender_id) AS logged,
+                  (SELECT position::int FROM analytics_cursors WHERE name = 'red-flags') AS cursor
+             FROM red_flag_runs r WHERE r.tender_id = $1`,
+          [tender.id],
+        )
+      )[0] as { wanted: number; done: number; logged: number; cursor: number };
+    const run = await eventually(async () => {
+      const r = await runOf();
+      return r.wanted === r.logged && r.done >= r.wanted ? r : undefined;
+    }, 15_000);
+    expect(run.cursor).toBeGreaterThan(run.logged);
+
+    // The recomputation is undone and its finished job forgotten, as if Redis had lost it before it ran.
+    await db.query(`DELETE FROM red_flags WHERE tender_id = $1`, [tender.id]);
+    await db.query(`UPDATE red_flag_runs SET done_idx = -1 WHERE tender_id = $1`, [tender.id]);
+    const queue = worker.get<Queue>(getQueueToken(QUEUES.redFlags), { strict: false });
+    await queue.remove(jobId(JOBS.computeRedFlags, tender.id, run.wanted));
+    await codesOf(tender.id, ['SINGLE_BID']);
+    expect((await runOf()).done).toBeGreaterThanOrEqual(run.wanted);
   });
 
   it('recomputes on award decisions: identical prices, the lowest bid and all but the winner disqualified', async () => {

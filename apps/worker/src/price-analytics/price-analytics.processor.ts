@@ -7,10 +7,11 @@ import { JobMetrics } from '../common/job-metrics';
 import { ObservedProcessor } from '../common/observed-processor';
 
 /**
- * Rebuilds price statistics from the signed contracts, per CPV division or whole. Safe to run twice: a rebuild
- * replaces its rows in one transaction under an advisory lock, so a repeat gives the same rows.
+ * Rebuilds price statistics from the signed contracts, per (CPV division, month) or whole. Safe to run twice: a
+ * rebuild replaces its rows in one transaction under advisory locks, so a repeat gives the same rows. Two parts
+ * may refresh at once; a full rebuild waits for them and they for it.
  */
-@Processor(QUEUES.priceAnalytics)
+@Processor(QUEUES.priceAnalytics, { concurrency: 2 })
 export class PriceAnalyticsProcessor extends ObservedProcessor {
   constructor(
     metrics: JobMetrics,
@@ -23,8 +24,9 @@ export class PriceAnalyticsProcessor extends ObservedProcessor {
   protected async handle(job: Job): Promise<unknown> {
     switch (job.name) {
       case JOBS.refreshPriceStats: {
-        const { division } = job.data as JobPayloads[typeof JOBS.refreshPriceStats];
-        return this.stats.rebuild(division);
+        const { division, month } = job.data as Partial<JobPayloads[typeof JOBS.refreshPriceStats]>;
+        // A job enqueued by an older version names a division only: rebuild everything rather than guess.
+        return this.stats.rebuild(division && month ? { division, month } : undefined);
       }
       case JOBS.rebuildPriceStats: {
         const result = await this.stats.rebuild();

@@ -2,19 +2,20 @@ import { InjectQueue, Processor } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { jobId, type JobPayloads, JOBS, QUEUES } from '@app/domain';
-import { PriceStatsService, RedFlagsService } from '@app/domain/analytics';
+import { PriceStatsScheduler, PriceStatsService, RedFlagsService } from '@app/domain/analytics';
 import { JobMetrics } from '../common/job-metrics';
 import { ObservedProcessor } from '../common/observed-processor';
-import { PriceAnalyticsScheduler } from '../price-analytics/price-analytics.scheduler';
 
-/** Stale tenders enqueued per sweep; the next sweep takes the rest. */
+/** Deal log entries read per sweep, and lagging tenders enqueued per sweep; the next sweep takes the rest. */
+export const RED_FLAGS_SWEEP_SCAN = 5000;
 export const RED_FLAGS_SWEEP_BATCH = 500;
 
 /**
  * Computes red flags. Safe to run twice: a recomputation replaces the tender's flags (unique per code and
- * subject) under a lock on its run row. The sweep finds closed tenders with more deal events (closing, award,
- * contract) than their flags reflect, so neither the closing nor the awards code has to enqueue anything,
- * and losing Redis loses no recomputation. The same change triggers the debounced price statistics refresh.
+ * subject) under a lock on its run row. The sweep follows the sequenced deal log from a watermark and finds
+ * closed tenders with entries (closing, award, contract) their flags do not reflect, so neither the closing nor
+ * the awards code has to enqueue anything, and losing Redis loses no recomputation. The same change refreshes
+ * the tender's parts of the price statistics (a backstop: confirming a contract already asks for it).
  */
 @Processor(QUEUES.redFlags, { concurrency: 4 })
 export class RedFlagsProcessor extends ObservedProcessor {
@@ -22,7 +23,7 @@ export class RedFlagsProcessor extends ObservedProcessor {
     metrics: JobMetrics,
     private readonly redFlags: RedFlagsService,
     private readonly priceStats: PriceStatsService,
-    private readonly priceAnalytics: PriceAnalyticsScheduler,
+    private readonly priceAnalytics: PriceStatsScheduler,
     @InjectQueue(QUEUES.redFlags) private readonly queue: Queue,
     private readonly logger: PinoLogger,
   ) {
@@ -35,17 +36,17 @@ export class RedFlagsProcessor extends ObservedProcessor {
         const { tenderId } = job.data as JobPayloads[typeof JOBS.computeRedFlags];
         const flags = await this.redFlags.recompute(tenderId);
         // The tender changed (closing, award, contract): its signed contracts may move the price statistics.
-        await this.priceAnalytics.refreshDivisions(await this.priceStats.divisionsOfTender(tenderId));
+        await this.priceAnalytics.refresh(await this.priceStats.partsOfTender(tenderId));
         return { flags };
       }
       case JOBS.sweepRedFlags: {
-        const stale = await this.redFlags.findStale(RED_FLAGS_SWEEP_BATCH);
-        // The job id names how many events the flags will reflect: a later award gets a new job, a repeat does not.
+        const stale = await this.redFlags.sweep(RED_FLAGS_SWEEP_SCAN, RED_FLAGS_SWEEP_BATCH);
+        // The job id names the log index the flags will reflect: a later award gets a new job, a repeat does not.
         await this.queue.addBulk(
-          stale.map(({ tenderId, eventCount }) => ({
+          stale.map(({ tenderId, wantedIdx }) => ({
             name: JOBS.computeRedFlags,
             data: { tenderId } satisfies JobPayloads[typeof JOBS.computeRedFlags],
-            opts: { jobId: jobId(JOBS.computeRedFlags, tenderId, eventCount) },
+            opts: { jobId: jobId(JOBS.computeRedFlags, tenderId, wantedIdx) },
           })),
         );
         if (stale.length > 0) this.logger.info({ tenders: stale.length }, 'enqueued red flag recomputations');

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ExchangeRatesService } from './exchange-rates.service';
+import { PriceStatsScheduler } from './price-stats.scheduler';
 import { PriceStatsService } from './price-stats.service';
 import { RedFlagsService } from './red-flags.service';
 import { ReferencePriceService } from './reference-price.service';
@@ -8,6 +9,7 @@ import { TradeMatrixService } from './trade-matrix.service';
 const SERVICES = [
   RedFlagsService,
   PriceStatsService,
+  PriceStatsScheduler,
   TradeMatrixService,
   ReferencePriceService,
   ExchangeRatesService,

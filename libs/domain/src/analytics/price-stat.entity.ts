@@ -8,7 +8,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('uq_price_stats_key', ['kind', 'subject', 'division', 'geo', 'unitCode', 'currency', 'month'], {
   unique: true,
 })
-@Index('ix_price_stats_division', ['division'])
+@Index('ix_price_stats_division_month', ['division', 'month'])
 export class PriceStat {
   @PrimaryGeneratedColumn('uuid')
   id: string;

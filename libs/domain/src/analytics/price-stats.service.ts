@@ -3,8 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { cpvKey } from './price-stats';
 
-/** Serialises rebuilds: a full rebuild and a division's never interleave their delete and insert. */
+/**
+ * A full rebuild holds this lock exclusively, a (division, month) refresh holds it shared plus a lock of its own
+ * part: refreshes of different parts run side by side, and nothing interleaves with a full rebuild.
+ */
 const REBUILD_LOCK_KEY = 7_640_600_001;
+
+/** One part of the statistics that a change can move: a CPV division (two digits) and a month (YYYY-MM). */
+export interface PriceStatsPart {
+  division: string;
+  month: string;
+}
 /** Rows one statistics query may return (a monthly series across cities). */
 export const MAX_PRICE_ROWS = 1000;
 
@@ -44,8 +53,9 @@ export interface PriceStatsQuery {
 }
 
 /**
- * Contracted items of signed contracts with their unit price. An item's value is its lot's contract amount split
- * evenly among the lot's items (exact for one-item lots, the common case; lots carry one price, not item prices);
+ * Contracted items of signed contracts with their unit price, of one division ($1) and month ($2, its first day),
+ * or of all when null (an unnamed statement is planned with its values, so the nulls cost nothing). An item's
+ * value is its lot's contract amount split evenly among the lot's items (exact for one-item lots, the common case; lots carry one price, not item prices);
  * its quantity is the contract buyer's share in a joint tender. Unit price = value / quantity, 4 places.
  */
 const PRICED_ITEMS = `
@@ -58,7 +68,10 @@ const PRICED_ITEMS = `
     JOIN tender_items ti ON ti.lot_id = k.lot_id
     LEFT JOIN tender_item_quantities q ON q.item_id = ti.id AND q.buyer_id = k.buyer_id
     JOIN cities c ON c.id = ti.delivery_city_id
-   WHERE k.status = 'signed' AND ($1::text IS NULL OR left(ti.cpv_code, 2) = $1)`;
+   WHERE k.status = 'signed' AND ($1::text IS NULL OR left(ti.cpv_code, 2) = $1)
+     AND ($2::date IS NULL OR
+          GREATEST(k.buyer_signed_at, k.supplier_signed_at) >= ($2::date::timestamp AT TIME ZONE 'UTC') AND
+          GREATEST(k.buyer_signed_at, k.supplier_signed_at) < (($2::date + interval '1 month') AT TIME ZONE 'UTC'))`;
 
 /** Statistics per subject (every CPV roll-up key, see cpvRollupKeys, and the catalogue item), city and country. */
 const REBUILD = `
@@ -100,30 +113,40 @@ export class PriceStatsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Rebuilds the statistics of one CPV division (two digits), or all of them. Safe to run twice or at once:
-   * rebuilds are serialised by an advisory lock, and each replaces its rows in one transaction.
+   * Rebuilds every statistic (nightly), or with a part only that division's rows of that month (after a
+   * contract). Safe to run twice or at once: see REBUILD_LOCK_KEY; each replaces its rows in one transaction.
    */
-  async rebuild(division?: string): Promise<{ rows: number }> {
+  async rebuild(part?: PriceStatsPart): Promise<{ rows: number }> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [REBUILD_LOCK_KEY]);
-      await manager.query(`DELETE FROM price_stats WHERE $1::text IS NULL OR division = $1`, [
-        division ?? null,
-      ]);
-      const [result] = await manager.query<{ rows: number }[]>(REBUILD, [division ?? null]);
+      if (part) {
+        await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [REBUILD_LOCK_KEY]);
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtext('price_stats ' || $1 || ' ' || $2))`, [
+          part.division,
+          part.month,
+        ]);
+      } else {
+        await manager.query(`SELECT pg_advisory_xact_lock($1)`, [REBUILD_LOCK_KEY]);
+      }
+      const params = part ? [part.division, `${part.month}-01`] : [null, null];
+      await manager.query(
+        `DELETE FROM price_stats WHERE ($1::text IS NULL OR division = $1) AND ($2::date IS NULL OR month = $2)`,
+        params,
+      );
+      const [result] = await manager.query<{ rows: number }[]>(REBUILD, params);
       return { rows: result?.rows ?? 0 };
     });
   }
 
-  /** The CPV divisions of a tender's signed contracts: what a change to it may move. */
-  async divisionsOfTender(tenderId: string): Promise<string[]> {
-    const rows = await this.dataSource.query<{ division: string }[]>(
-      `SELECT DISTINCT left(ti.cpv_code, 2) AS division
+  /** The (division, month) parts holding a tender's signed contracts: what a change to it may move. */
+  async partsOfTender(tenderId: string): Promise<PriceStatsPart[]> {
+    return this.dataSource.query<PriceStatsPart[]>(
+      `SELECT DISTINCT left(ti.cpv_code, 2) AS division,
+              to_char(GREATEST(k.buyer_signed_at, k.supplier_signed_at) AT TIME ZONE 'UTC', 'YYYY-MM') AS month
          FROM contracts k JOIN tender_items ti ON ti.lot_id = k.lot_id
         WHERE k.tender_id = $1 AND k.status = 'signed'
-        ORDER BY 1`,
+        ORDER BY 1, 2`,
       [tenderId],
     );
-    return rows.map((r) => r.division);
   }
 
   /** A monthly series per place, oldest first, for a CPV code (children included) or a catalogue item. */

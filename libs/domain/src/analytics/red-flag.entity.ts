@@ -48,17 +48,35 @@ export class RedFlag {
 }
 
 /**
- * How far the flags of a tender are computed: the number of its deal events they reflect. A count, not the
- * highest event id: an event whose transaction commits late may carry a lower id, but it always raises the count.
+ * How far the flags of a tender are computed, in deal log indexes: `wantedIdx` is the highest sequenced entry of
+ * the closed tender the sweep has seen, `doneIdx` the highest its flags reflect. Log indexes are given in commit
+ * order, so an event committed late still gets a higher index than everything reflected before it.
  */
 @Entity({ name: 'red_flag_runs' })
+@Index('ix_red_flag_runs_pending', ['wantedIdx'], { where: '"wanted_idx" > "done_idx"' })
 export class RedFlagRun {
   @PrimaryColumn({ name: 'tender_id', type: 'uuid' })
   tenderId: string;
 
-  @Column({ name: 'event_count', type: 'int' })
-  eventCount: number;
+  @Column({ name: 'wanted_idx', type: 'bigint', default: -1 })
+  wantedIdx: string;
+
+  @Column({ name: 'done_idx', type: 'bigint', default: -1 })
+  doneIdx: string;
 
   @Column({ name: 'computed_at', type: 'timestamptz', default: () => 'now()' })
   computedAt: Date;
+}
+
+/** A named position in an ordered source (the deal log) up to which an analytics sweep has read. */
+@Entity({ name: 'analytics_cursors' })
+export class AnalyticsCursor {
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_analytics_cursors' })
+  name: string;
+
+  @Column({ type: 'bigint' })
+  position: string;
+
+  @Column({ name: 'moved_at', type: 'timestamptz', default: () => 'now()' })
+  movedAt: Date;
 }

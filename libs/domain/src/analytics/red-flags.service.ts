@@ -40,6 +40,9 @@ export interface RedFlagFilter {
   limit?: number;
 }
 
+/** The deal log position up to which the red flag sweep has read (table analytics_cursors). */
+const RED_FLAGS_CURSOR = 'red-flags';
+
 /** Statistics of fewer contracts than this are too thin to call a price an outlier. */
 export const MIN_MARKET_COUNT = 4;
 
@@ -52,7 +55,7 @@ interface TenderRow {
   city_id: string;
   published_on: string | null;
   tender_end_on: string;
-  event_count: number;
+  logged_idx: string;
 }
 
 /** `cursorAt` is computed_at as text: microseconds kept, so the keyset never skips rows within a millisecond. */
@@ -77,7 +80,7 @@ export class RedFlagsService {
   async recompute(tenderId: string): Promise<number | null> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(
-        `INSERT INTO red_flag_runs (tender_id, event_count) VALUES ($1, 0)
+        `INSERT INTO red_flag_runs (tender_id) VALUES ($1)
            ON CONFLICT (tender_id) DO UPDATE SET tender_id = EXCLUDED.tender_id`,
         [tenderId],
       );
@@ -113,24 +116,54 @@ export class RedFlagsService {
         );
       }
       await manager.query(
-        `UPDATE red_flag_runs SET event_count = GREATEST(event_count, $2), computed_at = now() WHERE tender_id = $1`,
-        [tenderId, facts.eventCount],
+        `UPDATE red_flag_runs SET done_idx = GREATEST(done_idx, $2), computed_at = now() WHERE tender_id = $1`,
+        [tenderId, facts.loggedIdx],
       );
       return rows.length;
     });
   }
 
-  /** Closed tenders with more deal events than their flags reflect, with that count (for a deterministic job id). */
-  async findStale(limit: number): Promise<{ tenderId: string; eventCount: number }[]> {
+  /**
+   * Follows the deal log: reads up to `scan` entries after the stored watermark, marks the closed tenders among
+   * them as wanting flags up to their latest entry, and moves the watermark past them, in one transaction (a
+   * second sweep at once waits for the cursor row). Then returns the tenders whose flags lag behind, oldest
+   * wish first, with the log index wanted (for a deterministic job id). A lost job is found again here, because
+   * the wish stays in the database until a recomputation fulfils it.
+   */
+  async sweep(scan: number, limit: number): Promise<{ tenderId: string; wantedIdx: string }[]> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO analytics_cursors (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`,
+        [RED_FLAGS_CURSOR],
+      );
+      const [cursor] = await manager.query<{ position: string }[]>(
+        `SELECT position::text FROM analytics_cursors WHERE name = $1 FOR UPDATE`,
+        [RED_FLAGS_CURSOR],
+      );
+      const [moved] = await manager.query<{ next: string | null }[]>(
+        `WITH scanned AS (
+           SELECT idx, tender_id FROM log_entries WHERE idx >= $1 ORDER BY idx LIMIT $2
+         ), wanted AS (
+           INSERT INTO red_flag_runs (tender_id, wanted_idx)
+           SELECT s.tender_id, max(s.idx) FROM scanned s
+             JOIN tenders t ON t.id = s.tender_id AND t.closed_at IS NOT NULL
+            GROUP BY s.tender_id
+           ON CONFLICT (tender_id) DO UPDATE SET wanted_idx = GREATEST(red_flag_runs.wanted_idx, EXCLUDED.wanted_idx)
+           RETURNING 1
+         )
+         SELECT (max(idx) + 1)::text AS next FROM scanned`,
+        [cursor!.position, scan],
+      );
+      if (moved?.next) {
+        await manager.query(`UPDATE analytics_cursors SET position = $2, moved_at = now() WHERE name = $1`, [
+          RED_FLAGS_CURSOR,
+          moved.next,
+        ]);
+      }
+    });
     return this.dataSource.query(
-      `SELECT t.id AS "tenderId", e.n AS "eventCount"
-         FROM tenders t
-         CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM deal_events d WHERE d.tender_id = t.id) e
-         LEFT JOIN red_flag_runs r ON r.tender_id = t.id
-        WHERE t.closed_at IS NOT NULL
-          AND (r.tender_id IS NULL OR r.event_count < e.n)
-        ORDER BY t.closed_at
-        LIMIT $1`,
+      `SELECT tender_id AS "tenderId", wanted_idx::text AS "wantedIdx" FROM red_flag_runs
+        WHERE wanted_idx > done_idx ORDER BY wanted_idx LIMIT $1`,
       [limit],
     );
   }
@@ -177,47 +210,74 @@ export class RedFlagsService {
     return rows.map(toView);
   }
 
-  /** The latest month of statistics for the same catalogue item (else CPV code), unit, currency and city. */
-  private async market(
+  /**
+   * Per single-item lot, the latest month of statistics for the same catalogue item (else CPV roll-up key), unit,
+   * currency and delivery city, with enough contracts to judge: one query for all the lots.
+   */
+  private async markets(
     manager: EntityManager,
-    item: SingleItem,
+    items: SingleItem[],
     currency: string,
-  ): Promise<MarketPrices | undefined> {
-    const [row] = await manager.query<
-      { kind: string; subject: string; month: string; count: number; q1: string; q3: string }[]
+  ): Promise<Map<string, MarketPrices>> {
+    if (items.length === 0) return new Map();
+    const rows = await manager.query<
+      {
+        lot_id: string;
+        city_id: string;
+        kind: string;
+        subject: string;
+        month: string;
+        count: number;
+        q1: string;
+        q3: string;
+      }[]
     >(
-      `SELECT kind, subject, to_char(month, 'YYYY-MM') AS month, count, q1::text, q3::text FROM price_stats
-        WHERE ((kind = 'item' AND subject = $1) OR (kind = 'cpv' AND subject = $2))
-          AND unit_code = $3 AND currency = $4 AND geo = $5 AND count >= $6
-        ORDER BY kind = 'item' DESC, month DESC
-        LIMIT 1`,
+      `SELECT i.lot_id, i.city_id, m.kind, m.subject, to_char(m.month, 'YYYY-MM') AS month, m.count,
+              m.q1::text, m.q3::text
+         FROM jsonb_to_recordset($1::jsonb) AS i(lot_id uuid, item text, cpv text, unit text, city_id uuid)
+         CROSS JOIN LATERAL (
+           SELECT kind, subject, month, count, q1, q3 FROM price_stats
+            WHERE ((kind = 'item' AND subject = i.item) OR (kind = 'cpv' AND subject = i.cpv))
+              AND unit_code = i.unit AND currency = $2 AND geo = i.city_id::text AND count >= $3
+            ORDER BY kind = 'item' DESC, month DESC
+            LIMIT 1
+         ) m`,
       [
-        item.catalog_item_id ?? '',
-        cpvKey(item.cpv_code),
-        item.unit_code,
+        JSON.stringify(
+          items.map((item) => ({
+            lot_id: item.lot_id,
+            item: item.catalog_item_id ?? '',
+            cpv: cpvKey(item.cpv_code),
+            unit: item.unit_code,
+            city_id: item.delivery_city_id,
+          })),
+        ),
         currency,
-        item.delivery_city_id,
         MIN_MARKET_COUNT,
       ],
     );
-    if (!row) return undefined;
-    return {
-      source: { kind: row.kind, subject: row.subject, cityId: item.delivery_city_id, month: row.month },
-      count: row.count,
-      q1: row.q1,
-      q3: row.q3,
-    };
+    return new Map(
+      rows.map((row) => [
+        row.lot_id,
+        {
+          source: { kind: row.kind, subject: row.subject, cityId: row.city_id, month: row.month },
+          count: row.count,
+          q1: row.q1,
+          q3: row.q3,
+        },
+      ]),
+    );
   }
 
   private async readFacts(
     manager: EntityManager,
     tenderId: string,
-  ): Promise<{ facts: TenderFacts; cityId: string; eventCount: number } | null> {
+  ): Promise<{ facts: TenderFacts; cityId: string; loggedIdx: string } | null> {
     const [tender] = await manager.query<TenderRow[]>(
       `SELECT t.id, t.currency, t.organizer_id, t.method, c.country, c.id AS city_id,
               to_char(t.published_at AT TIME ZONE c.time_zone, 'YYYY-MM-DD') AS published_on,
               to_char(t.tender_end AT TIME ZONE c.time_zone, 'YYYY-MM-DD') AS tender_end_on,
-              (SELECT count(*)::int FROM deal_events d WHERE d.tender_id = t.id) AS event_count
+              (SELECT COALESCE(max(e.idx), -1)::text FROM log_entries e WHERE e.tender_id = t.id) AS logged_idx
          FROM tenders t
          JOIN organizations o ON o.id = t.organizer_id
          JOIN cities c ON c.id = o.city_id
@@ -256,11 +316,7 @@ export class RedFlagsService {
                                              GROUP BY lot_id HAVING count(*) = 1)`,
       [tenderId],
     );
-    const markets = new Map<string, MarketPrices>();
-    for (const item of items) {
-      const market = await this.market(manager, item, tender.currency);
-      if (market) markets.set(item.lot_id, market);
-    }
+    const markets = await this.markets(manager, items, tender.currency);
     const flagLots: FlagLot[] = lots.map((lot) => ({
       lotId: lot.id,
       estimate: lot.estimate,
@@ -290,7 +346,7 @@ export class RedFlagsService {
         lots: flagLots,
       },
       cityId: tender.city_id,
-      eventCount: tender.event_count,
+      loggedIdx: tender.logged_idx,
     };
   }
 }

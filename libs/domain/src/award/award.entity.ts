@@ -54,6 +54,8 @@ export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 @Index('uq_contracts_award_buyer', ['awardId', 'buyerId'], { unique: true })
 @Index('ix_contracts_tender', ['tenderId'])
 @Index('ix_contracts_supplier', ['supplierId'])
+/** Signed contracts by signing time, for the statistics of one month (an expression index). */
+@Index('ix_contracts_signed_month', { synchronize: false })
 export class Contract {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { PriceStatsScheduler } from '../analytics/price-stats.scheduler';
+import type { PriceStatsPart } from '../analytics/price-stats.service';
 import { AppConfig } from '../config/app-config';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { splitByShares } from '../procurement/rules/money';
@@ -32,6 +34,7 @@ export class AwardsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly log: DealLogWriter,
     private readonly config: AppConfig,
+    private readonly priceStats: PriceStatsScheduler,
   ) {}
 
   async accept(buyerId: string, tenderId: string, awardId: string): Promise<void> {
@@ -145,9 +148,12 @@ export class AwardsService {
     });
   }
 
-  /** The winner confirms the signed contract; the lot and then the tender complete. */
+  /**
+   * The winner confirms the signed contract; the lot and then the tender complete. Once committed, the price
+   * statistics of the contract's items are refreshed (debounced, in the worker).
+   */
   async confirm(supplierId: string, contractId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    const parts = await this.dataSource.transaction(async (manager) => {
       const contract = await this.lockContract(manager, contractId);
       if (contract.supplier_id !== supplierId) {
         throw new ContractNotFoundError('No contract of yours with this id', { id: contractId });
@@ -178,7 +184,13 @@ export class AwardsService {
         [contract.lot_id],
       );
       await this.advance(manager, tender, supplierId);
+      return manager.query<PriceStatsPart[]>(
+        `SELECT DISTINCT left(cpv_code, 2) AS division, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM') AS month
+           FROM tender_items WHERE lot_id = $1`,
+        [contract.lot_id],
+      );
     });
+    await this.priceStats.refresh(parts);
   }
 
   /** Moves the tender on when its lots allow: all decided -> awarded (or unsuccessful), all contracted -> complete. */

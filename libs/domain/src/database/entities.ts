@@ -5,7 +5,7 @@ import { City } from '../cities/city.entity';
 import { Organization } from '../organizations/organization.entity';
 import { ExchangeRate } from '../analytics/exchange-rate.entity';
 import { PriceStat } from '../analytics/price-stat.entity';
-import { RedFlag, RedFlagRun } from '../analytics/red-flag.entity';
+import { AnalyticsCursor, RedFlag, RedFlagRun } from '../analytics/red-flag.entity';
 import { Award, Contract } from '../award/award.entity';
 import { Bid, BidLot } from '../bid/bid.entity';
 import { DealEvent } from '../deal-log/deal-event.entity';
@@ -43,6 +43,7 @@ export const PROCUREMENT_ENTITIES = [
   LogTreeHead,
   RedFlag,
   RedFlagRun,
+  AnalyticsCursor,
   ExchangeRate,
   PriceStat,
 ];

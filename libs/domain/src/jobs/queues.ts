@@ -35,12 +35,12 @@ export interface JobPayloads {
   [JOBS.sweepClosings]: Record<string, never>;
   /** Write the OCDS bulk file of one UTC day (YYYY-MM-DD; the day before the run when absent). Rewrites it whole. */
   [JOBS.exportOcdsReleases]: { day?: string };
-  /** Replace one closed tender's red flags by those its facts raise now (job id: tender + its deal event count). */
+  /** Replace one closed tender's red flags by those its facts raise now (job id: tender + the log index wanted). */
   [JOBS.computeRedFlags]: { tenderId: string };
-  /** Enqueue compute-red-flags for every closed tender with deal events its flags do not reflect (repeating). */
+  /** Follow the deal log from its watermark; enqueue compute-red-flags for closed tenders it moved (repeating). */
   [JOBS.sweepRedFlags]: Record<string, never>;
-  /** Rebuild the price statistics of one CPV division (debounced: job id = division + time window). */
-  [JOBS.refreshPriceStats]: { division: string };
+  /** Rebuild the price statistics of one CPV division and month, YYYY-MM (debounced: job id = part + window). */
+  [JOBS.refreshPriceStats]: { division: string; month: string };
   /** Rebuild every price statistic from the signed contracts (nightly). */
   [JOBS.rebuildPriceStats]: Record<string, never>;
 }

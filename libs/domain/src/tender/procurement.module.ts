@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsModule } from '../analytics/analytics.module';
 import { AwardsService } from '../award/awards.service';
 import { BidsService } from '../bid/bids.service';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
@@ -24,5 +25,5 @@ const SERVICES = [
 ];
 
 /** Tenders, bids, awards and contracts, with their deal events. */
-@Module({ providers: SERVICES, exports: SERVICES })
+@Module({ imports: [AnalyticsModule], providers: SERVICES, exports: SERVICES })
 export class ProcurementModule {}

@@ -6,6 +6,7 @@ import { FixDealLogWatermark1764450000000 } from './1764450000000-FixDealLogWate
 import { AuditIndexes1764500000000 } from './1764500000000-AuditIndexes';
 import { Analytics1764600000000 } from './1764600000000-Analytics';
 import { ExchangeRates1764700000000 } from './1764700000000-ExchangeRates';
+import { AnalyticsWatermarks1764750000000 } from './1764750000000-AnalyticsWatermarks';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: (new () => object)[] = [
   AuditIndexes1764500000000,
   Analytics1764600000000,
   ExchangeRates1764700000000,
+  AnalyticsWatermarks1764750000000,
 ];
