@@ -1,6 +1,7 @@
 import { ExchangeRatesController } from './exchange-rates.controller';
 import { Module } from '@nestjs/common';
 import { AnalyticsModule } from '@app/domain/analytics';
+import { PriceComparisonsController } from './price-comparisons.controller';
 import { PriceStatsController } from './price-stats.controller';
 import { RedFlagsController } from './red-flags.controller';
 import { ReferencePriceController } from './reference-price.controller';
@@ -14,6 +15,7 @@ import { TradeMatrixController } from './trade-matrix.controller';
     TradeMatrixController,
     ReferencePriceController,
     ExchangeRatesController,
+    PriceComparisonsController,
   ],
 })
 export class AnalyticsHttpModule {}

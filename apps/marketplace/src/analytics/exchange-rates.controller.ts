@@ -46,7 +46,7 @@ export class ExchangeRatesController {
   @ApiOkResponse({ description: 'The recorded rate', schema: { type: 'object' } })
   @ApiErrors(400)
   set(@CurrentUser() caller: AuthUser, @Body() body: SetExchangeRateDto) {
-    return this.rates.set(caller.organizationId, body.base, body.currency, body.day, body.rate);
+    return this.rates.set(caller.userId, body.base, body.currency, body.day, body.rate);
   }
 
   @Get()

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ExchangeRatesService } from './exchange-rates.service';
 import { PriceStatsScheduler } from './price-stats.scheduler';
+import { PriceComparisonsService } from './price-comparisons.service';
 import { PriceStatsService } from './price-stats.service';
 import { RedFlagsService } from './red-flags.service';
 import { ReferencePriceService } from './reference-price.service';
@@ -13,6 +14,7 @@ const SERVICES = [
   TradeMatrixService,
   ReferencePriceService,
   ExchangeRatesService,
+  PriceComparisonsService,
 ];
 
 /** Price analytics and red flags over the procurement tables. */

@@ -12,3 +12,7 @@ export * from './reference-price';
 export * from './reference-price.service';
 export * from './exchange-rate.entity';
 export * from './exchange-rates.service';
+export * from './price-comparison';
+export * from './price-comparison.entity';
+export * from './price-comparisons.errors';
+export * from './price-comparisons.service';

@@ -4,6 +4,7 @@ import { User } from '../accounts/user.entity';
 import { City } from '../cities/city.entity';
 import { Organization } from '../organizations/organization.entity';
 import { ExchangeRate } from '../analytics/exchange-rate.entity';
+import { PriceComparison } from '../analytics/price-comparison.entity';
 import { PriceStat } from '../analytics/price-stat.entity';
 import { AnalyticsCursor, RedFlag, RedFlagRun } from '../analytics/red-flag.entity';
 import { Award, Contract } from '../award/award.entity';
@@ -46,6 +47,7 @@ export const PROCUREMENT_ENTITIES = [
   AnalyticsCursor,
   ExchangeRate,
   PriceStat,
+  PriceComparison,
 ];
 
 export const ENTITIES = [

@@ -7,6 +7,7 @@ import { AuditIndexes1764500000000 } from './1764500000000-AuditIndexes';
 import { Analytics1764600000000 } from './1764600000000-Analytics';
 import { ExchangeRates1764700000000 } from './1764700000000-ExchangeRates';
 import { AnalyticsWatermarks1764750000000 } from './1764750000000-AnalyticsWatermarks';
+import { PriceComparisons1764800000000 } from './1764800000000-PriceComparisons';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: (new () => object)[] = [
   Analytics1764600000000,
   ExchangeRates1764700000000,
   AnalyticsWatermarks1764750000000,
+  PriceComparisons1764800000000,
 ];
