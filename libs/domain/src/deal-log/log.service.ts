@@ -26,6 +26,9 @@ export const MAX_ENTRIES_PER_PAGE = 1000;
 /** Read side of the transparency log: heads, entries and proofs, all from stored perfect nodes. */
 @Injectable()
 export class LogService {
+  /** The largest tree size this process has seen signed. */
+  private latestSigned = 0;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: LogKeyService,
@@ -119,9 +122,14 @@ export class LogService {
     };
   }
 
-  /** Proofs are only given for tree sizes the log has signed (and so committed to). */
+  /**
+   * Proofs are only given for tree sizes the log has signed (and so committed to). Signed sizes only grow (the
+   * tree heads table refuses updates and deletes), so a size at or below one seen signed needs no query.
+   */
   private async assertSigned(treeSize: number): Promise<void> {
+    if (treeSize >= 1 && treeSize <= this.latestSigned) return;
     const head = await this.treeHead();
+    this.latestSigned = Math.max(this.latestSigned, head.treeSize);
     if (treeSize < 1 || treeSize > head.treeSize) {
       throw new LogRangeError(`treeSize must be between 1 and the latest signed size ${head.treeSize}`, {
         field: 'treeSize',
