@@ -1,8 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { PriceStatsService, RedFlagsService, summarizePrices } from '@app/domain/analytics';
-import { Actor, ActorFactory } from './factories/actors';
+import { ActorFactory } from './factories/actors';
 import { CatalogueFactory } from './factories/catalogue';
+import { ContractFactory } from './factories/contracts';
 import { auth, PAPER_CPV, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { eventually } from './setup/eventually';
@@ -13,6 +14,7 @@ describe('PriceStats', () => {
   let worker: INestApplicationContext;
   let factory: ActorFactory;
   let flows: TenderFlows;
+  let contracts: ContractFactory;
   let moscowId: string;
   let kazanId: string;
 
@@ -24,6 +26,7 @@ describe('PriceStats', () => {
     worker = await createTestWorker({ ANALYTICS_SWEEP_SECONDS: '3600' });
     factory = new ActorFactory(t.app);
     flows = new TenderFlows(t.app);
+    contracts = new ContractFactory(t.app);
     moscowId = (await factory.city('moscow')).id;
     kazanId = (await factory.city('kazan')).id;
   });
@@ -32,42 +35,16 @@ describe('PriceStats', () => {
     await t.app.close();
   });
 
-  /** A tender for 200 packs of paper delivered to the city, awarded at `price` and signed by both sides. */
-  async function contracted(cityCode: string, cityId: string, price: string): Promise<void> {
-    const buyer: Actor = await factory.actor('buyer', { cityCode });
-    const supplier = await factory.actor('supplier');
-    const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
-    await flows.bid(supplier, tender, [price]);
-    await flows.closeAfterDeadline(tender);
-    // The worker's closing sweep may be closing it at the same moment: wait for the award either way.
-    const award = await eventually(async () => {
-      const res = await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200);
-      return res.body[0] as { id: string } | undefined;
-    }, 10_000);
-    await request(t.http)
-      .post(`/api/v1/tenders/${tender.id}/awards/${award.id}/accept`)
-      .set(auth(buyer))
-      .expect(204);
-    const contracts = await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200);
-    const contractId = contracts.body[0].id as string;
-    // Signing opens after the one-second test stand-still.
-    await eventually(async () => {
-      const res = await request(t.http).post(`/api/v1/contracts/${contractId}/sign`).set(auth(buyer));
-      return res.status === 204 ? true : undefined;
-    }, 10_000);
-    await request(t.http).post(`/api/v1/contracts/${contractId}/confirm`).set(auth(supplier)).expect(204);
-  }
-
   const prices = (query: Record<string, string>) =>
     request(t.http).get('/api/v1/analytics/prices').query(query).expect(200);
 
   it('computes exact statistics per city as soon as contracts are signed, as the pure rules do', async () => {
     await Promise.all([
-      contracted('moscow', moscowId, '20000.00'),
-      contracted('moscow', moscowId, '30000.00'),
-      contracted('moscow', moscowId, '50000.00'),
-      contracted('moscow', moscowId, '40000.00'),
-      contracted('kazan', kazanId, '40000.00'),
+      contracts.signed('moscow', moscowId, '20000.00'),
+      contracts.signed('moscow', moscowId, '30000.00'),
+      contracts.signed('moscow', moscowId, '50000.00'),
+      contracts.signed('moscow', moscowId, '40000.00'),
+      contracts.signed('kazan', kazanId, '40000.00'),
     ]);
     const month = new Date().toISOString().slice(0, 7);
     const moscow = await eventually(async () => {

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ValidationFailedError } from '@app/domain';
 import { type ReferencePrice, ReferencePriceService } from '@app/domain/analytics';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -14,10 +14,22 @@ export class ReferencePriceController {
 
   @Get('reference-price')
   @Roles('buyer', 'operator', 'auditor')
+  @ApiOperation({
+    summary: 'Reference price of a catalogue item, or of a CPV code and unit with optional characteristics',
+    description:
+      'Sources: active offers delivering to the city for the quantity, and items of contracts signed in the last ' +
+      '12 months. Give a catalogItemId (its offers and contracts), or a cpv with a unitCode: offers of every ' +
+      'active catalogue item with exactly that CPV code and unit, and contract items with that CPV code and unit; ' +
+      'with characteristics, only catalogue items having every one of them count, and contract items only ' +
+      'through their catalogue item. Each source names its catalogue item (catalogItem: { id, titleRu, ' +
+      'titleEn }, null for a contract item bought outside the catalogue), so the buyer can attach the list to ' +
+      'the tender as the justification of its price.',
+  })
   @ApiOkResponse({
     description:
       '{ status: insufficient | comparable | not_comparable, count, mean, stdDev, coefficientOfVariation, ' +
-      'sources: [{ kind: offer | contract, id, unitPrice, ... }] }: at least 3 sources; above 33% not comparable',
+      'sources: [{ kind: offer | contract, id, unitPrice, catalogItem, ... }] }: at least 3 sources; above 33% ' +
+      'not comparable',
     schema: { type: 'object' },
   })
   @ApiErrors(400, 404)
@@ -26,6 +38,11 @@ export class ReferencePriceController {
     if ((query.catalogItemId !== undefined) === byCpv) {
       throw new ValidationFailedError('Give a catalogItemId, or a cpv with a unitCode', {
         field: 'catalogItemId',
+      });
+    }
+    if (query.characteristics !== undefined && !byCpv) {
+      throw new ValidationFailedError('characteristics go with a cpv and a unitCode', {
+        field: 'characteristics',
       });
     }
     return this.reference.reference(query);

@@ -38,6 +38,12 @@ export interface DocumentLink {
 })
 @Index('ix_catalog_items_status_created', ['status', 'createdAt', 'id'])
 @Index('ix_catalog_items_proposer_created', ['proposedByOrganizationId', 'createdAt', 'id'])
+// The reference price looks active items up by CPV code and unit, then by their characteristics; the GIN over
+// characteristics_key(characteristics), the normalised form it compares, is defined in the migration.
+@Index('ix_catalog_items_active_cpv_unit', ['classificationCode', 'unitCode'], {
+  where: `"status" = 'active'`,
+})
+@Index('ix_catalog_items_characteristics_key', { synchronize: false })
 export class CatalogItem {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_catalog_items' })
   id: string;

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { keysReachingCity } from '@app/catalog';
+import { type Characteristic, keysReachingCity } from '@app/catalog';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../errors';
 import { PriceSource, referencePrice, ReferencePrice } from './reference-price';
 
 export interface ReferencePriceQuery {
-  /** A catalogue item (offers and contracts), or a CPV code with a unit (contracts only). */
+  /** A catalogue item; or a CPV code with a unit, narrowed to the items having every one of `characteristics`. */
   catalogItemId?: string;
   cpv?: string;
   unitCode?: string;
+  characteristics?: Characteristic[];
   cityId: string;
   quantity: string;
   currency: string;
@@ -17,6 +18,9 @@ export interface ReferencePriceQuery {
 
 /** Months of contracts that count as current market prices. */
 const CONTRACT_MONTHS = 12;
+
+/** The catalogue item a source came from, so the buyer sees why it was counted. */
+const CATALOG_ITEM_JSON = `jsonb_build_object('id', ci.id, 'titleRu', ci.title_ru, 'titleEn', ci.title_en)`;
 
 /** Gathers market prices for a buyer's new lot and applies the pure referencePrice rule. */
 @Injectable()
@@ -29,47 +33,81 @@ export class ReferencePriceService {
       [q.cityId],
     );
     if (!city) throw new NotFoundError(`No city ${q.cityId}`, { field: 'cityId' });
-    const offers = q.catalogItemId ? await this.offers(q, keysReachingCity(city)) : [];
+    const offers = await this.offers(q, keysReachingCity(city));
     return referencePrice([...offers, ...(await this.contracts(q))]);
   }
 
-  /** Active offers of the item delivering to the city, valid now, from active suppliers, for this quantity. */
+  /**
+   * Active offers delivering to the city, valid now, from active suppliers, for this quantity: of the one item,
+   * or of every active item with the CPV code, the unit and the characteristics.
+   */
   private offers(q: ReferencePriceQuery, areaKeys: string[]): Promise<PriceSource[]> {
+    const params: unknown[] = [q.currency, q.quantity, areaKeys];
+    const items = q.catalogItemId
+      ? `ci.id = $${params.push(q.catalogItemId)}`
+      : `ci.status = 'active' AND ci.classification_scheme = 'CPV'
+         AND ci.classification_code = $${params.push(q.cpv)} AND ci.unit_code = $${params.push(q.unitCode)}
+         ${characteristicsFilter(q.characteristics, params)}`;
     return this.dataSource.query<PriceSource[]>(
       `SELECT 'offer' AS kind, o.id, o.price::text AS "unitPrice", o.supplier_organization_id AS "supplierId",
-              o.vat_included AS "vatIncluded", o.valid_until AS "validUntil"
+              o.vat_included AS "vatIncluded", o.valid_until AS "validUntil", ${CATALOG_ITEM_JSON} AS "catalogItem"
          FROM catalog_offers o
+         JOIN catalog_items ci ON ci.id = o.item_id
          JOIN organizations s ON s.id = o.supplier_organization_id AND s.status = 'active'
-        WHERE o.item_id = $1 AND o.status = 'active' AND o.currency = $2
+        WHERE ${items} AND o.status = 'active' AND o.currency = $1
           AND o.valid_from <= now() AND o.valid_until > now()
-          AND o.min_quantity <= $3::numeric AND o.delivery_area && $4::text[]
+          AND o.min_quantity <= $2::numeric AND o.delivery_area && $3::text[]
         ORDER BY o.price, o.id`,
-      [q.catalogItemId, q.currency, q.quantity, areaKeys],
+      params,
     );
   }
 
-  /** Items of contracts signed in the last 12 months (unit price as in the statistics), any delivery city. */
+  /**
+   * Items of contracts signed in the last 12 months (unit price as in the statistics), any delivery city. Tender
+   * items have no characteristics of their own: with characteristics asked for, only items bought from the
+   * catalogue can show them, through their catalogue item.
+   */
   private contracts(q: ReferencePriceQuery): Promise<PriceSource[]> {
+    const params: unknown[] = [q.currency, CONTRACT_MONTHS];
+    const items = q.catalogItemId
+      ? `ti.catalog_item_id = $${params.push(q.catalogItemId)}`
+      : `ti.cpv_code = $${params.push(q.cpv)} AND ti.unit_code = $${params.push(q.unitCode)}
+         ${characteristicsFilter(q.characteristics, params)}`;
     return this.dataSource.query<PriceSource[]>(
       `SELECT 'contract' AS kind, p.contract_id AS id, round(p.value / p.quantity, 4)::text AS "unitPrice",
-              p.city_id AS "cityId", p.signed_at AS "signedAt", p.quantity::text AS quantity
+              p.city_id AS "cityId", p.signed_at AS "signedAt", p.quantity::text AS quantity,
+              p.catalog_item AS "catalogItem"
          FROM (
            SELECT k.id AS contract_id, ti.delivery_city_id AS city_id,
                   GREATEST(k.buyer_signed_at, k.supplier_signed_at) AS signed_at,
                   COALESCE(iq.quantity, ti.quantity) AS quantity,
-                  round(k.amount / (SELECT count(*) FROM tender_items x WHERE x.lot_id = ti.lot_id), 2) AS value
+                  round(k.amount / (SELECT count(*) FROM tender_items x WHERE x.lot_id = ti.lot_id), 2) AS value,
+                  CASE WHEN ci.id IS NOT NULL THEN ${CATALOG_ITEM_JSON} END AS catalog_item
              FROM contracts k
              JOIN tenders t ON t.id = k.tender_id
              JOIN tender_items ti ON ti.lot_id = k.lot_id
+             LEFT JOIN catalog_items ci ON ci.id = ti.catalog_item_id
              LEFT JOIN tender_item_quantities iq ON iq.item_id = ti.id AND iq.buyer_id = k.buyer_id
             WHERE k.status = 'signed' AND t.currency = $1
               AND GREATEST(k.buyer_signed_at, k.supplier_signed_at) > now() - make_interval(months => $2)
-              AND CASE WHEN $3::uuid IS NOT NULL THEN ti.catalog_item_id = $3
-                       ELSE ti.cpv_code = $4 AND ti.unit_code = $5 END
+              AND ${items}
          ) p
         WHERE p.quantity > 0
         ORDER BY p.signed_at DESC, p.contract_id`,
-      [q.currency, CONTRACT_MONTHS, q.catalogItemId ?? null, q.cpv ?? null, q.unitCode ?? null],
+      params,
     );
   }
+}
+
+/**
+ * `AND` the catalogue item `ci` has each requested characteristic, its parameter appended to `params`. Both sides
+ * go through characteristics_key() (see its migration): it is the expression of the GIN index, and one function
+ * trims and lower-cases both, so the request and the items cannot disagree on a letter's case. A missing item (a
+ * contract item bought outside the catalogue) has no characteristics and fails the test.
+ */
+function characteristicsFilter(characteristics: Characteristic[] | undefined, params: unknown[]): string {
+  // Nothing rather than `@> '[]'`, which would tempt the planner into a full scan of the GIN index.
+  if (!characteristics?.length) return '';
+  const requested = characteristics.map(({ name, value, unit }) => ({ name, value, unit }));
+  return `AND characteristics_key(ci.characteristics) @> characteristics_key($${params.push(JSON.stringify(requested))}::jsonb)`;
 }

@@ -1,5 +1,43 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  NotContains,
+  ValidateNested,
+} from 'class-validator';
+import { jsonArrayOf } from '../../common/json-query-param';
+
+/** At most this many characteristics in one request. */
+const MAX_CHARACTERISTICS = 20;
+
+/**
+ * A characteristic the catalogue items must have. The bounds are those of a catalogue item's characteristics:
+ * anything longer could never match. NUL is refused here because PostgreSQL refuses it in jsonb text.
+ */
+export class CharacteristicFilterDto {
+  @IsString()
+  @MaxLength(100)
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @NotContains('\u0000', { message: 'name must not contain NUL characters' })
+  name: string;
+
+  @IsString()
+  @MaxLength(500)
+  @Matches(/\S/, { message: 'value must not be blank' })
+  @NotContains('\u0000', { message: 'value must not contain NUL characters' })
+  value: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^\s*[A-Za-z0-9]{1,3}\s*$/, { message: 'unit must be a UN/ECE Recommendation 20 code' })
+  unit?: string;
+}
 
 /** A catalogue item, or a CPV code with a unit (checked by the controller: it spans fields). */
 export class ReferencePriceQueryDto {
@@ -14,6 +52,22 @@ export class ReferencePriceQueryDto {
   @IsOptional()
   @Matches(/^[A-Z0-9]{1,3}$/, { message: 'unitCode must be a UN/CEFACT unit code' })
   unitCode?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    description:
+      `With cpv and unitCode only: a JSON array of at most ${MAX_CHARACTERISTICS} { name, value, unit? } ` +
+      '(name up to 100 characters, value up to 500, unit a UN/ECE Recommendation 20 code). Only catalogue items ' +
+      'having every one count; names, values and units are compared ignoring case and surrounding spaces, and ' +
+      'a characteristic given without a unit matches any unit.',
+    example: '[{"name":"Формат","value":"A4"},{"name":"Листов в пачке","value":"500","unit":"H87"}]',
+  })
+  @IsOptional()
+  @Transform(jsonArrayOf(CharacteristicFilterDto, '{ name, value, unit? } objects'))
+  @IsArray()
+  @ArrayMaxSize(MAX_CHARACTERISTICS)
+  @ValidateNested({ each: true })
+  characteristics?: CharacteristicFilterDto[];
 
   @ApiProperty({ format: 'uuid', description: 'The delivery city' }) @IsUUID() cityId: string;
 

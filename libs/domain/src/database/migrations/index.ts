@@ -8,6 +8,7 @@ import { Analytics1764600000000 } from './1764600000000-Analytics';
 import { ExchangeRates1764700000000 } from './1764700000000-ExchangeRates';
 import { AnalyticsWatermarks1764750000000 } from './1764750000000-AnalyticsWatermarks';
 import { PriceComparisons1764800000000 } from './1764800000000-PriceComparisons';
+import { ReferencePriceByCharacteristics1764820000000 } from './1764820000000-ReferencePriceByCharacteristics';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ExchangeRates1764700000000,
   AnalyticsWatermarks1764750000000,
   PriceComparisons1764800000000,
+  ReferencePriceByCharacteristics1764820000000,
 ];

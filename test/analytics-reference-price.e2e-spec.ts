@@ -1,0 +1,251 @@
+import fc from 'fast-check';
+import request from 'supertest';
+import { Actor, ActorFactory } from './factories/actors';
+import { CatalogueFactory, ItemInput, PAPER_CPV } from './factories/catalogue';
+import { ContractFactory } from './factories/contracts';
+import { auth } from './factories/tenders';
+import { createTestApp, TestApp } from './setup/app-factory';
+import { resetState } from './setup/reset';
+
+interface Characteristic {
+  name: string;
+  value: string;
+  unit?: string;
+}
+
+const A4 = { name: 'Формат', value: 'A4' };
+const SHEETS = { name: 'Листов в пачке', value: '500', unit: 'H87' };
+
+describe('ReferencePrice', () => {
+  let t: TestApp;
+  let factory: ActorFactory;
+  let catalogue: CatalogueFactory;
+  let contracts: ContractFactory;
+  let operator: Actor;
+  let buyer: Actor;
+  let moscowId: string;
+  /** Catalogue items by letter; see beforeAll. */
+  const items: Record<string, string> = {};
+
+  /** An active item of paper (PAPER_CPV, packs unless told) with these characteristics. */
+  async function item(titleRu: string, characteristics: Characteristic[], input: Partial<ItemInput> = {}) {
+    const supplier = await factory.actor('supplier');
+    // The factory's ItemInput has no characteristics; the API takes them.
+    const body: ItemInput = Object.assign({ titleRu, ...input }, { characteristics });
+    return catalogue.activeItem(supplier, operator, body);
+  }
+
+  async function offer(itemId: string, price: string) {
+    await catalogue.offer(await factory.actor('supplier'), itemId, { price });
+  }
+
+  const reference = (query: Record<string, string>) =>
+    request(t.http)
+      .get('/api/v1/analytics/reference-price')
+      .set(auth(buyer))
+      .query({ cityId: moscowId, quantity: '10', currency: 'RUB', ...query });
+
+  const byCharacteristics = (characteristics: Characteristic[] | undefined) =>
+    reference({
+      cpv: PAPER_CPV,
+      unitCode: 'XPK',
+      ...(characteristics && { characteristics: JSON.stringify(characteristics) }),
+    }).expect(200);
+
+  /** [kind, unit price, catalogue item letter] of each source, sorted. */
+  const sources = (body: {
+    sources: { kind: string; unitPrice: string; catalogItem: { id: string } | null }[];
+  }) =>
+    body.sources
+      .map((s) => [
+        s.kind,
+        s.unitPrice,
+        Object.keys(items).find((letter) => items[letter] === s.catalogItem?.id) ?? null,
+      ])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+    factory = new ActorFactory(t.app);
+    catalogue = new CatalogueFactory(t.app);
+    contracts = new ContractFactory(t.app);
+    operator = await factory.actor('operator');
+    buyer = await factory.actor('buyer', { cityCode: 'moscow' });
+    moscowId = (await factory.city('moscow')).id;
+    // A and C are A4 paper (C written in other case, with spaces around); B is A3; D is A4 sold by the box;
+    // E is A4 but archived; F is A4 under the parent CPV code.
+    items.A = await item('Бумага A4, 500 листов', [A4, SHEETS]);
+    items.B = await item('Бумага A3, 500 листов', [{ name: 'Формат', value: 'A3' }, SHEETS]);
+    items.C = await item('Бумага а4 другой марки', [
+      { name: '  формат ', value: 'a4\u00a0' },
+      { name: 'ЛИСТОВ В ПАЧКЕ', value: ' 500', unit: 'H87' },
+      { name: 'Белизна', value: '146' },
+    ]);
+    items.D = await item('Бумага A4 в коробке', [A4], { unitCode: 'XBX' });
+    items.E = await item('Бумага A4 снятая', [A4]);
+    items.F = await item('Бумага A4 без класса', [A4], { cpvCode: '30190000-7' });
+    await offer(items.A, '100.00');
+    await offer(items.B, '500.00');
+    await offer(items.C, '110.00');
+    await offer(items.D, '105.00');
+    await offer(items.E, '90.00');
+    await offer(items.F, '95.00');
+    await request(t.http)
+      .post(`/api/v1/catalogue/items/${items.E}/archive`)
+      .set(auth(operator))
+      .send({ reason: 'Снято с производства' })
+      .expect(200);
+  });
+  afterAll(() => t.app.close());
+
+  it('says that two matching offers are not enough', async () => {
+    const res = await byCharacteristics([{ name: 'ФОРМАТ', value: 'a4' }]);
+    expect(res.body).toMatchObject({ status: 'insufficient', required: 3 });
+    expect(sources(res.body)).toEqual([
+      ['offer', '100.00', 'A'],
+      ['offer', '110.00', 'C'],
+    ]);
+  });
+
+  it('counts only offers and contracts of catalogue items having every requested characteristic', async () => {
+    // 200 packs each: unit prices 120 (item A), 400 (item B), 150 (no catalogue item).
+    await Promise.all([
+      contracts.signed('moscow', moscowId, '24000.00', { catalogItemId: items.A }),
+      contracts.signed('moscow', moscowId, '80000.00', { catalogItemId: items.B }),
+      contracts.signed('moscow', moscowId, '30000.00'),
+    ]);
+    const a4 = await byCharacteristics([{ name: 'Формат ', value: ' A4' }]);
+    // 100, 110, 120: mean 110, sample σ 10, CV 9.09%
+    expect(a4.body).toMatchObject({
+      status: 'comparable',
+      count: 3,
+      mean: '110.0000',
+      stdDev: '10.0000',
+      coefficientOfVariation: '9.09',
+    });
+    expect(sources(a4.body)).toEqual([
+      ['contract', '120.0000', 'A'],
+      ['offer', '100.00', 'A'],
+      ['offer', '110.00', 'C'],
+    ]);
+    expect(a4.body.sources.find((s: any) => s.kind === 'contract').catalogItem).toEqual({
+      id: items.A,
+      titleRu: 'Бумага A4, 500 листов',
+      titleEn: null,
+    });
+    const both = await byCharacteristics([A4, { name: 'листов в пачке', value: '500', unit: 'h87' }]);
+    expect(sources(both.body)).toEqual(sources(a4.body));
+  });
+
+  it('matches a characteristic given without a unit whatever the unit, and one with a unit only on it', async () => {
+    const anyUnit = await byCharacteristics([{ name: 'Листов в пачке', value: '500' }]);
+    expect(anyUnit.body).toMatchObject({ status: 'not_comparable', count: 5 });
+    expect(sources(anyUnit.body)).toEqual([
+      ['contract', '120.0000', 'A'],
+      ['contract', '400.0000', 'B'],
+      ['offer', '100.00', 'A'],
+      ['offer', '110.00', 'C'],
+      ['offer', '500.00', 'B'],
+    ]);
+    const otherUnit = await byCharacteristics([{ name: 'Листов в пачке', value: '500', unit: 'KGM' }]);
+    expect(otherUnit.body).toEqual({ status: 'insufficient', required: 3, sources: [] });
+  });
+
+  it('takes every active item of exactly the CPV code and unit, and every contract, without characteristics', async () => {
+    const res = await byCharacteristics(undefined);
+    expect(sources(res.body)).toEqual([
+      ['contract', '120.0000', 'A'],
+      ['contract', '150.0000', null],
+      ['contract', '400.0000', 'B'],
+      ['offer', '100.00', 'A'],
+      ['offer', '110.00', 'C'],
+      ['offer', '500.00', 'B'],
+    ]);
+    const empty = await byCharacteristics([]);
+    expect(empty.body).toEqual(res.body);
+  });
+
+  it('names the catalogue item of each source for a catalogue item too', async () => {
+    const res = await reference({ catalogItemId: items.A! }).expect(200);
+    expect(sources(res.body)).toEqual([
+      ['contract', '120.0000', 'A'],
+      ['offer', '100.00', 'A'],
+    ]);
+  });
+
+  it('refuses malformed characteristics with 400 and the field', async () => {
+    const refused = async (characteristics: string, extra: Record<string, string> = {}) =>
+      (await reference({ cpv: PAPER_CPV, unitCode: 'XPK', characteristics, ...extra }).expect(400)).body;
+    const validation = (field: string, message: string) => ({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: `${field}: ${message}`,
+      details: { fields: [{ field, messages: [message] }] },
+      correlationId: expect.any(String),
+    });
+    const notAnArray = 'characteristics must be a JSON array of { name, value, unit? } objects';
+    for (const text of ['Формат=A4', '{"name":"Формат","value":"A4"}', '[{"name":"Формат"', '']) {
+      expect(await refused(text)).toEqual(validation('characteristics', notAnArray));
+    }
+    const many = JSON.stringify(Array.from({ length: 21 }, (_, i) => ({ name: `n${i}`, value: 'v' })));
+    expect(await refused(many)).toEqual(
+      validation('characteristics', 'characteristics must contain no more than 20 elements'),
+    );
+    expect(await refused('[{"name":"  ","value":"A4"}]')).toEqual(
+      validation('characteristics.0.name', 'name must not be blank'),
+    );
+    expect(await refused(JSON.stringify([{ name: 'Формат', value: 'x'.repeat(501) }]))).toEqual(
+      validation('characteristics.0.value', 'value must be shorter than or equal to 500 characters'),
+    );
+    expect(await refused('[{"name":"Формат","value":"A4","unit":"kilogram"}]')).toEqual(
+      validation('characteristics.0.unit', 'unit must be a UN/ECE Recommendation 20 code'),
+    );
+    expect(await refused('[{"name":"Формат","value":"A4","colour":"white"}]')).toEqual(
+      validation('characteristics.0.colour', 'property characteristics.0.colour should not exist'),
+    );
+    const withItem = await reference({ catalogItemId: items.A!, characteristics: JSON.stringify([A4]) });
+    expect(withItem.status).toBe(400);
+    expect(withItem.body).toEqual({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: 'characteristics go with a cpv and a unitCode',
+      details: { field: 'characteristics' },
+      correlationId: expect.any(String),
+    });
+    const repeated = await request(t.http)
+      .get('/api/v1/analytics/reference-price')
+      .set(auth(buyer))
+      .query(
+        `cpv=${PAPER_CPV}&unitCode=XPK&cityId=${moscowId}&quantity=1&currency=RUB&characteristics=[]&characteristics=[]`,
+      )
+      .expect(400);
+    expect(repeated.body).toEqual(validation('characteristics', notAnArray));
+  });
+
+  it('never answers 5xx to arbitrary characteristics', async () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('__proto__', 'constructor', ' ', '\u0000', 'A4\u0000'),
+    );
+    const value = fc.oneof(text, fc.integer(), fc.constant(null), fc.array(text, { maxLength: 2 }));
+    const characteristic = fc.dictionary(
+      fc.oneof(fc.constantFrom('name', 'value', 'unit', '__proto__'), text),
+      value,
+      { maxKeys: 4 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.array(fc.oneof(characteristic, value), { maxLength: 4 }).map((a) => JSON.stringify(a)),
+          text,
+        ),
+        async (characteristics) => {
+          const res = await reference({ cpv: PAPER_CPV, unitCode: 'XPK', characteristics });
+          expect([200, 400]).toContain(res.status);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
