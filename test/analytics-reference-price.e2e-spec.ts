@@ -174,6 +174,40 @@ describe('ReferencePrice', () => {
     ]);
   });
 
+  it('counts a contract item bought outside the catalogue by its own characteristics', async () => {
+    // 200 packs each: unit prices 130 (free A4 paper, written in other case and spacing) and 450 (free A3 paper).
+    await Promise.all([
+      contracts.signed('moscow', moscowId, '26000.00', {
+        characteristics: [{ name: ' формат', value: 'a4 ' }, SHEETS],
+      }),
+      contracts.signed('moscow', moscowId, '90000.00', {
+        characteristics: [{ name: 'Формат', value: 'A3' }],
+      }),
+    ]);
+    // The free contract without characteristics (150) and the A3 one match no A4 request.
+    const a4 = await byCharacteristics([A4]);
+    expect(sources(a4.body)).toEqual([
+      ['contract', '120.0000', 'A'],
+      ['contract', '130.0000', null],
+      ['offer', '100.00', 'A'],
+      ['offer', '110.00', 'C'],
+    ]);
+    const a3 = await byCharacteristics([{ name: 'формат', value: 'a3' }]);
+    // 400, 450, 500: mean 450, sample σ 50, CV 11.11%
+    expect(a3.body).toMatchObject({ status: 'comparable', count: 3, mean: '450.0000', stdDev: '50.0000' });
+    expect(sources(a3.body)).toEqual([
+      ['contract', '400.0000', 'B'],
+      ['contract', '450.0000', null],
+      ['offer', '500.00', 'B'],
+    ]);
+    // Every requested characteristic is needed: the free A3 contract does not say how many sheets.
+    const a3Sheets = await byCharacteristics([{ name: 'Формат', value: 'A3' }, SHEETS]);
+    expect(sources(a3Sheets.body)).toEqual([
+      ['contract', '400.0000', 'B'],
+      ['offer', '500.00', 'B'],
+    ]);
+  });
+
   it('refuses malformed characteristics with 400 and the field', async () => {
     const refused = async (characteristics: string, extra: Record<string, string> = {}) =>
       (await reference({ cpv: PAPER_CPV, unitCode: 'XPK', characteristics, ...extra }).expect(400)).body;

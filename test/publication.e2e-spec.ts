@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { Actor, ActorFactory } from './factories/actors';
+import { CatalogueFactory } from './factories/catalogue';
 import { auth, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
@@ -92,5 +94,164 @@ describe('Publication rules (production minimum periods)', () => {
     unit.lots[0].items[0].unitCode = 'ZZZ';
     const res = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(unit).expect(400);
     expect(res.body.details.field).toBe('lots.0.items.0.unitCode');
+  });
+
+  describe('item characteristics', () => {
+    const A4 = { name: 'Формат', value: 'A4' };
+    const SHEETS = { name: 'Листов в пачке', value: '500', unit: 'H87' };
+
+    /** The default body with the first item's fields replaced by `item`. */
+    const withItem = (item: Record<string, unknown>, days = 20) => {
+      const body = tenderBody(cityId, {}, days * 86_400);
+      Object.assign(body.lots[0]!.items[0]!, item);
+      return body;
+    };
+    const itemOf = (tender: { lots: { items: any[] }[] }) => tender.lots[0]!.items[0];
+    const rowCounts = async () => {
+      const [row] = await t.app
+        .get(DataSource)
+        .query<{ tenders: number; items: number }[]>(
+          `SELECT (SELECT count(*)::int FROM tenders) AS tenders, (SELECT count(*)::int FROM tender_items) AS items`,
+        );
+      return row;
+    };
+
+    it('stores a free item’s characteristics and shows them to the buyer, the public and the publication event', async () => {
+      const created = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({ characteristics: [A4, SHEETS] }))
+        .expect(201);
+      expect(itemOf(created.body)).toMatchObject({ catalogItemId: null });
+      expect(itemOf(created.body).characteristics).toEqual([A4, SHEETS]);
+      const replaced = await request(t.http)
+        .put(`/api/v1/tenders/${created.body.id}`)
+        .set(auth(buyer))
+        .send(withItem({ characteristics: [{ name: 'Формат', value: 'A3' }] }))
+        .expect(200);
+      expect(itemOf(replaced.body).characteristics).toEqual([{ name: 'Формат', value: 'A3' }]);
+      const draft = await request(t.http)
+        .get(`/api/v1/tenders/${created.body.id}/draft`)
+        .set(auth(buyer))
+        .expect(200);
+      expect(itemOf(draft.body).characteristics).toEqual([{ name: 'Формат', value: 'A3' }]);
+
+      await request(t.http).post(`/api/v1/tenders/${created.body.id}/publish`).set(auth(buyer)).expect(200);
+      const published = await request(t.http).get(`/api/v1/tenders/${created.body.id}`).expect(200);
+      expect(itemOf(published.body).characteristics).toEqual([{ name: 'Формат', value: 'A3' }]);
+      const feed = await request(t.http)
+        .get('/api/v1/tenders/changes')
+        .query({ tenderId: created.body.id })
+        .expect(200);
+      const event = feed.body.items.find((e: { type: string }) => e.type === 'tender.published');
+      expect(itemOf(event.payload.tender)).toEqual(itemOf(published.body));
+    });
+
+    it('gives an item without characteristics an empty list, a catalogue item included', async () => {
+      const itemId = (
+        await new CatalogueFactory(t.app).propose(buyer, { titleRu: 'Бумага A4 для принтеров' })
+      ).id;
+      const free = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({}))
+        .expect(201);
+      expect(itemOf(free.body).characteristics).toEqual([]);
+      const catalogued = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({ catalogItemId: itemId, characteristics: [] }))
+        .expect(201);
+      expect(itemOf(catalogued.body)).toMatchObject({ catalogItemId: itemId, characteristics: [] });
+    });
+
+    it('refuses bad characteristics with 400 naming the field, and stores nothing', async () => {
+      const itemId = (
+        await new CatalogueFactory(t.app).propose(buyer, { titleRu: 'Бумага A3 для принтеров' })
+      ).id;
+      const draft = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({ characteristics: [A4] }))
+        .expect(201);
+      const before = await rowCounts();
+      const field = 'lots.0.items.0.characteristics';
+      const validation = (path: string, message: string) => ({
+        statusCode: 400,
+        code: 'VALIDATION_FAILED',
+        message: `${path}: ${message}`,
+        details: { fields: [{ field: path, messages: [message] }] },
+        correlationId: expect.any(String),
+      });
+      const tenderInvalid = (path: string, message: string) => ({
+        statusCode: 400,
+        code: 'TENDER_INVALID',
+        message: `${path}: ${message}`,
+        details: { field: path },
+        correlationId: expect.any(String),
+      });
+      const cases: [unknown, object][] = [
+        [
+          Array.from({ length: 51 }, (_, i) => ({ name: `n${i}`, value: 'v' })),
+          validation(field, 'characteristics must contain no more than 50 elements'),
+        ],
+        [
+          [{ name: '', value: 'A4' }],
+          validation(`${field}.0.name`, 'name must be longer than or equal to 1 characters'),
+        ],
+        [
+          [A4, { name: 'Формат', value: 'x'.repeat(501) }],
+          validation(`${field}.1.value`, 'value must be shorter than or equal to 500 characters'),
+        ],
+        [
+          [{ name: 'Формат', value: 'A4\u0000' }],
+          validation(`${field}.0.value`, 'value must not contain NUL characters'),
+        ],
+        [
+          [{ ...A4, colour: 'white' }],
+          validation(`${field}.0.colour`, `property ${field}.0.colour should not exist`),
+        ],
+        [
+          [{ ...A4, unit: 'kilogram' }],
+          tenderInvalid(`${field}.0.unit`, 'not a known UN/ECE Recommendation 20 unit'),
+        ],
+      ];
+      for (const [characteristics, error] of cases) {
+        const created = await request(t.http)
+          .post('/api/v1/tenders')
+          .set(auth(buyer))
+          .send(withItem({ characteristics }))
+          .expect(400);
+        expect(created.body).toEqual(error);
+        const replaced = await request(t.http)
+          .put(`/api/v1/tenders/${draft.body.id}`)
+          .set(auth(buyer))
+          .send(withItem({ characteristics }))
+          .expect(400);
+        expect(replaced.body).toEqual(error);
+      }
+      // Not an array: class-validator adds its other checks' messages to this one, in its own order.
+      const notArray = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({ characteristics: A4 }))
+        .expect(400);
+      expect(notArray.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field }] } });
+      expect(notArray.body.details.fields[0].messages).toContain('characteristics must be an array');
+      const catalogued = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({ catalogItemId: itemId, characteristics: [A4] }))
+        .expect(400);
+      expect(catalogued.body).toEqual(
+        tenderInvalid(field, 'a catalogue item has the characteristics of its card; give none'),
+      );
+      expect(await rowCounts()).toEqual(before);
+      const kept = await request(t.http)
+        .get(`/api/v1/tenders/${draft.body.id}/draft`)
+        .set(auth(buyer))
+        .expect(200);
+      expect(itemOf(kept.body).characteristics).toEqual([A4]);
+    });
   });
 });

@@ -20,10 +20,10 @@ export class ReferencePriceController {
       'Sources: active offers delivering to the city for the quantity, and items of contracts signed in the last ' +
       '12 months. Give a catalogItemId (its offers and contracts), or a cpv with a unitCode: offers of every ' +
       'active catalogue item with exactly that CPV code and unit, and contract items with that CPV code and unit; ' +
-      'with characteristics, only catalogue items having every one of them count, and contract items only ' +
-      'through their catalogue item. Each source names its catalogue item (catalogItem: { id, titleRu, ' +
-      'titleEn }, null for a contract item bought outside the catalogue), so the buyer can attach the list to ' +
-      'the tender as the justification of its price.',
+      'with characteristics, only catalogue items having every one of them count, and contract items through ' +
+      'their catalogue item, or by their own characteristics when bought outside the catalogue. Each source ' +
+      'names its catalogue item (catalogItem: { id, titleRu, titleEn }, null for a contract item bought outside ' +
+      'the catalogue), so the buyer can attach the list to the tender as the justification of its price.',
   })
   @ApiOkResponse({
     description:

@@ -21,6 +21,7 @@ export function toTenderInput(dto: TenderInputDto): TenderInput {
       items: lot.items.map((item) => ({
         catalogItemId: item.catalogItemId ?? null,
         description: item.description,
+        characteristics: item.characteristics ?? [],
         cpvCode: item.classification.id,
         unitCode: item.unitCode,
         quantity: item.quantity,

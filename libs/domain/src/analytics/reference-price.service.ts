@@ -47,7 +47,7 @@ export class ReferencePriceService {
       ? `ci.id = $${params.push(q.catalogItemId)}`
       : `ci.status = 'active' AND ci.classification_scheme = 'CPV'
          AND ci.classification_code = $${params.push(q.cpv)} AND ci.unit_code = $${params.push(q.unitCode)}
-         ${characteristicsFilter(q.characteristics, params)}`;
+         ${characteristicsFilter('ci.characteristics', q.characteristics, params)}`;
     return this.dataSource.query<PriceSource[]>(
       `SELECT 'offer' AS kind, o.id, o.price::text AS "unitPrice", o.supplier_organization_id AS "supplierId",
               o.vat_included AS "vatIncluded", o.valid_until AS "validUntil", ${CATALOG_ITEM_JSON} AS "catalogItem"
@@ -63,16 +63,18 @@ export class ReferencePriceService {
   }
 
   /**
-   * Items of contracts signed in the last 12 months (unit price as in the statistics), any delivery city. Tender
-   * items have no characteristics of their own: with characteristics asked for, only items bought from the
-   * catalogue can show them, through their catalogue item.
+   * Items of contracts signed in the last 12 months (unit price as in the statistics), any delivery city. With
+   * characteristics asked for, an item bought from the catalogue shows those of its catalogue item, and a free
+   * item its own (a tender item has its own only when it has no catalogue item).
    */
   private contracts(q: ReferencePriceQuery): Promise<PriceSource[]> {
     const params: unknown[] = [q.currency, CONTRACT_MONTHS];
+    const characteristics =
+      'CASE WHEN ti.catalog_item_id IS NULL THEN ti.characteristics ELSE ci.characteristics END';
     const items = q.catalogItemId
       ? `ti.catalog_item_id = $${params.push(q.catalogItemId)}`
       : `ti.cpv_code = $${params.push(q.cpv)} AND ti.unit_code = $${params.push(q.unitCode)}
-         ${characteristicsFilter(q.characteristics, params)}`;
+         ${characteristicsFilter(characteristics, q.characteristics, params)}`;
     return this.dataSource.query<PriceSource[]>(
       `SELECT 'contract' AS kind, p.contract_id AS id, round(p.value / p.quantity, 4)::text AS "unitPrice",
               p.city_id AS "cityId", p.signed_at AS "signedAt", p.quantity::text AS quantity,
@@ -100,14 +102,18 @@ export class ReferencePriceService {
 }
 
 /**
- * `AND` the catalogue item `ci` has each requested characteristic, its parameter appended to `params`. Both sides
- * go through characteristics_key() (see its migration): it is the expression of the GIN index, and one function
- * trims and lower-cases both, so the request and the items cannot disagree on a letter's case. A missing item (a
- * contract item bought outside the catalogue) has no characteristics and fails the test.
+ * `AND` the jsonb `column` (an SQL expression) has each requested characteristic, its parameter appended to
+ * `params`. Both sides go through characteristics_key() (see its migration): it is the expression of the GIN index
+ * on catalogue items, and one function trims and lower-cases both, so the request and the items cannot disagree on
+ * a letter's case. A NULL column (a catalogue item that is missing) fails the test.
  */
-function characteristicsFilter(characteristics: Characteristic[] | undefined, params: unknown[]): string {
+function characteristicsFilter(
+  column: string,
+  characteristics: Characteristic[] | undefined,
+  params: unknown[],
+): string {
   // Nothing rather than `@> '[]'`, which would tempt the planner into a full scan of the GIN index.
   if (!characteristics?.length) return '';
   const requested = characteristics.map(({ name, value, unit }) => ({ name, value, unit }));
-  return `AND characteristics_key(ci.characteristics) @> characteristics_key($${params.push(JSON.stringify(requested))}::jsonb)`;
+  return `AND characteristics_key(${column}) @> characteristics_key($${params.push(JSON.stringify(requested))}::jsonb)`;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { findUnit } from '@app/catalog';
+import { type Characteristic, findUnit } from '@app/catalog';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -25,7 +25,7 @@ import {
   TenderStateError,
   UnknownBuyerError,
 } from './tender.errors';
-import type { TenderInput } from './tender-input';
+import type { ItemInput, TenderInput } from './tender-input';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
 import { TenderViews } from './tender-views';
 
@@ -50,6 +50,31 @@ const draftFields = (input: TenderInput) => ({
 });
 
 const invalid = (field: string, message: string) => new TenderInvalidError(`${field}: ${message}`, { field });
+
+/**
+ * A free item's characteristics, of the shape and within the bounds of a catalogue item's (checked by the HTTP
+ * DTO); their units are checked here, as the item's own unit is. A catalogue item takes none: its card has them,
+ * and a second list on the tender item could contradict it.
+ */
+function assertCharacteristics(item: ItemInput, path: string): void {
+  const characteristics = item.characteristics ?? [];
+  if (item.catalogItemId && characteristics.length > 0) {
+    throw invalid(
+      `${path}.characteristics`,
+      'a catalogue item has the characteristics of its card; give none',
+    );
+  }
+  characteristics.forEach((c, k) => {
+    if (c.unit !== undefined && !findUnit(c.unit))
+      throw invalid(`${path}.characteristics.${k}.unit`, 'not a known UN/ECE Recommendation 20 unit');
+  });
+}
+
+/** Exactly { name, value, unit? }: the stored jsonb never carries whatever else an input object holds. */
+const storedCharacteristics = (characteristics: Characteristic[] = []): Characteristic[] =>
+  characteristics.map(({ name, value, unit }) =>
+    unit === undefined ? { name, value } : { name, value, unit },
+  );
 
 /** Drafts: create, replace, delete, publish. Only the organiser's organisation sees or touches a draft. */
 @Injectable()
@@ -248,7 +273,7 @@ export class TenderDraftsService {
     });
   }
 
-  /** Cities, CPV codes and catalogue items named by the items must exist. */
+  /** Cities, CPV codes, catalogue items and units named by the items must exist; see assertCharacteristics. */
   private async assertReferences(manager: EntityManager, input: TenderInput): Promise<void> {
     const items = input.lots.flatMap((lot, l) =>
       lot.items.map((item, i) => ({ item, path: `lots.${l}.items.${i}` })),
@@ -276,6 +301,7 @@ export class TenderDraftsService {
       if (item.catalogItemId && !catalog.some((c) => c.id === item.catalogItemId)) {
         throw invalid(`${path}.catalogItemId`, 'no such catalogue item');
       }
+      assertCharacteristics(item, path);
     }
   }
 
@@ -310,6 +336,7 @@ export class TenderDraftsService {
           tenderId,
           catalogItemId: item.catalogItemId ?? null,
           description: item.description.trim(),
+          characteristics: storedCharacteristics(item.characteristics),
           cpvCode: item.cpvCode,
           unitCode: item.unitCode,
           quantity: item.quantity,

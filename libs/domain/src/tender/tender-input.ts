@@ -1,9 +1,12 @@
+import type { Characteristic } from '@app/catalog';
 import type { PreferenceScope } from '../procurement/rules/ranking';
 
 /** A free item or a catalogue item, with its delivery; quantities per buyer in a joint tender. */
 export interface ItemInput {
   catalogItemId?: string | null;
   description: string;
+  /** Only for a free item: a catalogue item has those of its card. */
+  characteristics?: Characteristic[];
   cpvCode: string;
   unitCode: string;
   quantity: string;

@@ -1,3 +1,4 @@
+import type { Characteristic } from '@app/catalog';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A buyer of a tender: the organiser, and in a joint tender every other participating buyer. */
@@ -53,7 +54,10 @@ export class LotBuyerShare {
   amount: string;
 }
 
-/** What is bought: a catalogue item or a free description, with CPV, unit, quantity and delivery. */
+/**
+ * What is bought: a catalogue item, or a free description with its characteristics; with CPV, unit, quantity
+ * and delivery.
+ */
 @Entity({ name: 'tender_items' })
 @Index('ix_tender_items_lot', ['lotId'])
 @Index('ix_tender_items_cpv', ['cpvCode'])
@@ -73,6 +77,13 @@ export class TenderItem {
 
   @Column({ type: 'text' })
   description: string;
+
+  /**
+   * A free item's own characteristics, shaped like a catalogue item's. Invariant: empty for a catalogue item,
+   * whose characteristics are those of its card.
+   */
+  @Column({ type: 'jsonb', default: () => `'[]'` })
+  characteristics: Characteristic[];
 
   @Column({ name: 'cpv_code', type: 'text' })
   cpvCode: string;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Characteristic } from '@app/catalog';
 import type { EntityManager } from 'typeorm';
 
 /** The public shape of a tender, built by one query (no per-lot or per-item round trips). */
@@ -39,6 +40,8 @@ export interface TenderView {
       id: string;
       description: string;
       catalogItemId: string | null;
+      /** A free item's own; empty for a catalogue item (its card has them). */
+      characteristics: Characteristic[];
       classification: { scheme: 'CPV'; id: string };
       unitCode: string;
       quantity: string;
@@ -82,7 +85,8 @@ SELECT jsonb_build_object(
        'shares', (SELECT coalesce(jsonb_agg(jsonb_build_object('buyerId', s.buyer_id, 'amount', s.amount::text)
             ORDER BY s.buyer_id), '[]') FROM lot_buyer_shares s WHERE s.lot_id = l.id),
        'items', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', i.id, 'description', i.description,
-            'catalogItemId', i.catalog_item_id, 'classification', jsonb_build_object('scheme', 'CPV', 'id', i.cpv_code),
+            'catalogItemId', i.catalog_item_id, 'characteristics', i.characteristics,
+            'classification', jsonb_build_object('scheme', 'CPV', 'id', i.cpv_code),
             'unitCode', i.unit_code, 'quantity', i.quantity::text,
             'quantities', (SELECT coalesce(jsonb_agg(jsonb_build_object('buyerId', q.buyer_id, 'quantity', q.quantity::text)
                  ORDER BY q.buyer_id), '[]') FROM tender_item_quantities q WHERE q.item_id = i.id),

@@ -17,8 +17,9 @@ import { jsonArrayOf } from '../../common/json-query-param';
 const MAX_CHARACTERISTICS = 20;
 
 /**
- * A characteristic the catalogue items must have. The bounds are those of a catalogue item's characteristics:
- * anything longer could never match. NUL is refused here because PostgreSQL refuses it in jsonb text.
+ * A characteristic the catalogue items (or free contract items) must have. The bounds are those of a catalogue
+ * item's characteristics, which free tender items share: anything longer could never match. NUL is refused here
+ * because PostgreSQL refuses it in jsonb text.
  */
 export class CharacteristicFilterDto {
   @IsString()
@@ -58,8 +59,9 @@ export class ReferencePriceQueryDto {
     description:
       `With cpv and unitCode only: a JSON array of at most ${MAX_CHARACTERISTICS} { name, value, unit? } ` +
       '(name up to 100 characters, value up to 500, unit a UN/ECE Recommendation 20 code). Only catalogue items ' +
-      'having every one count; names, values and units are compared ignoring case and surrounding spaces, and ' +
-      'a characteristic given without a unit matches any unit.',
+      'having every one count, and contract items bought outside the catalogue having every one of their own; ' +
+      'names, values and units are compared ignoring case and surrounding spaces, and a characteristic given ' +
+      'without a unit matches any unit.',
     example: '[{"name":"Формат","value":"A4"},{"name":"Листов в пачке","value":"500","unit":"H87"}]',
   })
   @IsOptional()

@@ -11,6 +11,7 @@ import {
   IsUUID,
   MaxLength,
   MinLength,
+  NotContains,
   ValidateNested,
 } from 'class-validator';
 import { CATALOG_ITEM_STATUSES, UNIT_CODES } from '@app/catalog';
@@ -18,17 +19,26 @@ import { PageQueryDto } from '../../common/pagination.dto';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
 
+/** At most this many characteristics describe one item: a catalogue item, or a free item of a tender. */
+export const MAX_ITEM_CHARACTERISTICS = 50;
+
+/**
+ * One characteristic of a catalogue item or of a free tender item: one shape and one set of bounds, so that the
+ * reference price compares them alike. NUL is refused because PostgreSQL refuses it in jsonb text.
+ */
 export class CharacteristicDto {
   @ApiProperty({ example: 'Плотность' })
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @NotContains('\u0000', { message: 'name must not contain NUL characters' })
   name: string;
 
   @ApiProperty({ example: '80 г/м²' })
   @IsString()
   @MinLength(1)
   @MaxLength(500)
+  @NotContains('\u0000', { message: 'value must not contain NUL characters' })
   value: string;
 
   @ApiPropertyOptional({ enum: UNIT_CODES, description: 'UN/ECE Recommendation 20 code' })
@@ -90,7 +100,7 @@ export class CatalogItemInputDto {
   @ApiPropertyOptional({ type: [CharacteristicDto] })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(MAX_ITEM_CHARACTERISTICS)
   @ValidateNested({ each: true })
   @Type(() => CharacteristicDto)
   characteristics?: CharacteristicDto[];

@@ -19,6 +19,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { CharacteristicDto, MAX_ITEM_CHARACTERISTICS } from '../../catalog/dto/catalog-item-input.dto';
 
 /** Money as a decimal string: at most 2 decimals, at most 1e12. Never a float. */
 export const AMOUNT = /^(0|[1-9]\d{0,11})(\.\d{1,2})?$/;
@@ -60,6 +61,20 @@ export class ItemDto {
   @MinLength(3)
   @MaxLength(2000)
   description: string;
+
+  @ApiPropertyOptional({
+    type: [CharacteristicDto],
+    default: [],
+    description:
+      'A free item’s characteristics, as a catalogue item’s; none with a catalogItemId (its card has them). ' +
+      'A contract for the item counts in the reference price of a request for these characteristics.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ITEM_CHARACTERISTICS)
+  @ValidateNested({ each: true })
+  @Type(() => CharacteristicDto)
+  characteristics?: CharacteristicDto[];
 
   @ApiProperty({ type: ClassificationDto })
   @IsObject()

@@ -9,6 +9,7 @@ import { ExchangeRates1764700000000 } from './1764700000000-ExchangeRates';
 import { AnalyticsWatermarks1764750000000 } from './1764750000000-AnalyticsWatermarks';
 import { PriceComparisons1764800000000 } from './1764800000000-PriceComparisons';
 import { ReferencePriceByCharacteristics1764820000000 } from './1764820000000-ReferencePriceByCharacteristics';
+import { TenderItemCharacteristics1764850000000 } from './1764850000000-TenderItemCharacteristics';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: (new () => object)[] = [
   AnalyticsWatermarks1764750000000,
   PriceComparisons1764800000000,
   ReferencePriceByCharacteristics1764820000000,
+  TenderItemCharacteristics1764850000000,
 ];
