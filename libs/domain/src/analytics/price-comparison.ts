@@ -1,5 +1,5 @@
 import { divideHalfUp, parseDecimal } from '../procurement/rules/money';
-import { fromScaled, toScaled, UNIT_PRICE_SCALE } from './price-stats';
+import { fromScaled, type PriceSummary, toScaled, UNIT_PRICE_SCALE } from './price-stats';
 
 /**
  * Cross-city price comparisons in one base currency, exact: every figure is a bigint of its own scale, divided
@@ -19,16 +19,8 @@ const TOTAL_SCALE = 2;
 /** The per-unit figures of a statistics row, each with UNIT_PRICE_SCALE decimals. */
 export const UNIT_PRICE_FIGURES = ['min', 'q1', 'median', 'q3', 'max', 'mean'] as const;
 
-export interface PriceFigures {
-  min: string;
-  q1: string;
-  median: string;
-  q3: string;
-  max: string;
-  mean: string;
-  /** The value of the contracted items, 2 decimals. */
-  totalValue: string;
-}
+/** The figures of a statistics row that a conversion changes (unit prices and the money total). */
+export type PriceFigures = Omit<PriceSummary, 'count' | 'totalQuantity'>;
 
 /** The rate a comparison used: `rate` units of `currency` for one unit of `base`, recorded for `day`. */
 export interface UsedRate {

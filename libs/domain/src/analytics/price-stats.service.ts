@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { cpvKey } from './price-stats';
+import { cpvKey, type PriceSummary } from './price-stats';
 
 /**
  * A full rebuild holds this lock exclusively, a (division, month) refresh holds it shared plus a lock of its own
@@ -17,7 +17,7 @@ export interface PriceStatsPart {
 /** Rows one statistics query may return (a monthly series across cities). */
 export const MAX_PRICE_ROWS = 1000;
 
-export interface PriceStatView {
+export interface PriceStatView extends PriceSummary {
   kind: 'cpv' | 'item';
   subject: string;
   unitCode: string;
@@ -27,15 +27,6 @@ export interface PriceStatView {
   cityId: string | null;
   /** YYYY-MM. */
   month: string;
-  count: number;
-  min: string;
-  q1: string;
-  median: string;
-  q3: string;
-  max: string;
-  mean: string;
-  totalQuantity: string;
-  totalValue: string;
 }
 
 export interface PriceStatsQuery {
