@@ -126,6 +126,37 @@ describe('Deal log', () => {
     expect([...indexes].sort((a: number, b: number) => a - b)).toEqual(indexes);
   });
 
+  it('sequences the events of one transaction in id order when their ids gain a digit', async () => {
+    const db = t.app.get(DataSource);
+    const factory = new ActorFactory(t.app);
+    const flows = new TenderFlows(t.app);
+    const tender = await flows.publish(
+      await factory.actor('buyer'),
+      tenderBody((await factory.city('moscow')).id, {}, 2),
+    );
+    await flows.bid(await factory.actor('supplier'), tender, ['777.00']);
+    // Closing writes bid.opened, tender.closed and award.pending in one transaction: make them 9999, 10000
+    // and 10001, which a text ordering would sequence as 10000, 10001, 9999 (and then stall on a duplicate).
+    await eventually(
+      async () => ((await sth()).treeSize === (await eventCount()) ? true : undefined),
+      10_000,
+    );
+    await db.query(`SELECT setval('deal_events_id_seq', 9998)`);
+    await flows.closeAfterDeadline(tender);
+    const rows = await eventually(async () => {
+      const r = (await db.query(
+        `SELECT l.idx::int AS idx, l.event_id::int AS "eventId" FROM log_entries l
+          WHERE l.event_id >= 9999 ORDER BY l.idx`,
+      )) as { idx: number; eventId: number }[];
+      return r.length >= 3 ? r : undefined;
+    }, 10_000);
+    expect(rows.map((r) => r.eventId).slice(0, 3)).toEqual([9999, 10000, 10001]);
+    // And the sequencer goes on: a later event is sequenced too.
+    await flows.publish(await factory.actor('buyer'), tenderBody((await factory.city('moscow')).id, {}, 2));
+    const total = await eventCount();
+    await eventually(async () => ((await sth()).treeSize === total ? true : undefined), 10_000);
+  });
+
   it('keeps the watermark sane when a transaction takes its id after the reader’s snapshot', async () => {
     const { Client } = await import('pg');
     const reader = new Client({ connectionString: process.env.DATABASE_URL });

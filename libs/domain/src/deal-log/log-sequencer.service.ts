@@ -103,13 +103,14 @@ export class LogSequencerService {
 
   private async appendBatch(): Promise<number> {
     const range = this.range!;
+    // ORDER BY names the table's columns: the bare names would be the text output columns, and "10" < "8".
     const events = await this.dataSource.query<EventRow[]>(
       `SELECT id::text, txid::text, type, tender_id, actor_id, payload,
               to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at
          FROM deal_events
         WHERE txid < deal_log_watermark()
           AND (txid, id) > ($1::bigint, $2::bigint)
-        ORDER BY txid, id LIMIT $3`,
+        ORDER BY deal_events.txid, deal_events.id LIMIT $3`,
       [this.cursor[0], this.cursor[1], BATCH],
     );
     const startSize = range.size;
