@@ -1,48 +1,43 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * Unit price statistics of contracted items per subject (a CPV roll-up key or a catalogue item), unit, currency,
- * place (a city, or the whole country when city_id is null) and month of signing. Rebuilt whole per CPV division.
+ * place (a city, or the whole country when city_id is null) and month of signing. Rebuilt whole, or per CPV
+ * division and month. The key leads with (kind, subject, month, country, geo) so a series is read in its order.
  */
 @Entity({ name: 'price_stats' })
-@Index('uq_price_stats_key', ['kind', 'subject', 'division', 'geo', 'unitCode', 'currency', 'month'], {
-  unique: true,
-})
 @Index('ix_price_stats_division_month', ['division', 'month'])
 export class PriceStat {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
   /** 'cpv' (subject is a CPV roll-up key, see cpvKey) or 'item' (subject is a catalogue item id). */
-  @Column({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_price_stats' })
   kind: string;
 
-  @Column({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_price_stats' })
   subject: string;
 
-  /** The first two CPV digits: the unit of incremental rebuilds. */
-  @Column({ type: 'text' })
-  division: string;
+  /** First day of the month of signing (UTC). */
+  @PrimaryColumn({ type: 'date', primaryKeyConstraintName: 'pk_price_stats' })
+  month: string;
 
-  @Column({ name: 'unit_code', type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_price_stats' })
+  country: string;
+
+  /** The city id, or the country code on a country row: one non-null key for the primary key. */
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_price_stats' })
+  geo: string;
+
+  @PrimaryColumn({ name: 'unit_code', type: 'text', primaryKeyConstraintName: 'pk_price_stats' })
   unitCode: string;
 
-  @Column({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_price_stats' })
   currency: string;
 
-  @Column({ type: 'text' })
-  country: string;
+  /** The first two CPV digits: the unit of incremental rebuilds. */
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_price_stats' })
+  division: string;
 
   @Column({ name: 'city_id', type: 'uuid', nullable: true })
   cityId: string | null;
-
-  /** The city id, or the country code on a country row: one non-null key for the unique index. */
-  @Column({ type: 'text' })
-  geo: string;
-
-  /** First day of the month of signing (UTC). */
-  @Column({ type: 'date' })
-  month: string;
 
   @Column({ type: 'int' })
   count: number;

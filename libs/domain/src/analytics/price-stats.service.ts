@@ -98,6 +98,39 @@ const REBUILD = `
   )
   SELECT count(*)::int AS rows FROM inserted`;
 
+/**
+ * The statement behind query() (exported for the benchmark's raw baseline). It walks the primary key
+ * (kind, subject, month, country, geo, unit, currency) in order, so the first MAX_PRICE_ROWS rows come without
+ * a sort; geo is the city id as text on city rows, which orders them as the uuids do.
+ */
+export const PRICE_STATS_QUERY = `
+  SELECT kind, subject, unit_code AS "unitCode", currency, country, city_id AS "cityId",
+         to_char(month, 'YYYY-MM') AS month, count, min::text, q1::text, median::text, q3::text, max::text,
+         mean::text, total_quantity::text AS "totalQuantity", total_value::text AS "totalValue"
+    FROM price_stats
+   WHERE kind = $1 AND subject = $2
+     AND CASE WHEN $3::uuid IS NOT NULL THEN city_id = $3
+              WHEN $4::text IS NOT NULL THEN city_id IS NULL AND country = $4
+              ELSE city_id IS NOT NULL END
+     AND ($5::text IS NULL OR unit_code = $5) AND ($6::text IS NULL OR currency = $6)
+     AND ($7::date IS NULL OR price_stats.month >= $7) AND ($8::date IS NULL OR price_stats.month <= $8)
+   ORDER BY price_stats.month, country, geo, unit_code, currency
+   LIMIT ${MAX_PRICE_ROWS}`;
+
+export function priceStatsQueryParams(q: PriceStatsQuery): unknown[] {
+  const [kind, subject] = q.catalogItemId ? ['item', q.catalogItemId] : ['cpv', cpvKey(q.cpv ?? '')];
+  return [
+    kind,
+    subject,
+    q.cityId ?? null,
+    q.country ?? null,
+    q.unitCode ?? null,
+    q.currency ?? null,
+    q.from ? `${q.from}-01` : null,
+    q.to ? `${q.to}-01` : null,
+  ];
+}
+
 /** Builds and reads the unit price statistics of contracted items (definitions in price-stats.ts). */
 @Injectable()
 export class PriceStatsService {
@@ -128,13 +161,23 @@ export class PriceStatsService {
     });
   }
 
-  /** The (division, month) parts holding a tender's signed contracts: what a change to it may move. */
+  /**
+   * The (division, month) parts holding a tender's signed contracts whose statistics were last computed before
+   * the latest signing there: what a change to the tender may still have to move. A part refreshed since (as
+   * confirming a contract asks at once) is left out, so the red flag backstop does not repeat that work.
+   */
   async partsOfTender(tenderId: string): Promise<PriceStatsPart[]> {
     return this.dataSource.query<PriceStatsPart[]>(
-      `SELECT DISTINCT left(ti.cpv_code, 2) AS division,
-              to_char(GREATEST(k.buyer_signed_at, k.supplier_signed_at) AT TIME ZONE 'UTC', 'YYYY-MM') AS month
-         FROM contracts k JOIN tender_items ti ON ti.lot_id = k.lot_id
-        WHERE k.tender_id = $1 AND k.status = 'signed'
+      `SELECT p.division, to_char(p.month, 'YYYY-MM') AS month
+         FROM (SELECT left(ti.cpv_code, 2) AS division,
+                      date_trunc('month', GREATEST(k.buyer_signed_at, k.supplier_signed_at) AT TIME ZONE 'UTC')::date
+                        AS month,
+                      max(GREATEST(k.buyer_signed_at, k.supplier_signed_at)) AS signed_at
+                 FROM contracts k JOIN tender_items ti ON ti.lot_id = k.lot_id
+                WHERE k.tender_id = $1 AND k.status = 'signed'
+                GROUP BY 1, 2) p
+        WHERE NOT EXISTS (SELECT 1 FROM price_stats s
+                           WHERE s.division = p.division AND s.month = p.month AND s.computed_at > p.signed_at)
         ORDER BY 1, 2`,
       [tenderId],
     );
@@ -142,30 +185,6 @@ export class PriceStatsService {
 
   /** A monthly series per place, oldest first, for a CPV code (children included) or a catalogue item. */
   async query(q: PriceStatsQuery): Promise<PriceStatView[]> {
-    const [kind, subject] = q.catalogItemId ? ['item', q.catalogItemId] : ['cpv', cpvKey(q.cpv ?? '')];
-    return this.dataSource.query<PriceStatView[]>(
-      `SELECT kind, subject, unit_code AS "unitCode", currency, country, city_id AS "cityId",
-              to_char(month, 'YYYY-MM') AS month, count, min::text, q1::text, median::text, q3::text, max::text,
-              mean::text, total_quantity::text AS "totalQuantity", total_value::text AS "totalValue"
-         FROM price_stats
-        WHERE kind = $1 AND subject = $2
-          AND CASE WHEN $3::uuid IS NOT NULL THEN city_id = $3
-                   WHEN $4::text IS NOT NULL THEN city_id IS NULL AND country = $4
-                   ELSE city_id IS NOT NULL END
-          AND ($5::text IS NULL OR unit_code = $5) AND ($6::text IS NULL OR currency = $6)
-          AND ($7::date IS NULL OR month >= $7) AND ($8::date IS NULL OR month <= $8)
-        ORDER BY month, country, city_id, unit_code, currency
-        LIMIT ${MAX_PRICE_ROWS}`,
-      [
-        kind,
-        subject,
-        q.cityId ?? null,
-        q.country ?? null,
-        q.unitCode ?? null,
-        q.currency ?? null,
-        q.from ? `${q.from}-01` : null,
-        q.to ? `${q.to}-01` : null,
-      ],
-    );
+    return this.dataSource.query<PriceStatView[]>(PRICE_STATS_QUERY, priceStatsQueryParams(q));
   }
 }

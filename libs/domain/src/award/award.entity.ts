@@ -53,6 +53,7 @@ export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 @Entity({ name: 'contracts' })
 @Index('uq_contracts_award_buyer', ['awardId', 'buyerId'], { unique: true })
 @Index('ix_contracts_tender', ['tenderId'])
+@Index('ix_contracts_lot', ['lotId'])
 @Index('ix_contracts_supplier', ['supplierId'])
 /** Signed contracts by signing time, for the statistics of one month (an expression index). */
 @Index('ix_contracts_signed_month', { synchronize: false })

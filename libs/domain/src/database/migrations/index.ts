@@ -10,6 +10,7 @@ import { AnalyticsWatermarks1764750000000 } from './1764750000000-AnalyticsWater
 import { PriceComparisons1764800000000 } from './1764800000000-PriceComparisons';
 import { ReferencePriceByCharacteristics1764820000000 } from './1764820000000-ReferencePriceByCharacteristics';
 import { TenderItemCharacteristics1764850000000 } from './1764850000000-TenderItemCharacteristics';
+import { PriceStatsKeys1764860000000 } from './1764860000000-PriceStatsKeys';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: (new () => object)[] = [
   PriceComparisons1764800000000,
   ReferencePriceByCharacteristics1764820000000,
   TenderItemCharacteristics1764850000000,
+  PriceStatsKeys1764860000000,
 ];
