@@ -144,10 +144,10 @@ describe('Deal log', () => {
     await db.query(`SELECT setval('deal_events_id_seq', 9998)`);
     await flows.closeAfterDeadline(tender);
     const rows = await eventually(async () => {
-      const r = (await db.query(
+      const r = await db.query<{ idx: number; eventId: number }[]>(
         `SELECT l.idx::int AS idx, l.event_id::int AS "eventId" FROM log_entries l
           WHERE l.event_id >= 9999 ORDER BY l.idx`,
-      )) as { idx: number; eventId: number }[];
+      );
       return r.length >= 3 ? r : undefined;
     }, 10_000);
     expect(rows.map((r) => r.eventId).slice(0, 3)).toEqual([9999, 10000, 10001]);
