@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -56,6 +57,28 @@ describe('verify-log', () => {
     expect(first.treeHead.treeSize).toBeGreaterThan(5);
     const again = await verifyLog({ url, since: first.treeHead });
     expect(again.ok).toBe(true);
+  });
+
+  it('follows redirects, and stops with the status of a page the server refuses', async () => {
+    // A front that redirects every request to the app, and refuses one page of entries while `refusing`.
+    let refusing = false;
+    const front = createServer((req, res) => {
+      if (refusing && req.url?.startsWith('/api/v1/log/entries?start=4&')) res.writeHead(503).end('busy');
+      else res.writeHead(307, { location: `${url}${req.url ?? '/'}` }).end();
+    });
+    await new Promise<void>((listening) => front.listen(0, '127.0.0.1', listening));
+    const frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+    try {
+      const redirected = await verifyLog({ url: frontUrl, pageSize: 2 });
+      expect(redirected.problems).toEqual([]);
+      // Pages are requested ahead: the refused one fails the run when its turn comes, and nothing else leaks.
+      refusing = true;
+      await expect(verifyLog({ url: frontUrl, pageSize: 2 })).rejects.toThrow(
+        `GET ${frontUrl}/api/v1/log/entries?start=4&end=6: 503 busy`,
+      );
+    } finally {
+      await new Promise((closed) => front.close(closed));
+    }
   });
 
   it('names the index of an entry changed in the database', async () => {

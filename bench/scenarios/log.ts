@@ -41,7 +41,8 @@ import { type LoadResult, percentile, printComparison } from '../lib/measure';
  *    same entry bytes (the canonical JSON of every entry, one per line).
  *
  * Options: --entries=1000000, --seconds=15, --warmup=2, --rate=1000 (0: as fast as possible),
- * --connections=32 (writers), --proof-seconds=10, --proof-connections=16, --samples=16.
+ * --connections=32 (writers), --proof-seconds=10, --proof-connections=16, --samples=16,
+ * --only=append,proofs,verifier (the parts to run; 2 and 3 share the built log, so either builds it).
  */
 
 const TENDERS = 200;
@@ -78,7 +79,11 @@ interface Options {
   proofSeconds: number;
   proofConnections: number;
   samples: number;
+  parts: Set<Part>;
 }
+
+type Part = 'append' | 'proofs' | 'verifier';
+const PARTS: Part[] = ['append', 'proofs', 'verifier'];
 
 export async function run(args: string[]): Promise<void> {
   const options: Options = {
@@ -90,6 +95,7 @@ export async function run(args: string[]): Promise<void> {
     proofSeconds: option(args, 'proof-seconds', 10, 1),
     proofConnections: option(args, 'proof-connections', 16, 1),
     samples: option(args, 'samples', 16, 1),
+    parts: parts(args),
   };
   const dir = mkdtempSync(join(tmpdir(), 'bench-log-'));
   const keyFile = join(dir, 'log-signing-key.pem');
@@ -104,8 +110,9 @@ export async function run(args: string[]): Promise<void> {
       `load average ${loadAverage()}\n`,
   );
   try {
-    await appendBenchmark(env, options);
-    await proofAndVerifierBenchmark(env, options, keyFile, dir);
+    if (options.parts.has('append')) await appendBenchmark(env, options);
+    if (options.parts.has('proofs') || options.parts.has('verifier'))
+      await proofAndVerifierBenchmark(env, options, keyFile, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -379,82 +386,94 @@ async function proofAndVerifierBenchmark(
       if (sth.treeSize !== size || sth.rootHash !== built.root) {
         throw new Error(`the API serves tree head ${JSON.stringify(sth)}, not the one just built`);
       }
-      const proofPath = () => `/api/v1/log/proof/inclusion?index=${randomInt(size)}&treeSize=${size}`;
-      await cannon(base, options.proofConnections, 2, proofPath);
-      const system = await cannon(base, options.proofConnections, options.proofSeconds, proofPath);
-      const lookup: Attempt = async () => {
-        const refs = distinctNodes(inclusionProofNodes(randomInt(size), size));
-        const { rowCount } = await pool.query(NODES_SQL, [
-          refs.map((r) => r.level),
-          refs.map((r) => r.index),
-        ]);
-        return rowCount === refs.length ? 'ok' : 'missing nodes';
-      };
-      await drive(2, options.proofConnections, 0, lookup);
-      const rawPhase = await drive(options.proofSeconds, options.proofConnections, 0, lookup);
-      const raw = toResult(`raw SQL node lookup, pg Pool(${options.proofConnections})`, rawPhase);
-      printComparison(
-        `inclusion proof, tree of ${size.toLocaleString('en')}, random index, ${options.proofConnections} ` +
-          `connections, ${options.proofSeconds} s (raw: the one node query LogService issues per proof)`,
-        system,
-        raw,
-      );
-      // The same requests one at a time: service time without queueing behind 15 other connections.
-      const single = await cannon(base, 1, Math.min(3, options.proofSeconds), proofPath);
-      process.stdout.write(
-        `same API requests over 1 connection, ${Math.min(3, options.proofSeconds)} s: ` +
-          `${single.rps.toFixed(0)} req/s, p50 ${single.p50.toFixed(2)} ms, p95 ${single.p95.toFixed(2)} ms, ` +
-          `p99 ${single.p99.toFixed(2)} ms\n` +
-          `target: inclusion proof p99 <= 5 ms through HTTP (${options.proofConnections} connections): ` +
-          `${system.p99.toFixed(2)} ms (${system.p99 <= 5 ? 'met' : 'NOT met'})\n`,
-      );
-
-      // 3. The verifier over every entry, beside sha256sum over the same bytes.
-      const t0 = performance.now();
-      const result = await verifyLog({ url: base, samples: options.samples });
-      const verifierMs = performance.now() - t0;
-      const hashTimes: number[] = [];
-      for (let i = 0; i < 3; i++) hashTimes.push(await timeSha256sum(entriesFile));
-      hashTimes.sort((a, b) => a - b);
-      const shaMs = hashTimes[1] as number;
-      const mbps = (ms: number) => (built.bytes / 1e6 / (ms / 1000)).toFixed(1);
-      process.stdout.write(
-        `\n== verifier over ${size.toLocaleString('en')} entries (${(built.bytes / 1e6).toFixed(1)} MB), ` +
-          `${options.samples} sampled inclusion proofs ==\n`,
-      );
-      console.table([
-        {
-          run: 'verifyLog (tools/verify-log) via the API',
-          seconds: (verifierMs / 1000).toFixed(2),
-          'MB/s': mbps(verifierMs),
-          outcome: result.ok
-            ? `OK: tree of ${result.treeHead.treeSize} verifies`
-            : `FAILED: ${result.problems.length} problem(s)`,
-        },
-        {
-          run: 'sha256sum over the entries file (median of 3)',
-          seconds: (shaMs / 1000).toFixed(2),
-          'MB/s': mbps(shaMs),
-          outcome: `${hashTimes.map((t) => (t / 1000).toFixed(2)).join(' / ')} s`,
-        },
-      ]);
-      for (const problem of result.problems.slice(0, 5)) {
-        process.stdout.write(
-          `verifier PROBLEM${problem.index === undefined ? '' : ` at index ${problem.index}`}: ${problem.message}\n`,
-        );
-      }
-      if (result.problems.length > 5) process.stdout.write(`... ${result.problems.length - 5} more\n`);
-      const ratio = verifierMs / shaMs;
-      process.stdout.write(
-        `ratio verifier/sha256sum: ${ratio.toFixed(1)}x; target <= 5x: ${ratio <= 5 ? 'met' : 'NOT met'}` +
-          `${result.ok ? '' : ' (the verifier failed, so its time is not that of a full verification)'}\n`,
-      );
+      if (options.parts.has('proofs')) await proofBenchmark(base, pool, options);
+      if (options.parts.has('verifier')) await verifierBenchmark(base, options, entriesFile, built.bytes);
     } finally {
       await stopProcess(api);
     }
   } finally {
     await pool.end();
   }
+}
+
+/** 2. Inclusion proofs through the API, beside the node query alone. */
+async function proofBenchmark(base: string, pool: Pool, options: Options): Promise<void> {
+  const size = options.entries;
+  const proofPath = () => `/api/v1/log/proof/inclusion?index=${randomInt(size)}&treeSize=${size}`;
+  await cannon(base, options.proofConnections, 2, proofPath);
+  const system = await cannon(base, options.proofConnections, options.proofSeconds, proofPath);
+  const lookup: Attempt = async () => {
+    const refs = distinctNodes(inclusionProofNodes(randomInt(size), size));
+    const { rowCount } = await pool.query(NODES_SQL, [refs.map((r) => r.level), refs.map((r) => r.index)]);
+    return rowCount === refs.length ? 'ok' : 'missing nodes';
+  };
+  await drive(2, options.proofConnections, 0, lookup);
+  const rawPhase = await drive(options.proofSeconds, options.proofConnections, 0, lookup);
+  const raw = toResult(`raw SQL node lookup, pg Pool(${options.proofConnections})`, rawPhase);
+  printComparison(
+    `inclusion proof, tree of ${size.toLocaleString('en')}, random index, ${options.proofConnections} ` +
+      `connections, ${options.proofSeconds} s (raw: the one node query LogService issues per proof)`,
+    system,
+    raw,
+  );
+  // The same requests one at a time: service time without queueing behind 15 other connections.
+  const single = await cannon(base, 1, Math.min(3, options.proofSeconds), proofPath);
+  process.stdout.write(
+    `same API requests over 1 connection, ${Math.min(3, options.proofSeconds)} s: ` +
+      `${single.rps.toFixed(0)} req/s, p50 ${single.p50.toFixed(2)} ms, p95 ${single.p95.toFixed(2)} ms, ` +
+      `p99 ${single.p99.toFixed(2)} ms\n` +
+      `target: inclusion proof p99 <= 5 ms through HTTP (${options.proofConnections} connections): ` +
+      `${system.p99.toFixed(2)} ms (${system.p99 <= 5 ? 'met' : 'NOT met'})\n`,
+  );
+}
+
+/** 3. The verifier over every entry, beside sha256sum over the same bytes. */
+async function verifierBenchmark(
+  base: string,
+  options: Options,
+  entriesFile: string,
+  bytes: number,
+): Promise<void> {
+  const size = options.entries;
+  const t0 = performance.now();
+  const result = await verifyLog({ url: base, samples: options.samples });
+  const verifierMs = performance.now() - t0;
+  const hashTimes: number[] = [];
+  for (let i = 0; i < 3; i++) hashTimes.push(await timeSha256sum(entriesFile));
+  hashTimes.sort((a, b) => a - b);
+  const shaMs = hashTimes[1] as number;
+  const mbps = (ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(1);
+  process.stdout.write(
+    `\n== verifier over ${size.toLocaleString('en')} entries (${(bytes / 1e6).toFixed(1)} MB), ` +
+      `${options.samples} sampled inclusion proofs ==\n`,
+  );
+  console.table([
+    {
+      run: 'verifyLog (tools/verify-log) via the API',
+      seconds: (verifierMs / 1000).toFixed(2),
+      'MB/s': mbps(verifierMs),
+      outcome: result.ok
+        ? `OK: tree of ${result.treeHead.treeSize} verifies`
+        : `FAILED: ${result.problems.length} problem(s)`,
+    },
+    {
+      run: 'sha256sum over the entries file (median of 3)',
+      seconds: (shaMs / 1000).toFixed(2),
+      'MB/s': mbps(shaMs),
+      outcome: `${hashTimes.map((t) => (t / 1000).toFixed(2)).join(' / ')} s`,
+    },
+  ]);
+  for (const problem of result.problems.slice(0, 5)) {
+    process.stdout.write(
+      `verifier PROBLEM${problem.index === undefined ? '' : ` at index ${problem.index}`}: ${problem.message}\n`,
+    );
+  }
+  if (result.problems.length > 5) process.stdout.write(`... ${result.problems.length - 5} more\n`);
+  const ratio = verifierMs / shaMs;
+  process.stdout.write(
+    `ratio verifier/sha256sum: ${ratio.toFixed(1)}x; target <= 5x: ${ratio <= 5 ? 'met' : 'NOT met'}` +
+      `${result.ok ? '' : ' (the verifier failed, so its time is not that of a full verification)'}\n`,
+  );
 }
 
 /**
@@ -658,6 +677,14 @@ const loadAverage = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
+
+/** --only=append,proofs,verifier: the parts to run, all by default. */
+function parts(args: string[]): Set<Part> {
+  const arg = args.find((a) => a.startsWith('--only='));
+  const chosen = new Set((arg ? arg.slice('--only='.length).split(',') : PARTS) as Part[]);
+  for (const part of chosen) if (!PARTS.includes(part)) throw new Error(`--only takes ${PARTS.join(',')}`);
+  return chosen;
+}
 
 function option(args: string[], name: string, fallback: number, min: number): number {
   const arg = args.find((a) => a.startsWith(`--${name}=`));

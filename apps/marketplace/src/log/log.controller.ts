@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
@@ -62,12 +62,14 @@ export class LogController {
     return this.log.publicKey();
   }
 
+  /** The page comes as JSON text built from the stored entries (see LogService.entriesJson), sent as JSON. */
   @Get('log/entries')
   @Public()
+  @Header('Content-Type', 'application/json; charset=utf-8')
   @ApiOkResponse({ description: '{ entries: [{ index, entry, leafHash }] }', schema: { type: 'object' } })
   @ApiErrors(400)
-  entries(@Query() query: EntriesQuery) {
-    return this.log.entries(query.start, query.end);
+  entries(@Query() query: EntriesQuery): Promise<string> {
+    return this.log.entriesJson(query.start, query.end);
   }
 
   @Get('log/proof/inclusion')

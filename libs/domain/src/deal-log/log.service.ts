@@ -64,22 +64,25 @@ export class LogService {
     };
   }
 
-  async entries(start: number, end: number): Promise<{ entries: LogEntryView[] }> {
+  /**
+   * The JSON text of `{ entries: [{ index, entry, leafHash }] }`, each `entry` the stored canonical JSON written
+   * as is (so the page carries the exact leaf bytes). Parsing every entry only for the response to serialise it
+   * again was most of the server's work when a verifier downloads the whole log. The database writes each item
+   * beside the row it reads: one text column a row is the cheapest for the driver to hand over, and cheaper for
+   * the database than aggregating the page.
+   */
+  async entriesJson(start: number, end: number): Promise<string> {
     if (end <= start) throw new LogRangeError('end must be greater than start', { field: 'end' });
     if (end - start > MAX_ENTRIES_PER_PAGE) {
       throw new LogRangeError(`At most ${MAX_ENTRIES_PER_PAGE} entries per request`, { field: 'end' });
     }
-    const rows = await this.dataSource.query<{ idx: string; entry: string; leaf_hash: Buffer }[]>(
-      'SELECT idx::text, entry, leaf_hash FROM log_entries WHERE idx >= $1 AND idx < $2 ORDER BY log_entries.idx',
+    const rows = await this.dataSource.query<{ item: string }[]>(
+      `SELECT '{"index":' || l.idx || ',"entry":' || l.entry || ',"leafHash":"' || encode(l.leaf_hash, 'hex') || '"}'
+              AS item
+         FROM log_entries l WHERE l.idx >= $1 AND l.idx < $2 ORDER BY l.idx`,
       [start, end],
     );
-    return {
-      entries: rows.map((r) => ({
-        index: Number(r.idx),
-        entry: JSON.parse(r.entry) as Record<string, unknown>,
-        leafHash: r.leaf_hash.toString('hex'),
-      })),
-    };
+    return `{"entries":[${rows.map((r) => r.item).join(',')}]}`;
   }
 
   async inclusionProof(index: number, treeSize: number) {

@@ -1,9 +1,10 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import fc from 'fast-check';
 import {
   canonicalJson as verifierCanonicalJson,
   checkCommitments,
   entryLeafHash,
+  entryLeafHashHex,
   findFirstDivergence,
   HashTree,
   type LogItem,
@@ -62,6 +63,60 @@ const logArb = (min: number, max: number) =>
     .array(entryArb, { minLength: min, maxLength: max })
     .map((entries) => JSON.parse(JSON.stringify(entries)) as unknown[]);
 
+/**
+ * The verifier's canonical JSON as it was before its fast path (JSON.stringify of values already in canonical
+ * order), kept as written then: the definition the fast path must match on every input, errors included.
+ */
+function referenceCanonicalJson(value: unknown): string {
+  if (value === null || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError('NaN and Infinity are not JSON');
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'string') {
+    if (/\p{Surrogate}/u.test(value)) throw new TypeError('a lone surrogate is not I-JSON');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : referenceCanonicalJson(item))).join(',')}]`;
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const members = Object.keys(record)
+      .sort()
+      .filter((key) => record[key] !== undefined)
+      .map((key) => `${referenceCanonicalJson(key)}:${referenceCanonicalJson(record[key])}`);
+    return `{${members.join(',')}}`;
+  }
+  throw new TypeError(`${typeof value} is not JSON`);
+}
+
+/** What a canonicalisation gives: its text, or the error it throws. */
+const outcome = (canonical: (value: unknown) => string, value: unknown): string | { error: string } => {
+  try {
+    return canonical(value);
+  } catch (error) {
+    return { error: `${(error as Error).name}: ${(error as Error).message}` };
+  }
+};
+
+// Keys that sort differently by code unit and in property order (integer-like), lone surrogates, and the names
+// JSON.stringify treats specially.
+const keyArb = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 4 }),
+  fc.nat(20).map(String),
+  fc.constantFrom('__proto__', 'toJSON', 'a', 'b', 'B', '\u00e9', '\ud83d\ude00', '\ud800'),
+);
+// Strings that JSON.stringify escapes: controls, quotes, a backslash before "ud", lone and paired surrogates.
+const trickyString = fc.constantFrom(
+  '\\ud800',
+  '\\',
+  '"',
+  '\u0000\u001f\u007f',
+  '\ud83d\ude00',
+  '\udfff',
+  '\u2028',
+);
+
 const indexed = (problems: { index?: number }[]): number[] =>
   problems.flatMap((p) => (p.index === undefined ? [] : [p.index]));
 const hex = (list: Buffer[]): string[] => list.map((h) => h.toString('hex'));
@@ -88,6 +143,7 @@ describe('verifier core: agrees with the server code', () => {
       fc.property(logArb(0, 120), (entries) => {
         const { hashes, items, sth } = serve(entries);
         expect(hex(entries.map(entryLeafHash))).toEqual(hex(hashes));
+        expect(entries.map(entryLeafHashHex)).toEqual(hex(hashes));
         expect(merkleRoot(hashes).toString('hex')).toBe(sth.rootHash);
         const tree = new HashTree(Buffer.concat(hashes));
         for (let m = 0; m <= hashes.length; m++) {
@@ -171,6 +227,127 @@ describe('verifier core: agrees with the server code', () => {
     ).toBe(false);
     expect(verifyTreeHeadSignature(sth, 'AAAA')).toBe(false);
     expect(verifyTreeHeadSignature({ ...sth, signature: 'not base64!' }, publicKeyB64)).toBe(false);
+  });
+});
+
+describe('verifier core: canonical JSON and the tree, against their definitions', () => {
+  it('writes what the reference writes for any value, and refuses what it refuses', () => {
+    const anything = fc.anything({
+      key: keyArb,
+      values: [
+        fc.string({ unit: 'binary' }),
+        trickyString,
+        fc.double(),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+      ],
+      maxDepth: 3,
+      withBoxedValues: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withBigInt: true,
+      withDate: true,
+      withTypedArray: true,
+      withSparseArray: true,
+    });
+    fc.assert(
+      fc.property(anything, (value) => {
+        expect(outcome(verifierCanonicalJson, value)).toEqual(outcome(referenceCanonicalJson, value));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives parsed canonical JSON back as it was, as the reference does (the fast path)', () => {
+    const json = fc
+      .jsonValue({ maxDepth: 4 })
+      .chain((base) =>
+        fc.oneof(
+          fc.constant(base),
+          fc.dictionary(keyArb, fc.oneof(trickyString, fc.jsonValue({ maxDepth: 2 }))),
+        ),
+      );
+    fc.assert(
+      fc.property(json, (value) => {
+        const expected = outcome(referenceCanonicalJson, value);
+        if (typeof expected !== 'string') {
+          expect(outcome(verifierCanonicalJson, value)).toEqual(expected);
+          return;
+        }
+        const parsed: unknown = JSON.parse(expected);
+        expect(verifierCanonicalJson(parsed)).toBe(referenceCanonicalJson(parsed));
+        // Integer-like keys come back in property order, so only other texts are their own canonical form.
+        if (!/"\d+":/.test(expected)) expect(verifierCanonicalJson(parsed)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('takes what JSON.stringify would write differently to the general path', () => {
+    const hidden = Object.defineProperty({ a: 1 }, 'toJSON', { value: () => 'other', enumerable: false });
+    const cases: unknown[] = [
+      { 10: 'x', 9: 'y' },
+      { b: 1, a: [2, { d: 3, c: 4 }] },
+      { s: '\\ud800 is text' },
+      { s: '\ud800' },
+      { '\udc00': 1 },
+      [1, , 3], // eslint-disable-line no-sparse-arrays
+      [undefined, () => 1],
+      { a: undefined, b: 1 },
+      { a: () => 1 },
+      Object.assign(Object.create(null) as object, { b: 1, a: 2 }),
+      new Date(0),
+      { at: new Date(0) },
+      hidden,
+      Object.assign([1, 2], { toJSON: () => 'other' }),
+      JSON.parse('{"__proto__":{"a":1},"z":[-0,1e21,5e-324,1.5]}'),
+      new Number(1),
+      [new String('s')],
+      { n: NaN },
+      10n,
+      undefined,
+      Symbol('s'),
+    ];
+    for (const value of cases) {
+      expect(outcome(verifierCanonicalJson, value)).toEqual(outcome(referenceCanonicalJson, value));
+    }
+    expect(verifierCanonicalJson({ 10: 'x', 9: 'y', b: [{ d: 3, c: 4 }] })).toBe(
+      '{"10":"x","9":"y","b":[{"c":4,"d":3}]}',
+    );
+    expect(() => verifierCanonicalJson({ s: '\ud800' })).toThrow(TypeError);
+  });
+
+  it('grows leaf by leaf to the prefix roots of the server code, from bytes or from hex', () => {
+    // Sizes drawn outright (arrays would stay short), up to several levels above 2^8.
+    const leavesArb = fc
+      .tuple(fc.oneof(fc.nat(300), fc.constantFrom(1, 2, 3, 255, 256, 257)), fc.string())
+      .map(([n, seed]) =>
+        Array.from({ length: n }, (_, i) => createHash('sha256').update(`${seed}/${i}`).digest()),
+      );
+    fc.assert(
+      fc.property(leavesArb, (hashes) => {
+        const tree = new HashTree();
+        expect(tree.root()).toEqual(rootFromLeafHashes([]));
+        hashes.forEach((hash, i) => {
+          if (i % 2 === 0) tree.append(hash);
+          else tree.appendHex(hash.toString('hex'));
+          expect(tree.size).toBe(i + 1);
+        });
+        for (let m = 0; m <= hashes.length; m++) {
+          expect(tree.root(m)).toEqual(rootFromLeafHashes(hashes.slice(0, m)));
+        }
+        expect(hashes.map((_, i) => tree.leafHex(i))).toEqual(hex(hashes));
+        expect(tree.leafHex(hashes.length)).toBe('');
+      }),
+      { numRuns: 20 },
+    );
+    const tree = new HashTree();
+    expect(() => tree.append(Buffer.alloc(31))).toThrow(RangeError);
+    expect(() => tree.appendHex('zz')).toThrow(RangeError);
+    expect(() => tree.root(1)).toThrow(RangeError);
+    expect(tree.size).toBe(0);
   });
 });
 
