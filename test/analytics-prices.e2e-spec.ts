@@ -100,9 +100,18 @@ describe('PriceStats', () => {
     expect((await prices({ cpv: '30000000-3' })).body).toEqual(before.body);
     const month = new Date().toISOString().slice(0, 7);
     // Every contract of the suite is paper (division 30) signed this month: the part holds every row.
-    expect(await service.rebuild({ division: '30', month })).toEqual(first);
-    expect(await service.rebuild({ division: '30', month: '2001-01' })).toEqual({ rows: 0 });
-    expect(await service.rebuild({ division: '44', month })).toEqual({ rows: 0 });
+    expect(await service.refresh([{ division: '30', month }])).toEqual(first);
+    expect(await service.refresh([{ division: '30', month: '2001-01' }])).toEqual({ rows: 0 });
+    expect(await service.refresh([{ division: '44', month }])).toEqual({ rows: 0 });
+    // Several parts at once (one of them empty, one repeated) give the same rows.
+    expect(
+      await service.refresh([
+        { division: '44', month },
+        { division: '30', month },
+        { division: '30', month },
+        { division: '30', month: '2001-01' },
+      ]),
+    ).toEqual(first);
     expect((await prices({ cpv: '30000000-3' })).body).toEqual(before.body);
   });
 
