@@ -10,6 +10,7 @@ const SCENARIOS: Record<string, () => Promise<{ run: (args: string[]) => Promise
   'bid-intake': () => import('./scenarios/bid-intake'),
   'closing-storm': () => import('./scenarios/closing-storm'),
   log: () => import('./scenarios/log'),
+  'price-analytics': () => import('./scenarios/price-analytics'),
 };
 
 async function main(): Promise<void> {
