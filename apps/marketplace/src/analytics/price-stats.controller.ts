@@ -1,7 +1,7 @@
-import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ValidationFailedError } from '@app/domain';
-import { PriceStatsService } from '@app/domain/analytics';
+import { PriceStatsService, type PriceStatView } from '@app/domain/analytics';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Public } from '../common/auth.decorators';
 import { PriceStatsQueryDto } from './dto/price-stats-query.dto';
@@ -14,7 +14,6 @@ export class PriceStatsController {
 
   @Get('prices')
   @Public()
-  @Header('Content-Type', 'application/json; charset=utf-8')
   @ApiOkResponse({
     description:
       '{ items: [{ kind, subject, unitCode, currency, country, cityId, month, count, min, q1, median, q3, max, ' +
@@ -22,14 +21,13 @@ export class PriceStatsController {
     schema: { type: 'object' },
   })
   @ApiErrors(400)
-  async prices(@Query() query: PriceStatsQueryDto): Promise<string> {
+  async prices(@Query() query: PriceStatsQueryDto): Promise<{ items: PriceStatView[] }> {
     if ((query.cpv === undefined) === (query.catalogItemId === undefined)) {
       throw new ValidationFailedError('Give exactly one of cpv and catalogItemId', { field: 'cpv' });
     }
     if (query.cityId !== undefined && query.country !== undefined) {
       throw new ValidationFailedError('Give a city or a country, not both', { field: 'country' });
     }
-    // The database writes the JSON answer (PRICE_STATS_QUERY): sent as is.
-    return this.stats.queryJson(query);
+    return { items: await this.stats.query(query) };
   }
 }
