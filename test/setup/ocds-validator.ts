@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 
-/** The OCDS 1.1.5 schemas and codelists kept beside the project (../shared/data/ocds-1.1/). */
-export const OCDS_DIR = join(__dirname, '..', '..', '..', 'shared', 'data', 'ocds-1.1');
+/** The OCDS 1.1.5 schemas and codelists, copied into the project with their attribution (test/fixtures/). */
+export const OCDS_DIR = join(__dirname, '..', 'fixtures', 'ocds-1.1');
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };

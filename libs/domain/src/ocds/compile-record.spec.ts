@@ -181,7 +181,7 @@ describe('compileRecord', () => {
 
 describe('WHOLE_LIST_MERGE_FIELDS', () => {
   it('names every wholeListMerge field of the release schema and the bids extension', () => {
-    const dir = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'ocds-1.1');
+    const dir = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'ocds-1.1');
     const found = new Set<string>();
     const walk = (node: unknown, key?: string): void => {
       if (Array.isArray(node)) node.forEach((child) => walk(child));
