@@ -3,55 +3,16 @@ import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { type JobPayloads, JOBS, QUEUES } from '@app/domain';
 import { type PriceStatsPart, PriceStatsService } from '@app/domain/analytics';
+import { BurstBatcher } from '../common/burst-batcher';
 import { JobMetrics } from '../common/job-metrics';
 import { ObservedProcessor } from '../common/observed-processor';
 
-/** Refresh jobs taken at once: a burst of contracts (a window's parts) joins one refresh. */
-const REFRESH_CONCURRENCY = 32;
-
 /**
- * Refresh jobs that run at the same moment share one PriceStatsService.refresh: the month's contracts are read
- * once for all their parts. While one refresh runs, newly arrived parts wait and form the next one.
+ * Refresh jobs taken at once. Jobs that run at the same moment (a debounce window's parts) share one
+ * PriceStatsService.refresh, which reads the month's contracts once for all of them; parts arriving while it
+ * runs form the next one.
  */
-class RefreshBatcher {
-  private queued: { part: PriceStatsPart; done: (rows: number) => void; fail: (error: unknown) => void }[] =
-    [];
-  private running = false;
-  private scheduled = false;
-
-  constructor(private readonly stats: PriceStatsService) {}
-
-  refresh(part: PriceStatsPart): Promise<number> {
-    return new Promise((done, fail) => {
-      this.queued.push({ part, done, fail });
-      // Start on the next turn of the event loop, so jobs fetched in the same burst join one refresh.
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.drain();
-        });
-      }
-    });
-  }
-
-  private drain(): void {
-    if (this.running || this.queued.length === 0) return;
-    const batch = this.queued.splice(0);
-    this.running = true;
-    // A failure fails every job of the batch; each is retried by BullMQ (with backoff) and may join another.
-    void this.stats
-      .refresh(batch.map((w) => w.part))
-      .then(
-        ({ rows }) => batch.forEach((w) => w.done(rows)),
-        (error: unknown) => batch.forEach((w) => w.fail(error)),
-      )
-      .finally(() => {
-        this.running = false;
-        this.drain();
-      });
-  }
-}
+const REFRESH_CONCURRENCY = 32;
 
 /**
  * Rebuilds price statistics from the signed contracts, per (CPV division, month) or whole. Safe to run twice: a
@@ -60,7 +21,7 @@ class RefreshBatcher {
  */
 @Processor(QUEUES.priceAnalytics, { concurrency: REFRESH_CONCURRENCY })
 export class PriceAnalyticsProcessor extends ObservedProcessor {
-  private readonly batcher: RefreshBatcher;
+  private readonly batcher: BurstBatcher<PriceStatsPart, number>;
 
   constructor(
     metrics: JobMetrics,
@@ -68,7 +29,15 @@ export class PriceAnalyticsProcessor extends ObservedProcessor {
     private readonly logger: PinoLogger,
   ) {
     super(metrics);
-    this.batcher = new RefreshBatcher(stats);
+    // A failure fails every job of the batch; each is retried by BullMQ (with backoff) and may join another.
+    this.batcher = new BurstBatcher(
+      async (batch) => {
+        const { rows } = await stats.refresh(batch.map((w) => w.item));
+        for (const waiter of batch) waiter.done(rows);
+      },
+      1,
+      REFRESH_CONCURRENCY,
+    );
   }
 
   protected async handle(job: Job): Promise<unknown> {
@@ -77,7 +46,7 @@ export class PriceAnalyticsProcessor extends ObservedProcessor {
         const { division, month } = job.data as Partial<JobPayloads[typeof JOBS.refreshPriceStats]>;
         // A job enqueued by an older version names a division only: rebuild everything rather than guess.
         if (!division || !month) return this.stats.rebuild();
-        return { rows: await this.batcher.refresh({ division, month }) };
+        return { rows: await this.batcher.submit({ division, month }) };
       }
       case JOBS.rebuildPriceStats: {
         const result = await this.stats.rebuild();

@@ -2,6 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { type JobPayloads, JOBS, QUEUES, TenderClosingService } from '@app/domain';
+import { type BatchWaiter, BurstBatcher } from '../common/burst-batcher';
 import { JobMetrics } from '../common/job-metrics';
 import { ObservedProcessor } from '../common/observed-processor';
 
@@ -15,57 +16,26 @@ const PARALLEL_BATCHES = 2;
  * Each job still asks to close only its own tender and learns whether it did; a storm of N deadlines costs
  * about N / SWEEP_BATCH transactions instead of N.
  */
-class ClosingBatcher {
-  private queued: { tenderId: string; done: (closed: boolean) => void; fail: (error: unknown) => void }[] =
-    [];
-  private running = 0;
-  private scheduled = false;
-
-  constructor(private readonly closing: TenderClosingService) {}
-
-  close(tenderId: string): Promise<boolean> {
-    return new Promise((done, fail) => {
-      this.queued.push({ tenderId, done, fail });
-      // Start on the next turn of the event loop, so jobs fetched in the same burst join one batch.
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.drain();
-        });
-      }
-    });
-  }
-
-  private drain(): void {
-    while (this.running < PARALLEL_BATCHES && this.queued.length > 0) {
-      const batch = this.queued.splice(0, SWEEP_BATCH);
-      this.running++;
-      void this.closeBatch(batch).finally(() => {
-        this.running--;
-        this.drain();
-      });
+async function closeBatch(
+  closing: TenderClosingService,
+  batch: BatchWaiter<string, boolean>[],
+): Promise<void> {
+  const ids = batch.map((w) => w.item);
+  try {
+    const result = await closing.closeDue(ids.length, ids);
+    const closed = new Set(result.closed.map((c) => c.tenderId));
+    for (const waiter of batch) waiter.done(closed.has(waiter.item));
+  } catch (error) {
+    // One tender that cannot be closed must not fail the others: each job then closes its own tender alone.
+    if (batch.length === 1) {
+      batch[0]?.fail(error);
+      return;
     }
-  }
-
-  private async closeBatch(batch: ClosingBatcher['queued']): Promise<void> {
-    const ids = batch.map((w) => w.tenderId);
-    try {
-      const result = await this.closing.closeDue(ids.length, ids);
-      const closed = new Set(result.closed.map((c) => c.tenderId));
-      for (const waiter of batch) waiter.done(closed.has(waiter.tenderId));
-    } catch (error) {
-      // One tender that cannot be closed must not fail the others: each job then closes its own tender alone.
-      if (batch.length === 1) {
-        batch[0]?.fail(error);
-        return;
-      }
-      for (const waiter of batch) {
-        await this.closing.closeDue(1, [waiter.tenderId]).then(
-          (result) => waiter.done(result.closed.length > 0),
-          (alone: unknown) => waiter.fail(alone),
-        );
-      }
+    for (const waiter of batch) {
+      await closing.closeDue(1, [waiter.item]).then(
+        (result) => waiter.done(result.closed.length > 0),
+        (alone: unknown) => waiter.fail(alone),
+      );
     }
   }
 }
@@ -76,7 +46,7 @@ class ClosingBatcher {
  */
 @Processor(QUEUES.tenderClosing, { concurrency: SWEEP_BATCH * PARALLEL_BATCHES })
 export class TenderClosingProcessor extends ObservedProcessor {
-  private readonly batcher: ClosingBatcher;
+  private readonly batcher: BurstBatcher<string, boolean>;
 
   constructor(
     metrics: JobMetrics,
@@ -84,14 +54,14 @@ export class TenderClosingProcessor extends ObservedProcessor {
     private readonly logger: PinoLogger,
   ) {
     super(metrics);
-    this.batcher = new ClosingBatcher(closing);
+    this.batcher = new BurstBatcher((batch) => closeBatch(closing, batch), PARALLEL_BATCHES, SWEEP_BATCH);
   }
 
   protected async handle(job: Job): Promise<unknown> {
     switch (job.name) {
       case JOBS.closeTender: {
         const { tenderId } = job.data as JobPayloads[typeof JOBS.closeTender];
-        const closed = await this.batcher.close(tenderId);
+        const closed = await this.batcher.submit(tenderId);
         // Nothing closed: already closed, not due yet (deadline moved), or held by a question; the sweep covers the rest.
         return { closed: closed ? 1 : 0 };
       }
