@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -69,4 +70,43 @@ export function printComparison(title: string, system: LoadResult, baseline: Loa
       `p50 ${fmt(system.p50 / baseline.p50, 2)}x, p95 ${fmt(system.p95 / baseline.p95, 2)}x, ` +
       `p99 ${fmt(system.p99 / baseline.p99, 2)}x\n`,
   );
+}
+
+/**
+ * Drives `fn` from `connections` loops for `seconds` (loop w calls fn(w), fn(w + connections), ...): the
+ * in-process load of a raw baseline, measured like `load` measures HTTP.
+ */
+export async function loadFn(
+  label: string,
+  connections: number,
+  seconds: number,
+  fn: (i: number) => Promise<unknown>,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, worker) => {
+      for (let i = worker; Date.now() < deadline; i += connections) {
+        const t0 = performance.now();
+        try {
+          await fn(i);
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    label,
+    requests: latencies.length,
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors,
+    non2xx: 0,
+  };
 }

@@ -12,7 +12,7 @@ import {
 } from '@app/catalog';
 import { seedCatalogue } from '../../scripts/catalogue-seed/seed';
 import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
-import { load, type LoadResult, percentile, printComparison } from '../lib/measure';
+import { load, loadFn, printComparison } from '../lib/measure';
 
 type Query = Record<string, string>;
 interface City {
@@ -121,42 +121,6 @@ async function rawSearch(pool: Pool, input: { plan: SearchPlan; words: string[] 
   }
 }
 
-async function rawLoad(
-  label: string,
-  pool: Pool,
-  plans: { plan: SearchPlan; words: string[] }[],
-  connections: number,
-  seconds: number,
-): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const deadline = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: connections }, async (_, worker) => {
-      for (let i = worker; Date.now() < deadline; i++) {
-        const started = process.hrtime.bigint();
-        try {
-          await rawSearch(pool, plans[i % plans.length] as { plan: SearchPlan; words: string[] });
-          latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  return {
-    label,
-    requests: latencies.length,
-    rps: latencies.length / seconds,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    errors,
-    non2xx: 0,
-  };
-}
-
 /**
  * GET /api/v1/catalogue/items over a seeded catalogue (default 1,000,000 items and 3,000,000 offers): a fixed
  * mix of 50 searches through the whole API at 16 connections, beside the same SQL statements sent straight
@@ -193,14 +157,16 @@ export async function run(args: string[]): Promise<void> {
     }
     const requests = paths.map((path) => ({ method: 'GET' as const, path }));
     await load('warm-up', { url: base, requests, connections, durationSeconds: 3 });
-    await rawLoad('warm-up', pool, plans, connections, 3);
+    await loadFn('warm-up', connections, 3, (i) => rawSearch(pool, plans[i % plans.length]!));
     const system = await load(`API GET /api/v1/catalogue/items (${mix.length}-query mix)`, {
       url: base,
       requests,
       connections,
       durationSeconds: seconds,
     });
-    const raw = await rawLoad('raw SQL, same statements (pg Pool)', pool, plans, connections, seconds);
+    const raw = await loadFn('raw SQL, same statements (pg Pool)', connections, seconds, (i) =>
+      rawSearch(pool, plans[i % plans.length]!),
+    );
     printComparison(
       `catalogue-search: ${items} items, ${offers} offers, ${connections} concurrent, ${seconds} s each`,
       system,

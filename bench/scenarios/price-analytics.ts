@@ -26,7 +26,7 @@ import {
 } from '@app/domain/analytics';
 import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
 import { postJson } from '../lib/http';
-import { load, type LoadResult, percentile, printComparison } from '../lib/measure';
+import { load, loadFn, type LoadResult, percentile, printComparison } from '../lib/measure';
 import { BENCH_PASSWORD, loginSuppliers } from '../lib/world';
 
 /**
@@ -890,7 +890,7 @@ async function endpointBenchmark(
   const requests = paths.map((path) => ({ method: 'GET' as const, path }));
   const c = options.connections;
   const raw = (seconds: number) =>
-    rawLoad(`raw SQL, the service's statement (pg Pool(${c}))`, c, seconds, (i) =>
+    loadFn(`raw SQL, the service's statement (pg Pool(${c}))`, c, seconds, (i) =>
       pool.query(PRICE_STATS_QUERY, statsParams(mix[i % mix.length]!)),
     );
   await load('warm-up', { url: base, requests, connections: c, durationSeconds: 3 });
@@ -912,42 +912,6 @@ async function endpointBenchmark(
   );
   await explainSlowest(pool, mix);
   return { system, raw: baseline };
-}
-
-/** Drives `fn` from `connections` loops for `seconds`; latency of each call. */
-async function rawLoad(
-  label: string,
-  connections: number,
-  seconds: number,
-  fn: (i: number) => Promise<unknown>,
-): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const deadline = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: connections }, async (_, worker) => {
-      for (let i = worker; Date.now() < deadline; i += connections) {
-        const t0 = performance.now();
-        try {
-          await fn(i);
-          latencies.push(performance.now() - t0);
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  return {
-    label,
-    requests: latencies.length,
-    rps: latencies.length / seconds,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    errors,
-    non2xx: 0,
-  };
 }
 
 /** Each query of the mix once, EXPLAIN ANALYZE; the plans of the three slowest. */
