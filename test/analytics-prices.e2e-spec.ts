@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { PriceStatsService, RedFlagsService, summarizePrices } from '@app/domain/analytics';
 import { ActorFactory } from './factories/actors';
 import { CatalogueFactory } from './factories/catalogue';
@@ -98,6 +99,12 @@ describe('PriceStats', () => {
     expect(first.rows).toBeGreaterThan(0);
     expect(await service.rebuild()).toEqual(first);
     expect((await prices({ cpv: '30000000-3' })).body).toEqual(before.body);
+    // The rebuilt table swapped in is the one the entity and migrations describe (names of its key and index).
+    const pending = await t.app.get(DataSource).driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+    expect(await t.app.get(DataSource).query(`SELECT to_regclass('price_stats_next') AS t`)).toEqual([
+      { t: null },
+    ]);
     const month = new Date().toISOString().slice(0, 7);
     // Every contract of the suite is paper (division 30) signed this month: the part holds every row.
     expect(await service.refresh([{ division: '30', month }])).toEqual(first);

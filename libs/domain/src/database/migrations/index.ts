@@ -11,6 +11,7 @@ import { PriceComparisons1764800000000 } from './1764800000000-PriceComparisons'
 import { ReferencePriceByCharacteristics1764820000000 } from './1764820000000-ReferencePriceByCharacteristics';
 import { TenderItemCharacteristics1764850000000 } from './1764850000000-TenderItemCharacteristics';
 import { PriceStatsKeys1764860000000 } from './1764860000000-PriceStatsKeys';
+import { PriceQuantileShortcuts1764870000000 } from './1764870000000-PriceQuantileShortcuts';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ReferencePriceByCharacteristics1764820000000,
   TenderItemCharacteristics1764850000000,
   PriceStatsKeys1764860000000,
+  PriceQuantileShortcuts1764870000000,
 ];
