@@ -46,13 +46,17 @@ export async function prepareDatabase(env = benchEnv(), fresh = false): Promise<
   return dataSource;
 }
 
-/** Starts a compiled entry point (API or worker) as a child process and waits until it answers. */
+/**
+ * Starts a compiled entry point (API or worker) as a child process and waits until it answers. BENCH_NODE_ARGS
+ * (space-separated) goes to its node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under load.
+ */
 export async function startProcess(
   script: string,
   env: Record<string, string>,
   readyUrl?: string,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(DIST, script)], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(DIST, script)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
