@@ -62,6 +62,7 @@ describe('PriceStats', () => {
     expect(moscow).toEqual({
       kind: 'cpv',
       subject: '3019763',
+      division: '30',
       unitCode: 'XPK',
       currency: 'RUB',
       country: 'RU',
@@ -92,6 +93,32 @@ describe('PriceStats', () => {
     expect(none.body.items).toEqual([]);
   });
 
+  it('pages a series by limit and cursor, in the order of the series, and refuses a cursor it did not make', async () => {
+    const all = (await prices({ cpv: '30000000-3' })).body;
+    expect(all.items).toHaveLength(2);
+    expect(all.nextCursor).toBeNull();
+    const first = (await prices({ cpv: '30000000-3', limit: '1' })).body;
+    expect(first.items).toEqual([all.items[0]]);
+    expect(typeof first.nextCursor).toBe('string');
+    const second = (await prices({ cpv: '30000000-3', limit: '1', cursor: first.nextCursor })).body;
+    expect(second).toEqual({ items: [all.items[1]], nextCursor: null });
+    for (const query of [
+      { limit: '0' },
+      { limit: '201' },
+      { limit: 'many' },
+      { cursor: 'not-a-cursor' },
+      { cursor: Buffer.from(JSON.stringify(['x', 'RU', 'RU', 'XPK', 'RUB', '30'])).toString('base64url') },
+    ]) {
+      const res = await request(t.http)
+        .get('/api/v1/analytics/prices')
+        .query({ cpv: '30000000-3', ...query });
+      expect([res.status, res.body.code]).toEqual([
+        400,
+        query.cursor ? 'INVALID_CURSOR' : 'VALIDATION_FAILED',
+      ]);
+    }
+  });
+
   it('gives the same rows from a full rebuild, a repeated one and a refresh of one division and month', async () => {
     const before = await prices({ cpv: '30000000-3' });
     const service = t.app.get(PriceStatsService);
@@ -120,6 +147,37 @@ describe('PriceStats', () => {
       ]),
     ).toEqual(first);
     expect((await prices({ cpv: '30000000-3' })).body).toEqual(before.body);
+  });
+
+  it('refreshes a part by difference: a stale group is deleted, a wrong row rewritten, the rest left alone', async () => {
+    const dataSource = t.app.get(DataSource);
+    const service = t.app.get(PriceStatsService);
+    const month = new Date().toISOString().slice(0, 7);
+    const { rows } = await service.refresh([{ division: '30', month }]);
+    const snapshot = () =>
+      dataSource.query<{ key: string; count: number; computed_at: Date }[]>(
+        `SELECT concat_ws(' ', kind, subject, geo, unit_code) AS key, count, computed_at
+           FROM price_stats WHERE division = '30' ORDER BY 1`,
+      );
+    const before = await snapshot();
+    expect(before).toHaveLength(rows);
+    // A group that no contract holds any more, and a row whose figures went wrong.
+    await dataSource.query(
+      `INSERT INTO price_stats (kind, subject, division, unit_code, currency, country, city_id, geo, month, count,
+                                min, q1, median, q3, max, mean, total_quantity, total_value)
+       VALUES ('cpv', '30', '30', 'KGM', 'RUB', 'RU', NULL, 'RU', $1, 1, 1, 1, 1, 1, 1, 1, 1, 1)`,
+      [`${month}-01`],
+    );
+    await dataSource.query(
+      `UPDATE price_stats SET count = 999 WHERE division = '30' AND kind = 'cpv' AND subject = '30' AND geo = $1`,
+      [kazanId],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await service.refresh([{ division: '30', month }])).toEqual({ rows });
+    const after = await snapshot();
+    expect(after.map((r) => [r.key, r.count])).toEqual(before.map((r) => [r.key, r.count]));
+    const rewritten = after.filter((r, i) => r.computed_at.getTime() !== before[i]!.computed_at.getTime());
+    expect(rewritten.map((r) => r.key)).toEqual([`cpv 30 ${kazanId} XPK`]);
   });
 
   it('shows trade between cities and the share won by local suppliers', async () => {

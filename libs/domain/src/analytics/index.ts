@@ -4,6 +4,7 @@ export * from './red-flags.service';
 export * from './analytics.module';
 export * from './price-stats';
 export * from './price-stat.entity';
+export * from './price-stats-part.entity';
 export * from './price-stats.service';
 export * from './price-stats.scheduler';
 export * from './trade-matrix';

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { InvalidCursorError } from '../errors';
+import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page, toPage } from '../pagination/cursor';
 import { cpvKey, type PriceSummary } from './price-stats';
 
 /**
@@ -22,12 +24,15 @@ export const REBUILD_WORK_MEM = '256MB';
 /** The same for a refresh of some parts (a burst of contracts), which sorts far fewer rows. */
 export const REFRESH_WORK_MEM = '64MB';
 
-/** Rows one statistics query may return (a monthly series across cities). */
-export const MAX_PRICE_ROWS = 1000;
+/** Rows of a page of statistics: the house defaults (a monthly series across cities spans several pages). */
+export const PRICE_STATS_PAGE_SIZE = DEFAULT_PAGE_SIZE;
+export const MAX_PRICE_STATS_PAGE_SIZE = MAX_PAGE_SIZE;
 
 export interface PriceStatView extends PriceSummary {
   kind: 'cpv' | 'item';
   subject: string;
+  /** The CPV division (first two digits) the row's contracted items belong to. */
+  division: string;
   unitCode: string;
   currency: string;
   country: string;
@@ -49,7 +54,22 @@ export interface PriceStatsQuery {
   /** Months, YYYY-MM, inclusive. */
   from?: string;
   to?: string;
+  /** Rows of the page (PRICE_STATS_PAGE_SIZE when not given). */
+  limit?: number;
+  /** nextCursor of the previous page. */
+  cursor?: string;
 }
+
+/** The order of a series and of its pages (the primary key after kind and subject). */
+const KEY_ARITY = 6;
+const keyOf = (r: PriceStatView) => [
+  r.month,
+  r.country,
+  r.cityId ?? r.country,
+  r.unitCode,
+  r.currency,
+  r.division,
+];
 
 /**
  * Contracted items of signed contracts with their unit price, of the (division, month) parts given as the
@@ -96,18 +116,18 @@ export const cpvRollupKeysSql = (code: string) => `
  * locale; subject leads, the most varied key. OFFSET 0 keeps the priced items' subquery whole, so an item's
  * value and unit price are computed once, not once per subject and again in each aggregate of each grouping set.
  */
-const rebuildInto = (table: string) => `
-  INSERT INTO ${table} (subject, kind, division, unit_code, currency, country, month, city_id, geo, count,
-                        min, q1, median, q3, max, mean, total_quantity, total_value)
-  SELECT subject, kind, division, unit_code, currency, country, month, city_id,
-         COALESCE(city_id::text, country), count(*),
-         min(unit_price),
-         price_quantile(array_agg(unit_price ORDER BY unit_price), 0.25),
-         price_quantile(array_agg(unit_price ORDER BY unit_price), 0.5),
-         price_quantile(array_agg(unit_price ORDER BY unit_price), 0.75),
-         max(unit_price),
-         round(sum(unit_price) / count(*), 4),
-         sum(quantity), sum(value)
+const STATS = `
+  SELECT subject COLLATE "default" AS subject, kind COLLATE "default" AS kind,
+         division COLLATE "default" AS division, unit_code COLLATE "default" AS unit_code,
+         currency COLLATE "default" AS currency, country COLLATE "default" AS country, month, city_id,
+         COALESCE(city_id::text, country) COLLATE "default" AS geo, count(*)::int AS count,
+         min(unit_price) AS min,
+         price_quantile(array_agg(unit_price ORDER BY unit_price), 0.25) AS q1,
+         price_quantile(array_agg(unit_price ORDER BY unit_price), 0.5) AS median,
+         price_quantile(array_agg(unit_price ORDER BY unit_price), 0.75) AS q3,
+         max(unit_price) AS max,
+         round(sum(unit_price) / count(*), 4) AS mean,
+         sum(quantity) AS total_quantity, sum(value) AS total_value
     FROM (SELECT s.subject, s.kind, left(p.cpv_code, 2) COLLATE "C" AS division, p.unit_code COLLATE "C" AS unit_code,
                  p.currency COLLATE "C" AS currency, p.country COLLATE "C" AS country, p.month, p.city_id,
                  p.unit_price, p.quantity, p.value
@@ -123,7 +143,37 @@ const rebuildInto = (table: string) => `
      (subject, kind, division, unit_code, currency, country, month, city_id),
      (subject, kind, division, unit_code, currency, country, month)
    )`;
-const REBUILD = rebuildInto('price_stats');
+
+const COLUMNS = `subject, kind, division, unit_code, currency, country, month, city_id, geo, count,
+                 min, q1, median, q3, max, mean, total_quantity, total_value`;
+const FIGURES = ['count', 'min', 'q1', 'median', 'q3', 'max', 'mean', 'total_quantity', 'total_value'];
+
+/** Every statistic, inserted into a table shaped as price_stats (a full rebuild). */
+const rebuildInto = (table: string) => `INSERT INTO ${table} (${COLUMNS}) ${STATS}`;
+
+/**
+ * The statistics of the (division, month) parts given (see PRICED_ITEMS), written as a difference: rows whose
+ * group is gone are deleted, new groups inserted, and a row is updated only when one of its figures changed.
+ * A burst of contracts moves a few hundred rows of the tens of thousands its parts hold, and rewriting them all
+ * (heap, both indexes and WAL) cost more than computing them. Returns how many rows the parts hold.
+ */
+const REFRESH = `
+  WITH fresh AS MATERIALIZED (${STATS}),
+  gone AS (
+    DELETE FROM price_stats s USING unnest($1::text[], $2::date[]) AS w(division, month)
+     WHERE s.division = w.division AND s.month = w.month
+       AND NOT EXISTS (SELECT 1 FROM fresh f
+                        WHERE (f.kind, f.subject, f.month, f.country, f.geo, f.unit_code, f.currency, f.division)
+                            = (s.kind, s.subject, s.month, s.country, s.geo, s.unit_code, s.currency, s.division))
+  ),
+  written AS (
+    INSERT INTO price_stats (${COLUMNS}) SELECT ${COLUMNS} FROM fresh
+    ON CONFLICT ON CONSTRAINT pk_price_stats DO UPDATE
+       SET ${FIGURES.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, computed_at = now()
+     WHERE (${FIGURES.map((c) => `price_stats.${c}`).join(', ')})
+           IS DISTINCT FROM (${FIGURES.map((c) => `EXCLUDED.${c}`).join(', ')})
+  )
+  SELECT count(*)::int AS rows FROM fresh`;
 
 /**
  * A full rebuild fills this table, indexes it and swaps it in for price_stats in the same transaction. Filling
@@ -136,11 +186,12 @@ export const REBUILD_MAINTENANCE_WORK_MEM = '256MB';
 
 /**
  * The statement behind query() (exported for the benchmark's raw baseline). It walks the primary key
- * (kind, subject, month, country, geo, unit, currency) in order, so the first MAX_PRICE_ROWS rows come without
- * a sort; geo is the city id as text on city rows, which orders them as the uuids do.
+ * (kind, subject, month, country, geo, unit, currency, division) in order from the cursor's key ($9..$14), so a
+ * page comes without a sort and without reading the pages before it; geo is the city id as text on city rows,
+ * which orders them as the uuids do. $15 is the number of rows to fetch (a page and one more).
  */
 export const PRICE_STATS_QUERY = `
-  SELECT kind, subject, unit_code AS "unitCode", currency, country, city_id AS "cityId",
+  SELECT kind, subject, division, unit_code AS "unitCode", currency, country, city_id AS "cityId",
          to_char(month, 'YYYY-MM') AS month, count, min::text, q1::text, median::text, q3::text, max::text,
          mean::text, total_quantity::text AS "totalQuantity", total_value::text AS "totalValue"
     FROM price_stats
@@ -150,11 +201,18 @@ export const PRICE_STATS_QUERY = `
               ELSE city_id IS NOT NULL END
      AND ($5::text IS NULL OR unit_code = $5) AND ($6::text IS NULL OR currency = $6)
      AND ($7::date IS NULL OR price_stats.month >= $7) AND ($8::date IS NULL OR price_stats.month <= $8)
-   ORDER BY price_stats.month, country, geo, unit_code, currency
-   LIMIT ${MAX_PRICE_ROWS}`;
+     AND ($9::date IS NULL OR (price_stats.month, country, geo, unit_code, currency, division)
+                               > ($9::date, $10::text, $11::text, $12::text, $13::text, $14::text))
+   ORDER BY price_stats.month, country, geo, unit_code, currency, division
+   LIMIT $15`;
 
+/** The parameters of PRICE_STATS_QUERY for a query (throws InvalidCursorError for a cursor it did not make). */
 export function priceStatsQueryParams(q: PriceStatsQuery): unknown[] {
   const [kind, subject] = q.catalogItemId ? ['item', q.catalogItemId] : ['cpv', cpvKey(q.cpv ?? '')];
+  const after = q.cursor ? decodeCursor(q.cursor, KEY_ARITY) : undefined;
+  if (after && !/^\d{4}-\d{2}$/.test(String(after[0]))) {
+    throw new InvalidCursorError('The cursor is not one this list produced', { field: 'cursor' });
+  }
   return [
     kind,
     subject,
@@ -164,6 +222,9 @@ export function priceStatsQueryParams(q: PriceStatsQuery): unknown[] {
     q.currency ?? null,
     q.from ? `${q.from}-01` : null,
     q.to ? `${q.to}-01` : null,
+    after ? `${after[0]}-01` : null,
+    ...(after ? after.slice(1).map(String) : [null, null, null, null, null]),
+    (q.limit ?? PRICE_STATS_PAGE_SIZE) + 1,
   ];
 }
 
@@ -202,6 +263,12 @@ export class PriceStatsService {
       await manager.query(`ALTER TABLE ${NEXT} RENAME TO price_stats`);
       await manager.query(`ALTER TABLE price_stats RENAME CONSTRAINT ${NEXT}_pk TO pk_price_stats`);
       await manager.query(`ALTER INDEX ${NEXT}_division_month RENAME TO ix_price_stats_division_month`);
+      // Every part is computed now (a part without statistics keeps its last time: it holds nothing to move).
+      await manager.query(
+        `INSERT INTO price_stats_parts (division, month, computed_at)
+         SELECT DISTINCT division, month, now() FROM price_stats
+         ON CONFLICT (division, month) DO UPDATE SET computed_at = now()`,
+      );
       return { rows };
     });
   }
@@ -235,12 +302,14 @@ export class PriceStatsService {
         `${months[0]}-01T00:00:00Z`,
         next(months[months.length - 1]!),
       ];
+      const [result] = await manager.query<{ rows: number }[]>(REFRESH, params);
       await manager.query(
-        `DELETE FROM price_stats s USING unnest($1::text[], $2::date[]) AS w(division, month)
-          WHERE s.division = w.division AND s.month = w.month`,
+        `INSERT INTO price_stats_parts (division, month, computed_at)
+         SELECT division, month, now() FROM unnest($1::text[], $2::date[]) AS w(division, month)
+         ON CONFLICT (division, month) DO UPDATE SET computed_at = now()`,
         params.slice(0, 2),
       );
-      return { rows: await insertedRows(manager, REBUILD, params) };
+      return { rows: result?.rows ?? 0 };
     });
   }
 
@@ -259,16 +328,17 @@ export class PriceStatsService {
                  FROM contracts k JOIN tender_items ti ON ti.lot_id = k.lot_id
                 WHERE k.tender_id = $1 AND k.status = 'signed'
                 GROUP BY 1, 2) p
-        WHERE NOT EXISTS (SELECT 1 FROM price_stats s
+        WHERE NOT EXISTS (SELECT 1 FROM price_stats_parts s
                            WHERE s.division = p.division AND s.month = p.month AND s.computed_at > p.signed_at)
         ORDER BY 1, 2`,
       [tenderId],
     );
   }
 
-  /** A monthly series per place, oldest first, for a CPV code (children included) or a catalogue item. */
-  async query(q: PriceStatsQuery): Promise<PriceStatView[]> {
+  /** A page of a monthly series per place, oldest first, for a CPV code (children included) or a catalogue item. */
+  async query(q: PriceStatsQuery): Promise<Page<PriceStatView>> {
     // Rows, serialised by the API: building the JSON in the database measured slower (its CPU is the scarcer).
-    return this.dataSource.query<PriceStatView[]>(PRICE_STATS_QUERY, priceStatsQueryParams(q));
+    const rows = await this.dataSource.query<PriceStatView[]>(PRICE_STATS_QUERY, priceStatsQueryParams(q));
+    return toPage(rows, q.limit ?? PRICE_STATS_PAGE_SIZE, keyOf);
   }
 }

@@ -1,10 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.dto';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** Exactly one of cpv and catalogItemId (checked by the controller: it spans two fields). */
-export class PriceStatsQueryDto {
+export class PriceStatsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: '30190000-7', description: 'A CPV code; its children are rolled up' })
   @IsOptional()
   @Matches(/^\d{8}(-\d)?$/, { message: 'cpv must be a CPV code such as 30190000-7' })

@@ -12,6 +12,7 @@ import { ReferencePriceByCharacteristics1764820000000 } from './1764820000000-Re
 import { TenderItemCharacteristics1764850000000 } from './1764850000000-TenderItemCharacteristics';
 import { PriceStatsKeys1764860000000 } from './1764860000000-PriceStatsKeys';
 import { PriceQuantileShortcuts1764870000000 } from './1764870000000-PriceQuantileShortcuts';
+import { PriceStatsParts1764880000000 } from './1764880000000-PriceStatsParts';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -29,4 +30,5 @@ export const MIGRATIONS: (new () => object)[] = [
   TenderItemCharacteristics1764850000000,
   PriceStatsKeys1764860000000,
   PriceQuantileShortcuts1764870000000,
+  PriceStatsParts1764880000000,
 ];
