@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { PriceStatsService, RedFlagsService, summarizePrices } from '@app/domain/analytics';
+import { PRICED_ITEMS, PriceStatsService, RedFlagsService, summarizePrices } from '@app/domain/analytics';
 import { ActorFactory } from './factories/actors';
 import { CatalogueFactory } from './factories/catalogue';
 import { ContractFactory } from './factories/contracts';
@@ -178,6 +178,20 @@ describe('PriceStats', () => {
     expect(after.map((r) => [r.key, r.count])).toEqual(before.map((r) => [r.key, r.count]));
     const rewritten = after.filter((r, i) => r.computed_at.getTime() !== before[i]!.computed_at.getTime());
     expect(rewritten.map((r) => r.key)).toEqual([`cpv 30 ${kazanId} XPK`]);
+  });
+
+  it('keeps contracted_items, written when a contract is signed, equal to the items of the signed contracts', async () => {
+    const columns =
+      'cpv_code, catalog_item_id, unit_code, currency, city_id, country, month, quantity, value';
+    const [diff] = await t.app.get(DataSource).query(
+      `SELECT (SELECT count(*) FROM (SELECT ${columns} FROM (${PRICED_ITEMS}) p
+                                      EXCEPT ALL SELECT ${columns} FROM contracted_items) a)::int AS missing,
+              (SELECT count(*) FROM (SELECT ${columns} FROM contracted_items
+                                      EXCEPT ALL SELECT ${columns} FROM (${PRICED_ITEMS}) p) b)::int AS extra,
+              (SELECT count(*) FROM contracted_items)::int AS rows`,
+    );
+    expect(diff).toEqual({ missing: 0, extra: 0, rows: expect.any(Number) });
+    expect(diff.rows).toBeGreaterThanOrEqual(5);
   });
 
   it('shows trade between cities and the share won by local suppliers', async () => {

@@ -5,6 +5,7 @@ export * from './analytics.module';
 export * from './price-stats';
 export * from './price-stat.entity';
 export * from './price-stats-part.entity';
+export * from './contracted-item.entity';
 export * from './price-stats.service';
 export * from './price-stats.scheduler';
 export * from './trade-matrix';

@@ -72,14 +72,12 @@ const keyOf = (r: PriceStatView) => [
 ];
 
 /**
- * Contracted items of signed contracts with their unit price, of the (division, month) parts given as the
- * parallel arrays $1 and $2 (their months span $3 to $4, which lets the signing-time index narrow the scan), or of
- * all when null (an unnamed statement is planned with its values, so the nulls cost nothing). An item's value is
- * its lot's contract amount split evenly among the lot's items (exact for one-item lots, the common case; lots
- * carry one price, not item prices); its quantity is the contract buyer's share in a joint tender. Unit price =
- * value / quantity, 4 places.
+ * Every item of every signed contract, from the contracts themselves (the full rebuild's source). An item's value
+ * is its lot's contract amount split evenly among the lot's items (exact for one-item lots, the common case; lots
+ * carry one price, not item prices); its quantity is the contract buyer's share in a joint tender. The trigger
+ * behind contracted_items (migration ContractedItems) computes the same when a contract is signed.
  */
-const PRICED_ITEMS = `
+export const PRICED_ITEMS = `
   SELECT ti.cpv_code, ti.catalog_item_id, ti.unit_code, t.currency, c.id AS city_id, c.country,
          date_trunc('month', GREATEST(k.buyer_signed_at, k.supplier_signed_at) AT TIME ZONE 'UTC')::date AS month,
          COALESCE(q.quantity, ti.quantity) AS quantity,
@@ -89,13 +87,13 @@ const PRICED_ITEMS = `
     JOIN tender_items ti ON ti.lot_id = k.lot_id
     LEFT JOIN tender_item_quantities q ON q.item_id = ti.id AND q.buyer_id = k.buyer_id
     JOIN cities c ON c.id = ti.delivery_city_id
-   WHERE k.status = 'signed'
-     AND ($1::text[] IS NULL OR (
-          GREATEST(k.buyer_signed_at, k.supplier_signed_at) >= $3::timestamptz AND
-          GREATEST(k.buyer_signed_at, k.supplier_signed_at) < $4::timestamptz AND
-          (left(ti.cpv_code, 2),
-           date_trunc('month', GREATEST(k.buyer_signed_at, k.supplier_signed_at) AT TIME ZONE 'UTC')::date)
-            IN (SELECT * FROM unnest($1::text[], $2::date[]))))`;
+   WHERE k.status = 'signed'`;
+
+/** The same items of the (division, month) parts given as the parallel arrays $1 and $2, by index. */
+const CONTRACTED_ITEMS_OF_PARTS = `
+  SELECT cpv_code, catalog_item_id, unit_code, currency, city_id, country, month, quantity, value
+    FROM contracted_items
+   WHERE (division, month) IN (SELECT * FROM unnest($1::text[], $2::date[]))`;
 
 /**
  * The rows (subject) of the CPV roll-up keys of a code (cpvRollupKeys in price-stats.ts): the 2-digit division and
@@ -116,7 +114,7 @@ export const cpvRollupKeysSql = (code: string) => `
  * locale; subject leads, the most varied key. OFFSET 0 keeps the priced items' subquery whole, so an item's
  * value and unit price are computed once, not once per subject and again in each aggregate of each grouping set.
  */
-const STATS = `
+const statsOf = (items: string) => `
   SELECT subject COLLATE "default" AS subject, kind COLLATE "default" AS kind,
          division COLLATE "default" AS division, unit_code COLLATE "default" AS unit_code,
          currency COLLATE "default" AS currency, country COLLATE "default" AS country, month, city_id,
@@ -131,7 +129,7 @@ const STATS = `
     FROM (SELECT s.subject, s.kind, left(p.cpv_code, 2) COLLATE "C" AS division, p.unit_code COLLATE "C" AS unit_code,
                  p.currency COLLATE "C" AS currency, p.country COLLATE "C" AS country, p.month, p.city_id,
                  p.unit_price, p.quantity, p.value
-            FROM (SELECT p.*, round(p.value / p.quantity, 4) AS unit_price FROM (${PRICED_ITEMS}) p
+            FROM (SELECT p.*, round(p.value / p.quantity, 4) AS unit_price FROM (${items}) p
                    WHERE p.quantity > 0 OFFSET 0) p
             CROSS JOIN LATERAL (
               SELECT subject COLLATE "C", 'cpv' COLLATE "C" AS kind FROM (${cpvRollupKeysSql('p.cpv_code')}) k
@@ -149,7 +147,7 @@ const COLUMNS = `subject, kind, division, unit_code, currency, country, month, c
 const FIGURES = ['count', 'min', 'q1', 'median', 'q3', 'max', 'mean', 'total_quantity', 'total_value'];
 
 /** Every statistic, inserted into a table shaped as price_stats (a full rebuild). */
-const rebuildInto = (table: string) => `INSERT INTO ${table} (${COLUMNS}) ${STATS}`;
+const rebuildInto = (table: string) => `INSERT INTO ${table} (${COLUMNS}) ${statsOf(PRICED_ITEMS)}`;
 
 /**
  * The statistics of the (division, month) parts given (see PRICED_ITEMS), written as a difference: rows whose
@@ -158,7 +156,7 @@ const rebuildInto = (table: string) => `INSERT INTO ${table} (${COLUMNS}) ${STAT
  * (heap, both indexes and WAL) cost more than computing them. Returns how many rows the parts hold.
  */
 const REFRESH = `
-  WITH fresh AS MATERIALIZED (${STATS}),
+  WITH fresh AS MATERIALIZED (${statsOf(CONTRACTED_ITEMS_OF_PARTS)}),
   gone AS (
     DELETE FROM price_stats s USING unnest($1::text[], $2::date[]) AS w(division, month)
      WHERE s.division = w.division AND s.month = w.month
@@ -252,7 +250,7 @@ export class PriceStatsService {
         [REBUILD_WORK_MEM, REBUILD_MAINTENANCE_WORK_MEM],
       );
       await manager.query(`CREATE TABLE ${NEXT} (LIKE price_stats INCLUDING DEFAULTS INCLUDING STORAGE)`);
-      const rows = await insertedRows(manager, rebuildInto(NEXT), [null, null, null, null]);
+      const rows = await insertedRows(manager, rebuildInto(NEXT), []);
       await manager.query(
         `ALTER TABLE ${NEXT} ADD CONSTRAINT ${NEXT}_pk
            PRIMARY KEY (kind, subject, month, country, geo, unit_code, currency, division)`,
@@ -274,20 +272,15 @@ export class PriceStatsService {
   }
 
   /**
-   * Rebuilds the rows of some (division, month) parts, in one statement: the month's signed contracts are read
-   * once for every part of it, so a burst of contracts costs about one part. Safe to run twice or at once: see
-   * REBUILD_LOCK_KEY (part locks are taken in one order); the parts' rows are replaced in one transaction.
+   * Recomputes the rows of some (division, month) parts, in one statement, from their contracted items (read by
+   * index), and writes the difference (see REFRESH). Safe to run twice or at once: see REBUILD_LOCK_KEY (part
+   * locks are taken in one order); a part's rows change in one transaction.
    */
   async refresh(parts: readonly PriceStatsPart[]): Promise<{ rows: number }> {
     const unique = [...new Map(parts.map((p) => [`${p.division} ${p.month}`, p])).values()].sort((a, b) =>
       a.division === b.division ? a.month.localeCompare(b.month) : a.division.localeCompare(b.division),
     );
     if (unique.length === 0) return { rows: 0 };
-    const months = unique.map((p) => p.month).sort();
-    const next = (month: string) => {
-      const [y, m] = month.split('-').map(Number) as [number, number];
-      return new Date(Date.UTC(y, m, 1)).toISOString();
-    };
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [REBUILD_LOCK_KEY]);
       await manager.query(`SELECT set_config('work_mem', $1, true)`, [REFRESH_WORK_MEM]);
@@ -296,18 +289,13 @@ export class PriceStatsService {
            FROM unnest($1::text[], $2::text[]) AS w(d, m) ORDER BY d, m`,
         [unique.map((p) => p.division), unique.map((p) => p.month)],
       );
-      const params = [
-        unique.map((p) => p.division),
-        unique.map((p) => `${p.month}-01`),
-        `${months[0]}-01T00:00:00Z`,
-        next(months[months.length - 1]!),
-      ];
+      const params = [unique.map((p) => p.division), unique.map((p) => `${p.month}-01`)];
       const [result] = await manager.query<{ rows: number }[]>(REFRESH, params);
       await manager.query(
         `INSERT INTO price_stats_parts (division, month, computed_at)
          SELECT division, month, now() FROM unnest($1::text[], $2::date[]) AS w(division, month)
          ON CONFLICT (division, month) DO UPDATE SET computed_at = now()`,
-        params.slice(0, 2),
+        params,
       );
       return { rows: result?.rows ?? 0 };
     });

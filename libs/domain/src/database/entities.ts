@@ -6,6 +6,7 @@ import { Organization } from '../organizations/organization.entity';
 import { ExchangeRate } from '../analytics/exchange-rate.entity';
 import { PriceComparison } from '../analytics/price-comparison.entity';
 import { PriceStat } from '../analytics/price-stat.entity';
+import { ContractedItem } from '../analytics/contracted-item.entity';
 import { PriceStatsPartRow } from '../analytics/price-stats-part.entity';
 import { AnalyticsCursor, RedFlag, RedFlagRun } from '../analytics/red-flag.entity';
 import { Award, Contract } from '../award/award.entity';
@@ -49,6 +50,7 @@ export const PROCUREMENT_ENTITIES = [
   ExchangeRate,
   PriceStat,
   PriceStatsPartRow,
+  ContractedItem,
   PriceComparison,
 ];
 

@@ -59,6 +59,7 @@ export class LotBuyerShare {
  * and delivery.
  */
 @Entity({ name: 'tender_items' })
+@Index('ix_tender_items_tender', ['tenderId'])
 @Index('ix_tender_items_lot', ['lotId'])
 @Index('ix_tender_items_cpv', ['cpvCode'])
 @Index('ix_tender_items_cpv_pattern', { synchronize: false })

@@ -13,6 +13,8 @@ import { TenderItemCharacteristics1764850000000 } from './1764850000000-TenderIt
 import { PriceStatsKeys1764860000000 } from './1764860000000-PriceStatsKeys';
 import { PriceQuantileShortcuts1764870000000 } from './1764870000000-PriceQuantileShortcuts';
 import { PriceStatsParts1764880000000 } from './1764880000000-PriceStatsParts';
+import { ContractedItems1764890000000 } from './1764890000000-ContractedItems';
+import { TenderItemsByTender1764895000000 } from './1764895000000-TenderItemsByTender';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -31,4 +33,6 @@ export const MIGRATIONS: (new () => object)[] = [
   PriceStatsKeys1764860000000,
   PriceQuantileShortcuts1764870000000,
   PriceStatsParts1764880000000,
+  ContractedItems1764890000000,
+  TenderItemsByTender1764895000000,
 ];
