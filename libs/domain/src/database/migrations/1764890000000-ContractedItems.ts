@@ -21,22 +21,25 @@ export class ContractedItems1764890000000 implements MigrationInterface {
          CONSTRAINT "pk_contracted_items" PRIMARY KEY ("contract_id", "item_id"))`,
     );
     await q.query(`CREATE INDEX "ix_contracted_items_part" ON "contracted_items" ("division", "month")`);
+    // The items of one contract as counted: used by the trigger and, once, to fill the table.
+    await q.query(
+      `CREATE FUNCTION contracted_items_of(k contracts) RETURNS SETOF contracted_items LANGUAGE sql STABLE AS $$
+         SELECT k.id, ti.id, left(ti.cpv_code, 2),
+                date_trunc('month', GREATEST(k.buyer_signed_at, k.supplier_signed_at) AT TIME ZONE 'UTC')::date,
+                ti.cpv_code, ti.catalog_item_id, ti.unit_code, t.currency, c.id, c.country,
+                COALESCE(q.quantity, ti.quantity),
+                round(k.amount / (SELECT count(*) FROM tender_items x WHERE x.lot_id = ti.lot_id), 2)
+           FROM tender_items ti
+           JOIN tenders t ON t.id = k.tender_id
+           LEFT JOIN tender_item_quantities q ON q.item_id = ti.id AND q.buyer_id = k.buyer_id
+           JOIN cities c ON c.id = ti.delivery_city_id
+          WHERE ti.lot_id = k.lot_id
+       $$`,
+    );
     await q.query(
       `CREATE FUNCTION record_contracted_items() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
-         INSERT INTO contracted_items (contract_id, item_id, division, month, cpv_code, catalog_item_id, unit_code,
-                                       currency, city_id, country, quantity, value)
-         SELECT NEW.id, ti.id, left(ti.cpv_code, 2),
-                date_trunc('month', GREATEST(NEW.buyer_signed_at, NEW.supplier_signed_at) AT TIME ZONE 'UTC')::date,
-                ti.cpv_code, ti.catalog_item_id, ti.unit_code, t.currency, c.id, c.country,
-                COALESCE(q.quantity, ti.quantity),
-                round(NEW.amount / (SELECT count(*) FROM tender_items x WHERE x.lot_id = ti.lot_id), 2)
-           FROM tender_items ti
-           JOIN tenders t ON t.id = NEW.tender_id
-           LEFT JOIN tender_item_quantities q ON q.item_id = ti.id AND q.buyer_id = NEW.buyer_id
-           JOIN cities c ON c.id = ti.delivery_city_id
-          WHERE ti.lot_id = NEW.lot_id
-         ON CONFLICT DO NOTHING;
+         INSERT INTO contracted_items SELECT * FROM contracted_items_of(NEW) ON CONFLICT DO NOTHING;
          RETURN NULL;
        END $$`,
     );
@@ -49,19 +52,8 @@ export class ContractedItems1764890000000 implements MigrationInterface {
          FOR EACH ROW WHEN (NEW.status = 'signed' AND OLD.status <> 'signed') EXECUTE FUNCTION record_contracted_items()`,
     );
     await q.query(
-      `INSERT INTO contracted_items (contract_id, item_id, division, month, cpv_code, catalog_item_id, unit_code,
-                                     currency, city_id, country, quantity, value)
-       SELECT k.id, ti.id, left(ti.cpv_code, 2),
-              date_trunc('month', GREATEST(k.buyer_signed_at, k.supplier_signed_at) AT TIME ZONE 'UTC')::date,
-              ti.cpv_code, ti.catalog_item_id, ti.unit_code, t.currency, c.id, c.country,
-              COALESCE(q.quantity, ti.quantity),
-              round(k.amount / (SELECT count(*) FROM tender_items x WHERE x.lot_id = ti.lot_id), 2)
-         FROM contracts k
-         JOIN tenders t ON t.id = k.tender_id
-         JOIN tender_items ti ON ti.lot_id = k.lot_id
-         LEFT JOIN tender_item_quantities q ON q.item_id = ti.id AND q.buyer_id = k.buyer_id
-         JOIN cities c ON c.id = ti.delivery_city_id
-        WHERE k.status = 'signed'`,
+      `INSERT INTO contracted_items
+       SELECT i.* FROM contracts k CROSS JOIN LATERAL contracted_items_of(k) i WHERE k.status = 'signed'`,
     );
   }
 
@@ -69,6 +61,7 @@ export class ContractedItems1764890000000 implements MigrationInterface {
     await q.query(`DROP TRIGGER "trg_contracts_signed_update" ON "contracts"`);
     await q.query(`DROP TRIGGER "trg_contracts_signed_insert" ON "contracts"`);
     await q.query(`DROP FUNCTION record_contracted_items()`);
+    await q.query(`DROP FUNCTION contracted_items_of(contracts)`);
     await q.query(`DROP TABLE "contracted_items"`);
   }
 }
