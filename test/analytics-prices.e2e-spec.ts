@@ -180,6 +180,66 @@ describe('PriceStats', () => {
     expect(rewritten.map((r) => r.key)).toEqual([`cpv 30 ${kazanId} XPK`]);
   });
 
+  it('counts new contracts by recomputing only the groups their items touch, once', async () => {
+    const dataSource = t.app.get(DataSource);
+    const service = t.app.get(PriceStatsService);
+    const month = new Date().toISOString().slice(0, 7);
+    // The worker takes every change the suite's contracts made.
+    await eventually(async () => {
+      const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM price_stats_changes`);
+      return n === 0 ? true : undefined;
+    }, 20_000);
+    expect(await service.refreshChanges([{ division: '30', month }])).toEqual({ rows: 0 });
+    // Two wrong rows: one in a group a pending change touches (Kazan's paper in XPK), one in a group it does not.
+    const wrong = (subject: string, geo: string) =>
+      dataSource.query(
+        `UPDATE price_stats SET count = 999
+          WHERE division = '30' AND kind = 'cpv' AND subject = $1 AND geo = $2 AND unit_code = 'XPK'`,
+        [subject, geo],
+      );
+    await wrong('3019763', kazanId);
+    await wrong('3019763', moscowId);
+    const country = await dataSource.query(
+      `SELECT * FROM price_stats WHERE kind = 'cpv' AND subject = '3019' AND geo = 'RU'`,
+    );
+    expect(country).toHaveLength(1);
+    await dataSource.query(`DELETE FROM price_stats WHERE kind = 'cpv' AND subject = '3019' AND geo = 'RU'`);
+    await dataSource.query(
+      `INSERT INTO price_stats_changes (division, month, cpv_code, catalog_item_id, unit_code, currency, country)
+       VALUES ('30', $1, $2, NULL, 'XPK', 'RUB', 'RU')`,
+      [`${month}-01`, PAPER_CPV],
+    );
+    const { rows } = await service.refreshChanges([{ division: '30', month }]);
+    expect(rows).toBeGreaterThan(0);
+    const counts = await dataSource.query<
+      { subject: string; geo: string; unit_code: string; count: number }[]
+    >(
+      `SELECT subject, geo, unit_code, count FROM price_stats
+        WHERE kind = 'cpv' AND subject IN ('3019763', '3019') ORDER BY 1, 2, 3`,
+    );
+    // The paper groups of Russia were recomputed: every city row and the country row.
+    expect(counts.filter((r) => r.count === 999)).toEqual([]);
+    expect(counts.filter((r) => r.subject === '3019' && r.geo === 'RU')).toEqual([
+      { subject: '3019', geo: 'RU', unit_code: 'XPK', count: country[0].count },
+    ]);
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM price_stats_changes`)).toEqual([{ n: 0 }]);
+    // A group no change touches is left as it is, even when wrong: the nightly rebuild is what repairs that.
+    await wrong('30', kazanId);
+    await dataSource.query(
+      `INSERT INTO price_stats_changes (division, month, cpv_code, catalog_item_id, unit_code, currency, country)
+       VALUES ('30', $1, $2, NULL, 'XPK', 'RUB', 'KZ')`,
+      [`${month}-01`, PAPER_CPV],
+    );
+    await service.refreshChanges([{ division: '30', month }]);
+    expect(
+      await dataSource.query(
+        `SELECT count FROM price_stats WHERE kind = 'cpv' AND subject = '30' AND geo = $1 AND unit_code = 'XPK'`,
+        [kazanId],
+      ),
+    ).toEqual([{ count: 999 }]);
+    await service.refresh([{ division: '30', month }]);
+  });
+
   it('keeps contracted_items, written when a contract is signed, equal to the items of the signed contracts', async () => {
     const columns =
       'cpv_code, catalog_item_id, unit_code, currency, city_id, country, month, quantity, value';

@@ -9,8 +9,8 @@ import { ObservedProcessor } from '../common/observed-processor';
 
 /**
  * Refresh jobs taken at once. Jobs that run at the same moment (a debounce window's parts) share one
- * PriceStatsService.refresh, which reads the month's contracts once for all of them; parts arriving while it
- * runs form the next one.
+ * PriceStatsService.refreshChanges, which recomputes the groups their new contracts touch in one statement;
+ * parts arriving while it runs form the next one.
  */
 const REFRESH_CONCURRENCY = 32;
 
@@ -32,7 +32,7 @@ export class PriceAnalyticsProcessor extends ObservedProcessor {
     // A failure fails every job of the batch; each is retried by BullMQ (with backoff) and may join another.
     this.batcher = new BurstBatcher(
       async (batch) => {
-        const { rows } = await stats.refresh(batch.map((w) => w.item));
+        const { rows } = await stats.refreshChanges(batch.map((w) => w.item));
         for (const waiter of batch) waiter.done(rows);
       },
       1,

@@ -6,6 +6,7 @@ export * from './price-stats';
 export * from './price-stat.entity';
 export * from './price-stats-part.entity';
 export * from './contracted-item.entity';
+export * from './price-stats-change.entity';
 export * from './price-stats.service';
 export * from './price-stats.scheduler';
 export * from './trade-matrix';

@@ -7,6 +7,7 @@ import { ExchangeRate } from '../analytics/exchange-rate.entity';
 import { PriceComparison } from '../analytics/price-comparison.entity';
 import { PriceStat } from '../analytics/price-stat.entity';
 import { ContractedItem } from '../analytics/contracted-item.entity';
+import { PriceStatsChange } from '../analytics/price-stats-change.entity';
 import { PriceStatsPartRow } from '../analytics/price-stats-part.entity';
 import { AnalyticsCursor, RedFlag, RedFlagRun } from '../analytics/red-flag.entity';
 import { Award, Contract } from '../award/award.entity';
@@ -51,6 +52,7 @@ export const PROCUREMENT_ENTITIES = [
   PriceStat,
   PriceStatsPartRow,
   ContractedItem,
+  PriceStatsChange,
   PriceComparison,
 ];
 

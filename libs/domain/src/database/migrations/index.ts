@@ -15,6 +15,7 @@ import { PriceQuantileShortcuts1764870000000 } from './1764870000000-PriceQuanti
 import { PriceStatsParts1764880000000 } from './1764880000000-PriceStatsParts';
 import { ContractedItems1764890000000 } from './1764890000000-ContractedItems';
 import { TenderItemsByTender1764895000000 } from './1764895000000-TenderItemsByTender';
+import { PriceStatsChanges1764897000000 } from './1764897000000-PriceStatsChanges';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -35,4 +36,5 @@ export const MIGRATIONS: (new () => object)[] = [
   PriceStatsParts1764880000000,
   ContractedItems1764890000000,
   TenderItemsByTender1764895000000,
+  PriceStatsChanges1764897000000,
 ];
