@@ -240,6 +240,25 @@ describe('PriceStats', () => {
     await service.refresh([{ division: '30', month }]);
   });
 
+  it('gives the red flag backstop the parts of a tender that still have changes waiting, and only those', async () => {
+    const dataSource = t.app.get(DataSource);
+    const service = t.app.get(PriceStatsService);
+    const month = new Date().toISOString().slice(0, 7);
+    const [{ tender_id: tenderId }] = await dataSource.query(
+      `SELECT tender_id FROM contracts WHERE status = 'signed' ORDER BY supplier_signed_at LIMIT 1`,
+    );
+    await service.refresh([{ division: '30', month }]);
+    expect(await service.partsOfTender(tenderId)).toEqual([]);
+    await dataSource.query(
+      `INSERT INTO price_stats_changes (division, month, cpv_code, catalog_item_id, unit_code, currency, country)
+       VALUES ('30', $1, $2, NULL, 'XPK', 'RUB', 'RU')`,
+      [`${month}-01`, PAPER_CPV],
+    );
+    expect(await service.partsOfTender(tenderId)).toEqual([{ division: '30', month }]);
+    await service.refreshChanges([{ division: '30', month }]);
+    expect(await service.partsOfTender(tenderId)).toEqual([]);
+  });
+
   it('keeps contracted_items, written when a contract is signed, equal to the items of the signed contracts', async () => {
     const columns =
       'cpv_code, catalog_item_id, unit_code, currency, city_id, country, month, quantity, value';

@@ -357,8 +357,9 @@ export class PriceStatsService {
 
   /**
    * The (division, month) parts holding a tender's signed contracts whose statistics were last computed before
-   * the latest signing there: what a change to the tender may still have to move. A part refreshed since (as
-   * confirming a contract asks at once) is left out, so the red flag backstop does not repeat that work.
+   * the latest signing there, or that still have changes waiting: what a change to the tender may still have to
+   * move. A part refreshed since with nothing waiting (as confirming a contract asks at once) is left out, so the
+   * red flag backstop does not repeat that work.
    */
   async partsOfTender(tenderId: string): Promise<PriceStatsPart[]> {
     return this.dataSource.query<PriceStatsPart[]>(
@@ -372,6 +373,7 @@ export class PriceStatsService {
                 GROUP BY 1, 2) p
         WHERE NOT EXISTS (SELECT 1 FROM price_stats_parts s
                            WHERE s.division = p.division AND s.month = p.month AND s.computed_at > p.signed_at)
+           OR EXISTS (SELECT 1 FROM price_stats_changes c WHERE c.division = p.division AND c.month = p.month)
         ORDER BY 1, 2`,
       [tenderId],
     );
