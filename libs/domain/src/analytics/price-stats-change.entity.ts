@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CountedItemColumns } from './counted-item.columns';
 
 /**
  * A contracted item the statistics do not count yet: written by the trigger that records a signed contract's
@@ -6,33 +7,11 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity({ name: 'price_stats_changes' })
 @Index('ix_price_stats_changes_part', ['division', 'month'])
-export class PriceStatsChange {
+export class PriceStatsChange extends CountedItemColumns {
   @PrimaryGeneratedColumn('identity', {
     type: 'bigint',
     generatedIdentity: 'ALWAYS',
     primaryKeyConstraintName: 'pk_price_stats_changes',
   })
   id: string;
-
-  @Column({ type: 'text' })
-  division: string;
-
-  /** First day of the month of signing (UTC). */
-  @Column({ type: 'date' })
-  month: string;
-
-  @Column({ name: 'cpv_code', type: 'text' })
-  cpvCode: string;
-
-  @Column({ name: 'catalog_item_id', type: 'uuid', nullable: true })
-  catalogItemId: string | null;
-
-  @Column({ name: 'unit_code', type: 'text' })
-  unitCode: string;
-
-  @Column({ type: 'char', length: 3 })
-  currency: string;
-
-  @Column({ type: 'char', length: 2 })
-  country: string;
 }
