@@ -39,6 +39,15 @@ describe('PriceStats', () => {
   const prices = (query: Record<string, string>) =>
     request(t.http).get('/api/v1/analytics/prices').query(query).expect(200);
 
+  /** Marks every contracted item of a part as changed: its refresh then recomputes every group of the part. */
+  const changeAll = (division: string, month: string) =>
+    t.app.get(DataSource).query(
+      `INSERT INTO price_stats_changes (division, month, cpv_code, catalog_item_id, unit_code, currency, country)
+       SELECT division, month, cpv_code, catalog_item_id, unit_code, currency, country FROM contracted_items
+        WHERE division = $1 AND month = $2`,
+      [division, `${month}-01`],
+    );
+
   it('computes exact statistics per city as soon as contracts are signed, as the pure rules do', async () => {
     await Promise.all([
       contracts.signed('moscow', moscowId, '20000.00'),
@@ -119,7 +128,7 @@ describe('PriceStats', () => {
     }
   });
 
-  it('gives the same rows from a full rebuild, a repeated one and a refresh of one division and month', async () => {
+  it('gives the same rows from a full rebuild, a repeated one and a refresh of every group of a part', async () => {
     const before = await prices({ cpv: '30000000-3' });
     const service = t.app.get(PriceStatsService);
     const first = await service.rebuild();
@@ -134,12 +143,14 @@ describe('PriceStats', () => {
     ]);
     const month = new Date().toISOString().slice(0, 7);
     // Every contract of the suite is paper (division 30) signed this month: the part holds every row.
-    expect(await service.refresh([{ division: '30', month }])).toEqual(first);
-    expect(await service.refresh([{ division: '30', month: '2001-01' }])).toEqual({ rows: 0 });
-    expect(await service.refresh([{ division: '44', month }])).toEqual({ rows: 0 });
+    await changeAll('30', month);
+    expect(await service.refreshChanges([{ division: '30', month }])).toEqual(first);
+    await changeAll('30', month);
+    expect(await service.refreshChanges([{ division: '30', month: '2001-01' }])).toEqual({ rows: 0 });
+    expect(await service.refreshChanges([{ division: '44', month }])).toEqual({ rows: 0 });
     // Several parts at once (one of them empty, one repeated) give the same rows.
     expect(
-      await service.refresh([
+      await service.refreshChanges([
         { division: '44', month },
         { division: '30', month },
         { division: '30', month },
@@ -149,11 +160,12 @@ describe('PriceStats', () => {
     expect((await prices({ cpv: '30000000-3' })).body).toEqual(before.body);
   });
 
-  it('refreshes a part by difference: a stale group is deleted, a wrong row rewritten, the rest left alone', async () => {
+  it('refreshes by difference: a stale row of a group is deleted, a wrong row rewritten, the rest left alone', async () => {
     const dataSource = t.app.get(DataSource);
     const service = t.app.get(PriceStatsService);
     const month = new Date().toISOString().slice(0, 7);
-    const { rows } = await service.refresh([{ division: '30', month }]);
+    await changeAll('30', month);
+    const { rows } = await service.refreshChanges([{ division: '30', month }]);
     const snapshot = () =>
       dataSource.query<{ key: string; count: number; computed_at: Date }[]>(
         `SELECT concat_ws(' ', kind, subject, geo, unit_code) AS key, count, computed_at
@@ -161,19 +173,21 @@ describe('PriceStats', () => {
       );
     const before = await snapshot();
     expect(before).toHaveLength(rows);
-    // A group that no contract holds any more, and a row whose figures went wrong.
+    // A city row of a group that holds no contract for that city, and a row whose figures went wrong.
+    const novosibirsk = (await factory.city('novosibirsk')).id;
     await dataSource.query(
       `INSERT INTO price_stats (kind, subject, division, unit_code, currency, country, city_id, geo, month, count,
                                 min, q1, median, q3, max, mean, total_quantity, total_value)
-       VALUES ('cpv', '30', '30', 'KGM', 'RUB', 'RU', NULL, 'RU', $1, 1, 1, 1, 1, 1, 1, 1, 1, 1)`,
-      [`${month}-01`],
+       VALUES ('cpv', '30', '30', 'XPK', 'RUB', 'RU', $2::uuid, $2::text, $1, 1, 1, 1, 1, 1, 1, 1, 1, 1)`,
+      [`${month}-01`, novosibirsk],
     );
     await dataSource.query(
       `UPDATE price_stats SET count = 999 WHERE division = '30' AND kind = 'cpv' AND subject = '30' AND geo = $1`,
       [kazanId],
     );
     await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(await service.refresh([{ division: '30', month }])).toEqual({ rows });
+    await changeAll('30', month);
+    expect(await service.refreshChanges([{ division: '30', month }])).toEqual({ rows });
     const after = await snapshot();
     expect(after.map((r) => [r.key, r.count])).toEqual(before.map((r) => [r.key, r.count]));
     const rewritten = after.filter((r, i) => r.computed_at.getTime() !== before[i]!.computed_at.getTime());
@@ -237,7 +251,8 @@ describe('PriceStats', () => {
         [kazanId],
       ),
     ).toEqual([{ count: 999 }]);
-    await service.refresh([{ division: '30', month }]);
+    await changeAll('30', month);
+    await service.refreshChanges([{ division: '30', month }]);
   });
 
   it('gives the red flag backstop the parts of a tender that still have changes waiting, and only those', async () => {
@@ -247,7 +262,8 @@ describe('PriceStats', () => {
     const [{ tender_id: tenderId }] = await dataSource.query(
       `SELECT tender_id FROM contracts WHERE status = 'signed' ORDER BY supplier_signed_at LIMIT 1`,
     );
-    await service.refresh([{ division: '30', month }]);
+    // A refresh with nothing waiting still records when the part was computed.
+    await service.refreshChanges([{ division: '30', month }]);
     expect(await service.partsOfTender(tenderId)).toEqual([]);
     await dataSource.query(
       `INSERT INTO price_stats_changes (division, month, cpv_code, catalog_item_id, unit_code, currency, country)

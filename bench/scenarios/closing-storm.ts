@@ -15,7 +15,7 @@ import {
   type TaxIdScheme,
 } from '@app/domain';
 import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
-import { percentile } from '../lib/measure';
+import { percentile, sleep, waitFor } from '../lib/measure';
 
 /**
  * 10,000 tenders with 5 sealed bids each and one deadline, closed by the real worker (a delayed close-tender
@@ -450,16 +450,6 @@ WITH due AS (
   RETURNING 1
 )
 SELECT now() AS now, (SELECT count(*) FROM closed) AS closed, (SELECT count(*) FROM events) AS events`;
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(message);
-    await sleep(100);
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function option(args: string[], name: string, fallback: number): number {
   const arg = args.find((a) => a.startsWith(`--${name}=`));

@@ -22,7 +22,7 @@ import {
 import { verifyLog } from '../../tools/verify-log/verify';
 import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
 import { insertOpenTenders, loginSuppliers, seedBuyerAndSuppliers } from '../lib/world';
-import { type LoadResult, percentile, printComparison } from '../lib/measure';
+import { type LoadResult, percentile, printComparison, sleep, waitFor } from '../lib/measure';
 
 /**
  * The provable deal log (docs/transparency.md), three figures, each beside a baseline measured in the same run:
@@ -662,16 +662,6 @@ function errorCode(body: string): string {
     return '';
   }
 }
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(message);
-    await sleep(100);
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const loadAverage = () =>
   loadavg()

@@ -151,45 +151,14 @@ const FIGURES = ['count', 'min', 'q1', 'median', 'q3', 'max', 'mean', 'total_qua
 const rebuildInto = (table: string) => `INSERT INTO ${table} (${COLUMNS}) ${statsOf(PRICED_ITEMS)}`;
 
 /**
- * Writes the rows of `fresh` that differ and deletes those of the groups in `scope` that are not in it. NOT IN
- * over fresh's keys (never null) is a hashed lookup whatever the row estimates; an anti-join planned from a bad
- * estimate of fresh compared every pair (2,354 x 2,354 keys, 1.3 s).
- */
-const writeDifference = (scope: string) => `
-  gone AS (
-    DELETE FROM price_stats s USING ${scope}
-     AND (s.kind, s.subject, s.month, s.country, s.geo, s.unit_code, s.currency, s.division) NOT IN (
-           SELECT f.kind, f.subject, f.month, f.country, f.geo, f.unit_code, f.currency, f.division FROM fresh f)
-  ),
-  written AS (
-    INSERT INTO price_stats (${COLUMNS}) SELECT ${COLUMNS} FROM fresh
-    ON CONFLICT ON CONSTRAINT pk_price_stats DO UPDATE
-       SET ${FIGURES.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, computed_at = now()
-     WHERE (${FIGURES.map((c) => `price_stats.${c}`).join(', ')})
-           IS DISTINCT FROM (${FIGURES.map((c) => `EXCLUDED.${c}`).join(', ')})
-  )`;
-
-/**
- * The statistics of the (division, month) parts $1, $2, written as a difference: rows whose group is gone are
- * deleted, new groups inserted, and a row is updated only when one of its figures changed (rewriting a part's
- * tens of thousands of rows, heap, both indexes and WAL, cost more than computing them). Returns how many rows
- * the parts hold. The changes waiting for these parts are taken too: they are counted.
- */
-const REFRESH = `
-  WITH taken AS (
-    DELETE FROM price_stats_changes c USING unnest($1::text[], $2::date[]) AS w(division, month)
-     WHERE c.division = w.division AND c.month = w.month
-  ),
-  fresh AS MATERIALIZED (${statsOf(CONTRACTED_ITEMS_OF_PARTS)}),
-  ${writeDifference(`unnest($1::text[], $2::date[]) AS w(division, month)
-     WHERE s.division = w.division AND s.month = w.month`)}
-  SELECT count(*)::int AS rows FROM fresh`;
-
-/**
  * Counts the changes waiting for the parts $1, $2 (contracts signed since they were last computed): takes them
  * out of price_stats_changes and recomputes only the groups they touch (each CPV roll-up key and catalogue item
  * of a changed item, with its unit, currency, country and month: the country row and every city row), from the
- * parts' contracted items. Returns how many rows it recomputed.
+ * parts' contracted items, and writes the difference: rows of those groups that are gone are deleted, new ones
+ * inserted, and a row is updated only when one of its figures changed (rewriting every row, heap, both indexes
+ * and WAL, cost more than computing them). NOT IN over fresh's keys (never null) is a hashed lookup whatever the
+ * row estimates; an anti-join planned from a bad estimate of fresh compared every pair (2,354 x 2,354 keys,
+ * 1.3 s). Returns how many rows it recomputed.
  */
 const REFRESH_CHANGES = `
   WITH taken AS (
@@ -210,9 +179,20 @@ const REFRESH_CHANGES = `
     `${CONTRACTED_ITEMS_OF_PARTS} AND (division, month) IN (SELECT division, month FROM groups)`,
     'groups',
   )}),
-  ${writeDifference(`groups g
+  gone AS (
+    DELETE FROM price_stats s USING groups g
      WHERE (s.kind, s.subject, s.division, s.unit_code, s.currency, s.country, s.month)
-         = (g.kind, g.subject, g.division, g.unit_code, g.currency, g.country, g.month)`)}
+         = (g.kind, g.subject, g.division, g.unit_code, g.currency, g.country, g.month)
+       AND (s.kind, s.subject, s.month, s.country, s.geo, s.unit_code, s.currency, s.division) NOT IN (
+             SELECT f.kind, f.subject, f.month, f.country, f.geo, f.unit_code, f.currency, f.division FROM fresh f)
+  ),
+  written AS (
+    INSERT INTO price_stats (${COLUMNS}) SELECT ${COLUMNS} FROM fresh
+    ON CONFLICT ON CONSTRAINT pk_price_stats DO UPDATE
+       SET ${FIGURES.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, computed_at = now()
+     WHERE (${FIGURES.map((c) => `price_stats.${c}`).join(', ')})
+           IS DISTINCT FROM (${FIGURES.map((c) => `EXCLUDED.${c}`).join(', ')})
+  )
   SELECT count(*)::int AS rows FROM fresh`;
 
 /**
@@ -314,23 +294,12 @@ export class PriceStatsService {
   }
 
   /**
-   * Recomputes every row of some (division, month) parts, in one statement, from their contracted items (read by
-   * index), and writes the difference (see REFRESH). Safe to run twice or at once: see REBUILD_LOCK_KEY (part
-   * locks are taken in one order); a part's rows change in one transaction.
-   */
-  async refresh(parts: readonly PriceStatsPart[]): Promise<{ rows: number }> {
-    return this.inParts(parts, REFRESH);
-  }
-
-  /**
    * Counts the contracts signed in some parts since they were last computed: recomputes only the groups their
-   * items touch (see REFRESH_CHANGES). What confirming a contract asks for; nothing to do when nothing changed.
+   * items touch (see REFRESH_CHANGES), in one statement for all the parts. What confirming a contract asks for;
+   * nothing to do when nothing changed. Safe to run twice or at once: see REBUILD_LOCK_KEY (part locks are taken
+   * in one order); a part's rows change in one transaction.
    */
   async refreshChanges(parts: readonly PriceStatsPart[]): Promise<{ rows: number }> {
-    return this.inParts(parts, REFRESH_CHANGES);
-  }
-
-  private async inParts(parts: readonly PriceStatsPart[], statement: string): Promise<{ rows: number }> {
     const unique = [...new Map(parts.map((p) => [`${p.division} ${p.month}`, p])).values()].sort((a, b) =>
       a.division === b.division ? a.month.localeCompare(b.month) : a.division.localeCompare(b.division),
     );
@@ -344,7 +313,7 @@ export class PriceStatsService {
         [unique.map((p) => p.division), unique.map((p) => p.month)],
       );
       const params = [unique.map((p) => p.division), unique.map((p) => `${p.month}-01`)];
-      const [result] = await manager.query<{ rows: number }[]>(statement, params);
+      const [result] = await manager.query<{ rows: number }[]>(REFRESH_CHANGES, params);
       await manager.query(
         `INSERT INTO price_stats_parts (division, month, computed_at)
          SELECT division, month, now() FROM unnest($1::text[], $2::date[]) AS w(division, month)

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -47,6 +48,16 @@ export class CharacteristicDto {
   @MaxLength(10)
   unit?: string;
 }
+
+/** Validates an optional list of characteristics as every item that carries them does. */
+export const AreCharacteristics = () =>
+  applyDecorators(
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(MAX_ITEM_CHARACTERISTICS),
+    ValidateNested({ each: true }),
+    Type(() => CharacteristicDto),
+  );
 
 export class DocumentLinkDto {
   @ApiProperty({ example: 'Паспорт изделия' })
@@ -98,11 +109,7 @@ export class CatalogItemInputDto {
   unitCode: string;
 
   @ApiPropertyOptional({ type: [CharacteristicDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_ITEM_CHARACTERISTICS)
-  @ValidateNested({ each: true })
-  @Type(() => CharacteristicDto)
+  @AreCharacteristics()
   characteristics?: CharacteristicDto[];
 
   @ApiPropertyOptional({ type: [String], example: ['https://example.org/paper.jpg'] })

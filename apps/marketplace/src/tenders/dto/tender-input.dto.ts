@@ -19,7 +19,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { CharacteristicDto, MAX_ITEM_CHARACTERISTICS } from '../../catalog/dto/catalog-item-input.dto';
+import { AreCharacteristics, CharacteristicDto } from '../../catalog/dto/catalog-item-input.dto';
 
 /** Money as a decimal string: at most 2 decimals, at most 1e12. Never a float. */
 export const AMOUNT = /^(0|[1-9]\d{0,11})(\.\d{1,2})?$/;
@@ -69,11 +69,7 @@ export class ItemDto {
       'A free item’s characteristics, as a catalogue item’s; none with a catalogItemId (its card has them). ' +
       'A contract for the item counts in the reference price of a request for these characteristics.',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_ITEM_CHARACTERISTICS)
-  @ValidateNested({ each: true })
-  @Type(() => CharacteristicDto)
+  @AreCharacteristics()
   characteristics?: CharacteristicDto[];
 
   @ApiProperty({ type: ClassificationDto })
