@@ -113,6 +113,8 @@ export const cpvRollupKeysSql = (code: string) => `
  * needs equality, and the one big sort of a full rebuild is several times cheaper than with the database's
  * locale; subject leads, the most varied key. OFFSET 0 keeps the priced items' subquery whole, so an item's
  * value and unit price are computed once, not once per subject and again in each aggregate of each grouping set.
+ * With `groups` (a relation of the keys to keep), the fanned-out items are fenced the same way, so they meet the
+ * groups in one hashed semi-join instead of being fanned out again for each group.
  */
 const statsOf = (items: string, groups?: string) => `
   SELECT subject COLLATE "default" AS subject, kind COLLATE "default" AS kind,
@@ -136,7 +138,7 @@ const statsOf = (items: string, groups?: string) => `
               UNION ALL
               SELECT p.catalog_item_id::text COLLATE "C", 'item' WHERE p.catalog_item_id IS NOT NULL
             ) s
-) i
+          ${groups ? 'OFFSET 0' : ''}) i
    ${groups ? `WHERE (subject, kind, division, unit_code, currency, country, month) IN (SELECT * FROM ${groups})` : ''}
    GROUP BY GROUPING SETS (
      (subject, kind, division, unit_code, currency, country, month, city_id),
