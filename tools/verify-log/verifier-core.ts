@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, hash, verify } from 'node:crypto';
+import { decodeHexHash, EntryKind, hexHashEquals, type PageItem } from './log-page';
 
 /**
  * The offline verifier of the deal log: everything it checks, written only from the published format
@@ -168,6 +169,15 @@ export class HashTree {
     this.grow();
   }
 
+  /** Appends a leaf hash given as a 32-character binary (latin1) string, as one-shot hashing gives it cheapest. */
+  appendBinary(leaf: string): void {
+    if (leaf.length !== 32) throw new RangeError('a leaf hash has 32 bytes');
+    const nodes = (this.levels[0] = this.room(0));
+    const at = this.count * 32;
+    for (let i = 0; i < 32; i++) nodes[at + i] = leaf.charCodeAt(i);
+    this.grow();
+  }
+
   /** Appends a leaf hash given as 64 hex digits (as the verifier computes them). */
   appendHex(leaf: string): void {
     this.levels[0] = this.room(0);
@@ -205,11 +215,15 @@ export class HashTree {
   /** Counts the leaf just written, and hashes every pair it completes into the level above. */
   private grow(): void {
     this.count += 1;
+    const pair = this.pair;
     for (let level = 0, n = this.count; n % 2 === 0; level++, n /= 2) {
-      this.levels[level]!.copy(this.pair, 1, (n - 2) * 32, n * 32);
+      // Byte loops: for 64 and 32 bytes, Buffer's copy and write cost more in their checks than in copying.
+      const nodes = this.levels[level]!;
+      for (let i = 0, from = (n - 2) * 32; i < 64; i++) pair[i + 1] = nodes[from + i]!;
       const above = (this.levels[level + 1] = this.room(level + 1));
-      // 'binary' (latin1): the cheapest output of a one-shot hash to copy into a Buffer.
-      above.write(hash('sha256', this.pair, 'binary'), (n / 2 - 1) * 32, 'binary');
+      // 'binary' (latin1): the cheapest output of a one-shot hash.
+      const node = hash('sha256', pair, 'binary');
+      for (let i = 0, at = (n / 2 - 1) * 32; i < 32; i++) above[at + i] = node.charCodeAt(i);
     }
   }
 
@@ -341,17 +355,57 @@ export class LogScanner {
   }
 
   add(item: LogItem): void {
-    const index = item.index;
+    const index = this.claim(item.index);
+    if (index === undefined) return;
+    let recomputed: string;
+    try {
+      recomputed = entryLeafHashHex(item.entry);
+    } catch (error) {
+      return this.noCanonicalJson(index, error);
+    }
+    this.record(index, recomputed, item.leafHash);
+  }
+
+  /**
+   * Adds an item read from a page's bytes (readPage). A canonical entry is its own leaf and is hashed as served;
+   * any other is parsed and canonicalised, as `add` does with every entry.
+   */
+  addRead(item: PageItem, page: Buffer): void {
+    const index = this.claim(item.index);
+    if (index === undefined) return;
+    // The hash as a binary string: a Buffer result costs twice as much per call, and calls are most of the cost.
+    let leaf: string;
+    if (item.canonical) {
+      leaf = hash('sha256', item.leaf, 'binary');
+    } else {
+      try {
+        leaf = entryLeafHash(parseEntry(item)).toString('latin1');
+      } catch (error) {
+        return this.noCanonicalJson(index, error);
+      }
+    }
+    const at = item.leafHashAt;
+    if (
+      at >= 0 ? !hexHashEquals(page, at, leaf) : item.leafHash !== Buffer.from(leaf, 'latin1').toString('hex')
+    ) {
+      const served = at >= 0 ? page.toString('latin1', at, at + 64) : String(item.leafHash);
+      this.problem(index, `entry ${index} does not hash to its leaf hash ${served}`);
+    }
+    this.tree.appendBinary(leaf);
+  }
+
+  /** The index of a served item when it is the one expected next (or later, after a gap); problems otherwise. */
+  private claim(index: unknown): number | undefined {
     if (!isSize(index)) {
       this.problem(
         this.next,
         `the entry served for index ${this.next} has no valid index (${String(index)})`,
       );
-      return;
+      return undefined;
     }
     if (index < this.next) {
       this.problem(index, `entry ${index} is served again, out of order (expected ${this.next})`);
-      return;
+      return undefined;
     }
     if (index > this.next) {
       // A deleted entry, or a gap: the break is at the first index not served. Carry on after it, so that one
@@ -361,16 +415,17 @@ export class LogScanner {
       this.problem(this.next, `${missing} missing: the log breaks at index ${this.next}`);
     }
     this.next = index + 1;
-    let recomputed: string;
-    try {
-      recomputed = entryLeafHashHex(item.entry);
-    } catch (error) {
-      this.problem(index, `entry ${index} has no canonical JSON: ${(error as Error).message}`);
-      this.tree.append(NO_LEAF); // keeps later leaves at their indexes; the root cannot match
-      return;
-    }
-    if (recomputed !== item.leafHash) {
-      this.problem(index, `entry ${index} does not hash to its leaf hash ${String(item.leafHash)}`);
+    return index;
+  }
+
+  private noCanonicalJson(index: number, error: unknown): void {
+    this.problem(index, `entry ${index} has no canonical JSON: ${(error as Error).message}`);
+    this.tree.append(NO_LEAF); // keeps later leaves at their indexes; the root cannot match
+  }
+
+  private record(index: number, recomputed: string, served: unknown): void {
+    if (recomputed !== served) {
+      this.problem(index, `entry ${index} does not hash to its leaf hash ${String(served)}`);
     }
     this.tree.appendHex(recomputed);
   }
@@ -466,24 +521,40 @@ const BID_COMMITTING = new Set(['bid.submitted', 'bid.changed', 'bid.confirmed']
  */
 export class CommitmentChecker {
   readonly problems: Problem[] = [];
-  /**
-   * Tender (as a string) -> commitment -> index of its first logging. Nested, so that no joined key is built and
-   * kept for each of the log's commitments (most of its entries carry one).
-   */
-  private readonly logged = new Map<string, Map<string, number>>();
+  /** Where each commitment was first logged, by tender. */
+  private readonly commitments = new CommitmentTable();
 
   add(index: number, entry: unknown): void {
     if (typeof entry !== 'object' || entry === null) return;
     const { type, tenderId, payload } = entry as { type?: unknown; tenderId?: unknown; payload?: unknown };
     const data = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
     if (typeof type === 'string' && BID_COMMITTING.has(type)) {
-      if (typeof data.commitment !== 'string') return;
-      let ofTender = this.logged.get(String(tenderId));
-      if (!ofTender) this.logged.set(String(tenderId), (ofTender = new Map<string, number>()));
-      if (!ofTender.has(data.commitment)) ofTender.set(data.commitment, index);
+      if (typeof data.commitment === 'string') this.logged(String(tenderId), data.commitment, index);
       return;
     }
-    if (type !== 'bid.opened') return;
+    if (type === 'bid.opened') this.opened(index, String(tenderId), data);
+  }
+
+  /**
+   * Adds an item read from a page's bytes (readPage): what the fast scan read of an entry suffices, except for an
+   * opened bid (its content is hashed) or a tender id that is not a string; those entries, and any the fast scan
+   * did not read, are parsed.
+   */
+  addRead(index: number, item: PageItem, page: Buffer): void {
+    if (!item.scanned || item.kind === EntryKind.Opens) return this.add(index, parseEntry(item));
+    // Only a commitment of 64 lowercase hex digits can match an opened bid's (which must be one).
+    if (item.kind !== EntryKind.Commits || item.commitmentAt < 0) return;
+    if (item.tenderStart < 0) return this.add(index, parseEntry(item));
+    const tenderId = page.toString('latin1', item.tenderStart, item.tenderEnd);
+    this.commitments.addBytes(tenderId, page, item.commitmentAt, index);
+  }
+
+  private logged(tenderId: string, commitment: string, index: number): void {
+    // Only a commitment of 64 lowercase hex digits can match an opened bid's (which must be one).
+    if (HEX_HASH.test(commitment)) this.commitments.add(tenderId, commitment, index);
+  }
+
+  private opened(index: number, tenderId: string, data: Record<string, unknown>): void {
     const { content, salt, commitment } = data;
     if (typeof commitment !== 'string' || !HEX_HASH.test(commitment) || typeof salt !== 'string') {
       this.problems.push({ index, message: `opened bid at ${index} lacks a commitment or a salt` });
@@ -501,12 +572,101 @@ export class CommitmentChecker {
         message: `opened bid at ${index} does not hash to its commitment ${commitment}`,
       });
     }
-    const at = this.logged.get(String(tenderId))?.get(commitment);
+    const at = this.commitments.first(tenderId, commitment);
     if (at === undefined || at >= index) {
       this.problems.push({
         index,
-        message: `opened bid at ${index}: commitment ${commitment} was not logged for tender ${String(tenderId)} before it`,
+        message: `opened bid at ${index}: commitment ${commitment} was not logged for tender ${tenderId} before it`,
       });
+    }
+  }
+}
+
+/** The value of a served entry (read and checked as JSON already), or undefined when the item has none. */
+function parseEntry(item: PageItem): unknown {
+  return item.leaf.length <= 1 ? undefined : (JSON.parse(item.leaf.toString('utf8', 1)) as unknown);
+}
+
+/**
+ * (tender, commitment) -> index of its first logging, for a log's every commitment (most of its entries carry
+ * one): open addressing over typed arrays, the commitments kept as their 32 bytes. Half a million strings held in
+ * Maps cost the verifier more than all of its hashing, mostly in garbage collection.
+ */
+class CommitmentTable {
+  private readonly tenders = new Map<string, number>();
+  private size = 0;
+  private capacity = 1 << 16;
+  private keys = new Uint8Array(this.capacity * 32);
+  private tenderOf = new Int32Array(this.capacity).fill(-1);
+  private indexOf = new Float64Array(this.capacity);
+  private readonly key = Buffer.alloc(32);
+
+  /** Records the logging at `index` unless the pair was logged before. `commitment`: 64 lowercase hex digits. */
+  add(tenderId: string, commitment: string, index: number): void {
+    this.key.write(commitment, 'hex');
+    this.insert(tenderId, index);
+  }
+
+  /** `add`, with the commitment's 64 lowercase hex digits at `at` in `bytes`. */
+  addBytes(tenderId: string, bytes: Uint8Array, at: number, index: number): void {
+    decodeHexHash(bytes, at, this.key);
+    this.insert(tenderId, index);
+  }
+
+  private insert(tenderId: string, index: number): void {
+    let tender = this.tenders.get(tenderId);
+    if (tender === undefined) this.tenders.set(tenderId, (tender = this.tenders.size));
+    const slot = this.find(tender);
+    if (this.tenderOf[slot] !== -1) return;
+    this.put(slot, tender, this.key, index);
+    if (++this.size * 2 > this.capacity) this.grow();
+  }
+
+  /** The index where the pair was first logged, or undefined. */
+  first(tenderId: string, commitment: string): number | undefined {
+    const tender = this.tenders.get(tenderId);
+    if (tender === undefined) return undefined;
+    this.key.write(commitment, 'hex');
+    const slot = this.find(tender);
+    return this.tenderOf[slot] === -1 ? undefined : this.indexOf[slot];
+  }
+
+  /** The slot holding (tender, this.key), or the empty slot where it goes. */
+  private find(tender: number): number {
+    const mask = this.capacity - 1;
+    // The commitment is a SHA-256 output: its first bytes are as good a hash as any.
+    let slot = (this.key.readUInt32LE(0) ^ Math.imul(tender, 0x9e3779b1)) & mask;
+    for (;;) {
+      const held = this.tenderOf[slot]!;
+      if (held === -1 || (held === tender && this.holds(slot))) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private holds(slot: number): boolean {
+    const at = slot * 32;
+    for (let i = 0; i < 32; i++) if (this.keys[at + i] !== this.key[i]) return false;
+    return true;
+  }
+
+  private put(slot: number, tender: number, key: Uint8Array, index: number): void {
+    const at = slot * 32;
+    for (let i = 0; i < 32; i++) this.keys[at + i] = key[i]!;
+    this.tenderOf[slot] = tender;
+    this.indexOf[slot] = index;
+  }
+
+  private grow(): void {
+    const [keys, tenderOf, indexOf, old] = [this.keys, this.tenderOf, this.indexOf, this.capacity];
+    this.capacity *= 4;
+    this.keys = new Uint8Array(this.capacity * 32);
+    this.tenderOf = new Int32Array(this.capacity).fill(-1);
+    this.indexOf = new Float64Array(this.capacity);
+    for (let slot = 0; slot < old; slot++) {
+      const tender = tenderOf[slot]!;
+      if (tender === -1) continue;
+      this.key.set(keys.subarray(slot * 32, slot * 32 + 32));
+      this.put(this.find(tender), tender, this.key, indexOf[slot]!);
     }
   }
 }

@@ -4,14 +4,13 @@
  * proofs, the consistency proof from an earlier saved tree head, and every opened bid against the commitment
  * logged before it. Every problem names the exact index where it can.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomInt } from 'node:crypto';
 import { Agent as HttpAgent, get as httpGet, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
-import { buffer } from 'node:stream/consumers';
 import {
   CommitmentChecker,
   findFirstDivergence,
-  type LogItem,
   LogScanner,
   type Problem,
   type SignedTreeHead,
@@ -19,6 +18,7 @@ import {
   verifyInclusion,
   verifyTreeHeadSignature,
 } from './verifier-core';
+import { type PageItem, readPage } from './log-page';
 
 export interface VerifyOptions {
   url: string;
@@ -35,7 +35,7 @@ export interface VerifyResult {
 }
 
 /** Pages requested ahead of the one being checked. */
-const PAGES_IN_FLIGHT = 4;
+const PAGES_IN_FLIGHT = 8;
 const MAX_REDIRECTS = 5;
 
 /**
@@ -49,17 +49,22 @@ class JsonClient {
     https: new HttpsAgent({ keepAlive: true }),
   };
 
-  async get<T>(url: string, redirects = MAX_REDIRECTS): Promise<T> {
+  async get<T>(url: string): Promise<T> {
+    return JSON.parse((await this.bytes(url)).toString('utf8')) as T;
+  }
+
+  /** The body of a 2xx answer. */
+  async bytes(url: string, redirects = MAX_REDIRECTS): Promise<Buffer> {
     const res = await this.request(url);
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
     if (status >= 300 && status < 400 && location && redirects > 0) {
       res.resume();
-      return this.get<T>(new URL(location, url).toString(), redirects - 1);
+      return this.bytes(new URL(location, url).toString(), redirects - 1);
     }
-    const body = (await buffer(res)).toString('utf8');
-    if (status < 200 || status > 299) throw new Error(`GET ${url}: ${status} ${body}`);
-    return JSON.parse(body) as T;
+    const body = await bodyOf(res);
+    if (status < 200 || status > 299) throw new Error(`GET ${url}: ${status} ${body.toString('utf8')}`);
+    return body;
   }
 
   /** Closes the idle connections. */
@@ -78,15 +83,32 @@ class JsonClient {
 }
 
 /**
+ * The whole body of a response. Chunks are gathered as they come and joined once, into a buffer of the announced
+ * length when there is one; stream/consumers' buffer() goes through a Blob, which copies every page twice more.
+ */
+function bodyOf(res: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    res.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+    });
+    res.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)));
+    res.once('error', reject);
+  });
+}
+
+/**
  * The pages, strictly in order, while the next PAGES_IN_FLIGHT download: the server reads and sends them while
  * this process hashes the current one.
  */
-async function* inOrder(client: JsonClient, urls: readonly string[]): AsyncGenerator<{ entries: LogItem[] }> {
-  const inFlight: Promise<{ entries: LogItem[] }>[] = [];
+async function* inOrder(client: JsonClient, urls: readonly string[]): AsyncGenerator<Buffer> {
+  const inFlight: Promise<Buffer>[] = [];
   let requested = 0;
   for (let i = 0; i < urls.length; i++) {
     while (requested < urls.length && requested <= i + PAGES_IN_FLIGHT) {
-      const page = client.get<{ entries: LogItem[] }>(urls[requested++]!);
+      const page = client.bytes(urls[requested++]!);
       // Awaited in turn below; one that fails while an earlier page is checked must not count as unhandled.
       page.catch(() => undefined);
       inFlight.push(page);
@@ -118,10 +140,20 @@ async function verifyWith(client: JsonClient, options: VerifyOptions): Promise<V
   const pages: string[] = [];
   for (let start = 0; start < sth.treeSize; start += pageSize)
     pages.push(`${base}/entries?start=${start}&end=${Math.min(start + pageSize, sth.treeSize)}`);
-  for await (const page of inOrder(client, pages)) {
-    for (const item of page.entries) {
-      scanner.add(item);
-      commitments.add(item.index, item.entry);
+  let at = 0;
+  for await (const body of inOrder(client, pages)) {
+    // Bytes that are not UTF-8 are read as a JSON parser reads them: replaced by U+FFFD.
+    const page = isUtf8(body) ? body : Buffer.from(body.toString('utf8'));
+    let items: PageItem[];
+    try {
+      items = readPage(page);
+    } catch (error) {
+      throw new Error(`GET ${pages[at]}: ${(error as Error).message}`);
+    }
+    at++;
+    for (const item of items) {
+      scanner.addRead(item, page);
+      commitments.addRead(item.index as number, item, page);
     }
   }
   const report = scanner.finish(sth, publicKey);
