@@ -177,6 +177,52 @@ describe('Deal log', () => {
     }
   });
 
+  it('stores each full page of entries as it is sequenced, and serves it as the entries are served', async () => {
+    const db = t.app.get(DataSource);
+    const [tender] = await db.query(`SELECT id FROM tenders WHERE status <> 'draft' LIMIT 1`);
+    // Enough events, written at once, for the log to pass two page boundaries in one batch.
+    await db.query(
+      `INSERT INTO deal_events (type, tender_id, actor_id, payload, sealed_payload, txid)
+       SELECT 'question.asked', $1, NULL, jsonb_build_object('questionId', gen_random_uuid(), 'lotId', NULL,
+              'text', 'Page question ' || n), NULL, pg_current_xact_id()::text::bigint
+         FROM generate_series(1, 2100) AS n`,
+      [tender.id],
+    );
+    const total = await eventCount();
+    await eventually(async () => ((await sth()).treeSize === total ? true : undefined), 20_000);
+    const pages = await db.query<{ start: string }[]>('SELECT start::text FROM log_pages ORDER BY start');
+    const full = Math.floor(total / 1000);
+    expect(pages.map((p) => Number(p.start))).toEqual([...Array(full).keys()].map((k) => k * 1000));
+    // A full page comes from its stored text; the same entries asked for as two ranges come from their rows.
+    const entries = async (start: number, end: number) =>
+      (await request(t.http).get('/api/v1/log/entries').query({ start, end }).expect(200)).text;
+    const whole = JSON.parse(await entries(1000, 2000)).entries;
+    const parts = [
+      ...JSON.parse(await entries(1000, 1500)).entries,
+      ...JSON.parse(await entries(1500, 2000)).entries,
+    ];
+    expect(whole).toHaveLength(1000);
+    expect(whole).toEqual(parts);
+    expect(whole.map((e: any) => e.index)).toEqual([...Array(1000).keys()].map((k) => 1000 + k));
+    // Logged entries never change: the entity tag names the range, and a full page may be kept for good.
+    const res = await request(t.http)
+      .get('/api/v1/log/entries')
+      .query({ start: 1000, end: 2000 })
+      .expect(200);
+    expect(res.headers.etag).toBe('W/"log-entries-1000-2000"');
+    expect(res.headers['cache-control']).toContain('immutable');
+    await request(t.http)
+      .get('/api/v1/log/entries')
+      .query({ start: 1000, end: 2000 })
+      .set('If-None-Match', 'W/"log-entries-1000-2000"')
+      .expect(304);
+    const tail = await request(t.http)
+      .get('/api/v1/log/entries')
+      .query({ start: full * 1000, end: full * 1000 + 1000 });
+    expect(tail.headers.etag).toBe(`W/"log-entries-${full * 1000}-${total}"`);
+    expect(tail.headers['cache-control']).toBe('no-cache');
+  });
+
   it('refuses to rewrite history: UPDATE, DELETE and TRUNCATE fail on events and the log', async () => {
     const db = t.app.get(DataSource);
     for (const sql of [
@@ -186,6 +232,8 @@ describe('Deal log', () => {
       `UPDATE log_entries SET entry = '{}'`,
       'DELETE FROM log_tree_heads',
       'TRUNCATE log_nodes',
+      `UPDATE log_pages SET items = ''`,
+      'DELETE FROM log_pages',
     ]) {
       await expect(db.query(sql)).rejects.toThrow(/append-only/);
     }

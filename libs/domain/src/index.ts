@@ -51,6 +51,7 @@ export * from './procurement/rules';
 export * from './deal-log/merkle';
 export * from './deal-log/tree-head';
 export * from './deal-log/log.entity';
+export * from './deal-log/log-pages';
 export * from './deal-log/log.errors';
 export * from './deal-log/log-key.service';
 export * from './deal-log/log.service';

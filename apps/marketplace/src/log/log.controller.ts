@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
@@ -62,14 +63,25 @@ export class LogController {
     return this.log.publicKey();
   }
 
-  /** The page comes as JSON text built from the stored entries (see LogService.entriesJson), sent as JSON. */
+  /**
+   * The page comes as JSON text built from the stored entries (see LogService.entriesJson), sent as JSON. Logged
+   * entries never change, so the entity tag names the range served rather than hashing the page's bytes (a
+   * third of a megabyte each), and a full page may be cached for good; a page cut short by the end of the log
+   * may grow, so it is revalidated.
+   */
   @Get('log/entries')
   @Public()
   @Header('Content-Type', 'application/json; charset=utf-8')
   @ApiOkResponse({ description: '{ entries: [{ index, entry, leafHash }] }', schema: { type: 'object' } })
   @ApiErrors(400)
-  entries(@Query() query: EntriesQuery): Promise<string> {
-    return this.log.entriesJson(query.start, query.end);
+  async entries(@Query() query: EntriesQuery, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const { json, count } = await this.log.entriesJson(query.start, query.end);
+    res.setHeader('ETag', `W/"log-entries-${query.start}-${query.start + count}"`);
+    res.setHeader(
+      'Cache-Control',
+      count === query.end - query.start ? 'public, max-age=31536000, immutable' : 'no-cache',
+    );
+    return json;
   }
 
   @Get('log/proof/inclusion')

@@ -13,7 +13,7 @@ import { AnalyticsCursor, RedFlag, RedFlagRun } from '../analytics/red-flag.enti
 import { Award, Contract } from '../award/award.entity';
 import { Bid, BidLot } from '../bid/bid.entity';
 import { DealEvent } from '../deal-log/deal-event.entity';
-import { LogEntry, LogNode, LogTreeHead } from '../deal-log/log.entity';
+import { LogEntry, LogNode, LogPage, LogTreeHead } from '../deal-log/log.entity';
 import { Tender } from '../tender/tender.entity';
 import {
   Lot,
@@ -44,6 +44,7 @@ export const PROCUREMENT_ENTITIES = [
   DealEvent,
   LogEntry,
   LogNode,
+  LogPage,
   LogTreeHead,
   RedFlag,
   RedFlagRun,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
 import { canonicalJson } from '../procurement/rules/commitment';
 import { LogKeyService } from './log-key.service';
+import { storeFullPages } from './log-pages';
 import { CompactRange, leafHash, PerfectNode } from './merkle';
 import { signTreeHead } from './tree-head';
 
@@ -152,6 +153,7 @@ export class LogSequencerService {
            FROM jsonb_to_recordset($1::jsonb) AS n(level smallint, idx bigint, hash text)`,
         [JSON.stringify(nodes.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') })))],
       );
+      await storeFullPages(manager.query.bind(manager), startSize, range.size);
       await this.insertHead(manager.query.bind(manager));
     });
     this.cursor = [last.txid, last.id];

@@ -62,3 +62,16 @@ export class LogTreeHead {
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 }
+
+/**
+ * A full, aligned page of LOG_PAGE_SIZE entries as GET /log/entries serves it: the items' text, comma-separated
+ * (deal-log/log-pages.ts). Append-only, as the entries it is made of.
+ */
+@Entity({ name: 'log_pages' })
+export class LogPage {
+  @PrimaryColumn({ type: 'bigint', primaryKeyConstraintName: 'PK_log_pages' })
+  start: string;
+
+  @Column({ type: 'text' })
+  items: string;
+}

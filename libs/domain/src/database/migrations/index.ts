@@ -16,6 +16,7 @@ import { PriceStatsParts1764880000000 } from './1764880000000-PriceStatsParts';
 import { ContractedItems1764890000000 } from './1764890000000-ContractedItems';
 import { TenderItemsByTender1764895000000 } from './1764895000000-TenderItemsByTender';
 import { PriceStatsChanges1764897000000 } from './1764897000000-PriceStatsChanges';
+import { LogPages1764900000000 } from './1764900000000-LogPages';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -37,4 +38,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ContractedItems1764890000000,
   TenderItemsByTender1764895000000,
   PriceStatsChanges1764897000000,
+  LogPages1764900000000,
 ];
