@@ -1,6 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { verifyLog } from '../tools/verify-log/verify';
@@ -93,6 +96,37 @@ describe('verify-log', () => {
     expect(result.problems.map((p) => p.index)).toContain(row.idx);
     await tamper('UPDATE log_entries SET entry = $2 WHERE idx = $1', [row.idx, row.entry]);
     expect((await verifyLog({ url })).ok).toBe(true);
+  });
+
+  it('runs as a command whose worker threads check the pages: verifies the log, and names a changed entry', async () => {
+    // The compiled command (npm test builds it first): only compiled code can run on worker threads.
+    const cli = join(__dirname, '..', 'dist', 'tools', 'verify-log', 'cli.js');
+    expect(existsSync(cli)).toBe(true);
+    const run = (threads: number) =>
+      new Promise<{ code: number; output: string }>((resolve) => {
+        execFile(process.execPath, [cli, '--url', url, '--threads', String(threads)], (error, stdout) =>
+          resolve({ code: error ? Number(error.code) : 0, output: stdout }),
+        );
+      });
+    const clean = await run(2);
+    expect(clean.output).toMatch(/^OK: the log of \d+ entries verifies$/m);
+    expect(clean.code).toBe(0);
+    const [row] = await t.app
+      .get(DataSource)
+      .query(`SELECT idx::int AS idx, entry FROM log_entries WHERE idx = 2`);
+    await tamper('UPDATE log_entries SET entry = $2 WHERE idx = $1', [
+      row.idx,
+      JSON.stringify({ ...JSON.parse(row.entry), type: 'forged.event' }),
+    ]);
+    try {
+      for (const threads of [0, 2]) {
+        const forged = await run(threads);
+        expect(forged.code).toBe(1);
+        expect(forged.output).toContain('PROBLEM at index 2: entry 2 does not hash to its leaf hash');
+      }
+    } finally {
+      await tamper('UPDATE log_entries SET entry = $2 WHERE idx = $1', [row.idx, row.entry]);
+    }
   });
 
   it('names the index even when the forger also rewrites the stored leaf hash', async () => {

@@ -1,5 +1,5 @@
 /**
- * `npm run verify-log -- --url http://localhost:3000 [--since sth.json] [--save sth.json] [--samples N]`
+ * `npm run verify-log -- --url http://localhost:3000 [--since sth.json] [--save sth.json] [--samples N] [--threads N]`
  * Verifies the public deal log offline; exits 1 and names the index of any mismatch.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
       since: { type: 'string' },
       save: { type: 'string' },
       samples: { type: 'string', default: '16' },
+      threads: { type: 'string' },
     },
   });
   const since = values.since ? (JSON.parse(readFileSync(values.since, 'utf8')) as SignedTreeHead) : undefined;
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     url: values.url,
     since,
     samples: Number(values.samples),
+    threads: values.threads === undefined ? undefined : Number(values.threads),
     log: (line) => process.stdout.write(`${line}\n`),
   });
   for (const problem of result.problems) {

@@ -107,9 +107,9 @@ export function isHexHash(buf: Uint8Array, at: number): boolean {
   return true;
 }
 
-/** Writes the 32 bytes of the 64 lowercase hex digits at `at` (checked by isHexHash) into `out`. */
-export function decodeHexHash(buf: Uint8Array, at: number, out: Uint8Array): void {
-  for (let i = 0; i < 32; i++) out[i] = (HEX[buf[at + 2 * i]!]! << 4) | HEX[buf[at + 2 * i + 1]!]!;
+/** Writes the 32 bytes of the 64 lowercase hex digits at `at` (checked by isHexHash) into `out` at `outAt`. */
+export function decodeHexHash(buf: Uint8Array, at: number, out: Uint8Array, outAt = 0): void {
+  for (let i = 0; i < 32; i++) out[outAt + i] = (HEX[buf[at + 2 * i]!]! << 4) | HEX[buf[at + 2 * i + 1]!]!;
 }
 
 /** Whether the 64 lowercase hex digits at `at` in `buf` (checked by isHexHash) spell `digest`, a binary string. */

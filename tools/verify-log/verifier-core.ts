@@ -1,5 +1,4 @@
 import { createHash, createPublicKey, hash, verify } from 'node:crypto';
-import { decodeHexHash, EntryKind, hexHashEquals, type PageItem } from './log-page';
 
 /**
  * The offline verifier of the deal log: everything it checks, written only from the published format
@@ -169,12 +168,12 @@ export class HashTree {
     this.grow();
   }
 
-  /** Appends a leaf hash given as a 32-character binary (latin1) string, as one-shot hashing gives it cheapest. */
-  appendBinary(leaf: string): void {
-    if (leaf.length !== 32) throw new RangeError('a leaf hash has 32 bytes');
+  /** Appends the leaf hash at `bytes[at..at + 32]`. */
+  appendFrom(bytes: Uint8Array, at: number): void {
+    if (at < 0 || at + 32 > bytes.length) throw new RangeError('a leaf hash has 32 bytes');
     const nodes = (this.levels[0] = this.room(0));
-    const at = this.count * 32;
-    for (let i = 0; i < 32; i++) nodes[at + i] = leaf.charCodeAt(i);
+    const to = this.count * 32;
+    for (let i = 0; i < 32; i++) nodes[to + i] = bytes[at + i]!;
     this.grow();
   }
 
@@ -338,6 +337,36 @@ export function verifyTreeHeadSignature(sth: SignedTreeHead, publicKeyRawB64: st
 // ---------------------------------------------------------------------------------------------------------
 // Entries.
 
+/** An item's leaf hash as served: it matches the recomputed one, differs, or the entry has no canonical JSON. */
+export const MATCHES = 0;
+export const DIFFERS = 1;
+export const NO_JSON = 2;
+
+/**
+ * A page, checked on its own: what the ordered part of the verification (indexes, the tree, the commitments)
+ * needs of it, in typed arrays and plain lists, so that it can be checked on a worker thread and handed back
+ * cheaply. Positions are the items' places in the page.
+ */
+export interface CheckedPage {
+  count: number;
+  /** Each item's index as served when it is a number, NaN otherwise (`indexTexts` then holds its String()). */
+  indexes: Float64Array;
+  indexTexts: Record<number, string>;
+  /** Each item's recomputed leaf hash, 32 bytes (zeros when its entry has no canonical JSON). */
+  leaves: Uint8Array;
+  /** Each item's outcome: MATCHES, DIFFERS or NO_JSON. */
+  outcomes: Uint8Array;
+  /** By position: the served leaf hash as text (DIFFERS), or why the entry has no canonical JSON (NO_JSON). */
+  notes: Record<number, string>;
+  /** Commitments logged, in item order: position, tender and the commitment's 32 bytes. */
+  commitPositions: number[];
+  commitTenders: string[];
+  commitBytes: Uint8Array;
+  /** Entries the commitment check reads parsed (opened bids, and whatever the fast scan did not read). */
+  parsedPositions: number[];
+  parsedEntries: unknown[];
+}
+
 /**
  * Checks entries as they are downloaded, page by page, without keeping them: each leaf hash recomputed from the
  * entry and compared with the served one, indexes contiguous from 0. Keeps the tree of the recomputed leaf
@@ -366,32 +395,21 @@ export class LogScanner {
     this.record(index, recomputed, item.leafHash);
   }
 
-  /**
-   * Adds an item read from a page's bytes (readPage). A canonical entry is its own leaf and is hashed as served;
-   * any other is parsed and canonicalised, as `add` does with every entry.
-   */
-  addRead(item: PageItem, page: Buffer): void {
-    const index = this.claim(item.index);
-    if (index === undefined) return;
-    // The hash as a binary string: a Buffer result costs twice as much per call, and calls are most of the cost.
-    let leaf: string;
-    if (item.canonical) {
-      leaf = hash('sha256', item.leaf, 'binary');
-    } else {
-      try {
-        leaf = entryLeafHash(parseEntry(item)).toString('latin1');
-      } catch (error) {
-        return this.noCanonicalJson(index, error);
+  /** Adds the items of a page checked by checkPage (page-check.ts), in their order. */
+  addChecked(page: CheckedPage): void {
+    for (let i = 0; i < page.count; i++) {
+      const served = page.indexes[i]!;
+      const index = this.claim(Number.isNaN(served) ? page.indexTexts[i] : served);
+      if (index === undefined) continue;
+      const outcome = page.outcomes[i];
+      if (outcome === NO_JSON) {
+        this.noCanonicalJson(index, new Error(page.notes[i]));
+        continue;
       }
+      if (outcome === DIFFERS)
+        this.problem(index, `entry ${index} does not hash to its leaf hash ${page.notes[i]}`);
+      this.tree.appendFrom(page.leaves, i * 32);
     }
-    const at = item.leafHashAt;
-    if (
-      at >= 0 ? !hexHashEquals(page, at, leaf) : item.leafHash !== Buffer.from(leaf, 'latin1').toString('hex')
-    ) {
-      const served = at >= 0 ? page.toString('latin1', at, at + 64) : String(item.leafHash);
-      this.problem(index, `entry ${index} does not hash to its leaf hash ${served}`);
-    }
-    this.tree.appendBinary(leaf);
   }
 
   /** The index of a served item when it is the one expected next (or later, after a gap); problems otherwise. */
@@ -535,18 +553,24 @@ export class CommitmentChecker {
     if (type === 'bid.opened') this.opened(index, String(tenderId), data);
   }
 
-  /**
-   * Adds an item read from a page's bytes (readPage): what the fast scan read of an entry suffices, except for an
-   * opened bid (its content is hashed) or a tender id that is not a string; those entries, and any the fast scan
-   * did not read, are parsed.
-   */
-  addRead(index: number, item: PageItem, page: Buffer): void {
-    if (!item.scanned || item.kind === EntryKind.Opens) return this.add(index, parseEntry(item));
-    // Only a commitment of 64 lowercase hex digits can match an opened bid's (which must be one).
-    if (item.kind !== EntryKind.Commits || item.commitmentAt < 0) return;
-    if (item.tenderStart < 0) return this.add(index, parseEntry(item));
-    const tenderId = page.toString('latin1', item.tenderStart, item.tenderEnd);
-    this.commitments.addBytes(tenderId, page, item.commitmentAt, index);
+  /** Adds what checkPage (page-check.ts) read of a page's entries for this check, in item order. */
+  addChecked(page: CheckedPage): void {
+    const { commitPositions, parsedPositions } = page;
+    let c = 0;
+    let p = 0;
+    while (c < commitPositions.length || p < parsedPositions.length) {
+      if (
+        p >= parsedPositions.length ||
+        (c < commitPositions.length && commitPositions[c]! < parsedPositions[p]!)
+      ) {
+        const index = page.indexes[commitPositions[c]!]!;
+        this.commitments.addBinary(page.commitTenders[c]!, page.commitBytes, c * 32, index);
+        c++;
+      } else {
+        this.add(page.indexes[parsedPositions[p]!]!, page.parsedEntries[p]);
+        p++;
+      }
+    }
   }
 
   private logged(tenderId: string, commitment: string, index: number): void {
@@ -582,11 +606,6 @@ export class CommitmentChecker {
   }
 }
 
-/** The value of a served entry (read and checked as JSON already), or undefined when the item has none. */
-function parseEntry(item: PageItem): unknown {
-  return item.leaf.length <= 1 ? undefined : (JSON.parse(item.leaf.toString('utf8', 1)) as unknown);
-}
-
 /**
  * (tender, commitment) -> index of its first logging, for a log's every commitment (most of its entries carry
  * one): open addressing over typed arrays, the commitments kept as their 32 bytes. Half a million strings held in
@@ -607,9 +626,9 @@ class CommitmentTable {
     this.insert(tenderId, index);
   }
 
-  /** `add`, with the commitment's 64 lowercase hex digits at `at` in `bytes`. */
-  addBytes(tenderId: string, bytes: Uint8Array, at: number, index: number): void {
-    decodeHexHash(bytes, at, this.key);
+  /** `add`, with the commitment's 32 bytes at `at` in `bytes`. */
+  addBinary(tenderId: string, bytes: Uint8Array, at: number, index: number): void {
+    for (let i = 0; i < 32; i++) this.key[i] = bytes[at + i]!;
     this.insert(tenderId, index);
   }
 

@@ -5,10 +5,15 @@
  * logged before it. Every problem names the exact index where it can.
  */
 import { isUtf8 } from 'node:buffer';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { randomInt } from 'node:crypto';
 import { Agent as HttpAgent, get as httpGet, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
 import {
+  type CheckedPage,
   CommitmentChecker,
   findFirstDivergence,
   LogScanner,
@@ -18,13 +23,15 @@ import {
   verifyInclusion,
   verifyTreeHeadSignature,
 } from './verifier-core';
-import { type PageItem, readPage } from './log-page';
+import { checkPage } from './page-check';
 
 export interface VerifyOptions {
   url: string;
   since?: SignedTreeHead;
   samples?: number;
   pageSize?: number;
+  /** Worker threads that check pages (0: this thread checks them); see defaultThreads. */
+  threads?: number;
   log?: (line: string) => void;
 }
 
@@ -100,15 +107,92 @@ function bodyOf(res: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * The pages, strictly in order, while the next PAGES_IN_FLIGHT download: the server reads and sends them while
- * this process hashes the current one.
+ * Checks pages (checkPage) on worker threads when the compiled worker script is at hand, and on this thread
+ * otherwise (run from the TypeScript sources, as the tests run it, or with `threads: 0`). This thread then only
+ * downloads and does what must go in order (indexes, the tree, the commitments): on a big log the checking is
+ * most of the work, and it no longer waits for it.
  */
-async function* inOrder(client: JsonClient, urls: readonly string[]): AsyncGenerator<Buffer> {
-  const inFlight: Promise<Buffer>[] = [];
+class PageCheckers {
+  private readonly workers: Worker[] = [];
+  private readonly waiting = new Map<
+    number,
+    { resolve: (page: CheckedPage) => void; reject: (e: Error) => void }
+  >();
+  private sent = 0;
+
+  constructor(threads: number) {
+    const script = join(__dirname, 'page-worker.js');
+    if (threads <= 0 || !existsSync(script)) return;
+    for (let i = 0; i < threads; i++) {
+      const worker = new Worker(script);
+      worker.on(
+        'message',
+        ({ id, checked, error }: { id: number; checked?: CheckedPage; error?: string }) => {
+          const waiting = this.waiting.get(id);
+          this.waiting.delete(id);
+          if (checked) waiting?.resolve(checked);
+          else waiting?.reject(new Error(error));
+        },
+      );
+      worker.on('error', (error) => this.failAll(error));
+      worker.on('exit', (code) => this.failAll(new Error(`a verifier worker stopped (${code})`)));
+      this.workers.push(worker);
+    }
+  }
+
+  check(body: Buffer): Promise<CheckedPage> {
+    if (this.workers.length === 0) return new Promise((resolve) => resolve(checkPage(body)));
+    const id = ++this.sent;
+    const worker = this.workers[id % this.workers.length]!;
+    // A buffer of its own, handed over rather than copied (a body may share its memory with other buffers).
+    const page = new Uint8Array(body);
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, page }, [page.buffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0);
+    for (const worker of workers) worker.removeAllListeners('exit');
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  private failAll(error: Error): void {
+    for (const { reject } of this.waiting.values()) reject(error);
+    this.waiting.clear();
+  }
+}
+
+/**
+ * Worker threads by default: the cores but one (this thread's), at most 4; none on fewer than 4 cores, where a
+ * worker and this thread would only take turns on the same cores (handing pages over costs a fifth more CPU).
+ */
+const defaultThreads = (): number => {
+  const cores = availableParallelism();
+  return cores < 4 ? 0 : Math.min(4, cores - 1);
+};
+
+/**
+ * The pages, checked, strictly in order, while the next PAGES_IN_FLIGHT download and are checked: the server
+ * reads and sends them while the workers check them and this thread adds the current one.
+ */
+async function* inOrder(
+  client: JsonClient,
+  urls: readonly string[],
+  checkers: PageCheckers,
+): AsyncGenerator<CheckedPage> {
+  const inFlight: Promise<CheckedPage>[] = [];
   let requested = 0;
   for (let i = 0; i < urls.length; i++) {
     while (requested < urls.length && requested <= i + PAGES_IN_FLIGHT) {
-      const page = client.bytes(urls[requested++]!);
+      const url = urls[requested++]!;
+      const page = client.bytes(url).then((body) =>
+        // Bytes that are not UTF-8 are read as a JSON parser reads them: replaced by U+FFFD.
+        checkers.check(isUtf8(body) ? body : Buffer.from(body.toString('utf8'))).catch((error: Error) => {
+          throw new Error(`GET ${url}: ${error.message}`);
+        }),
+      );
       // Awaited in turn below; one that fails while an earlier page is checked must not count as unhandled.
       page.catch(() => undefined);
       inFlight.push(page);
@@ -140,21 +224,14 @@ async function verifyWith(client: JsonClient, options: VerifyOptions): Promise<V
   const pages: string[] = [];
   for (let start = 0; start < sth.treeSize; start += pageSize)
     pages.push(`${base}/entries?start=${start}&end=${Math.min(start + pageSize, sth.treeSize)}`);
-  let at = 0;
-  for await (const body of inOrder(client, pages)) {
-    // Bytes that are not UTF-8 are read as a JSON parser reads them: replaced by U+FFFD.
-    const page = isUtf8(body) ? body : Buffer.from(body.toString('utf8'));
-    let items: PageItem[];
-    try {
-      items = readPage(page);
-    } catch (error) {
-      throw new Error(`GET ${pages[at]}: ${(error as Error).message}`);
+  const checkers = new PageCheckers(options.threads ?? defaultThreads());
+  try {
+    for await (const page of inOrder(client, pages, checkers)) {
+      scanner.addChecked(page);
+      commitments.addChecked(page);
     }
-    at++;
-    for (const item of items) {
-      scanner.addRead(item, page);
-      commitments.addRead(item.index as number, item, page);
-    }
+  } finally {
+    await checkers.close();
   }
   const report = scanner.finish(sth, publicKey);
   const problems: Problem[] = [...report.problems, ...commitments.problems];

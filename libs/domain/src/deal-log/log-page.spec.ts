@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { PageError, readPage } from '../../../../tools/verify-log/log-page';
+import { checkPage } from '../../../../tools/verify-log/page-check';
 import {
   canonicalJson,
   CommitmentChecker,
@@ -27,7 +28,7 @@ const definedLeaf = (entry: unknown): string => {
 /** The scanner's outcome for one page: recomputed leaf hashes and problems. */
 function scanRead(bytes: Buffer) {
   const scanner = new LogScanner();
-  for (const read of readPage(bytes)) scanner.addRead(read, bytes);
+  scanner.addChecked(checkPage(bytes));
   return {
     leaves: [...Array(scanner.size).keys()].map((i) => scanner.leafHash(i)),
     problems: scanner.problems,
@@ -173,7 +174,7 @@ describe('verifier page reader', () => {
     const texts = entries.map((e, i) => (i === 8 ? JSON.stringify(e) : canonicalJson(e)));
     const bytes = page(texts.map((text, i) => item(i, text, '0'.repeat(64))));
     const fromBytes = new CommitmentChecker();
-    for (const read of readPage(bytes)) fromBytes.addRead(read.index as number, read, bytes);
+    fromBytes.addChecked(checkPage(bytes));
     const fromParsed = new CommitmentChecker();
     entries.forEach((e, i) => fromParsed.add(i, e));
     expect(fromBytes.problems).toEqual(fromParsed.problems);
