@@ -24,6 +24,7 @@ describe('Platform plumbing', () => {
     expect(res.body.checks.database.status).toBe('up');
     expect(res.body.checks.redis.status).toBe('up');
     expect(res.body.checks.worker).toEqual({ status: 'down', alive: [] });
+    expect(res.body.checks.logTree).toEqual({ treeSize: expect.any(Number) });
   });
 
   it('exposes Prometheus metrics with an HTTP latency histogram by route and queue depths', async () => {

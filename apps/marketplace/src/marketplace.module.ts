@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
-import { AppConfig, OrganizationsModule, PlatformModule } from '@app/domain';
+import { AppConfig, DealLogModule, OrganizationsModule, PlatformModule } from '@app/domain';
 import { AuthModule } from './auth/auth.module';
 import { BootstrapOperator } from './bootstrap-operator';
 import { CatalogHttpModule } from './catalog/catalog.http.module';
@@ -37,6 +37,7 @@ export class MarketplaceModule {
         AuditHttpModule,
         AnalyticsHttpModule,
         OrganizationsModule,
+        DealLogModule,
         CatalogHttpModule,
       ],
       controllers: [HealthController, MetricsController],

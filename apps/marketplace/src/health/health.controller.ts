@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { aliveWorkers, AppConfig, defineError, REDIS } from '@app/domain';
+import { aliveWorkers, AppConfig, defineError, LogService, REDIS } from '@app/domain';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Public } from '../common/auth.decorators';
 
@@ -35,6 +35,7 @@ export class HealthController {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
+    private readonly log: LogService,
   ) {}
 
   @Get()
@@ -44,7 +45,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready when PostgreSQL and Redis answer; also says which workers are alive (their heartbeats). */
+  /**
+   * Ready when PostgreSQL and Redis answer; also says which workers are alive (their heartbeats), and up to which
+   * tree size the log's proofs come from memory.
+   */
   @Get('ready')
   @Public()
   @ApiOkResponse({ type: ReadinessDto })
@@ -59,6 +63,8 @@ export class HealthController {
       database,
       redis,
       worker: { status: workers.length > 0 ? 'up' : 'down', alive: workers },
+      // Proofs within this signed size come from memory; larger ones from the database until it is loaded.
+      logTree: { treeSize: this.log.treeInMemory() },
     };
     if (database.status !== 'up' || redis.status !== 'up') {
       throw new NotReadyError('A dependency of the API is unavailable', { checks });

@@ -190,6 +190,16 @@ export class AppConfig {
   @IsString()
   LOG_SIGNING_KEY_FILE = '.data/log-signing-key.pem';
 
+  /**
+   * Memory the API may keep the log's tree in (perfect nodes, about 64 bytes an entry), so that proofs need no
+   * query; past it, the lowest levels come from the database. 0 keeps none.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65536)
+  LOG_TREE_CACHE_MB = 256;
+
   /** How often the sequencer looks for newly committed deal events. */
   @Transform(toInt)
   @IsInt()

@@ -7,6 +7,9 @@ import { LogEmptyError, LogRangeError } from './log.errors';
 import { LogKeyService } from './log-key.service';
 import { LOG_ITEM_SQL, LOG_PAGE_SIZE } from './log-pages';
 import { consistencyProofNodes, distinctNodes, GetNode, inclusionProofNodes, NodeRef } from './merkle';
+import { proofFromNodesAtHand } from './merkle';
+import { LogTreeCache } from './log-tree-cache';
+import { AppConfig } from '../config/app-config';
 import { consistencyProofFromNodes, inclusionProofFromNodes } from './merkle';
 
 export interface SignedTreeHeadView {
@@ -14,6 +17,15 @@ export interface SignedTreeHeadView {
   rootHash: string;
   timestamp: string;
   signature: string;
+}
+
+/** Folded proof elements kept (a few for each tree size asked about). */
+const MAX_FOLDS = 4096;
+
+export interface InclusionProofView {
+  index: number;
+  treeSize: number;
+  auditPath: string[];
 }
 
 export interface LogEntryView {
@@ -27,11 +39,57 @@ export interface LogEntryView {
 export class LogService {
   /** The largest tree size this process has seen signed. */
   private latestSigned = 0;
+  /** The tree's perfect nodes in memory, up to a signed size (see LogTreeCache). */
+  private readonly tree: LogTreeCache;
+  /** Folded groups of a proof (hex), by the nodes they fold. */
+  private readonly folds = new Map<string, string>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: LogKeyService,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.tree = new LogTreeCache(config.LOG_TREE_CACHE_MB * 2 ** 20);
+  }
+
+  /**
+   * Loads the tree of the latest signed head into memory (in the background: proofs meanwhile come from the
+   * database). The API calls it at start.
+   */
+  async warmTree(): Promise<void> {
+    const head = await this.treeHead().catch(() => undefined);
+    if (head) await this.extendTree(head.treeSize);
+  }
+
+  /** The signed tree size whose nodes are in memory (0 while none are). */
+  treeInMemory(): number {
+    return this.tree.size;
+  }
+
+  /**
+   * The inclusion proof of `index` in the signed tree of `treeSize` when every node it needs is in memory;
+   * undefined otherwise (the caller then asks inclusionProof, which also explains a bad request).
+   */
+  inclusionProofAtHand(index: number, treeSize: number): InclusionProofView | undefined {
+    if (!(treeSize >= 1 && treeSize <= this.tree.size && index >= 0 && index < treeSize)) return undefined;
+    const groups = inclusionProofNodes(index, treeSize);
+    for (const group of groups)
+      for (const ref of group) if (!this.tree.node(ref.level, ref.index)) return undefined;
+    const auditPath = groups.map((group) => {
+      if (group.length === 1) return this.tree.node(group[0]!.level, group[0]!.index)!.toString('hex');
+      // Several perfect subtrees folded into one element: the same few, along the tree's right edge, for most
+      // proofs of a size, and as fixed as the nodes, so each is hashed once.
+      const key = group.map((ref) => `${ref.level}.${ref.index}`).join(',');
+      let folded = this.folds.get(key);
+      if (folded === undefined) {
+        folded = proofFromNodesAtHand([group], (level, at) => this.tree.node(level, at)!)[0]!.toString('hex');
+        if (this.folds.size >= MAX_FOLDS) this.folds.clear();
+        this.folds.set(key, folded);
+      }
+      return folded;
+    });
+    return { index, treeSize, auditPath };
+  }
 
   publicKey() {
     return {
@@ -89,7 +147,9 @@ export class LogService {
     return { json: `{"entries":[${rows.map((r) => r.item).join(',')}]}`, count: rows.length };
   }
 
-  async inclusionProof(index: number, treeSize: number) {
+  async inclusionProof(index: number, treeSize: number): Promise<InclusionProofView> {
+    const atHand = this.inclusionProofAtHand(index, treeSize);
+    if (atHand) return atHand;
     await this.assertSigned(treeSize);
     if (index >= treeSize) throw new LogRangeError('index must be below treeSize', { field: 'index' });
     const getNode = await this.nodes(inclusionProofNodes(index, treeSize));
@@ -136,7 +196,11 @@ export class LogService {
   private async assertSigned(treeSize: number): Promise<void> {
     if (treeSize >= 1 && treeSize <= this.latestSigned) return;
     const head = await this.treeHead();
-    this.latestSigned = Math.max(this.latestSigned, head.treeSize);
+    if (head.treeSize > this.latestSigned) {
+      this.latestSigned = head.treeSize;
+      // A newer head: its nodes join the tree in memory, while this and later proofs go on as they are.
+      void this.extendTree(head.treeSize).catch(() => undefined);
+    }
     if (treeSize < 1 || treeSize > head.treeSize) {
       throw new LogRangeError(`treeSize must be between 1 and the latest signed size ${head.treeSize}`, {
         field: 'treeSize',
@@ -145,9 +209,25 @@ export class LogService {
     }
   }
 
-  /** Fetches every node a proof needs in one query. */
+  private extendTree(size: number): Promise<void> {
+    return this.tree.extend(size, async (level, from, to) => {
+      const [row] = await this.dataSource.query<{ hashes: Buffer | null }[]>(
+        `SELECT string_agg(hash, ''::bytea ORDER BY idx) AS hashes FROM log_nodes
+          WHERE level = $1 AND idx >= $2 AND idx < $3`,
+        [level, from, to],
+      );
+      return row?.hashes ?? Buffer.alloc(0);
+    });
+  }
+
+  /** Every node a proof needs: from memory where held, the others in one query. */
   private async nodes(groups: NodeRef[][]): Promise<GetNode> {
-    const refs = distinctNodes(groups);
+    const atHand = new Map<string, Buffer>();
+    const refs = distinctNodes(groups).filter((ref) => {
+      const hash = this.tree.node(ref.level, ref.index);
+      if (hash) atHand.set(`${ref.level}:${ref.index}`, hash);
+      return !hash;
+    });
     const rows = refs.length
       ? await this.dataSource.query<{ level: number; idx: string; hash: Buffer }[]>(
           `SELECT n.level, n.idx::text, n.hash FROM log_nodes n
@@ -155,7 +235,7 @@ export class LogService {
           [refs.map((r) => r.level), refs.map((r) => r.index)],
         )
       : [];
-    const byKey = new Map(rows.map((r) => [`${r.level}:${r.idx}`, r.hash]));
+    const byKey = new Map([...atHand, ...rows.map((r) => [`${r.level}:${r.idx}`, r.hash] as const)]);
     return (level, index) => {
       const hash = byKey.get(`${level}:${index}`);
       if (!hash) throw new Error(`log node ${level}/${index} is missing`);

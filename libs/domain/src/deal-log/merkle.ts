@@ -289,6 +289,17 @@ export async function consistencyProofFromNodes(
   return resolveGroups(consistencyProofNodes(first, second), getNode);
 }
 
+/**
+ * A proof from its groups of perfect nodes (inclusionProofNodes, consistencyProofNodes) with every node at hand:
+ * the folding of inclusionProofFromNodes and consistencyProofFromNodes, without waiting for any node.
+ */
+export function proofFromNodesAtHand(
+  groups: readonly (readonly NodeRef[])[],
+  node: (level: number, index: number) => Buffer,
+): Buffer[] {
+  return groups.map((group) => foldRight(group.map((ref) => node(ref.level, ref.index))));
+}
+
 /** Every node a list of groups needs, once each (e.g. for one `WHERE (level, index) IN (...)` query). */
 export function distinctNodes(groups: readonly (readonly NodeRef[])[]): NodeRef[] {
   const seen = new Map<string, NodeRef>();
