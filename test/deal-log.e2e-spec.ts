@@ -4,12 +4,15 @@ import { DataSource } from 'typeorm';
 import {
   bidCommitment,
   canonicalJson,
+  inclusionProof,
   leafHash,
+  LogService,
   publicKeyFromRaw,
   verifyConsistency,
   verifyInclusion,
   verifyTreeHead,
 } from '@app/domain';
+import { MetricsService } from '../apps/marketplace/src/metrics/metrics.service';
 import { ActorFactory } from './factories/actors';
 import { TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
@@ -113,6 +116,61 @@ describe('Deal log', () => {
         proof.consistencyPath.map((h: string) => Buffer.from(h, 'hex')),
       ),
     ).toBe(true);
+  });
+
+  it('answers inclusion proofs from the tree held in memory, as the stored nodes give them', async () => {
+    const total = await eventCount();
+    const head = await eventually(async () => {
+      const h = await sth();
+      return h.treeSize === total ? h : undefined;
+    }, 10_000);
+    const log = t.app.get(LogService);
+    await log.warmTree();
+    // The controller's way calls LogService.inclusionProof; the lane only takes a proof at hand.
+    const viaController = jest.spyOn(log, 'inclusionProof');
+    try {
+      const { entries } = (
+        await request(t.http).get('/api/v1/log/entries').query({ start: 0, end: head.treeSize }).expect(200)
+      ).body;
+      const leaves = entries.map((e: any) => Buffer.from(e.leafHash, 'hex'));
+      const [earlier] = await t.app
+        .get(DataSource)
+        .query(
+          `SELECT tree_size::int AS n FROM log_tree_heads WHERE tree_size BETWEEN 2 AND $1 - 1 ORDER BY tree_size LIMIT 1`,
+          [head.treeSize],
+        );
+      for (const size of [head.treeSize, earlier.n]) {
+        for (let index = 0; index < size; index++) {
+          const expected = inclusionProof(index, leaves.slice(0, size)).map((h) => h.toString('hex'));
+          const res = await request(t.http)
+            .get(`/api/v1/log/proof/inclusion?index=${index}&treeSize=${size}`)
+            .expect(200);
+          expect(res.body).toEqual({ index, treeSize: size, auditPath: expected });
+          expect(res.headers['x-request-id']).toBeTruthy();
+        }
+      }
+      // All of them from memory, none through the controller, and each one counted.
+      expect(viaController).not.toHaveBeenCalled();
+      const metrics = await t.app
+        .get(MetricsService)
+        .registry.getSingleMetricAsString('http_request_duration_seconds');
+      expect(metrics).toMatch(
+        /_count\{method="GET",route="\/api\/v1\/log\/proof\/inclusion",status_code="200"\} [1-9]/,
+      );
+      // What is not for the lane goes the usual way: another query form, and a size never signed (refused).
+      const other = await request(t.http)
+        .get('/api/v1/log/proof/inclusion')
+        .query({ treeSize: head.treeSize, index: '01' })
+        .expect(200);
+      expect(other.body.auditPath).toEqual(inclusionProof(1, leaves).map((h) => h.toString('hex')));
+      const refused = await request(t.http)
+        .get(`/api/v1/log/proof/inclusion?index=0&treeSize=${head.treeSize + 1000}`)
+        .expect(400);
+      expect(refused.body.code).toBe('LOG_RANGE_INVALID');
+      expect(viaController).toHaveBeenCalledTimes(2);
+    } finally {
+      viaController.mockRestore();
+    }
   });
 
   it('serves a deal’s own entries with their indexes', async () => {

@@ -6,6 +6,9 @@ import { json, urlencoded } from 'express';
 import { bodyParserErrors, defaultEmptyBody } from './common/body-parser-errors';
 import { ErrorResponseDto } from './common/error-response.dto';
 import { MetricsService } from './metrics/metrics.service';
+import { MarketplaceAdapter } from './common/marketplace-adapter';
+import { InclusionProofLane } from './log/inclusion-proof-lane';
+import { LogService } from '@app/domain';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -16,6 +19,10 @@ export function configureApp(app: NestExpressApplication): OpenAPIObject {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(app.get(MetricsService).middleware());
+  const adapter = app.getHttpAdapter();
+  if (adapter instanceof MarketplaceAdapter) {
+    adapter.addLane(new InclusionProofLane(app.get(LogService), app.get(MetricsService)).handle);
+  }
   app.use(
     json({ limit: BODY_LIMIT }),
     urlencoded({ limit: BODY_LIMIT, extended: false }),

@@ -37,6 +37,11 @@ export class MetricsService {
     });
   }
 
+  /** Records a request answered outside Express (see MarketplaceAdapter's lanes). */
+  observe(method: string, route: string, status: number, seconds: number): void {
+    this.httpDuration.observe({ method, route, status_code: String(status) }, seconds);
+  }
+
   /** Express middleware: labels by route pattern (never the raw URL, which would explode cardinality). */
   middleware() {
     return (req: Request, res: Response, next: NextFunction) => {
