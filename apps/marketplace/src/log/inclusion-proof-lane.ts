@@ -12,8 +12,9 @@ const COUNT = /^(0|[1-9][0-9]{0,15})$/;
  * (LogService keeps the tree in memory). A proof is public, immutable and computed in microseconds; going
  * through the router, the guards, the pipes and the request logger cost twenty times that, and under load the
  * queueing behind it was most of a proof's latency. The answer is the one the controller gives, with the same
- * correlation id header, metric and request log line (the fields pino-http writes, but the headers). Anything else (another query, a size not yet in memory,
- * a request to refuse with an explanation) goes the usual way, through the controller.
+ * correlation id header, metric and request log line (the fields pino-http writes, but the headers). Anything
+ * else (another query, a size not yet in memory, a request to refuse with an explanation) goes the usual way,
+ * through the controller.
  */
 export class InclusionProofLane {
   constructor(
