@@ -119,6 +119,7 @@ class PageCheckers {
     { resolve: (page: CheckedPage) => void; reject: (e: Error) => void }
   >();
   private sent = 0;
+  private broken: Error | undefined;
 
   constructor(threads: number) {
     const script = join(__dirname, 'page-worker.js');
@@ -142,9 +143,10 @@ class PageCheckers {
 
   check(body: Buffer): Promise<CheckedPage> {
     if (this.workers.length === 0) return new Promise((resolve) => resolve(checkPage(body)));
+    if (this.broken) return Promise.reject(this.broken);
     const id = ++this.sent;
     const worker = this.workers[id % this.workers.length]!;
-    // A buffer of its own, handed over rather than copied (a body may share its memory with other buffers).
+    // Copied once into memory of its own, which can be handed over (a body's may be shared with other buffers).
     const page = new Uint8Array(body);
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
@@ -158,7 +160,9 @@ class PageCheckers {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
+  /** A worker failed: what it was checking fails, and so does anything asked later. */
   private failAll(error: Error): void {
+    this.broken ??= error;
     for (const { reject } of this.waiting.values()) reject(error);
     this.waiting.clear();
   }
