@@ -5,13 +5,13 @@
  * logged before it. Every problem names the exact index where it can.
  */
 import { isUtf8 } from 'node:buffer';
+import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { Agent as HttpAgent, get as httpGet, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { randomInt } from 'node:crypto';
-import { Agent as HttpAgent, get as httpGet, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
 import {
   type CheckedPage,
   CommitmentChecker,

@@ -4,13 +4,20 @@ import { DataSource } from 'typeorm';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
 import { TenderNotFoundError } from '../tender/tender.errors';
 import { LogEmptyError, LogRangeError } from './log.errors';
+import { AppConfig } from '../config/app-config';
 import { LogKeyService } from './log-key.service';
 import { LOG_ITEM_SQL, LOG_PAGE_SIZE } from './log-pages';
-import { consistencyProofNodes, distinctNodes, GetNode, inclusionProofNodes, NodeRef } from './merkle';
-import { proofFromNodesAtHand } from './merkle';
 import { LogTreeCache } from './log-tree-cache';
-import { AppConfig } from '../config/app-config';
-import { consistencyProofFromNodes, inclusionProofFromNodes } from './merkle';
+import {
+  consistencyProofFromNodes,
+  consistencyProofNodes,
+  distinctNodes,
+  GetNode,
+  inclusionProofFromNodes,
+  inclusionProofNodes,
+  NodeRef,
+  proofFromNodesAtHand,
+} from './merkle';
 
 export interface SignedTreeHeadView {
   treeSize: number;
