@@ -27,10 +27,16 @@ export class InclusionProofLane {
     if (req.method !== 'GET' || url === undefined || !url.startsWith(PATH) || url[PATH.length] !== '?')
       return false;
     const started = performance.now();
-    const query = parseQuery(url.slice(PATH.length + 1));
-    const proof = query && this.log.inclusionProofAtHand(query.index, query.treeSize);
-    if (!proof) return false;
-    const body = JSON.stringify(proof);
+    let body: string;
+    try {
+      const query = parseQuery(url.slice(PATH.length + 1));
+      const proof = query && this.log.inclusionProofAtHand(query.index, query.treeSize);
+      if (!proof) return false;
+      body = JSON.stringify(proof);
+    } catch {
+      // Nothing is written yet: the controller answers, through the exception filter if it must.
+      return false;
+    }
     const id = correlationIdFor(req);
     res.writeHead(200, {
       'Content-Type': 'application/json; charset=utf-8',
