@@ -337,8 +337,10 @@ export function verifyTreeHeadSignature(sth: SignedTreeHead, publicKeyRawB64: st
 // ---------------------------------------------------------------------------------------------------------
 // Entries.
 
-/** An item's leaf hash as served: it matches the recomputed one, differs, or the entry has no canonical JSON. */
-export const MATCHES = 0;
+/**
+ * An item's outcome other than a served leaf hash matching the recomputed one (0): it differs, or the entry has
+ * no canonical JSON.
+ */
 export const DIFFERS = 1;
 export const NO_JSON = 2;
 
@@ -354,7 +356,7 @@ export interface CheckedPage {
   indexTexts: Record<number, string>;
   /** Each item's recomputed leaf hash, 32 bytes (zeros when its entry has no canonical JSON). */
   leaves: Uint8Array;
-  /** Each item's outcome: MATCHES, DIFFERS or NO_JSON. */
+  /** Each item's outcome: 0 (its leaf hash matches), DIFFERS or NO_JSON. */
   outcomes: Uint8Array;
   /** By position: the served leaf hash as text (DIFFERS), or why the entry has no canonical JSON (NO_JSON). */
   notes: Record<number, string>;
