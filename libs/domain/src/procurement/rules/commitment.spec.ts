@@ -50,6 +50,30 @@ describe('canonicalJson', () => {
     expect(canonicalJson(Object(5))).toBe('5');
   });
 
+  it('writes plain data as the definition does, and hands the rest to the general path', () => {
+    // Plain data goes through a sorted copy and JSON.stringify; each of these must not, or must still agree.
+    expect(canonicalJson(JSON.parse('{"__proto__":{"b":1,"a":2},"z":[-0,1e21]}'))).toBe(
+      '{"__proto__":{"a":2,"b":1},"z":[0,1e+21]}',
+    );
+    expect(canonicalJson({ 10: 'x', 9: 'y', b: [{ d: 3, c: 4 }] })).toBe(
+      '{"10":"x","9":"y","b":[{"c":4,"d":3}]}',
+    );
+    expect(canonicalJson({ toJSON: 'data', a: 1 })).toBe('{"a":1,"toJSON":"data"}');
+    expect(canonicalJson({ s: '\\ud800 is text' })).toBe('{"s":"\\\\ud800 is text"}');
+    expect(() => canonicalJson({ a: ['x', { b: '\ud800' }] })).toThrow(TypeError);
+    expect(canonicalJson([1, , 3])).toBe('[1,null,3]'); // eslint-disable-line no-sparse-arrays
+    let deep: unknown = { b: 1, a: 2 };
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(canonicalJson(deep)).toBe(`${'['.repeat(100)}{"a":2,"b":1}${']'.repeat(100)}`);
+    class Point {
+      constructor(
+        readonly y: number,
+        readonly x: number,
+      ) {}
+    }
+    expect(canonicalJson({ p: new Point(2, 1) })).toBe('{"p":{"x":1,"y":2}}');
+  });
+
   it('refuses what has no canonical JSON form', () => {
     expect(() => canonicalJson(undefined)).toThrow(TypeError);
     expect(() => canonicalJson(() => 1)).toThrow(TypeError);

@@ -20,10 +20,71 @@ const COMMITMENT = /^[0-9a-f]{64}$/;
  * this implementation against that package, run in a child Node process.
  */
 export function canonicalJson(value: unknown): string {
+  // Most values are plain JSON data (the log's entries, bid contents): a copy with every object's keys in order,
+  // written by JSON.stringify, is their canonical form, natively and about twice as fast as assembling the text
+  // here. JSON.stringify escapes a lone surrogate as \udxxx, which I-JSON refuses: such a text (or one with a
+  // literal backslash before "ud") goes to the general path, which decides; so does anything not plain.
+  const sorted = sortedPlainCopy(value, 0);
+  if (sorted !== NOT_PLAIN) {
+    const text = JSON.stringify(sorted);
+    if (!text.includes('\\ud')) return text;
+  }
   const text = serialize(value, new Set());
   if (text === undefined) throw new TypeError(`cannot canonicalize ${typeof value} as JSON`);
   return text;
 }
+
+const NOT_PLAIN = Symbol('not plain JSON data');
+/** Nesting beyond this goes to the general path (which also finds cycles). */
+const MAX_PLAIN_DEPTH = 64;
+
+/**
+ * A copy of plain JSON data with each object's keys in UTF-16 code-unit order, or NOT_PLAIN: for anything
+ * JSON.stringify would treat specially (undefined, functions, toJSON, boxed values, class instances, non-finite
+ * numbers, bigints) and for keys an object cannot hold in that order (integer-like keys come first in property
+ * order; __proto__ is not an ordinary key).
+ */
+function sortedPlainCopy(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : NOT_PLAIN;
+    case 'object':
+      break;
+    default:
+      return NOT_PLAIN;
+  }
+  if (value === null) return null;
+  if (depth >= MAX_PLAIN_DEPTH) return NOT_PLAIN;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return NOT_PLAIN;
+    const copy = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return NOT_PLAIN;
+      const item = sortedPlainCopy(value[i], depth + 1);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      copy[i] = item;
+    }
+    return copy;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return NOT_PLAIN;
+  const record = value as Record<string, unknown>;
+  if (typeof record.toJSON === 'function') return NOT_PLAIN;
+  const keys = Object.keys(record).sort();
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (key === '__proto__' || INTEGER_LIKE.test(key)) return NOT_PLAIN;
+    const member = sortedPlainCopy(record[key], depth + 1);
+    if (member === NOT_PLAIN) return NOT_PLAIN;
+    copy[key] = member;
+  }
+  return copy;
+}
+
+const INTEGER_LIKE = /^(?:0|[1-9][0-9]*)$/;
 
 /** 32 random bytes, base64: one fresh salt per sealed bid. */
 export function newSalt(): string {
@@ -77,7 +138,10 @@ function serializeContainer(container: object, ancestors: Set<object>): string {
   ancestors.add(container);
   try {
     if (Array.isArray(container)) {
-      return `[${container.map((item: unknown) => serialize(item, ancestors) ?? 'null').join(',')}]`;
+      // Every index, holes included (map would skip them): JSON.stringify writes null for a hole.
+      const items: string[] = [];
+      for (let i = 0; i < container.length; i++) items.push(serialize(container[i], ancestors) ?? 'null');
+      return `[${items.join(',')}]`;
     }
     const record = container as Record<string, unknown>;
     const members: string[] = [];
