@@ -93,6 +93,6 @@ function commitmentOf(item: PageItem, page: Buffer, checked: CheckedPage, i: num
 }
 
 /** The value of a served entry (read and checked as JSON already), or undefined when the item has none. */
-export function parseEntry(item: PageItem): unknown {
+function parseEntry(item: PageItem): unknown {
   return item.leaf.length <= 1 ? undefined : (JSON.parse(item.leaf.toString('utf8', 1)) as unknown);
 }

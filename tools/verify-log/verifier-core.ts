@@ -639,7 +639,7 @@ class CommitmentTable {
     if (tender === undefined) this.tenders.set(tenderId, (tender = this.tenders.size));
     const slot = this.find(tender);
     if (this.tenderOf[slot] !== -1) return;
-    this.put(slot, tender, this.key, index);
+    this.put(slot, tender, index);
     if (++this.size * 2 > this.capacity) this.grow();
   }
 
@@ -670,9 +670,10 @@ class CommitmentTable {
     return true;
   }
 
-  private put(slot: number, tender: number, key: Uint8Array, index: number): void {
+  /** Puts (tender, this.key) at `slot`. */
+  private put(slot: number, tender: number, index: number): void {
     const at = slot * 32;
-    for (let i = 0; i < 32; i++) this.keys[at + i] = key[i]!;
+    for (let i = 0; i < 32; i++) this.keys[at + i] = this.key[i]!;
     this.tenderOf[slot] = tender;
     this.indexOf[slot] = index;
   }
@@ -687,7 +688,7 @@ class CommitmentTable {
       const tender = tenderOf[slot]!;
       if (tender === -1) continue;
       this.key.set(keys.subarray(slot * 32, slot * 32 + 32));
-      this.put(this.find(tender), tender, this.key, indexOf[slot]!);
+      this.put(this.find(tender), tender, indexOf[slot]!);
     }
   }
 }

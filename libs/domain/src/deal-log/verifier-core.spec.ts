@@ -520,4 +520,30 @@ describe('verifier core: sealed bids', () => {
     expect(checkCommitments(shuffled)).toEqual({ ok: true, problems: [] });
     expect(indexed(checkCommitments([{ index: 9, entry: opened() }]).problems)).toEqual([9]);
   });
+
+  it('keeps finding commitments as the table of them grows, and keeps tenders apart', () => {
+    // Far more commitments than the table starts with, so that it grows (and rehashes) several times.
+    const many = 300_000;
+    const digest = (i: number) => createHash('sha256').update(`commitment ${i}`).digest('hex');
+    const tenders = [tender, otherTender];
+    const entries: { index: number; entry: unknown }[] = [];
+    for (let i = 0; i < many; i++)
+      entries.push({ index: i, entry: ev('bid.submitted', tenders[i % 2]!, { commitment: digest(i) }) });
+    // Opened bids, each for the tender its commitment was logged for: one of every 997 commitments, logged before
+    // and after the table grew; then two that must not be found: logged for the other tender, and never logged.
+    const sample = Array.from({ length: Math.ceil(many / 997) }, (_, k) => k * 997);
+    const opens = [
+      ...sample.map((i) => [tenders[i % 2]!, i] as const),
+      [tender, 1] as const,
+      [tender, many] as const,
+    ];
+    const checked = opens.map(([tenderId, i], k) => ({
+      index: many + k,
+      entry: ev('bid.opened', tenderId, { content, salt, commitment: digest(i) }),
+    }));
+    const result = checkCommitments([...entries, ...checked]);
+    // Each also fails its content hash (its content is not what was committed); only the last two lack a logging.
+    const notLogged = result.problems.filter((p) => /was not logged/.test(p.message)).map((p) => p.index);
+    expect(notLogged).toEqual([many + sample.length, many + sample.length + 1]);
+  });
 });
