@@ -13,6 +13,7 @@ import {
   verifyTreeHead,
 } from '@app/domain';
 import { MetricsService } from '../apps/marketplace/src/metrics/metrics.service';
+import { LogPages1764900000000 } from '../libs/domain/src/database/migrations/1764900000000-LogPages';
 import { ActorFactory } from './factories/actors';
 import { TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
@@ -274,6 +275,16 @@ describe('Deal log', () => {
       .query({ start: 1000, end: 2000 })
       .set('If-None-Match', 'W/"log-entries-1000-2000"')
       .expect(304);
+    // The migration writes the same pages for a log that had entries before it.
+    const stored = await db.query(`SELECT start::text, items FROM log_pages ORDER BY start`);
+    const runner = db.createQueryRunner();
+    try {
+      await new LogPages1764900000000().down(runner);
+      await new LogPages1764900000000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await db.query(`SELECT start::text, items FROM log_pages ORDER BY start`)).toEqual(stored);
     const tail = await request(t.http)
       .get('/api/v1/log/entries')
       .query({ start: full * 1000, end: full * 1000 + 1000 });
