@@ -3,12 +3,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { json, urlencoded } from 'express';
+import { LogService } from '@app/domain';
 import { bodyParserErrors, defaultEmptyBody } from './common/body-parser-errors';
 import { ErrorResponseDto } from './common/error-response.dto';
-import { MetricsService } from './metrics/metrics.service';
 import { MarketplaceAdapter } from './common/marketplace-adapter';
 import { InclusionProofLane } from './log/inclusion-proof-lane';
-import { LogService } from '@app/domain';
+import { MetricsService } from './metrics/metrics.service';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
