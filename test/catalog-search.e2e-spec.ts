@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import request from 'supertest';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { buildSearchSql, CatalogSearchService, RESOLVE_WORDS_SQL, searchWords } from '@app/catalog';
+import { buildSearchSql, CatalogSearchService, SEARCH_SESSION_OPTIONS, type SearchInput } from '@app/catalog';
 import { Actor, ActorFactory } from './factories/actors';
 import { CatalogueFactory, PAPER_CPV } from './factories/catalogue';
 import { createTestApp, TestApp } from './setup/app-factory';
@@ -257,30 +258,47 @@ describe('CatalogueSearchController', () => {
   });
 
   describe('query plans', () => {
-    it('reads a selective word query through the GIN index and offers through the covering index', async () => {
-      const db = t.app.get(DataSource);
-      const { plan } = await t.app.get(CatalogSearchService).plan({
-        q: 'картридж',
-        deliveryCityId: city.moscow!.id,
-        limit: 20,
+    /** The plan the search pool runs a search with: its session settings, prepared once, the generic plan. */
+    async function genericPlan(input: SearchInput): Promise<string> {
+      const { plan } = await t.app.get(CatalogSearchService).plan(input);
+      const sql = buildSearchSql(plan);
+      const client = new Client({
+        connectionString: (t.app.get(DataSource).options as { url: string }).url,
+        options: SEARCH_SESSION_OPTIONS,
       });
-      const runner = db.createQueryRunner();
-      await runner.connect();
+      await client.connect();
       try {
-        await runner.query('BEGIN READ ONLY');
-        const [resolved] = await runner.query(RESOLVE_WORDS_SQL, [searchWords('картридж')]);
-        const sql = buildSearchSql({ ...plan, tsquery: resolved.tsquery });
-        // The search table is tiny here; without statistics the planner could still pick anything.
-        const rows: { 'QUERY PLAN': string }[] = await runner.query(`EXPLAIN ${sql.text}`, sql.values);
-        const text = rows.map((r) => r['QUERY PLAN']).join('\n');
-        expect(text).toContain('Bitmap Index Scan on ix_catalog_search_entries_document');
-        expect(text).not.toMatch(/Seq Scan on catalog_search_entries/);
-        expect(text).toMatch(/(Index (Only )?Scan using|Bitmap Index Scan on) ix_catalog_offers_item_price/);
-        expect(text).not.toMatch(/Seq Scan on catalog_offers/);
+        await client.query(`PREPARE search AS ${sql.text}`);
+        // EXECUTE takes no bind parameters: the values go as literals, coerced to the statement's types.
+        const literal = (v: unknown) =>
+          client.escapeLiteral(
+            Array.isArray(v)
+              ? `{${v.map((x) => `"${String(x).replace(/["\\]/g, '\\$&')}"`).join(',')}}`
+              : String(v),
+          );
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN EXECUTE search(${sql.values.map(literal).join(', ')})`,
+        );
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
       } finally {
-        await runner.query('ROLLBACK');
-        await runner.release();
+        await client.end();
       }
+    }
+
+    it('reads a selective word query through the GIN index and offers through the covering index', async () => {
+      const text = await genericPlan({ q: 'картридж', deliveryCityId: city.moscow!.id, limit: 20 });
+      expect(text).toContain('Bitmap Index Scan on ix_catalog_search_entries_document');
+      expect(text).not.toMatch(/Seq Scan on catalog_search_entries/);
+      expect(text).toMatch(/(Index (Only )?Scan using|Bitmap Index Scan on) ix_catalog_offers_item_price/);
+      expect(text).not.toMatch(/Seq Scan on catalog_offers/);
+      // Generic: the plan holds no value of this search, so it serves every search of its shape.
+      expect(text).not.toContain('картридж');
+    });
+
+    it('reads a CPV subtree through its index', async () => {
+      const text = await genericPlan({ cpv: PAPER_CPV, limit: 20 });
+      expect(text).toContain('ix_catalog_search_entries_cpv');
+      expect(text).not.toMatch(/Seq Scan on catalog_search_entries/);
     });
   });
 

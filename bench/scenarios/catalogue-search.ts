@@ -1,14 +1,13 @@
 import { Pool } from 'pg';
+import { createHash } from 'node:crypto';
 import {
   buildSearchSql,
   cpvSignificantPrefix,
   keysReachingCity,
   NATIONAL_CURRENCY,
-  RESOLVE_WORDS_SQL,
-  SEARCH_PLAN_SETTINGS,
+  SEARCH_SESSION_OPTIONS,
   type SearchPlan,
   searchWords,
-  usesMatchBitmap,
 } from '@app/catalog';
 import { seedCatalogue } from '../../scripts/catalogue-seed/seed';
 import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
@@ -34,7 +33,7 @@ function option(args: string[], name: string, fallback: number): number {
  * supplier cities, a price range and the three orderings. Broad words ("ремонт", "услуги") are included on
  * purpose: they hit the search window.
  */
-function queryMix(city: (code: string) => string): Query[] {
+export function queryMix(city: (code: string) => string): Query[] {
   const words = ['бумага', 'картридж', 'стулья', 'цемент', 'перчатки', 'молоко', 'хлеб', 'бензин', 'краска'];
   const more = ['шприцы', 'бинты', 'учебники', 'принтеры', 'мыло', 'песок', 'асфальт', 'таблетки', 'ремонт'];
   const phrases = [
@@ -71,54 +70,31 @@ function queryMix(city: (code: string) => string): Query[] {
 }
 
 /** The plan the API builds for a query, computed without the API: the raw baseline's input. */
-function planOf(query: Query, cities: Map<string, City>): { plan: SearchPlan; words: string[] } {
+export function planOf(query: Query, cities: Map<string, City>): SearchPlan {
   const words = searchWords(query.q ?? '');
   const delivery = query.deliveryCityId ? cities.get(query.deliveryCityId) : undefined;
   const sort = (query.sort ?? (words.length > 0 ? 'relevance' : 'newest')) as SearchPlan['sort'];
   return {
     words,
-    plan: {
-      tsquery: null,
-      cpvPrefix: query.cpv ? cpvSignificantPrefix(query.cpv.slice(0, 8)) : null,
-      areaKeys: delivery ? keysReachingCity(delivery) : null,
-      supplierCityId: query.supplierCityId ?? null,
-      supplierCountry: query.supplierCountry ?? null,
-      currency: query.currency ?? (delivery ? NATIONAL_CURRENCY[delivery.country] : undefined) ?? 'RUB',
-      priceMin: query.priceMin ?? null,
-      priceMax: query.priceMax ? Number(query.priceMax).toFixed(2) : null,
-      withOffers: query.withOffers === 'true',
-      sort: sort === 'relevance' && words.length === 0 ? 'newest' : sort,
-      limit: 20,
-      after: null,
-    },
+    cpvPrefix: query.cpv ? cpvSignificantPrefix(query.cpv.slice(0, 8)) : null,
+    areaKeys: delivery ? keysReachingCity(delivery) : null,
+    supplierCityId: query.supplierCityId ?? null,
+    supplierCountry: query.supplierCountry ?? null,
+    currency: query.currency ?? (delivery ? NATIONAL_CURRENCY[delivery.country] : undefined) ?? 'RUB',
+    priceMin: query.priceMin ?? null,
+    priceMax: query.priceMax ? Number(query.priceMax).toFixed(2) : null,
+    withOffers: query.withOffers === 'true',
+    sort: sort === 'relevance' && words.length === 0 ? 'newest' : sort,
+    limit: 20,
+    after: null,
   };
 }
 
-/** The statements the search service sends for one query, straight through a pg pool. */
-async function rawSearch(pool: Pool, input: { plan: SearchPlan; words: string[] }): Promise<void> {
-  const plan = { ...input.plan };
-  if (input.words.length === 0 && !usesMatchBitmap(plan)) {
-    const sql = buildSearchSql(plan);
-    await pool.query(sql.text, sql.values);
-    return;
-  }
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN READ ONLY');
-    if (input.words.length > 0) {
-      const { rows } = await client.query<{ tsquery: string | null }>(RESOLVE_WORDS_SQL, [input.words]);
-      plan.tsquery = rows[0]?.tsquery ?? null;
-    } else {
-      await client.query(`SELECT ${SEARCH_PLAN_SETTINGS}`);
-    }
-    if (input.words.length === 0 || plan.tsquery) {
-      const sql = buildSearchSql(plan);
-      await client.query(sql.text, sql.values);
-    }
-    await client.query('COMMIT');
-  } finally {
-    client.release();
-  }
+/** The statement the search service sends for one query, prepared by name as the service prepares it. */
+export async function rawSearch(pool: Pool, plan: SearchPlan): Promise<void> {
+  const sql = buildSearchSql(plan);
+  const name = `raw-${createHash('sha1').update(sql.text).digest('hex').slice(0, 16)}`;
+  await pool.query({ name, text: sql.text, values: sql.values });
 }
 
 /**
@@ -142,7 +118,12 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
-  const pool = new Pool({ connectionString: env.DATABASE_URL, max: connections });
+  // The search pool's session settings (CatalogSearchPool), on as many connections as clients.
+  const pool = new Pool({
+    connectionString: env.DATABASE_URL,
+    max: connections,
+    options: SEARCH_SESSION_OPTIONS,
+  });
   const cities: City[] = (await pool.query<City>(`SELECT id, code, country, region FROM cities`)).rows;
   const byId = new Map(cities.map((c) => [c.id, c]));
   const mix = queryMix((code) => cities.find((c) => c.code === code)?.id ?? '');

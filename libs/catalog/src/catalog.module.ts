@@ -6,6 +6,7 @@ import { ClassificationService } from './classification/classification.service';
 import { OfferInputChecker } from './offer/offer-input.checker';
 import { OffersService } from './offer/offers.service';
 import { SupplierDirectory } from './offer/supplier-directory';
+import { CatalogSearchPool } from './search/catalog-search-pool';
 import { CatalogSearchService } from './search/catalog-search.service';
 import { SearchIndexWriter } from './search/search-index.writer';
 
@@ -19,6 +20,7 @@ import { SearchIndexWriter } from './search/search-index.writer';
     OffersService,
     OfferInputChecker,
     CatalogSearchService,
+    CatalogSearchPool,
     SearchIndexWriter,
     SupplierDirectory,
   ],

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { CursorPart, decodeCatalogCursor, encodeCatalogCursor } from '../common/cursor';
 import { ClassificationService } from '../classification/classification.service';
 import { keysReachingCity } from '../offer/delivery-area';
@@ -8,16 +6,8 @@ import { checkPrice, isIsoCurrency, NATIONAL_CURRENCY } from '../offer/money';
 import { CurrencyInvalidError, PriceInvalidError, UnknownCityError } from '../offer/offer.errors';
 import { priceMessage } from '../offer/offer-input.checker';
 import { SupplierDirectory } from '../offer/supplier-directory';
-import {
-  buildSearchSql,
-  RESOLVE_WORDS_SQL,
-  SEARCH_PLAN_SETTINGS,
-  SEARCH_WINDOW,
-  SearchPlan,
-  SearchSort,
-  searchWords,
-  usesMatchBitmap,
-} from './search-sql';
+import { CatalogSearchPool } from './catalog-search-pool';
+import { buildSearchSql, SEARCH_WINDOW, SearchPlan, SearchSort, searchWords } from './search-sql';
 import { PriceRangeInvalidError, SearchQueryTooLongError } from './search.errors';
 
 export const MAX_SEARCH_QUERY_LENGTH = 200;
@@ -92,6 +82,7 @@ interface RawResult {
   total: number;
   facets: { division: string; count: number }[];
   hits: RawHit[];
+  corrections: SearchResult['corrections'];
 }
 
 const CURSOR_SHAPE: Record<SearchSort, CursorPart[]> = {
@@ -103,67 +94,24 @@ const CURSOR_SHAPE: Record<SearchSort, CursorPart[]> = {
 /**
  * Full-text search over active catalogue items in Russian and English with typo tolerance, filters on CPV
  * subtree, delivery city, supplier city or country and price, three orderings with keyset cursors, and facet
- * counts by CPV division. Two statements: the words are resolved first (lexicon lookups for typos), so that
- * the search itself sees a constant tsquery and the planner can estimate how selective it is.
+ * counts by CPV division. One statement on the search's own connections (CatalogSearchPool): the words are
+ * resolved inside it (lexicon lookups for typos), and its plan does not depend on the values.
  */
 @Injectable()
 export class CatalogSearchService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly pool: CatalogSearchPool,
     private readonly classifications: ClassificationService,
     private readonly directory: SupplierDirectory,
   ) {}
 
   async search(input: SearchInput): Promise<SearchResult> {
-    const { plan, words } = await this.plan(input);
-    if (words.length === 0 && !usesMatchBitmap(plan)) {
-      return this.answer(plan, [], await this.run(this.dataSource.manager, plan));
-    }
-    return this.readOnly(async (m) => {
-      let corrections: SearchResult['corrections'] = [];
-      if (words.length > 0) {
-        const [resolved] = await m.query<
-          { tsquery: string | null; corrections: SearchResult['corrections'] }[]
-        >(RESOLVE_WORDS_SQL, [words]);
-        corrections = resolved?.corrections ?? [];
-        // Only stop words: nothing can match.
-        if (!resolved?.tsquery) return this.empty(plan, corrections);
-        plan.tsquery = resolved.tsquery;
-      } else {
-        await m.query(`SELECT ${SEARCH_PLAN_SETTINGS}`);
-      }
-      return this.answer(plan, corrections, await this.run(m, plan));
-    });
+    const { plan } = await this.plan(input);
+    const [row] = await this.pool.query<RawResult>(buildSearchSql(plan));
+    return this.answer(plan, row);
   }
 
-  private async run(m: EntityManager, plan: SearchPlan): Promise<RawResult | undefined> {
-    const sql = buildSearchSql(plan);
-    const [row] = await m.query<RawResult[]>(sql.text, sql.values);
-    return row;
-  }
-
-  /** A read-only transaction, so that the planner settings stay local to it. */
-  private async readOnly<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('BEGIN READ ONLY');
-      const result = await work(runner.manager);
-      await runner.query('COMMIT');
-      return result;
-    } catch (error) {
-      await runner.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
-    }
-  }
-
-  private async answer(
-    plan: SearchPlan,
-    corrections: SearchResult['corrections'],
-    row: RawResult | undefined,
-  ): Promise<SearchResult> {
+  private async answer(plan: SearchPlan, row: RawResult | undefined): Promise<SearchResult> {
     const divisions = await this.classifications.cpvDivisions();
     const hits = row?.hits ?? [];
     const items = hits.slice(0, plan.limit);
@@ -185,7 +133,7 @@ export class CatalogSearchService {
       }),
       currency: plan.currency,
       sort: plan.sort,
-      corrections,
+      corrections: row?.corrections ?? [],
     };
   }
 
@@ -231,7 +179,7 @@ export class CatalogSearchService {
       ? decodeCatalogCursor(input.cursor, `search-${sort}`, CURSOR_SHAPE[sort])
       : null;
     const plan: SearchPlan = {
-      tsquery: null,
+      words,
       cpvPrefix,
       areaKeys,
       supplierCityId: input.supplierCityId ?? null,
@@ -259,18 +207,5 @@ export class CatalogSearchService {
     const key =
       sort === 'relevance' ? hit.score : sort === 'price' ? (hit.bestPrice ?? '0') : hit.publishedUs;
     return encodeCatalogCursor(`search-${sort}`, [key, hit.id]);
-  }
-
-  private empty(plan: SearchPlan, corrections: SearchResult['corrections']): SearchResult {
-    return {
-      items: [],
-      nextCursor: null,
-      total: 0,
-      totalExact: true,
-      facets: [],
-      currency: plan.currency,
-      sort: plan.sort,
-      corrections,
-    };
   }
 }

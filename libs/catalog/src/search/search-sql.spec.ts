@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { buildSearchSql, filtersOnOffers, SearchPlan, searchWords, usesMatchBitmap } from './search-sql';
 
 const plan = (over: Partial<SearchPlan> = {}): SearchPlan => ({
-  tsquery: null,
+  words: [],
   cpvPrefix: null,
   areaKeys: null,
   supplierCityId: null,
@@ -36,7 +36,7 @@ describe('search-sql', () => {
   it('binds every value as a parameter', () => {
     const sql = buildSearchSql(
       plan({
-        tsquery: "'бумаг'",
+        words: ['бумаг'],
         cpvPrefix: '3019763',
         areaKeys: ['c:x', 'k:RU'],
         supplierCountry: 'RU',
@@ -48,13 +48,13 @@ describe('search-sql', () => {
     expect(sql.text).not.toContain('бумаг');
     expect(sql.text).not.toContain('3019763');
     expect(sql.values).toEqual(
-      expect.arrayContaining(["'бумаг'", '3019763%', ['RUB|c:x', 'RUB|k:RU'], ['RUB|S:RU']]),
+      expect.arrayContaining([['бумаг'], '3019763', '3019763:', ['RUB|c:x', 'RUB|k:RU'], ['RUB|S:RU']]),
     );
   });
 
   it('reads offers for every match only when a filter or the order depends on them', () => {
-    expect(filtersOnOffers(plan({ tsquery: "'a'" }))).toBe(false);
-    expect(buildSearchSql(plan({ tsquery: "'a'" })).text).not.toContain('min(o.price)');
+    expect(filtersOnOffers(plan({ words: ['a'] }))).toBe(false);
+    expect(buildSearchSql(plan({ words: ['a'] })).text).not.toContain('min(o.price)');
     for (const over of [
       { withOffers: true },
       { sort: 'price' as const },
@@ -78,9 +78,27 @@ describe('search-sql', () => {
     expect(buildSearchSql(plan({ cpvPrefix: '30' })).text).not.toContain('ORDER BY e.published_at DESC');
   });
 
+  it('reads a CPV subtree as a range of its index, whatever the code', () => {
+    const sql = buildSearchSql(plan({ cpvPrefix: '30' }));
+    expect(sql.text).toMatch(/e\.cpv_code ~>=~ \$\d+::text AND e\.cpv_code ~<~ \$\d+::text/);
+    expect(sql.text).not.toContain('LIKE');
+    // Every code of the subtree is in [prefix, prefix + ':'), and no code outside it: codes are digits and '-'.
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{1,8}$/), fc.stringMatching(/^\d{8}$/), (prefix, code) => {
+        const inRange = code >= prefix && code < `${prefix}:`;
+        expect(inRange).toBe(code.startsWith(prefix));
+      }),
+    );
+  });
+
+  it('resolves the words inside the statement only when there are words', () => {
+    expect(buildSearchSql(plan({ words: ['бумага'] })).text).toContain('resolved AS MATERIALIZED');
+    expect(buildSearchSql(plan()).text).not.toContain('resolved');
+  });
+
   it('continues after the cursor key in the direction of the sort', () => {
     const id = '00000000-0000-4000-8000-000000000000';
-    expect(buildSearchSql(plan({ sort: 'relevance', tsquery: "'a'", after: [5, id] })).text).toMatch(
+    expect(buildSearchSql(plan({ sort: 'relevance', words: ['a'], after: [5, id] })).text).toMatch(
       /score < \$\d+::int8 OR \(score = \$\d+::int8 AND item_id > \$\d+::uuid\)/,
     );
     expect(buildSearchSql(plan({ sort: 'price', after: ['1.00', id] })).text).toMatch(

@@ -16,17 +16,19 @@ export const SEARCH_WINDOW = 1_000;
 export const MAX_QUERY_WORDS = 8;
 
 /**
- * Transaction-local planner settings for a filtered search: the matches are read through the GIN (words) or
- * btree (CPV prefix) bitmap, never by a sequential or ordered index scan that stops after enough matches.
- * Those look cheap when the planner overestimates the matches, and read the whole table when they are rare.
- * With a bitmap, the work is bounded by the smaller of the matches and the window.
+ * Session settings of the search's own connections (see CatalogSearchPool): the matches are read through the
+ * GIN (words) or btree (CPV subtree) bitmap, never by a sequential or ordered index scan that stops after enough
+ * matches. Those look cheap when the planner overestimates the matches, and read the whole table when they are
+ * rare. With a bitmap, the work is bounded by the smaller of the matches and the window. The plan of a search
+ * statement does not depend on its values (the tsquery is computed inside it), so one generic plan per shape
+ * is kept and no search is planned twice.
  */
-export const SEARCH_PLAN_SETTINGS = "set_config('enable_seqscan', 'off', true)";
+export const SEARCH_SESSION_OPTIONS = '-c enable_seqscan=off -c plan_cache_mode=force_generic_plan';
 const MAX_WORD_LENGTH = 40;
 
 export interface SearchPlan {
-  /** A tsquery in text form (from RESOLVE_WORDS_SQL), or null to match every active item. */
-  tsquery: string | null;
+  /** Query words (searchWords): every one must match; none to match every active item. */
+  words: string[];
   /** Significant digits of a CPV code: the subtree filter. */
   cpvPrefix: string | null;
   /** Delivery keys of the requested city (see keysReachingCity). */
@@ -63,15 +65,15 @@ export function searchWords(q: string): string[] {
  * Turns query words into a tsquery: every word must match (AND), through its Russian or English lexeme, or -
  * when the word is not in the titles' lexicon (a typo) - through the lexemes of lexicon words close to it: of
  * the five nearest by trigrams, those fewest edits away, if that is one edit (two from six letters on).
- * Lexemes are deduplicated, so the planner's estimate of how many items match is not inflated. A stop word of
- * either configuration is dropped, as to_tsquery would. The words contain letters and digits only. The same
- * statement switches off the plan shapes that could read the whole table for a rare match.
+ * Lexemes are deduplicated. A stop word of either configuration is dropped, as to_tsquery would; with only
+ * stop words the tsquery is null and nothing matches. The words contain letters and digits only. `words` is
+ * the text[] parameter; the CTE `resolved` has one row: the tsquery `q` and the corrections made.
  */
-export const RESOLVE_WORDS_SQL = `
-  WITH settings AS (SELECT ${SEARCH_PLAN_SETTINGS}),
-  w AS (SELECT word, ord FROM unnest($1::text[]) WITH ORDINALITY AS t(word, ord)
+function resolveWordsCtes(words: string): string {
+  return `
+  w AS (SELECT word, ord FROM unnest(${words}) WITH ORDINALITY AS t(word, ord)
     WHERE to_tsvector('russian', word) <> ''::tsvector AND to_tsvector('english', word) <> ''::tsvector),
-  alt AS (
+  alt AS MATERIALIZED (
     SELECT w.ord, w.word, ARRAY(
         SELECT n.word FROM (
           SELECT c.word, levenshtein(c.word, w.word) AS d, min(levenshtein(c.word, w.word)) OVER () AS best
@@ -87,11 +89,12 @@ export const RESOLVE_WORDS_SQL = `
     SELECT alt.ord, string_agg(DISTINCT quote_literal(l.lexeme), ' | ') AS any_of
     FROM alt, unnest(alt.word || alt.near) AS a(word),
       unnest(tsvector_to_array(to_tsvector('russian', a.word) || to_tsvector('english', a.word))) AS l(lexeme)
-    GROUP BY alt.ord)
-  SELECT (SELECT string_agg('(' || any_of || ')', ' & ' ORDER BY ord) FROM lex) AS tsquery,
-    (SELECT coalesce(json_agg(json_build_object('word', word, 'suggestions', near) ORDER BY ord)
-       FILTER (WHERE cardinality(near) > 0), '[]') FROM alt) AS corrections,
-    (SELECT count(*) FROM settings) AS settings`;
+    GROUP BY alt.ord),
+  resolved AS MATERIALIZED (
+    SELECT (SELECT string_agg('(' || any_of || ')', ' & ' ORDER BY ord) FROM lex)::tsquery AS q,
+      (SELECT coalesce(json_agg(json_build_object('word', word, 'suggestions', near) ORDER BY ord)
+         FILTER (WHERE cardinality(near) > 0), '[]') FROM alt) AS corrections),`;
+}
 
 interface Builder {
   values: unknown[];
@@ -127,11 +130,11 @@ function offerConditions(plan: SearchPlan, b: Builder): string {
 }
 
 /**
- * Word or CPV filters read matches through a bitmap (see SEARCH_PLAN_SETTINGS), so their window is the first
+ * Word or CPV filters read matches through a bitmap (see SEARCH_SESSION_OPTIONS), so their window is the first
  * matches in table order. A plain browse reads the newest items through the publication index instead.
  */
 export function usesMatchBitmap(plan: SearchPlan): boolean {
-  return plan.tsquery !== null || plan.cpvPrefix !== null;
+  return plan.words.length > 0 || plan.cpvPrefix !== null;
 }
 
 /**
@@ -190,17 +193,25 @@ function afterCondition(plan: SearchPlan, b: Builder): string {
 }
 
 /**
- * One statement answering a search page: the match window (m), the page of it after the cursor, the total,
- * facet counts by CPV division, and each hit with its best current offer and its number of offers (one pass
- * over the hit's offers: the window count is taken before the LIMIT).
+ * One statement answering a search page: the words resolved into a tsquery, the match window (m), the page of
+ * it after the cursor, the total, facet counts by CPV division, each hit with its best current offer and its
+ * number of offers (one pass over the hit's offers: the window count is taken before the LIMIT), and the
+ * corrections of misspelt words.
  */
 export function buildSearchSql(plan: SearchPlan): SqlStatement {
   const b = builder();
-  const tsq = plan.tsquery === null ? null : b.param(plan.tsquery, 'tsquery');
+  const words = plan.words.length > 0 ? b.param(plan.words, 'text[]') : null;
+  const tsq = words ? '(SELECT q FROM resolved)' : null;
   const onOffers = filtersOnOffers(plan);
   const where: string[] = [];
   if (tsq) where.push(`e.document @@ ${tsq}`);
-  if (plan.cpvPrefix) where.push(`e.cpv_code LIKE ${b.param(`${plan.cpvPrefix}%`, 'text')}`);
+  if (plan.cpvPrefix) {
+    // The subtree as a range, so that a generic plan reads it through the index (LIKE needs a constant).
+    // Codes hold digits and '-', all below ':', which follows '9'.
+    where.push(
+      `e.cpv_code ~>=~ ${b.param(plan.cpvPrefix, 'text')} AND e.cpv_code ~<~ ${b.param(`${plan.cpvPrefix}:`, 'text')}`,
+    );
+  }
   if (onOffers) where.push(...offerKeyConditions(plan, b));
   const score =
     tsq && plan.sort === 'relevance' ? `(ts_rank(e.document, ${tsq}) * 1000000)::int8` : '0::int8';
@@ -215,7 +226,8 @@ export function buildSearchSql(plan: SearchPlan): SqlStatement {
   const limit = b.param(plan.limit + 1, 'int');
   const hitOffer = offerConditions(plan, b);
   const text = `
-    WITH m AS MATERIALIZED (
+    WITH ${words ? resolveWordsCtes(words) : ''}
+    m AS MATERIALIZED (
       SELECT e.item_id, e.cpv_code, e.published_at, ${score} AS score, ${bestPrice} AS best_price
       FROM catalog_search_entries e ${offerJoin}
       WHERE ${where.length > 0 ? where.join(' AND ') : 'true'}
@@ -244,6 +256,7 @@ export function buildSearchSql(plan: SearchPlan): SqlStatement {
            FROM catalog_offers o JOIN organizations s ON s.id = o.supplier_organization_id
            WHERE o.item_id = p.item_id AND ${hitOffer}
            ORDER BY o.price, o.id LIMIT 1) bo ON true
-      ) h) AS hits`;
+      ) h) AS hits,
+      ${words ? '(SELECT corrections FROM resolved)' : `'[]'::json`} AS corrections`;
   return { text, values: b.values };
 }
