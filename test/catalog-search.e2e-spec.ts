@@ -97,6 +97,13 @@ describe('CatalogueSearchController', () => {
       expect(await ids({ q: 'ноутбк' })).toEqual([item.laptop]);
     });
 
+    it('takes another form of a title word for that word, not for a typo', async () => {
+      // Titles say "принтеров"; "принтер" is the same lexeme: matched, with no corrections offered.
+      const res = await search({ q: 'принтер бумагой' });
+      expect(res.items.map((i: { id: string }) => i.id)).toEqual([item.laserPaper]);
+      expect(res.corrections).toEqual([]);
+    });
+
     it('ranks a match in the title above a match only in the classification name', async () => {
       const found = await ids({ q: 'печать' });
       expect(found[0]).toBe(item.inkjetPaper);

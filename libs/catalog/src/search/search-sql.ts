@@ -63,9 +63,9 @@ export function searchWords(q: string): string[] {
 
 /**
  * Turns query words into a tsquery: every word must match (AND), through its Russian or English lexeme, or -
- * when the word is not in the titles' lexicon (a typo) - through the lexemes of lexicon words close to it: of
- * the five nearest by trigrams, those fewest edits away, if that is one edit (two from six letters on).
- * Lexemes are deduplicated. A stop word of either configuration is dropped, as to_tsquery would; with only
+ * when no word of the titles' lexicon has its lexeme (a typo, not another form of a known word) - through the
+ * lexemes of lexicon words close to it: of the five nearest by trigrams, those fewest edits away, if that is
+ * one edit (two from six letters on). Lexemes are deduplicated. A stop word of either configuration is dropped, as to_tsquery would; with only
  * stop words the tsquery is null and nothing matches. The words contain letters and digits only. `words` is
  * the text[] parameter; the CTE `resolved` has one row: the tsquery `q` and the corrections made.
  */
@@ -80,7 +80,8 @@ function resolveWordsCtes(words: string): string {
           FROM (
             SELECT s.word FROM catalog_search_words s
             WHERE length(w.word) >= 4
-              AND NOT EXISTS (SELECT 1 FROM catalog_search_words x WHERE x.word = w.word)
+              AND NOT EXISTS (SELECT 1 FROM catalog_search_words x
+                WHERE to_tsvector('russian', x.word) = to_tsvector('russian', w.word))
             ORDER BY s.word <-> w.word LIMIT 5) c) n
         WHERE n.d = n.best AND n.d <= CASE WHEN length(w.word) >= 6 THEN 2 ELSE 1 END
         ORDER BY n.word LIMIT 3) AS near

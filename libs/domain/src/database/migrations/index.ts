@@ -17,6 +17,7 @@ import { ContractedItems1764890000000 } from './1764890000000-ContractedItems';
 import { TenderItemsByTender1764895000000 } from './1764895000000-TenderItemsByTender';
 import { PriceStatsChanges1764897000000 } from './1764897000000-PriceStatsChanges';
 import { LogPages1764900000000 } from './1764900000000-LogPages';
+import { SearchWordLexemes1764910000000 } from './1764910000000-SearchWordLexemes';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -39,4 +40,5 @@ export const MIGRATIONS: (new () => object)[] = [
   TenderItemsByTender1764895000000,
   PriceStatsChanges1764897000000,
   LogPages1764900000000,
+  SearchWordLexemes1764910000000,
 ];
