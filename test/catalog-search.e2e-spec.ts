@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { buildSearchSql, CatalogSearchService, SEARCH_SESSION_OPTIONS, type SearchInput } from '@app/catalog';
+import {
+  buildSearchSql,
+  CatalogSearchPool,
+  CatalogSearchService,
+  SEARCH_PREPARED_SHAPES,
+  SEARCH_SESSION_OPTIONS,
+  type SearchInput,
+} from '@app/catalog';
 import { Actor, ActorFactory } from './factories/actors';
 import { CatalogueFactory, PAPER_CPV } from './factories/catalogue';
 import { createTestApp, TestApp } from './setup/app-factory';
@@ -300,6 +307,24 @@ describe('CatalogueSearchController', () => {
       expect(text).not.toMatch(/Seq Scan on catalog_offers/);
       // Generic: the plan holds no value of this search, so it serves every search of its shape.
       expect(text).not.toContain('картридж');
+    });
+
+    it('keeps a bounded number of statement shapes prepared, and runs the others unprepared', async () => {
+      const pool = t.app.get(CatalogSearchPool);
+      // One at a time, so that the pool hands back the same connection each time.
+      for (let shape = 0; shape < SEARCH_PREPARED_SHAPES + 8; shape++) {
+        const [row] = await pool.query<{ n: number }>({
+          text: `SELECT $1::int + ${shape} AS n`,
+          values: [1],
+        });
+        expect(row!.n).toBe(1 + shape);
+      }
+      const [held] = await pool.query<{ n: number }>({
+        text: `SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'catalog-search-%'`,
+        values: [],
+      });
+      expect(held!.n).toBeGreaterThan(0);
+      expect(held!.n).toBeLessThanOrEqual(SEARCH_PREPARED_SHAPES);
     });
 
     it('reads a CPV subtree through its index', async () => {

@@ -20,6 +20,7 @@ export * from './offer/offer.entity';
 export * from './offer/offer.errors';
 export * from './offer/offers.service';
 export * from './search/catalog-search-entry.entity';
+export * from './search/catalog-search-pool';
 export * from './search/catalog-search-word.entity';
 export * from './search/catalog-search.service';
 export * from './search/search-sql';
