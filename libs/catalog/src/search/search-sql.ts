@@ -216,10 +216,13 @@ export function buildSearchSql(plan: SearchPlan): SqlStatement {
   if (onOffers) where.push(...offerKeyConditions(plan, b));
   const score =
     tsq && plan.sort === 'relevance' ? `(ts_rank(e.document, ${tsq}) * 1000000)::int8` : '0::int8';
+  // The item's offers in the currency come in price order from ix_catalog_offers_item_price: the first that
+  // counts is the best price, and the rest are not read. An item with none drops out of the join.
   const offerJoin = onOffers
-    ? `JOIN LATERAL (SELECT min(o.price) AS best_price FROM catalog_offers o
+    ? `JOIN LATERAL (SELECT o.price AS best_price FROM catalog_offers o
          JOIN organizations s ON s.id = o.supplier_organization_id
-         WHERE o.item_id = e.item_id AND ${offerConditions(plan, b)}) b ON b.best_price IS NOT NULL`
+         WHERE o.item_id = e.item_id AND ${offerConditions(plan, b)}
+         ORDER BY o.price LIMIT 1) b ON true`
     : '';
   const bestPrice = onOffers ? 'b.best_price' : 'NULL::numeric';
   const window = b.param(plan.window ?? SEARCH_WINDOW, 'int');
