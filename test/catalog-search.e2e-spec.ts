@@ -188,6 +188,33 @@ describe('CatalogueSearchController', () => {
       expect(await ids({ priceMin: '1000', q: 'бумага' })).toEqual([]);
     });
 
+    it('never passes over an offer inside the range by its price band', async () => {
+      // The search skips items whose offers lie in no band from band(min) to band(max): for that to lose
+      // nothing, a price inside [min, max] must lie in such a band.
+      const db = t.app.get(DataSource);
+      const cents = fc.bigInt({ min: 0n, max: 100_000_000_000_000n });
+      const money = (c: bigint) => `${c / 100n}.${(c % 100n).toString().padStart(2, '0')}`;
+      await fc.assert(
+        fc.asyncProperty(fc.array(cents, { minLength: 3, maxLength: 3 }), async (three) => {
+          const [low, price, high] = [...three].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(money);
+          const [row] = await db.query(
+            `SELECT catalog_price_band($1::numeric) <= catalog_price_band($2::numeric)
+               AND catalog_price_band($2::numeric) <= catalog_price_band($3::numeric) AS within,
+               catalog_price_band($2::numeric) BETWEEN 0 AND 39 AS bounded`,
+            [low, price, high],
+          );
+          expect(row).toEqual({ within: true, bounded: true });
+        }),
+        { numRuns: 300 },
+      );
+      // Band edges, 1-2-5: [1, 2), [2, 5), [5, 10), [10, 20) ...
+      const [edges] = await db.query(
+        `SELECT array_agg(catalog_price_band(p) ORDER BY p) AS bands
+           FROM unnest('{0.99,1.00,1.99,2.00,4.99,5.00,9.99,10.00,1000000000000.00}'::numeric[]) AS p`,
+      );
+      expect(edges.bands).toEqual([0, 3, 3, 4, 4, 5, 5, 6, 39]);
+    });
+
     it('keeps only items with current offers when asked', async () => {
       const all = await ids({ q: 'бумага' });
       expect(all).toContain(item.writingPaper);
@@ -272,10 +299,13 @@ describe('CatalogueSearchController', () => {
   });
 
   describe('query plans', () => {
-    /** The plan the search pool runs a search with: its session settings, prepared once, the generic plan. */
-    async function genericPlan(input: SearchInput): Promise<string> {
+    /**
+     * The plan the search pool runs a search with: its session settings, prepared once, the generic plan;
+     * with `window`, that window and the plan as executed.
+     */
+    async function genericPlan(input: SearchInput, window?: number): Promise<string> {
       const { plan } = await t.app.get(CatalogSearchService).plan(input);
-      const sql = buildSearchSql(plan);
+      const sql = buildSearchSql(window ? { ...plan, window } : plan);
       const client = new Client({
         connectionString: (t.app.get(DataSource).options as { url: string }).url,
         options: SEARCH_SESSION_OPTIONS,
@@ -291,7 +321,7 @@ describe('CatalogueSearchController', () => {
               : String(v),
           );
         const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-          `EXPLAIN EXECUTE search(${sql.values.map(literal).join(', ')})`,
+          `EXPLAIN ${window ? '(ANALYZE, TIMING OFF)' : ''} EXECUTE search(${sql.values.map(literal).join(', ')})`,
         );
         return rows.map((r) => r['QUERY PLAN']).join('\n');
       } finally {
@@ -301,7 +331,7 @@ describe('CatalogueSearchController', () => {
 
     it('reads a selective word query through the GIN index and offers through the covering index', async () => {
       const text = await genericPlan({ q: 'картридж', deliveryCityId: city.moscow!.id, limit: 20 });
-      expect(text).toContain('Bitmap Index Scan on ix_catalog_search_entries_document');
+      expect(text).toMatch(/Bitmap Index Scan on catalog_search_entries_p\d_document_idx/);
       expect(text).not.toMatch(/Seq Scan on catalog_search_entries/);
       expect(text).toMatch(/(Index (Only )?Scan using|Bitmap Index Scan on) ix_catalog_offers_item_price/);
       expect(text).not.toMatch(/Seq Scan on catalog_offers/);
@@ -327,9 +357,27 @@ describe('CatalogueSearchController', () => {
       expect(held!.n).toBeLessThanOrEqual(SEARCH_PREPARED_SHAPES);
     });
 
+    it('reads the partitions of the search rows one after another, and no further than the window needs', async () => {
+      const tag = 'бумажник';
+      const maker = await new ActorFactory(t.app).actor('supplier');
+      for (let i = 0; i < 12; i++) {
+        await catalogue.activeItem(maker, operator, {
+          titleRu: `Бумажник кожаный ${i}`,
+          cpvCode: PAPER_CPV,
+        });
+      }
+      // A window of one: the first partition holding a match fills it (twelve matches all in the last of
+      // eight partitions: one chance in 8^12).
+      const text = await genericPlan({ q: tag, limit: 1 }, 1);
+      expect(text).toMatch(/Append/);
+      expect(text).toMatch(/Bitmap Heap Scan on catalog_search_entries_p\d e_\d+ .*\(never executed\)/);
+      const res = await search({ q: tag });
+      expect(res.total).toBe(12);
+    });
+
     it('reads a CPV subtree through its index', async () => {
       const text = await genericPlan({ cpv: PAPER_CPV, limit: 20 });
-      expect(text).toContain('ix_catalog_search_entries_cpv');
+      expect(text).toMatch(/Index Scan on catalog_search_entries_p\d_cpv_code_idx/);
       expect(text).not.toMatch(/Seq Scan on catalog_search_entries/);
     });
   });

@@ -125,7 +125,8 @@ async function refreshOfferKeys(dataSource: DataSource): Promise<void> {
      FROM (
        SELECT o.item_id, array_agg(DISTINCT k ORDER BY k) AS keys FROM catalog_offers o
        JOIN organizations s ON s.id = o.supplier_organization_id,
-       LATERAL unnest(ARRAY[o.currency::text, o.currency || '|S:' || s.country]
+       LATERAL unnest(ARRAY[o.currency::text, o.currency || '|S:' || s.country,
+           o.currency || '|P:' || catalog_price_band(o.price)]
          || ARRAY(SELECT o.currency || '|' || a FROM unnest(o.delivery_area) AS a)) AS k
        WHERE o.status = 'active' AND o.valid_until > now()
        GROUP BY o.item_id) k
@@ -225,7 +226,9 @@ async function dropIndexes(
     [names],
   );
   for (const row of rows) await dataSource.query(`DROP INDEX "${row.name}"`);
-  return rows;
+  // The definition of a partitioned table's index says ON ONLY (the partitions' own indexes are attached
+  // afterwards); rebuilt as such it would stay invalid. Without ONLY it is built on every partition.
+  return rows.map((row) => ({ name: row.name, sql: row.sql.replace(' ON ONLY ', ' ON ') }));
 }
 
 async function insertItems(

@@ -69,6 +69,14 @@ describe('search-sql', () => {
   it('pre-filters on offer keys in the search currency', () => {
     const text = buildSearchSql(plan({ withOffers: true })).text;
     expect(text).toMatch(/e\.offer_keys @> \$\d+::text\[\]/);
+    expect(text).not.toContain('catalog_price_band');
+    const ranged = buildSearchSql(plan({ priceMin: '10.00', priceMax: '100.00' }));
+    expect(ranged.text).toMatch(
+      /e\.offer_keys && ARRAY\(SELECT \$\d+::text \|\| '\|P:' \|\| g FROM generate_series\(catalog_price_band\(\$\d+::numeric\), catalog_price_band\(\$\d+::numeric\)\) AS g\)/,
+    );
+    expect(buildSearchSql(plan({ priceMax: '100.00' })).text).toContain(
+      'generate_series(0, catalog_price_band(',
+    );
   });
 
   it('browses newest first through the publication index, and filters through bitmaps', () => {

@@ -138,6 +138,9 @@ export function usesMatchBitmap(plan: SearchPlan): boolean {
   return plan.words.length > 0 || plan.cpvPrefix !== null;
 }
 
+/** The price band of the largest price an offer may have (1e12: thirteen digits, leading 1). */
+const MAX_PRICE_BAND = '39';
+
 /**
  * Conditions on the search row's offer keys that every item with a counting offer meets: a cheap row filter
  * that spares the offer lookups of items that cannot match. (The keys are not indexed; see the entity.)
@@ -154,6 +157,16 @@ function offerKeyConditions(plan: SearchPlan, b: Builder): string[] {
   ];
   if (plan.supplierCountry) {
     conditions.push(`e.offer_keys @> ${b.param([`${currency}|S:${plan.supplierCountry}`], 'text[]')}`);
+  }
+  // An offer in the range lies in a price band from the minimum's to the maximum's (catalog_price_band).
+  if (plan.priceMin !== null || plan.priceMax !== null) {
+    const cur = b.param(currency, 'text');
+    const from = plan.priceMin === null ? '0' : `catalog_price_band(${b.param(plan.priceMin, 'numeric')})`;
+    const to =
+      plan.priceMax === null ? MAX_PRICE_BAND : `catalog_price_band(${b.param(plan.priceMax, 'numeric')})`;
+    conditions.push(
+      `e.offer_keys && ARRAY(SELECT ${cur} || '|P:' || g FROM generate_series(${from}, ${to}) AS g)`,
+    );
   }
   return conditions;
 }

@@ -18,6 +18,8 @@ import { TenderItemsByTender1764895000000 } from './1764895000000-TenderItemsByT
 import { PriceStatsChanges1764897000000 } from './1764897000000-PriceStatsChanges';
 import { LogPages1764900000000 } from './1764900000000-LogPages';
 import { SearchWordLexemes1764910000000 } from './1764910000000-SearchWordLexemes';
+import { OfferPriceBands1764920000000 } from './1764920000000-OfferPriceBands';
+import { SearchEntryPartitions1764930000000 } from './1764930000000-SearchEntryPartitions';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -41,4 +43,6 @@ export const MIGRATIONS: (new () => object)[] = [
   PriceStatsChanges1764897000000,
   LogPages1764900000000,
   SearchWordLexemes1764910000000,
+  OfferPriceBands1764920000000,
+  SearchEntryPartitions1764930000000,
 ];
