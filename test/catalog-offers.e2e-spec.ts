@@ -145,6 +145,27 @@ describe('OffersController', () => {
       expect(res.body.code).toBe('SUPPLIER_NOT_ACTIVE');
     });
 
+    it('drops an item from offer-filtered searches when the supplier of its only offer is suspended', async () => {
+      const lonely = await actors.actor('supplier');
+      const item = await catalogue.activeItem(lonely, operator, { titleRu: 'Скоросшиватель «Одиночка»' });
+      await catalogue.offer(lonely, item, { price: '15.00' });
+      const found = async (query: Record<string, string>) =>
+        (
+          await request(t.http)
+            .get('/api/v1/catalogue/items')
+            .query({ q: 'одиночка', ...query })
+            .expect(200)
+        ).body.items.map((i: { id: string }) => i.id);
+      const filters = [{ withOffers: 'true' }, { priceMax: '100' }, { sort: 'price' }];
+      for (const filter of filters) expect(await found(filter)).toEqual([item]);
+      await db.query(`UPDATE organizations SET status = 'suspended' WHERE id = $1`, [lonely.organization.id]);
+      for (const filter of filters) expect(await found(filter)).toEqual([]);
+      // Without an offer filter the item is still listed, with no offer.
+      expect(await found({})).toEqual([item]);
+      await db.query(`UPDATE organizations SET status = 'active' WHERE id = $1`, [lonely.organization.id]);
+      for (const filter of filters) expect(await found(filter)).toEqual([item]);
+    });
+
     it('pages the item’s offers cheapest first and the supplier’s own offers newest first', async () => {
       const item = await catalogue.activeItem(supplier, operator, { titleRu: 'Бумага для принтера «Тест»' });
       const prices = ['30.00', '10.00', '20.00', '10.00', '40.00'];

@@ -66,6 +66,18 @@ describe('search-sql', () => {
     }
   });
 
+  it('checks the supplier of each offer by a join only when a filter needs the supplier row', () => {
+    const window = (text: string) => text.slice(text.indexOf('m AS MATERIALIZED'), text.indexOf('page AS'));
+    const byStatus = window(buildSearchSql(plan({ withOffers: true })).text);
+    expect(byStatus).not.toContain('JOIN organizations');
+    expect(byStatus).toContain('o.supplier_organization_id NOT IN (SELECT x.id FROM organizations x');
+    const byCity = window(
+      buildSearchSql(plan({ supplierCityId: '00000000-0000-4000-8000-000000000000' })).text,
+    );
+    expect(byCity).toContain('JOIN organizations s ON s.id = o.supplier_organization_id');
+    expect(byCity).toContain("s.status = 'active'");
+  });
+
   it('pre-filters on offer keys in the search currency', () => {
     const text = buildSearchSql(plan({ withOffers: true })).text;
     expect(text).toMatch(/e\.offer_keys @> \$\d+::text\[\]/);

@@ -113,14 +113,21 @@ function builder(): Builder {
   };
 }
 
-/** Conditions on an offer (alias o, supplier s) for it to count in this search. */
-function offerConditions(plan: SearchPlan, b: Builder): string {
+/**
+ * Conditions on an offer (alias o, supplier s) for it to count in this search. `supplier` says how the
+ * supplier's status is checked: on the joined row s, or - when no filter needs the supplier row - against the
+ * few suppliers that are not active (one hashed set per statement, read from ix_organizations_inactive_suppliers,
+ * instead of a lookup per offer).
+ */
+function offerConditions(plan: SearchPlan, b: Builder, supplier: 'joined' | 'set' = 'joined'): string {
   const where = [
     `o.currency = ${b.param(plan.currency, 'bpchar')}`,
     `o.status = 'active'`,
     `o.valid_from <= now()`,
     `o.valid_until > now()`,
-    `s.status = 'active'`,
+    supplier === 'joined'
+      ? `s.status = 'active'`
+      : `o.supplier_organization_id NOT IN (SELECT x.id FROM organizations x WHERE x.kind = 'supplier' AND x.status <> 'active')`,
   ];
   if (plan.areaKeys) where.push(`o.delivery_area && ${b.param(plan.areaKeys, 'text[]')}`);
   if (plan.supplierCityId) where.push(`s.city_id = ${b.param(plan.supplierCityId, 'uuid')}`);
@@ -231,10 +238,11 @@ export function buildSearchSql(plan: SearchPlan): SqlStatement {
     tsq && plan.sort === 'relevance' ? `(ts_rank(e.document, ${tsq}) * 1000000)::int8` : '0::int8';
   // The item's offers in the currency come in price order from ix_catalog_offers_item_price: the first that
   // counts is the best price, and the rest are not read. An item with none drops out of the join.
+  const bySupplier = plan.supplierCityId !== null || plan.supplierCountry !== null;
   const offerJoin = onOffers
     ? `JOIN LATERAL (SELECT o.price AS best_price FROM catalog_offers o
-         JOIN organizations s ON s.id = o.supplier_organization_id
-         WHERE o.item_id = e.item_id AND ${offerConditions(plan, b)}
+         ${bySupplier ? 'JOIN organizations s ON s.id = o.supplier_organization_id' : ''}
+         WHERE o.item_id = e.item_id AND ${offerConditions(plan, b, bySupplier ? 'joined' : 'set')}
          ORDER BY o.price LIMIT 1) b ON true`
     : '';
   const bestPrice = onOffers ? 'b.best_price' : 'NULL::numeric';

@@ -20,6 +20,7 @@ import { LogPages1764900000000 } from './1764900000000-LogPages';
 import { SearchWordLexemes1764910000000 } from './1764910000000-SearchWordLexemes';
 import { OfferPriceBands1764920000000 } from './1764920000000-OfferPriceBands';
 import { SearchEntryPartitions1764930000000 } from './1764930000000-SearchEntryPartitions';
+import { InactiveSuppliers1764940000000 } from './1764940000000-InactiveSuppliers';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -45,4 +46,5 @@ export const MIGRATIONS: (new () => object)[] = [
   SearchWordLexemes1764910000000,
   OfferPriceBands1764920000000,
   SearchEntryPartitions1764930000000,
+  InactiveSuppliers1764940000000,
 ];
