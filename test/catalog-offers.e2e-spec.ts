@@ -156,7 +156,11 @@ describe('OffersController', () => {
             .query({ q: 'одиночка', ...query })
             .expect(200)
         ).body.items.map((i: { id: string }) => i.id);
-      const filters = [{ withOffers: 'true' }, { priceMax: '100' }, { sort: 'price' }];
+      const filters: Record<string, string>[] = [
+        { withOffers: 'true' },
+        { priceMax: '100' },
+        { sort: 'price' },
+      ];
       for (const filter of filters) expect(await found(filter)).toEqual([item]);
       await db.query(`UPDATE organizations SET status = 'suspended' WHERE id = $1`, [lonely.organization.id]);
       for (const filter of filters) expect(await found(filter)).toEqual([]);
