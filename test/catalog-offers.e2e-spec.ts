@@ -145,6 +145,40 @@ describe('OffersController', () => {
       expect(res.body.code).toBe('SUPPLIER_NOT_ACTIVE');
     });
 
+    it('finds an item by a word and a delivery city as its offer’s delivery area changes', async () => {
+      const mover = await actors.actor('supplier');
+      const item = await catalogue.activeItem(mover, operator, { titleRu: 'Дырокол «Переезд»' });
+      const { id } = await catalogue.offer(mover, item, {
+        price: '120.00',
+        deliveryArea: { cityIds: [moscowId] },
+      });
+      const kazanId = (await actors.city('kazan')).id;
+      const found = async (deliveryCityId: string) =>
+        (
+          await request(t.http)
+            .get('/api/v1/catalogue/items')
+            .query({ q: 'дырокол переезд', deliveryCityId })
+            .expect(200)
+        ).body.items.map((i: { id: string }) => i.id);
+      expect(await found(moscowId)).toEqual([item]);
+      expect(await found(kazanId)).toEqual([]);
+      await request(t.http)
+        .patch(`/api/v1/catalogue/offers/${id}`)
+        .set(as(mover))
+        .send({ deliveryArea: { cityIds: [kazanId] } })
+        .expect(200);
+      expect(await found(kazanId)).toEqual([item]);
+      expect(await found(moscowId)).toEqual([]);
+      // The search document carries the offer's keys of now, and no others.
+      const [row] = await db.query(
+        `SELECT array(SELECT l FROM unnest(tsvector_to_array(document)) AS l WHERE l LIKE '%|%' OR l ~ '^[A-Z]{3}$'
+           ORDER BY l) AS keys, offer_keys AS "offerKeys" FROM catalog_search_entries WHERE item_id = $1`,
+        [item],
+      );
+      expect(row.keys).toEqual([...row.offerKeys].sort());
+      expect(row.keys).toContain(`RUB|c:${kazanId}`);
+    });
+
     it('drops an item from offer-filtered searches when the supplier of its only offer is suspended', async () => {
       const lonely = await actors.actor('supplier');
       const item = await catalogue.activeItem(lonely, operator, { titleRu: 'Скоросшиватель «Одиночка»' });

@@ -66,6 +66,20 @@ describe('search-sql', () => {
     }
   });
 
+  it('with words, puts the offer keys into the tsquery instead of filtering rows on them', () => {
+    const text = buildSearchSql(
+      plan({ words: ['бумага'], areaKeys: ['k:RU'], priceMax: '100.00', sort: 'relevance' }),
+    ).text;
+    expect(text).toContain('e.document @@ (SELECT q FROM matched)');
+    expect(text).toMatch(
+      /matched AS MATERIALIZED \(SELECT \(SELECT q FROM resolved\) && \(SELECT string_agg/,
+    );
+    expect(text.match(/::tsquery FROM unnest\(/g)).toHaveLength(2);
+    expect(text).not.toContain('e.offer_keys');
+    // The score ranks the words alone.
+    expect(text).toContain('ts_rank(e.document, (SELECT q FROM resolved))');
+  });
+
   it('checks the supplier of each offer by a join only when a filter needs the supplier row', () => {
     const window = (text: string) => text.slice(text.indexOf('m AS MATERIALIZED'), text.indexOf('page AS'));
     const byStatus = window(buildSearchSql(plan({ withOffers: true })).text);
@@ -80,7 +94,7 @@ describe('search-sql', () => {
 
   it('pre-filters on offer keys in the search currency', () => {
     const text = buildSearchSql(plan({ withOffers: true })).text;
-    expect(text).toMatch(/e\.offer_keys @> \$\d+::text\[\]/);
+    expect(text).toMatch(/e\.offer_keys && \$\d+::text\[\]/);
     expect(text).not.toContain('catalog_price_band');
     const ranged = buildSearchSql(plan({ priceMin: '10.00', priceMax: '100.00' }));
     expect(ranged.text).toMatch(

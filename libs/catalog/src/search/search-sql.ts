@@ -149,33 +149,25 @@ export function usesMatchBitmap(plan: SearchPlan): boolean {
 const MAX_PRICE_BAND = '39';
 
 /**
- * Conditions on the search row's offer keys that every item with a counting offer meets: a cheap row filter
- * that spares the offer lookups of items that cannot match. (The keys are not indexed; see the entity.)
+ * The offer keys an item must have for one of its offers to count in this search (a superset: the offers are
+ * checked exactly after it), as groups of keys of which any one will do: each a text[] expression. The keys are
+ * the search row's offer_keys, which are also lexemes of its document (see the OfferKeysInDocument migration).
  */
-function offerKeyConditions(plan: SearchPlan, b: Builder): string[] {
+function offerKeyGroups(plan: SearchPlan, b: Builder): string[] {
   const currency = plan.currency;
-  const conditions = [
-    plan.areaKeys
-      ? `e.offer_keys && ${b.param(
-          plan.areaKeys.map((k) => `${currency}|${k}`),
-          'text[]',
-        )}`
-      : `e.offer_keys @> ${b.param([currency], 'text[]')}`,
+  const groups = [
+    b.param(plan.areaKeys ? plan.areaKeys.map((k) => `${currency}|${k}`) : [currency], 'text[]'),
   ];
-  if (plan.supplierCountry) {
-    conditions.push(`e.offer_keys @> ${b.param([`${currency}|S:${plan.supplierCountry}`], 'text[]')}`);
-  }
+  if (plan.supplierCountry) groups.push(b.param([`${currency}|S:${plan.supplierCountry}`], 'text[]'));
   // An offer in the range lies in a price band from the minimum's to the maximum's (catalog_price_band).
   if (plan.priceMin !== null || plan.priceMax !== null) {
     const cur = b.param(currency, 'text');
     const from = plan.priceMin === null ? '0' : `catalog_price_band(${b.param(plan.priceMin, 'numeric')})`;
     const to =
       plan.priceMax === null ? MAX_PRICE_BAND : `catalog_price_band(${b.param(plan.priceMax, 'numeric')})`;
-    conditions.push(
-      `e.offer_keys && ARRAY(SELECT ${cur} || '|P:' || g FROM generate_series(${from}, ${to}) AS g)`,
-    );
+    groups.push(`ARRAY(SELECT ${cur} || '|P:' || g FROM generate_series(${from}, ${to}) AS g)`);
   }
-  return conditions;
+  return groups;
 }
 
 /** True when the set of matching items depends on offers, not only on the item. */
@@ -224,8 +216,20 @@ export function buildSearchSql(plan: SearchPlan): SqlStatement {
   const words = plan.words.length > 0 ? b.param(plan.words, 'text[]') : null;
   const tsq = words ? '(SELECT q FROM resolved)' : null;
   const onOffers = filtersOnOffers(plan);
+  // With words, the offer keys join the tsquery: the GIN index intersects them with the words before a row
+  // is read. Without, they filter the rows read by the CPV range or in order of publication.
+  const keyGroups = onOffers ? offerKeyGroups(plan, b) : [];
+  const matched = tsq
+    ? [
+        tsq,
+        ...keyGroups.map(
+          (g) => `(SELECT string_agg(quote_literal(k), ' | ')::tsquery FROM unnest(${g}) AS k)`,
+        ),
+      ].join(' && ')
+    : null;
   const where: string[] = [];
-  if (tsq) where.push(`e.document @@ ${tsq}`);
+  if (matched) where.push(`e.document @@ (SELECT q FROM matched)`);
+  else where.push(...keyGroups.map((g) => `e.offer_keys && ${g}`));
   if (plan.cpvPrefix) {
     // The subtree as a range, so that a generic plan reads it through the index (LIKE needs a constant).
     // Codes hold digits and '-', all below ':', which follows '9'.
@@ -233,7 +237,7 @@ export function buildSearchSql(plan: SearchPlan): SqlStatement {
       `e.cpv_code ~>=~ ${b.param(plan.cpvPrefix, 'text')} AND e.cpv_code ~<~ ${b.param(`${plan.cpvPrefix}:`, 'text')}`,
     );
   }
-  if (onOffers) where.push(...offerKeyConditions(plan, b));
+
   const score =
     tsq && plan.sort === 'relevance' ? `(ts_rank(e.document, ${tsq}) * 1000000)::int8` : '0::int8';
   // The item's offers in the currency come in price order from ix_catalog_offers_item_price: the first that
@@ -252,6 +256,7 @@ export function buildSearchSql(plan: SearchPlan): SqlStatement {
   const hitOffer = offerConditions(plan, b);
   const text = `
     WITH ${words ? resolveWordsCtes(words) : ''}
+    ${matched ? `matched AS MATERIALIZED (SELECT ${matched} AS q),` : ''}
     m AS MATERIALIZED (
       SELECT e.item_id, e.cpv_code, e.published_at, ${score} AS score, ${bestPrice} AS best_price
       FROM catalog_search_entries e ${offerJoin}

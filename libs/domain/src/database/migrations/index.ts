@@ -21,6 +21,7 @@ import { SearchWordLexemes1764910000000 } from './1764910000000-SearchWordLexeme
 import { OfferPriceBands1764920000000 } from './1764920000000-OfferPriceBands';
 import { SearchEntryPartitions1764930000000 } from './1764930000000-SearchEntryPartitions';
 import { InactiveSuppliers1764940000000 } from './1764940000000-InactiveSuppliers';
+import { OfferKeysInDocument1764950000000 } from './1764950000000-OfferKeysInDocument';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -47,4 +48,5 @@ export const MIGRATIONS: (new () => object)[] = [
   OfferPriceBands1764920000000,
   SearchEntryPartitions1764930000000,
   InactiveSuppliers1764940000000,
+  OfferKeysInDocument1764950000000,
 ];
