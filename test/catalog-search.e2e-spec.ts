@@ -166,6 +166,13 @@ describe('CatalogueSearchController', () => {
       expect((await ids({ supplierCityId: city.kazan!.id })).sort()).toEqual(
         named('laserPaper', 'inkjetPaper', 'chair').sort(),
       );
+      // With words, the same filters go through the search document's offer keys.
+      expect((await ids({ q: 'бумага', supplierCityId: city.kazan!.id })).sort()).toEqual(
+        named('laserPaper', 'inkjetPaper').sort(),
+      );
+      expect(await ids({ q: 'бумага', supplierCityId: city.moscow!.id })).toEqual([item.laserPaper]);
+      expect(await ids({ q: 'картридж', supplierCountry: 'BY', currency: 'BYN' })).toEqual([item.cartridge]);
+      expect(await ids({ q: 'бумага', supplierCountry: 'BY', currency: 'BYN' })).toEqual([]);
       const belarus = await search({ supplierCountry: 'BY', currency: 'BYN' });
       expect(belarus.items).toEqual([
         expect.objectContaining({

@@ -126,7 +126,7 @@ async function refreshOfferKeys(dataSource: DataSource): Promise<void> {
        SELECT o.item_id, array_agg(DISTINCT k ORDER BY k) AS keys FROM catalog_offers o
        JOIN organizations s ON s.id = o.supplier_organization_id,
        LATERAL unnest(ARRAY[o.currency::text, o.currency || '|S:' || s.country,
-           o.currency || '|P:' || catalog_price_band(o.price)]
+           o.currency || '|SC:' || s.city_id, o.currency || '|P:' || catalog_price_band(o.price)]
          || ARRAY(SELECT o.currency || '|' || a FROM unnest(o.delivery_area) AS a)) AS k
        WHERE o.status = 'active' AND o.valid_until > now()
        GROUP BY o.item_id) k

@@ -16,7 +16,10 @@ export class CatalogSearchEntry {
   @PrimaryColumn({ name: 'item_id', type: 'uuid', primaryKeyConstraintName: 'pk_catalog_search_entries' })
   itemId: string;
 
-  /** Russian text through the 'russian' configuration, English through 'english'; titles weigh most. */
+  /**
+   * Russian text through the 'russian' configuration, English through 'english'; titles weigh most. Plus the
+   * offer keys as lexemes without position (see offerKeys).
+   */
   @Column({ type: 'tsvector', select: false })
   document: string;
 
@@ -27,10 +30,11 @@ export class CatalogSearchEntry {
   publishedAt: Date;
 
   /**
-   * `<currency>`, `<currency>|<delivery key>` and `<currency>|S:<supplier country>` of the item's active,
-   * unexpired offers. A superset of what counts now: searches check offers exactly after it. Not indexed on
-   * purpose: a city's keys match most items, and a bitmap over them costs more than the row filter it replaces.
-   * Rewritten with every offer write of the item.
+   * `<currency>`, `<currency>|<delivery key>`, `<currency>|S:<supplier country>`, `<currency>|SC:<supplier
+   * city>` and `<currency>|P:<price band>` of the item's active, unexpired offers. A superset of what counts
+   * now: searches check offers exactly after it. Rewritten with every offer write of the item. The keys are also
+   * lexemes of `document` (kept so by a trigger), where a word search meets them in the GIN index; no index of
+   * its own: a city's keys match most items, and a bitmap over them alone costs more than the row filter.
    */
   @Column({ name: 'offer_keys', type: 'text', array: true, default: () => `'{}'`, select: false })
   offerKeys: string[];

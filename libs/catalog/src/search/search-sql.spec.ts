@@ -76,6 +76,9 @@ describe('search-sql', () => {
     );
     expect(text.match(/::tsquery FROM unnest\(/g)).toHaveLength(2);
     expect(text).not.toContain('e.offer_keys');
+    const city = '00000000-0000-4000-8000-000000000000';
+    const bySupplierCity = buildSearchSql(plan({ words: ['бумага'], supplierCityId: city }));
+    expect(bySupplierCity.values).toContainEqual([`RUB|SC:${city}`]);
     // The score ranks the words alone.
     expect(text).toContain('ts_rank(e.document, (SELECT q FROM resolved))');
   });

@@ -159,6 +159,7 @@ function offerKeyGroups(plan: SearchPlan, b: Builder): string[] {
     b.param(plan.areaKeys ? plan.areaKeys.map((k) => `${currency}|${k}`) : [currency], 'text[]'),
   ];
   if (plan.supplierCountry) groups.push(b.param([`${currency}|S:${plan.supplierCountry}`], 'text[]'));
+  if (plan.supplierCityId) groups.push(b.param([`${currency}|SC:${plan.supplierCityId}`], 'text[]'));
   // An offer in the range lies in a price band from the minimum's to the maximum's (catalog_price_band).
   if (plan.priceMin !== null || plan.priceMax !== null) {
     const cur = b.param(currency, 'text');
