@@ -133,6 +133,14 @@ describe('CatalogueSearchController', () => {
       expect((await ids({ cpv: '30000000-9' })).sort()).toEqual(
         named('laserPaper', 'inkjetPaper', 'writingPaper', 'cartridge', 'laptop').sort(),
       );
+      // A subtree with an offer filter: items of the subtree with an offer of the kind.
+      expect((await ids({ cpv: '30000000-9', deliveryCityId: city.moscow!.id })).sort()).toEqual(
+        named('laserPaper', 'inkjetPaper', 'cartridge', 'laptop').sort(),
+      );
+      expect((await ids({ cpv: '30000000-9', supplierCityId: city.kazan!.id })).sort()).toEqual(
+        named('laserPaper', 'inkjetPaper').sort(),
+      );
+      expect(await ids({ q: 'бумага', cpv: '30000000-9', priceMax: '330' })).toEqual([item.laserPaper]);
     });
 
     it('keeps items with an offer delivering to a city, showing the best offer for that city', async () => {

@@ -48,7 +48,7 @@ describe('search-sql', () => {
     expect(sql.text).not.toContain('бумаг');
     expect(sql.text).not.toContain('3019763');
     expect(sql.values).toEqual(
-      expect.arrayContaining([['бумаг'], '3019763', '3019763:', ['RUB|c:x', 'RUB|k:RU'], ['RUB|S:RU']]),
+      expect.arrayContaining([['бумаг'], 'CPV:3019763', ['RUB|c:x', 'RUB|k:RU'], ['RUB|S:RU']]),
     );
   });
 
@@ -126,6 +126,17 @@ describe('search-sql', () => {
         expect(inRange).toBe(code.startsWith(prefix));
       }),
     );
+  });
+
+  it('reads a CPV subtree through its key lexeme when words or offer filters share the GIN scan', () => {
+    const range = /e\.cpv_code ~>=~/;
+    expect(buildSearchSql(plan({ cpvPrefix: '30' })).text).toMatch(range);
+    for (const over of [{ words: ['бумага'] }, { areaKeys: ['k:RU'] }, { withOffers: true }]) {
+      const sql = buildSearchSql(plan({ cpvPrefix: '30', ...over }));
+      expect(sql.text).not.toMatch(range);
+      expect(sql.text).toContain('e.document @@ (SELECT q FROM matched)');
+      expect(sql.values).toContain('CPV:30');
+    }
   });
 
   it('resolves the words inside the statement only when there are words', () => {

@@ -217,21 +217,26 @@ export function buildSearchSql(plan: SearchPlan): SqlStatement {
   const words = plan.words.length > 0 ? b.param(plan.words, 'text[]') : null;
   const tsq = words ? '(SELECT q FROM resolved)' : null;
   const onOffers = filtersOnOffers(plan);
-  // With words, the offer keys join the tsquery: the GIN index intersects them with the words before a row
-  // is read. Without, they filter the rows read by the CPV range or in order of publication.
+  // Words, a CPV subtree and offer keys are all lexemes of the search document (offer and CPV keys: see the
+  // OfferKeysInDocument migration): with words, or a subtree and an offer filter, they make one tsquery, and
+  // the GIN index intersects them, driven by the rarest, before a row is read. Otherwise a subtree is a range
+  // of its btree, and offer keys filter the rows read by it or in order of publication.
   const keyGroups = onOffers ? offerKeyGroups(plan, b) : [];
-  const matched = tsq
-    ? [
-        tsq,
-        ...keyGroups.map(
-          (g) => `(SELECT string_agg(quote_literal(k), ' | ')::tsquery FROM unnest(${g}) AS k)`,
-        ),
-      ].join(' && ')
-    : null;
+  const cpvTerm = plan.cpvPrefix !== null && (tsq !== null || onOffers);
+  const terms = [
+    ...(tsq ? [tsq] : []),
+    ...(cpvTerm ? [`quote_literal(${b.param(`CPV:${plan.cpvPrefix}`, 'text')})::tsquery`] : []),
+  ];
+  if (terms.length > 0) {
+    terms.push(
+      ...keyGroups.map((g) => `(SELECT string_agg(quote_literal(k), ' | ')::tsquery FROM unnest(${g}) AS k)`),
+    );
+  }
+  const matched = terms.length > 0 ? terms.join(' && ') : null;
   const where: string[] = [];
   if (matched) where.push(`e.document @@ (SELECT q FROM matched)`);
   else where.push(...keyGroups.map((g) => `e.offer_keys && ${g}`));
-  if (plan.cpvPrefix) {
+  if (plan.cpvPrefix && !cpvTerm) {
     // The subtree as a range, so that a generic plan reads it through the index (LIKE needs a constant).
     // Codes hold digits and '-', all below ':', which follows '9'.
     where.push(

@@ -17,28 +17,35 @@ function offerKeysFunction(withSupplierCity: boolean): string {
  * A word search with a delivery city, a supplier country or a price range read every item matching its words
  * and dropped, by their offer keys, those with no offer of the kind: 5,200 rows read for 400 kept for "кабель"
  * delivered to Almaty. The offer keys are now also lexemes of the search document, so the search puts them in
- * its tsquery and the GIN index intersects the words with the keys before any row is read. A key holds '|' or
- * is an upper-case currency code, which no word of a text becomes, so keys and words never meet.
+ * its tsquery and the GIN index intersects the words with the keys before any row is read. So are the item's
+ * CPV code prefixes (`CPV:30` ... `CPV:30197630`), for a CPV subtree with words or offer filters. A key holds
+ * '|' or ':' with upper-case letters, or is an upper-case currency code, which no word of a text becomes, so
+ * keys and words never meet.
  *
- * A trigger keeps the document's keys equal to offer_keys whoever writes the row (the application, the seeds):
- * it takes the old keys out and puts the new ones in. The keys also name the supplier's city now
- * (`<currency>|SC:<city id>`; an organisation's city is set when it is created), for the supplier city filter.
+ * A trigger keeps the document's keys equal to offer_keys and cpv_code whoever writes the row (the
+ * application, the seeds): it takes the old keys out and puts the new ones in. The offer keys also name the
+ * supplier's city now (`<currency>|SC:<city id>`; an organisation's city is set when it is created), for the
+ * supplier city filter.
  */
 export class OfferKeysInDocument1764950000000 implements MigrationInterface {
   name = 'OfferKeysInDocument1764950000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // The prefixes of a CPV code's eight digits, from the division (2) to the code (8).
+    await q.query(`CREATE FUNCTION "catalog_cpv_keys"(code text) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+        SELECT array_agg('CPV:' || left(code, n) ORDER BY n) FROM generate_series(2, 8) AS n
+      $$`);
     await q.query(`CREATE FUNCTION "catalog_search_entries_keys"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP = 'UPDATE' THEN
-          NEW.document := ts_delete(NEW.document, OLD.offer_keys);
+          NEW.document := ts_delete(NEW.document, OLD.offer_keys || catalog_cpv_keys(OLD.cpv_code));
         END IF;
-        NEW.document := NEW.document || array_to_tsvector(NEW.offer_keys);
+        NEW.document := NEW.document || array_to_tsvector(NEW.offer_keys || catalog_cpv_keys(NEW.cpv_code));
         RETURN NEW;
       END
     $$`);
     await q.query(`CREATE TRIGGER "tr_catalog_search_entries_keys"
-      BEFORE INSERT OR UPDATE OF document, offer_keys ON "catalog_search_entries"
+      BEFORE INSERT OR UPDATE OF document, offer_keys, cpv_code ON "catalog_search_entries"
       FOR EACH ROW EXECUTE FUNCTION catalog_search_entries_keys()`);
     await q.query(offerKeysFunction(true));
     await this.rewriteDocuments(q);
@@ -49,7 +56,9 @@ export class OfferKeysInDocument1764950000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION "catalog_search_entries_keys"`);
     await q.query(offerKeysFunction(false));
     await q.query(`UPDATE catalog_search_entries
-      SET document = ts_delete(document, offer_keys), offer_keys = catalog_offer_keys(item_id)`);
+      SET document = ts_delete(document, offer_keys || catalog_cpv_keys(cpv_code)),
+        offer_keys = catalog_offer_keys(item_id)`);
+    await q.query(`DROP FUNCTION "catalog_cpv_keys"`);
   }
 
   /**
