@@ -23,6 +23,17 @@ export function benchEnv(): Record<string, string> {
   };
 }
 
+/**
+ * The bench environment on a database of its own (next to the bench database), for a scenario whose large seed
+ * must survive the scenarios that start from an empty database.
+ */
+export function benchEnvWithDatabase(name: string): Record<string, string> {
+  const env = benchEnv();
+  const url = new URL(env.DATABASE_URL as string);
+  url.pathname = `/${name}`;
+  return { ...env, DATABASE_URL: url.toString() };
+}
+
 /** Creates the bench database if missing (keeping data between runs, so large seeds are reused) and migrates it. */
 export async function prepareDatabase(env = benchEnv(), fresh = false): Promise<DataSource> {
   const url = new URL(env.DATABASE_URL as string);

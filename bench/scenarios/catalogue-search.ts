@@ -10,7 +10,7 @@ import {
   searchWords,
 } from '@app/catalog';
 import { seedCatalogue } from '../../scripts/catalogue-seed/seed';
-import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
+import { benchEnvWithDatabase, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
 import { load, loadFn, printComparison } from '../lib/measure';
 
 type Query = Record<string, string>;
@@ -107,7 +107,8 @@ export async function run(args: string[]): Promise<void> {
   const offers = option(args, 'offers', 3 * items);
   const seconds = option(args, 'seconds', 20);
   const connections = option(args, 'connections', 16);
-  const env = benchEnv();
+  // A database of its own: the scenarios that start from an empty bench database would drop the catalogue.
+  const env = benchEnvWithDatabase('marketplace_bench_catalogue');
   const dataSource = await prepareDatabase(env);
   const say = (m: string) => process.stdout.write(`[catalogue-search] ${m}\n`);
   try {

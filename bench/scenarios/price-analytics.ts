@@ -25,7 +25,7 @@ import {
   PriceStatsService,
   REBUILD_WORK_MEM,
 } from '@app/domain/analytics';
-import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
+import { benchEnvWithDatabase, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
 import { postJson } from '../lib/http';
 import { load, loadFn, type LoadResult, percentile, printComparison, sleep, waitFor } from '../lib/measure';
 import { BENCH_PASSWORD, loginSuppliers } from '../lib/world';
@@ -163,13 +163,8 @@ function parseOptions(args: string[]): Options {
   };
 }
 
-/** The bench environment with this scenario's own database, so its large seed survives the other scenarios. */
-function pricesEnv(): Record<string, string> {
-  const env = benchEnv();
-  const url = new URL(env.DATABASE_URL as string);
-  url.pathname = '/marketplace_bench_prices';
-  return { ...env, DATABASE_URL: url.toString() };
-}
+/** This scenario's own database, so that its large seed survives the other scenarios. */
+const pricesEnv = () => benchEnvWithDatabase('marketplace_bench_prices');
 
 const loadAverage = () =>
   loadavg()
