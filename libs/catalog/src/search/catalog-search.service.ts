@@ -65,7 +65,7 @@ export interface SearchResult {
   items: SearchHit[];
   nextCursor: string | null;
   total: number;
-  /** False when more than SEARCH_WINDOW items match: totals, facets and order then cover the newest window. */
+  /** False when more than SEARCH_WINDOW items match: totals, facets and order then cover the window only. */
   totalExact: boolean;
   facets: SearchFacet[];
   currency: string;

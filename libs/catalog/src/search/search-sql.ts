@@ -65,9 +65,10 @@ export function searchWords(q: string): string[] {
  * Turns query words into a tsquery: every word must match (AND), through its Russian or English lexeme, or -
  * when no word of the titles' lexicon has its lexeme (a typo, not another form of a known word) - through the
  * lexemes of lexicon words close to it: of the five nearest by trigrams, those fewest edits away, if that is
- * one edit (two from six letters on). Lexemes are deduplicated. A stop word of either configuration is dropped, as to_tsquery would; with only
- * stop words the tsquery is null and nothing matches. The words contain letters and digits only. `words` is
- * the text[] parameter; the CTE `resolved` has one row: the tsquery `q` and the corrections made.
+ * one edit (two from six letters on). Lexemes are deduplicated. A stop word of either configuration is
+ * dropped, as to_tsquery would; with only stop words the tsquery is null and nothing matches. The words contain
+ * letters and digits only. `words` is the text[] parameter; the CTE `resolved` has one row: the tsquery `q` and
+ * the corrections made.
  */
 function resolveWordsCtes(words: string): string {
   return `
@@ -139,7 +140,8 @@ function offerConditions(plan: SearchPlan, b: Builder, supplier: 'joined' | 'set
 
 /**
  * Word or CPV filters read matches through a bitmap (see SEARCH_SESSION_OPTIONS), so their window is the first
- * matches in table order. A plain browse reads the newest items through the publication index instead.
+ * matches in the order of the partitions (by hash of the item) and of their tables. A plain browse reads the
+ * newest items through the publication index instead.
  */
 export function usesMatchBitmap(plan: SearchPlan): boolean {
   return plan.words.length > 0 || plan.cpvPrefix !== null;
