@@ -118,16 +118,14 @@ export async function seedCatalogue(dataSource: DataSource, options: SeedOptions
   };
 }
 
-/** The same keys as catalog_offer_keys(), for every item at once (one pass over the offers). */
+/** catalog_offer_keys() of every item at once: one pass over the offers, through the same catalog_offer_row_keys. */
 async function refreshOfferKeys(dataSource: DataSource): Promise<void> {
   await dataSource.query(
     `UPDATE catalog_search_entries e SET offer_keys = k.keys
      FROM (
        SELECT o.item_id, array_agg(DISTINCT k ORDER BY k) AS keys FROM catalog_offers o
        JOIN organizations s ON s.id = o.supplier_organization_id,
-       LATERAL unnest(ARRAY[o.currency::text, o.currency || '|S:' || s.country,
-           o.currency || '|SC:' || s.city_id, o.currency || '|P:' || catalog_price_band(o.price)]
-         || ARRAY(SELECT o.currency || '|' || a FROM unnest(o.delivery_area) AS a)) AS k
+       LATERAL unnest(catalog_offer_row_keys(o.currency, s.country, s.city_id, o.price, o.delivery_area)) AS k
        WHERE o.status = 'active' AND o.valid_until > now()
        GROUP BY o.item_id) k
      WHERE k.item_id = e.item_id AND e.offer_keys IS DISTINCT FROM k.keys`,

@@ -1,17 +1,14 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The keys of an offer o of supplier s; `withSupplierCity` adds `<currency>|SC:<supplier city>`. */
-function offerKeysFunction(withSupplierCity: boolean): string {
-  return `CREATE OR REPLACE FUNCTION "catalog_offer_keys"(item uuid) RETURNS text[] LANGUAGE sql STABLE AS $$
+/** catalog_offer_keys as OfferPriceBands left it, for down(). */
+const KEYS_WITH_BANDS = `CREATE OR REPLACE FUNCTION "catalog_offer_keys"(item uuid) RETURNS text[] LANGUAGE sql STABLE AS $$
       SELECT coalesce(array_agg(DISTINCT k ORDER BY k), '{}') FROM catalog_offers o
       JOIN organizations s ON s.id = o.supplier_organization_id,
       LATERAL unnest(ARRAY[o.currency::text, o.currency || '|S:' || s.country,
-          ${withSupplierCity ? "o.currency || '|SC:' || s.city_id," : ''}
           o.currency || '|P:' || catalog_price_band(o.price)]
         || ARRAY(SELECT o.currency || '|' || a FROM unnest(o.delivery_area) AS a)) AS k
       WHERE o.item_id = item AND o.status = 'active' AND o.valid_until > now()
     $$`;
-}
 
 /**
  * A word search with a delivery city, a supplier country or a price range read every item matching its words
@@ -47,18 +44,31 @@ export class OfferKeysInDocument1764950000000 implements MigrationInterface {
     await q.query(`CREATE TRIGGER "tr_catalog_search_entries_keys"
       BEFORE INSERT OR UPDATE OF document, offer_keys, cpv_code ON "catalog_search_entries"
       FOR EACH ROW EXECUTE FUNCTION catalog_search_entries_keys()`);
-    await q.query(offerKeysFunction(true));
+    // One offer's keys, in one place: catalog_offer_keys and the bulk seed both call it.
+    await q.query(`CREATE FUNCTION "catalog_offer_row_keys"(currency text, supplier_country text,
+        supplier_city uuid, price numeric, delivery_area text[]) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+        SELECT ARRAY[currency, currency || '|S:' || supplier_country, currency || '|SC:' || supplier_city,
+            currency || '|P:' || catalog_price_band(price)]
+          || ARRAY(SELECT currency || '|' || a FROM unnest(delivery_area) AS a)
+      $$`);
+    await q.query(`CREATE OR REPLACE FUNCTION "catalog_offer_keys"(item uuid) RETURNS text[] LANGUAGE sql STABLE AS $$
+        SELECT coalesce(array_agg(DISTINCT k ORDER BY k), '{}') FROM catalog_offers o
+        JOIN organizations s ON s.id = o.supplier_organization_id,
+        LATERAL unnest(catalog_offer_row_keys(o.currency, s.country, s.city_id, o.price, o.delivery_area)) AS k
+        WHERE o.item_id = item AND o.status = 'active' AND o.valid_until > now()
+      $$`);
     await this.rewriteDocuments(q);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TRIGGER "tr_catalog_search_entries_keys" ON "catalog_search_entries"`);
     await q.query(`DROP FUNCTION "catalog_search_entries_keys"`);
-    await q.query(offerKeysFunction(false));
+    await q.query(KEYS_WITH_BANDS);
     await q.query(`UPDATE catalog_search_entries
       SET document = ts_delete(document, offer_keys || catalog_cpv_keys(cpv_code)),
         offer_keys = catalog_offer_keys(item_id)`);
     await q.query(`DROP FUNCTION "catalog_cpv_keys"`);
+    await q.query(`DROP FUNCTION "catalog_offer_row_keys"`);
   }
 
   /**
