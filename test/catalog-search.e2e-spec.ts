@@ -319,7 +319,7 @@ describe('CatalogueSearchController', () => {
      * with `window`, that window and the plan as executed.
      */
     async function genericPlan(input: SearchInput, window?: number): Promise<string> {
-      const { plan } = await t.app.get(CatalogSearchService).plan(input);
+      const plan = await t.app.get(CatalogSearchService).plan(input);
       const sql = buildSearchSql(window ? { ...plan, window } : plan);
       const client = new Client({
         connectionString: (t.app.get(DataSource).options as { url: string }).url,

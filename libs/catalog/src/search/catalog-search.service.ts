@@ -106,7 +106,7 @@ export class CatalogSearchService {
   ) {}
 
   async search(input: SearchInput): Promise<SearchResult> {
-    const { plan } = await this.plan(input);
+    const plan = await this.plan(input);
     const [row] = await this.pool.query<RawResult>(buildSearchSql(plan));
     return this.answer(plan, row);
   }
@@ -138,7 +138,7 @@ export class CatalogSearchService {
   }
 
   /** Validates the input into a plan; every refusal is a 400 naming the parameter. */
-  async plan(input: SearchInput): Promise<{ plan: SearchPlan; words: string[] }> {
+  async plan(input: SearchInput): Promise<SearchPlan> {
     const q = input.q?.trim() ?? '';
     if (q.length > MAX_SEARCH_QUERY_LENGTH) {
       throw new SearchQueryTooLongError(`q is longer than ${MAX_SEARCH_QUERY_LENGTH} characters`, {
@@ -178,7 +178,7 @@ export class CatalogSearchService {
     const after = input.cursor
       ? decodeCatalogCursor(input.cursor, `search-${sort}`, CURSOR_SHAPE[sort])
       : null;
-    const plan: SearchPlan = {
+    return {
       words,
       cpvPrefix,
       areaKeys,
@@ -192,7 +192,6 @@ export class CatalogSearchService {
       limit: input.limit,
       after,
     };
-    return { plan, words };
   }
 
   private bound(value: string | undefined, field: string): string | null {
