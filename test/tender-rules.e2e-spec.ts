@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
@@ -199,6 +200,76 @@ describe('Tender rules', () => {
     expect(res.body.code).toBe('NOT_THE_BUYER');
     const list = await request(t.http).get(`/api/v1/tenders/${tender.id}/questions`).expect(200);
     expect(JSON.stringify(list.body)).not.toContain(asker.organization.id);
+  });
+
+  it('logs a question with its event, and refuses a question with a distinct code, writing nothing', async () => {
+    const db = t.app.get(DataSource);
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId));
+    const asker = await factory.actor('supplier');
+    const lotId = tender.lots[0].id;
+    const asked = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/questions`)
+      .set(auth(asker))
+      .send({ text: 'Which paper density?', lotId })
+      .expect(201);
+    expect(asked.body).toMatchObject({ lotId, text: 'Which paper density?', answer: null, answeredAt: null });
+    const events = await db.query(
+      `SELECT type, actor_id, payload FROM deal_events WHERE tender_id = $1 AND type = 'question.asked'`,
+      [tender.id],
+    );
+    expect(events).toEqual([
+      {
+        type: 'question.asked',
+        actor_id: null,
+        payload: { questionId: asked.body.id, lotId, text: 'Which paper density?' },
+      },
+    ]);
+
+    const written = async () =>
+      (
+        await db.query<{ n: string }[]>(
+          `SELECT (SELECT count(*) FROM tender_questions) + (SELECT count(*) FROM deal_events) AS n`,
+        )
+      )[0]!.n;
+    const before = await written();
+    const ask = (actor: Actor, tenderId: string, body: Record<string, unknown>) =>
+      request(t.http).post(`/api/v1/tenders/${tenderId}/questions`).set(auth(actor)).send(body);
+    const pending = await factory.actor('supplier', { status: 'pending' });
+    const draft = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(moscowBuyer))
+      .send(tenderBody(moscowId))
+      .expect(201);
+    const refusals: [Actor, string, Record<string, unknown>, number, string][] = [
+      [pending, tender.id, { text: 'Which size, please?' }, 403, 'SUPPLIER_NOT_ACTIVE'],
+      [moscowBuyer, tender.id, { text: 'Which size, please?' }, 403, 'FORBIDDEN_ROLE'],
+      [asker, draft.body.id, { text: 'Which size, please?' }, 404, 'TENDER_NOT_FOUND'],
+      [
+        asker,
+        '00000000-0000-4000-8000-000000000000',
+        { text: 'Which size, please?' },
+        404,
+        'TENDER_NOT_FOUND',
+      ],
+      [asker, tender.id, { text: 'Which size, please?', lotId: draft.body.lots[0].id }, 404, 'LOT_NOT_FOUND'],
+    ];
+    for (const [actor, tenderId, body, status, code] of refusals) {
+      const res = await ask(actor, tenderId, body);
+      expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
+    }
+    await db.query(`UPDATE tenders SET clarifications_until = now() - interval '1 second' WHERE id = $1`, [
+      tender.id,
+    ]);
+    const late = await ask(asker, tender.id, { text: 'Which size, please?' });
+    expect({ status: late.status, code: late.body.code }).toEqual({
+      status: 409,
+      code: 'CLARIFICATIONS_CLOSED',
+    });
+    await db.query(`UPDATE tenders SET status = 'cancelled' WHERE id = $1`, [tender.id]);
+    const cancelled = await ask(asker, tender.id, { text: 'Which size, please?' });
+    expect(cancelled.status).toBe(409);
+    expect(cancelled.body).toMatchObject({ code: 'TENDER_STATE_CONFLICT', details: { status: 'cancelled' } });
+    expect(await written()).toBe(before);
   });
 
   it('answers a wrong-state action with 409 naming the state and what is needed', async () => {

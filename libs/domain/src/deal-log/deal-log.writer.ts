@@ -19,14 +19,24 @@ export class DealLogWriter {
     await this.appendMany(manager, [event]);
   }
 
+  /**
+   * The INSERT of events that `select` yields, for a write done in one statement: `select` is SQL (a CTE body)
+   * with the columns type, tender_id, actor_id, payload, sealed_payload.
+   */
+  static insertFrom(select: string): string {
+    return `INSERT INTO deal_events (type, tender_id, actor_id, payload, sealed_payload, txid)
+       SELECT e.type, e.tender_id, e.actor_id, e.payload, e.sealed_payload, pg_current_xact_id()::text::bigint
+         FROM (${select}) AS e`;
+  }
+
   /** One multi-row insert for many events (closing storms open thousands of bids). */
   async appendMany(manager: EntityManager, events: NewDealEvent[]): Promise<void> {
     if (events.length === 0) return;
     await manager.query(
-      `INSERT INTO deal_events (type, tender_id, actor_id, payload, sealed_payload, txid)
-       SELECT e.type, e.tender_id, e.actor_id, e.payload, e.sealed_payload, pg_current_xact_id()::text::bigint
-         FROM jsonb_to_recordset($1::jsonb)
-           AS e(type text, tender_id uuid, actor_id uuid, payload jsonb, sealed_payload jsonb)`,
+      DealLogWriter.insertFrom(
+        `SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS r(type text, tender_id uuid, actor_id uuid, payload jsonb, sealed_payload jsonb)`,
+      ),
       [
         JSON.stringify(
           events.map((e) => ({

@@ -34,54 +34,32 @@ export class TenderClarificationsService {
     private readonly log: DealLogWriter,
   ) {}
 
+  /**
+   * One statement, so one round trip: the checks, the question and its event commit together or not at all
+   * (a statement is its own transaction). The row says which check failed when nothing was inserted.
+   */
   async ask(supplierId: string, tenderId: string, text: string, lotId: string | null): Promise<QuestionView> {
-    return this.dataSource.transaction(async (manager) => {
-      const [org] = await manager.query<{ kind: string; status: string }[]>(
-        'SELECT kind, status FROM organizations WHERE id = $1',
-        [supplierId],
-      );
-      if (org?.kind !== 'supplier' || org.status !== 'active') {
-        throw new SupplierNotActiveError('Only an active supplier may ask questions', {
-          status: org?.status ?? null,
-        });
-      }
-      const [tender] = await manager.query<{ status: string; open: boolean }[]>(
-        `SELECT status, clock_timestamp() < coalesce(clarifications_until, tender_end) AS open
-           FROM tenders WHERE id = $1 FOR SHARE`,
-        [tenderId],
-      );
-      if (!tender || tender.status === 'draft')
-        throw new TenderNotFoundError('No tender with this id', { id: tenderId });
-      if (!OPEN_FOR_QUESTIONS.includes(tender.status)) {
-        throw new TenderStateError(
-          `The tender is ${tender.status}; questions are asked during enquiries or tendering`,
-          {
-            status: tender.status,
-            required: OPEN_FOR_QUESTIONS,
-          },
-        );
-      }
-      if (!tender.open) throw new ClarificationsClosedError('The clarification deadline has passed');
-      if (lotId) {
-        const [lot] = await manager.query<{ id: string }[]>(
-          'SELECT id FROM lots WHERE id = $1 AND tender_id = $2',
-          [lotId, tenderId],
-        );
-        if (!lot) throw new LotNotFoundError('No lot with this id in this tender', { field: 'lotId' });
-      }
-      const [question] = await manager.query<QuestionView[]>(
-        `INSERT INTO tender_questions (tender_id, lot_id, asker_id, text, asked_at) VALUES ($1, $2, $3, $4, clock_timestamp())
-         RETURNING ${QUESTION_COLUMNS}`,
-        [tenderId, lotId, supplierId, text],
-      );
-      await this.log.append(manager, {
-        type: 'question.asked',
-        tenderId,
-        actorId: null,
-        payload: { questionId: question!.id, lotId, text },
+    const [row] = await this.dataSource.query<AskRow[]>(ASK_SQL, [supplierId, tenderId, lotId, text]);
+    if (!row) throw new Error('the ask statement returned no row');
+    if (row.id) return questionOf(row);
+    if (row.orgKind !== 'supplier' || row.orgStatus !== 'active') {
+      throw new SupplierNotActiveError('Only an active supplier may ask questions', {
+        status: row.orgStatus,
       });
-      return question!;
-    });
+    }
+    if (!row.tenderStatus || row.tenderStatus === 'draft')
+      throw new TenderNotFoundError('No tender with this id', { id: tenderId });
+    if (!OPEN_FOR_QUESTIONS.includes(row.tenderStatus)) {
+      throw new TenderStateError(
+        `The tender is ${row.tenderStatus}; questions are asked during enquiries or tendering`,
+        {
+          status: row.tenderStatus,
+          required: OPEN_FOR_QUESTIONS,
+        },
+      );
+    }
+    if (!row.open) throw new ClarificationsClosedError('The clarification deadline has passed');
+    throw new LotNotFoundError('No lot with this id in this tender', { field: 'lotId' });
   }
 
   async answer(buyerId: string, tenderId: string, questionId: string, answer: string): Promise<QuestionView> {
@@ -142,3 +120,43 @@ export class TenderClarificationsService {
 const QUESTION_COLUMNS = `id, lot_id AS "lotId", text, answer,
   to_char(asked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "askedAt",
   to_char(answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "answeredAt"`;
+
+type AskRow = QuestionView & {
+  orgKind: string | null;
+  orgStatus: string | null;
+  tenderStatus: string | null;
+  open: boolean | null;
+};
+
+function questionOf(row: AskRow): QuestionView {
+  const { id, lotId, text, answer, askedAt, answeredAt } = row;
+  return { id, lotId, text, answer, askedAt, answeredAt };
+}
+
+/** $1 supplier, $2 tender, $3 lot or null, $4 text. The tender row is shared-locked, as a bid locks it. */
+const ASK_SQL = `
+  WITH org AS (
+    SELECT kind, status FROM organizations WHERE id = $1
+  ), tender AS (
+    SELECT status, clock_timestamp() < coalesce(clarifications_until, tender_end) AS open
+      FROM tenders WHERE id = $2 FOR SHARE
+  ), checks AS (
+    SELECT (SELECT kind FROM org) AS org_kind, (SELECT status FROM org) AS org_status,
+           (SELECT status FROM tender) AS tender_status, (SELECT open FROM tender) AS open,
+           ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM lots WHERE id = $3::uuid AND tender_id = $2)) AS lot_ok
+  ), question AS (
+    INSERT INTO tender_questions (tender_id, lot_id, asker_id, text, asked_at)
+    SELECT $2, $3::uuid, $1, $4, clock_timestamp() FROM checks
+     WHERE org_kind = 'supplier' AND org_status = 'active'
+       AND tender_status IN (${OPEN_FOR_QUESTIONS.map((s) => `'${s}'`).join(', ')}) AND open AND lot_ok
+    RETURNING ${QUESTION_COLUMNS}
+  ), event AS (
+    ${DealLogWriter.insertFrom(
+      `SELECT 'question.asked' AS type, $2::uuid AS tender_id, NULL::uuid AS actor_id,
+              jsonb_build_object('questionId', q.id, 'lotId', $3::uuid, 'text', $4::text) AS payload,
+              NULL::jsonb AS sealed_payload
+         FROM question q`,
+    )}
+  )
+  SELECT c.org_kind AS "orgKind", c.org_status AS "orgStatus", c.tender_status AS "tenderStatus", c.open, q.*
+    FROM checks c LEFT JOIN question q ON true`;
