@@ -302,5 +302,13 @@ describe('Tender rules', () => {
       .query({ q: 'paper', status: 'complete' })
       .expect(200);
     expect(words.body.items.every((x: any) => x.status === 'complete')).toBe(true);
+    // Words alone, in either configuration: English stems "papers" to the title's "paper".
+    const english = await request(t.http).get('/api/v1/tenders').query({ q: 'papers' }).expect(200);
+    expect(english.body.items.length).toBeGreaterThan(0);
+    expect(english.body.items.every((x: any) => /paper/i.test(x.title))).toBe(true);
+    for (const q of ['стулья', 'a%00b']) {
+      const none = await request(t.http).get('/api/v1/tenders').query({ q }).expect(200);
+      expect(none.body.items).toEqual([]);
+    }
   });
 });

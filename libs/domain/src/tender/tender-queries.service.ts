@@ -74,9 +74,10 @@ export class TenderQueriesService {
     const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
     const where = [`t.status <> 'draft'`];
     const params: unknown[] = [];
+    // Every ? of one condition is the same new parameter.
     const add = (sql: string, value: unknown) => {
       params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
+      where.push(sql.replace(/\?/g, () => `$${params.length}`));
     };
     if (filter.status) add('t.status = ?', filter.status);
     if (filter.method) add('t.method = ?', filter.method);
@@ -104,7 +105,7 @@ export class TenderQueriesService {
     if (filter.q) {
       add(
         `(to_tsvector('russian', t.title || ' ' || t.description) @@ plainto_tsquery('russian', ?)
-          OR to_tsvector('english', t.title || ' ' || t.description) @@ plainto_tsquery('english', $${params.length}))`,
+          OR to_tsvector('english', t.title || ' ' || t.description) @@ plainto_tsquery('english', ?))`,
         filter.q,
       );
     }
