@@ -83,6 +83,36 @@ describe('Platform plumbing', () => {
     });
   });
 
+  it('refuses the NUL character anywhere in a body or a query string with NUL_CHARACTER', async () => {
+    const refused = [
+      request(t.http).post('/api/v1/auth/login').send({ email: 'a@b.c', password: 'pass\u0000word' }),
+      request(t.http)
+        .post('/api/v1/organizations/register')
+        .send({ organization: { legalName: 'A', nested: [{ 'k\u0000': 1 }] } }),
+      request(t.http).post('/api/v1/auth/login').type('form').send('email=a%00b&password=x'),
+      request(t.http).get('/api/v1/tenders?q=a%00b'),
+      request(t.http).get('/api/v1/classifications/cpv?q=%00'),
+    ];
+    for (const res of await Promise.all(refused)) {
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        code: 'NUL_CHARACTER',
+        message: 'Text must not contain the NUL character (U+0000)',
+      });
+    }
+    // An escaped backslash before "u0000" is six ordinary characters, not NUL.
+    const text = await request(t.http)
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email": "nobody@example.com", "password": "pass\\\\u0000word"}');
+    expect({ status: text.status, code: text.body.code }).toEqual({
+      status: 401,
+      code: 'INVALID_CREDENTIALS',
+    });
+    const encoded = await request(t.http).get('/api/v1/classifications/cpv?q=a%2500b').expect(200);
+    expect(encoded.body.items).toEqual([]);
+  });
+
   it('refuses a body over 1 MB with 413 PAYLOAD_TOO_LARGE', async () => {
     const res = await request(t.http)
       .post('/api/v1/organizations/register')

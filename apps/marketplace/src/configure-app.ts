@@ -4,7 +4,12 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { json, urlencoded } from 'express';
 import { LogService } from '@app/domain';
-import { bodyParserErrors, defaultEmptyBody } from './common/body-parser-errors';
+import {
+  bodyParserErrors,
+  defaultEmptyBody,
+  markNulEscapes,
+  refuseNulCharacters,
+} from './common/body-parser-errors';
 import { ErrorResponseDto } from './common/error-response.dto';
 import { MarketplaceAdapter } from './common/marketplace-adapter';
 import { InclusionProofLane } from './log/inclusion-proof-lane';
@@ -24,10 +29,11 @@ export function configureApp(app: NestExpressApplication): OpenAPIObject {
     adapter.addLane(new InclusionProofLane(app.get(LogService), app.get(MetricsService)).handle);
   }
   app.use(
-    json({ limit: BODY_LIMIT }),
+    json({ limit: BODY_LIMIT, verify: markNulEscapes }),
     urlencoded({ limit: BODY_LIMIT, extended: false }),
     bodyParserErrors,
     defaultEmptyBody,
+    refuseNulCharacters,
   );
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

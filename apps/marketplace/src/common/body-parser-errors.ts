@@ -4,6 +4,7 @@ import { defineError, DomainError } from '@app/domain';
 export class InvalidJsonError extends defineError('INVALID_JSON', 'invalid') {}
 export class PayloadTooLargeError extends defineError('PAYLOAD_TOO_LARGE', 'too_large') {}
 export class UnsupportedBodyError extends defineError('UNSUPPORTED_BODY', 'invalid') {}
+export class NulCharacterError extends defineError('NUL_CHARACTER', 'invalid') {}
 
 /**
  * Express error middleware placed right after the body parsers: turns their errors into domain errors
@@ -33,4 +34,49 @@ export function bodyParserErrors(error: unknown, _req: Request, _res: Response, 
 export function defaultEmptyBody(req: Request, _res: Response, next: NextFunction): void {
   if (req.body === undefined) req.body = {};
   next();
+}
+
+/** The JSON escape of U+0000, the only way a JSON text can carry it. */
+const NUL_ESCAPE = Buffer.from('\\u0000');
+const JSON_MAY_HOLD_NUL = Symbol('jsonMayHoldNul');
+
+/**
+ * `verify` hook of the JSON parser: a cheap byte search that tells refuseNulCharacters whether the parsed body
+ * needs walking at all (an escaped backslash before "u0000" is a false alarm that the walk clears).
+ */
+export function markNulEscapes(req: Request, _res: Response, body: Buffer): void {
+  if (body.includes(NUL_ESCAPE))
+    (req as Request & { [JSON_MAY_HOLD_NUL]?: boolean })[JSON_MAY_HOLD_NUL] = true;
+}
+
+/**
+ * PostgreSQL stores no U+0000 in text or jsonb, so a string holding it would fail deep in a query. It is
+ * refused up front, for every route, in the query string (%00) and in any key or value of the body.
+ */
+export function refuseNulCharacters(req: Request, _res: Response, next: NextFunction): void {
+  const inQuery = req.originalUrl.includes('%00');
+  const inBody =
+    (req as Request & { [JSON_MAY_HOLD_NUL]?: boolean })[JSON_MAY_HOLD_NUL] === true ||
+    !req.is('application/json')
+      ? holdsNul(req.body, 0)
+      : false;
+  if (inQuery || inBody) {
+    next(
+      new NulCharacterError('Text must not contain the NUL character (U+0000)', {
+        in: inQuery ? 'query' : 'body',
+      }),
+    );
+    return;
+  }
+  next();
+}
+
+function holdsNul(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object' || depth > 64) return false;
+  if (Array.isArray(value)) return value.some((v) => holdsNul(v, depth + 1));
+  for (const [key, v] of Object.entries(value)) {
+    if (key.includes('\u0000') || holdsNul(v, depth + 1)) return true;
+  }
+  return false;
 }
