@@ -8,6 +8,7 @@ export * from './redis/redis.module';
 export * from './observability/logger.module';
 export * from './database/data-source-options';
 export * from './database/migrate';
+export * from './database/prepared-statement';
 export * from './database/entities';
 export * from './cities/city.entity';
 export * from './cities/cities.service';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PreparedStatement } from '../database/prepared-statement';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
 import {
@@ -39,7 +40,7 @@ export class TenderClarificationsService {
    * (a statement is its own transaction). The row says which check failed when nothing was inserted.
    */
   async ask(supplierId: string, tenderId: string, text: string, lotId: string | null): Promise<QuestionView> {
-    const [row] = await this.dataSource.query<AskRow[]>(ASK_SQL, [supplierId, tenderId, lotId, text]);
+    const [row] = await ASK.run<AskRow>(this.dataSource, [supplierId, tenderId, lotId, text]);
     if (!row) throw new Error('the ask statement returned no row');
     if (row.id) return questionOf(row);
     if (row.orgKind !== 'supplier' || row.orgStatus !== 'active') {
@@ -134,7 +135,9 @@ function questionOf(row: AskRow): QuestionView {
 }
 
 /** $1 supplier, $2 tender, $3 lot or null, $4 text. The tender row is shared-locked, as a bid locks it. */
-const ASK_SQL = `
+const ASK = new PreparedStatement(
+  'ask-question',
+  `
   WITH org AS (
     SELECT kind, status FROM organizations WHERE id = $1
   ), tender AS (
@@ -159,4 +162,5 @@ const ASK_SQL = `
     )}
   )
   SELECT c.org_kind AS "orgKind", c.org_status AS "orgStatus", c.tender_status AS "tenderStatus", c.open, q.*
-    FROM checks c LEFT JOIN question q ON true`;
+    FROM checks c LEFT JOIN question q ON true`,
+);
