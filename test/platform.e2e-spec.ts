@@ -83,21 +83,30 @@ describe('Platform plumbing', () => {
     });
   });
 
-  it('refuses the NUL character anywhere in a body or a query string with NUL_CHARACTER', async () => {
-    const refused = [
-      request(t.http).post('/api/v1/auth/login').send({ email: 'a@b.c', password: 'pass\u0000word' }),
-      request(t.http)
-        .post('/api/v1/organizations/register')
-        .send({ organization: { legalName: 'A', nested: [{ 'k\u0000': 1 }] } }),
-      request(t.http).post('/api/v1/auth/login').type('form').send('email=a%00b&password=x'),
-      request(t.http).get('/api/v1/tenders?q=a%00b'),
-      request(t.http).get('/api/v1/classifications/cpv?q=%00'),
+  it('refuses the NUL character anywhere in a body or a query string, naming the field', async () => {
+    const refused: [request.Test, string][] = [
+      [
+        request(t.http).post('/api/v1/auth/login').send({ email: 'a@b.c', password: 'pass\u0000word' }),
+        'password',
+      ],
+      [
+        request(t.http)
+          .post('/api/v1/organizations/register')
+          .send({ organization: { legalName: 'A', nested: [{ 'k\u0000': 1 }] } }),
+        'organization.nested.0',
+      ],
+      [request(t.http).post('/api/v1/auth/login').type('form').send('email=a%00b&password=x'), 'email'],
+      [request(t.http).get('/api/v1/tenders?q=a%00b'), 'q'],
+      [request(t.http).get('/api/v1/classifications/cpv?q=%00'), 'q'],
     ];
-    for (const res of await Promise.all(refused)) {
+    for (const [call, field] of refused) {
+      const res = await call;
+      const message = 'must not contain the NUL character (U+0000)';
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({
-        code: 'NUL_CHARACTER',
-        message: 'Text must not contain the NUL character (U+0000)',
+        code: 'VALIDATION_FAILED',
+        message: `${field}: ${message}`,
+        details: { fields: [{ field, messages: [message] }] },
       });
     }
     // An escaped backslash before "u0000" is six ordinary characters, not NUL.

@@ -205,7 +205,7 @@ describe('Publication rules (production minimum periods)', () => {
         ],
         [
           [{ name: 'Формат', value: 'A4\u0000' }],
-          validation(`${field}.0.value`, 'value must not contain NUL characters'),
+          validation(`${field}.0.value`, 'must not contain the NUL character (U+0000)'),
         ],
         [
           [{ ...A4, colour: 'white' }],

@@ -1,10 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
-import { defineError, DomainError } from '@app/domain';
+import { defineError, DomainError, ValidationFailedError } from '@app/domain';
 
 export class InvalidJsonError extends defineError('INVALID_JSON', 'invalid') {}
 export class PayloadTooLargeError extends defineError('PAYLOAD_TOO_LARGE', 'too_large') {}
 export class UnsupportedBodyError extends defineError('UNSUPPORTED_BODY', 'invalid') {}
-export class NulCharacterError extends defineError('NUL_CHARACTER', 'invalid') {}
 
 /**
  * Express error middleware placed right after the body parsers: turns their errors into domain errors
@@ -45,38 +44,39 @@ const JSON_MAY_HOLD_NUL = Symbol('jsonMayHoldNul');
  * needs walking at all (an escaped backslash before "u0000" is a false alarm that the walk clears).
  */
 export function markNulEscapes(req: Request, _res: Response, body: Buffer): void {
-  if (body.includes(NUL_ESCAPE))
-    (req as Request & { [JSON_MAY_HOLD_NUL]?: boolean })[JSON_MAY_HOLD_NUL] = true;
+  if (body.includes(NUL_ESCAPE)) (req as NulMarked)[JSON_MAY_HOLD_NUL] = true;
 }
 
 /**
  * PostgreSQL stores no U+0000 in text or jsonb, so a string holding it would fail deep in a query. It is
- * refused up front, for every route, in the query string (%00) and in any key or value of the body.
+ * refused up front, for every route, in the query string and in any key or value of the body, as a
+ * VALIDATION_FAILED naming the field.
  */
 export function refuseNulCharacters(req: Request, _res: Response, next: NextFunction): void {
-  const inQuery = req.originalUrl.includes('%00');
-  const inBody =
-    (req as Request & { [JSON_MAY_HOLD_NUL]?: boolean })[JSON_MAY_HOLD_NUL] === true ||
-    !req.is('application/json')
-      ? holdsNul(req.body, 0)
-      : false;
-  if (inQuery || inBody) {
-    next(
-      new NulCharacterError('Text must not contain the NUL character (U+0000)', {
-        in: inQuery ? 'query' : 'body',
-      }),
-    );
+  let field: string | undefined;
+  if (req.originalUrl.includes('%00')) field = nulPath(req.query, '') ?? 'query';
+  else if ((req as NulMarked)[JSON_MAY_HOLD_NUL] === true || !req.is('application/json')) {
+    field = nulPath(req.body, '');
+  }
+  if (field === undefined) {
+    next();
     return;
   }
-  next();
+  const message = 'must not contain the NUL character (U+0000)';
+  next(new ValidationFailedError(`${field}: ${message}`, { fields: [{ field, messages: [message] }] }));
 }
 
-function holdsNul(value: unknown, depth: number): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (value === null || typeof value !== 'object' || depth > 64) return false;
-  if (Array.isArray(value)) return value.some((v) => holdsNul(v, depth + 1));
+type NulMarked = Request & { [JSON_MAY_HOLD_NUL]?: boolean };
+
+/** The path of the first string or key holding U+0000, as the validation pipe names fields. */
+function nulPath(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : undefined;
+  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
   for (const [key, v] of Object.entries(value)) {
-    if (key.includes('\u0000') || holdsNul(v, depth + 1)) return true;
+    const at = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return path || 'body';
+    const found = nulPath(v, at, depth + 1);
+    if (found !== undefined) return found;
   }
-  return false;
+  return undefined;
 }
