@@ -23,6 +23,7 @@ export * from './accounts/user.entity';
 export * from './accounts/accounts.errors';
 export * from './accounts/users.service';
 export * from './accounts/sessions.service';
+export * from './accounts/revoked-sessions';
 export * from './accounts/login-throttle.service';
 export * from './accounts/accounts.module';
 export * from './accounts/password';

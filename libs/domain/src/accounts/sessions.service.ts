@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { appKey, REDIS } from '../redis/redis.module';
 import { InvalidRefreshTokenError } from './accounts.errors';
 import { RefreshToken } from './refresh-token.entity';
+import { RevokedSessions } from './revoked-sessions';
 
 export interface IssuedRefreshToken {
   refreshToken: string;
@@ -19,15 +20,29 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 /**
  * Login sessions: each is a family of refresh tokens where only the newest is valid.
  * Tokens are random, stored hashed, rotated on every use. Revoking a session also marks it in Redis
- * so access tokens already issued for it stop working before they expire.
+ * so access tokens already issued for it stop working before they expire; each process keeps a copy of those
+ * marks (RevokedSessions), so checking a token costs no round trip.
  */
 @Injectable()
-export class SessionsService {
+export class SessionsService implements OnApplicationShutdown {
+  private readonly revoked: RevokedSessions;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.revoked = new RevokedSessions(
+      redis,
+      `${this.revokedKey('')}`,
+      appKey(config, 'revoked-sessions'),
+      (config.JWT_ACCESS_TTL_SECONDS + 60) * 1000,
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.revoked.stop();
+  }
 
   async start(userId: string): Promise<IssuedRefreshToken> {
     return this.issue(this.dataSource.getRepository(RefreshToken), userId, randomUUID());
@@ -63,9 +78,12 @@ export class SessionsService {
       [sessionId],
     );
     await this.redis.set(this.revokedKey(sessionId), '1', 'EX', this.config.JWT_ACCESS_TTL_SECONDS + 60);
+    await this.revoked.announce(sessionId);
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {
+    const known = this.revoked.lookup(sessionId);
+    if (known !== undefined) return known;
     return (await this.redis.exists(this.revokedKey(sessionId))) === 1;
   }
 
