@@ -235,6 +235,13 @@ async function appendBenchmark(env: Record<string, string>, options: Options): P
       },
     ]);
     const p99 = percentile(merge.delays, 99);
+    // The paced schedule offers at most rate x seconds attempts, so a run that keeps up ends a hair under the
+    // rate (14,999 of 15,000 started before the end): within 1% counts as keeping up.
+    const keptUp = system.rps >= 1000 * 0.99;
+    const verdict =
+      p99 <= 1000 && keptUp
+        ? 'met'
+        : `NOT met${keptUp ? '' : `: the rate fell short of 1,000/s`}${p99 > 1000 ? ': p99 above 1 s' : ''}`;
     const rateNote =
       options.rate > 0
         ? `${system.rps.toFixed(0)} of the ${options.rate} events/s asked for ` +
@@ -247,7 +254,7 @@ async function appendBenchmark(env: Record<string, string>, options: Options): P
         `achieved append rate through the API: ${rateNote}; ` +
         `${((system.rps / raw.rps) * 100).toFixed(1)}% of the raw insert rate (${raw.rps.toFixed(0)}/s)\n` +
         `target: merge delay p99 <= 1 s at 1,000 events/s: ${ms(p99)} ms at ${system.rps.toFixed(0)} events/s ` +
-        `(${p99 <= 1000 ? 'met' : 'NOT met'}${system.rps < 1000 ? '; the rate fell short of 1,000/s' : ''})\n`,
+        `(${verdict})\n`,
     );
   } finally {
     await pool.end();
