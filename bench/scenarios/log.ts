@@ -497,13 +497,23 @@ async function verifierBenchmark(
   );
 }
 
-/** One run of the verifier's command line program: wall time, whether it verified, what it printed. */
+/**
+ * One run of the verifier's command line program: wall time, whether it verified, what it printed.
+ * BENCH_VERIFIER_NODE_ARGS (space-separated) goes to its node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+ */
 function timeVerifier(base: string, samples: number): Promise<{ ms: number; ok: boolean; output: string }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     execFile(
       process.execPath,
-      [join(DIST, 'tools/verify-log/cli.js'), '--url', base, '--samples', String(samples)],
+      [
+        ...(process.env.BENCH_VERIFIER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+        join(DIST, 'tools/verify-log/cli.js'),
+        '--url',
+        base,
+        '--samples',
+        String(samples),
+      ],
       { maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) =>
         resolve({ ms: performance.now() - t0, ok: !error, output: `${stdout}${stderr}` }),
