@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { PreparedStatement } from '../database/prepared-statement';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
 import { bidCommitment, newSalt } from '../procurement/rules/commitment';
@@ -61,7 +62,7 @@ export class BidsService {
   ): Promise<{ bid: OwnBidView; replayed: boolean }> {
     // The hot path of bid intake: one read and one write statement inside the transaction.
     return this.dataSource.transaction(async (manager) => {
-      const [state] = await manager.query<PlaceState[]>(PLACE_STATE_SQL, [
+      const [state] = await PLACE_STATE.runIn<PlaceState>(manager, [
         tenderId,
         supplierId,
         input.lots.map((l) => l.lotId),
@@ -86,7 +87,7 @@ export class BidsService {
       }
       const bidId = existing?.id ?? randomUUID();
       const sealed = this.seal(bidId, tenderId, supplierId, input);
-      const [written] = await manager.query<{ submitted_at: string; on_time: boolean }[]>(PLACE_WRITE_SQL, [
+      const [written] = await PLACE_WRITE.runIn<{ submitted_at: string; on_time: boolean }>(manager, [
         bidId,
         tenderId,
         supplierId,
@@ -381,7 +382,9 @@ interface PlaceState extends LockedTender {
 }
 
 /** Everything a new bid is checked against, read in one statement with the tender row share-locked. */
-const PLACE_STATE_SQL = `
+const PLACE_STATE = new PreparedStatement(
+  'bid-place-state',
+  `
 SELECT t.id, t.status, t.currency, t.tender_end, clock_timestamp() < t.tender_end AS on_time,
        (SELECT jsonb_build_object('kind', o.kind, 'status', o.status) FROM organizations o WHERE o.id = $2) AS supplier,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('id', l.id, 'estimate', l.estimate::text, 'status', l.status)), '[]')
@@ -389,14 +392,17 @@ SELECT t.id, t.status, t.currency, t.tender_end, clock_timestamp() < t.tender_en
        (SELECT jsonb_build_object('id', b.id, 'status', b.status) FROM bids b
          WHERE b.tender_id = t.id AND b.supplier_id = $2) AS existing,
        EXISTS (SELECT 1 FROM bids b WHERE b.supplier_id = $2 AND b.idempotency_key = $4) AS replay
-  FROM tenders t WHERE t.id = $1 FOR SHARE OF t`;
+  FROM tenders t WHERE t.id = $1 FOR SHARE OF t`,
+);
 
 /**
  * Writes the bid, its prices and its sealed event in one statement, and reads the database clock last.
  * A withdrawn bid is replaced (its prices were deleted at withdrawal); a live one is left alone (no row returned).
  * The event columns are DealLogWriter's.
  */
-const PLACE_WRITE_SQL = `
+const PLACE_WRITE = new PreparedStatement(
+  'bid-place-write',
+  `
 WITH bid AS (
   INSERT INTO bids (id, tender_id, supplier_id, status, commitment, salt, content, submitted_at, sequence, idempotency_key)
   VALUES ($1, $2, $3, 'active', $4, $5, $6, clock_timestamp(), nextval('bid_sequence'), $7)
@@ -412,7 +418,8 @@ event AS (
   INSERT INTO deal_events (type, tender_id, actor_id, payload, sealed_payload, txid)
   SELECT 'bid.submitted', $2, NULL, $9::jsonb, $10::jsonb, pg_current_xact_id()::text::bigint FROM bid)
 SELECT to_char((SELECT submitted_at FROM bid) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS submitted_at,
-       clock_timestamp() < $11::timestamptz AS on_time`;
+       clock_timestamp() < $11::timestamptz AS on_time`,
+);
 
 const OWN_BID_SELECT = `
 SELECT b.id, b.tender_id AS "tenderId", b.status, b.content->>'currency' AS currency,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
-import { DataSource, QueryFailedError } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /**
@@ -23,9 +23,19 @@ export class PreparedStatement {
    * QueryFailedError, like those of `dataSource.query`.
    */
   async run<T>(dataSource: DataSource, values: unknown[]): Promise<T[]> {
-    const pool = (dataSource.driver as PostgresDriver).master as Pool;
+    return this.on((dataSource.driver as PostgresDriver).master as Pool, values);
+  }
+
+  /** Runs inside the transaction of `manager` (on its connection). */
+  async runIn<T>(manager: EntityManager, values: unknown[]): Promise<T[]> {
+    const runner = manager.queryRunner;
+    if (!runner) throw new Error('PreparedStatement.runIn needs a transaction');
+    return this.on((await runner.connect()) as PoolClient, values);
+  }
+
+  private async on<T>(target: Pool | PoolClient, values: unknown[]): Promise<T[]> {
     try {
-      const { rows } = await pool.query({ name: this.name, text: this.text, values });
+      const { rows } = await target.query({ name: this.name, text: this.text, values });
       return rows as T[];
     } catch (error) {
       if (error instanceof Error && 'severity' in error) throw new QueryFailedError(this.text, values, error);
