@@ -79,6 +79,21 @@ describe('RevokedSessions', () => {
     await eventually(async () => (reader.lookup(missed) === true ? true : undefined), 10_000);
   });
 
+  it('keeps asking Redis while it cannot read the keys, and tries again', async () => {
+    const main = redis();
+    await main.ping();
+    main.disconnect();
+    const revoked = copy(main);
+    const id = randomUUID();
+    expect(revoked.lookup(id)).toBeUndefined();
+    // The subscription is up, but reading the keys fails while the command connection is closed.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(revoked.lookup(id)).toBeUndefined();
+    await main.connect();
+    await main.set(`${prefix}${id}`, '1', 'EX', 60);
+    await eventually(async () => (revoked.lookup(id) === true ? true : undefined), 5000);
+  });
+
   it('forgets a revocation once it no longer matters', async () => {
     const revoked = new RevokedSessions(redis(), prefix, channel, 50);
     copies.push(revoked);

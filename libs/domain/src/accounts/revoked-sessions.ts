@@ -90,7 +90,13 @@ export class RevokedSessions {
       } while (cursor !== '0');
       if (generation === this.generation && this.subscriber === subscriber) this.live = true;
     } catch {
-      // Still not live: tokens are checked against Redis until the next 'ready'.
+      // Not live: tokens are checked against Redis meanwhile. Try again unless the connection went down
+      // (its next 'ready' starts over).
+      if (generation === this.generation && this.subscriber === subscriber) {
+        setTimeout(() => {
+          if (generation === this.generation && this.subscriber === subscriber) void this.catchUp(subscriber);
+        }, 1000).unref();
+      }
     }
   }
 }
