@@ -499,7 +499,8 @@ async function verifierBenchmark(
 
 /**
  * One run of the verifier's command line program: wall time, whether it verified, what it printed.
- * BENCH_VERIFIER_NODE_ARGS (space-separated) goes to its node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+ * BENCH_VERIFIER_NODE_ARGS (space-separated) goes to its node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", and
+ * BENCH_VERIFIER_ARGS to the program, e.g. "--threads 1".
  */
 function timeVerifier(base: string, samples: number): Promise<{ ms: number; ok: boolean; output: string }> {
   return new Promise((resolve) => {
@@ -513,6 +514,7 @@ function timeVerifier(base: string, samples: number): Promise<{ ms: number; ok: 
         base,
         '--samples',
         String(samples),
+        ...(process.env.BENCH_VERIFIER_ARGS ?? '').split(' ').filter(Boolean),
       ],
       { maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) =>

@@ -223,7 +223,8 @@ async function verifyWith(client: JsonClient, options: VerifyOptions): Promise<V
   say(`tree head: size ${sth.treeSize}, root ${sth.rootHash}, ${sth.timestamp}`);
 
   const scanner = new LogScanner();
-  const commitments = new CommitmentChecker();
+  // Every entry carries at most one commitment.
+  const commitments = new CommitmentChecker(sth.treeSize);
   const pageSize = options.pageSize ?? 1000;
   const pages: string[] = [];
   for (let start = 0; start < sth.treeSize; start += pageSize)
