@@ -10,13 +10,26 @@ export type Lane = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /**
  * Express, on an HTTP server that accepts long request lines, so such a query gets a 400 with a code, not a bare
- * 431; and lanes, which may answer a hot request before Express (see InclusionProofLane).
+ * 431; lanes, which may answer a hot request before Express (see InclusionProofLane); and Buffers sent as bytes.
  */
 export class MarketplaceAdapter extends ExpressAdapter {
   private readonly lanes: Lane[] = [];
 
   addLane(lane: Lane): void {
     this.lanes.push(lane);
+  }
+
+  /**
+   * A Buffer a handler returns is the body's bytes, sent as they are under the Content-Type the handler set
+   * (Nest would serialise it as JSON, { type: 'Buffer', data: [...] }).
+   */
+  override reply(response: unknown, body: unknown, statusCode?: number): unknown {
+    if (Buffer.isBuffer(body)) {
+      const res = response as { status(code: number): void; send(body: Buffer): unknown };
+      if (statusCode) res.status(statusCode);
+      return res.send(body);
+    }
+    return super.reply(response, body, statusCode);
   }
 
   override initHttpServer(options: NestApplicationOptions): void {

@@ -74,14 +74,17 @@ export class LogController {
   @Header('Content-Type', 'application/json; charset=utf-8')
   @ApiOkResponse({ description: '{ entries: [{ index, entry, leafHash }] }', schema: { type: 'object' } })
   @ApiErrors(400)
-  async entries(@Query() query: EntriesQuery, @Res({ passthrough: true }) res: Response): Promise<string> {
-    const { json, count } = await this.log.entriesJson(query.start, query.end);
+  async entries(
+    @Query() query: EntriesQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string | Buffer> {
+    const { body, count } = await this.log.entriesJson(query.start, query.end);
     res.setHeader('ETag', `W/"log-entries-${query.start}-${query.start + count}"`);
     res.setHeader(
       'Cache-Control',
       count === query.end - query.start ? 'public, max-age=31536000, immutable' : 'no-cache',
     );
-    return json;
+    return body;
   }
 
   @Get('log/proof/inclusion')

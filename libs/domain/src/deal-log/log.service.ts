@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
 import { TenderNotFoundError } from '../tender/tender.errors';
 import { LogEmptyError, LogRangeError } from './log.errors';
@@ -8,6 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { LogKeyService } from './log-key.service';
 import { LOG_ITEM_SQL, LOG_PAGE_SIZE } from './log-pages';
 import { LogTreeCache } from './log-tree-cache';
+import { storedPageBody } from './stored-page';
 import {
   consistencyProofFromNodes,
   consistencyProofNodes,
@@ -132,26 +135,24 @@ export class LogService {
    * The JSON text of `{ entries: [{ index, entry, leafHash }] }`, each `entry` the stored canonical JSON written
    * as is (so the page carries the exact leaf bytes), and how many entries it holds. Parsing every entry only for
    * the response to serialise it again was most of the server's work when a verifier downloads the whole log.
-   * A full, aligned page is stored whole (log_pages); any other range is written by the database from its rows,
-   * one text column a row (cheaper, for the database and the API together, than aggregating it on each request).
+   * A full, aligned page is stored whole (log_pages) and comes as the stored UTF-8 bytes (storedPageBody); any
+   * other range is written by the database from its rows, one text column a row (cheaper, for the database and the
+   * API together, than aggregating it on each request).
    */
-  async entriesJson(start: number, end: number): Promise<{ json: string; count: number }> {
+  async entriesJson(start: number, end: number): Promise<{ body: string | Buffer; count: number }> {
     if (end <= start) throw new LogRangeError('end must be greater than start', { field: 'end' });
     if (end - start > LOG_PAGE_SIZE) {
       throw new LogRangeError(`At most ${LOG_PAGE_SIZE} entries per request`, { field: 'end' });
     }
     if (start % LOG_PAGE_SIZE === 0 && end - start === LOG_PAGE_SIZE) {
-      const [page] = await this.dataSource.query<{ items: string }[]>(
-        'SELECT items FROM log_pages WHERE start = $1',
-        [start],
-      );
-      if (page) return { json: `{"entries":[${page.items}]}`, count: LOG_PAGE_SIZE };
+      const body = await storedPageBody((this.dataSource.driver as PostgresDriver).master as Pool, start);
+      if (body) return { body, count: LOG_PAGE_SIZE };
     }
     const rows = await this.dataSource.query<{ item: string }[]>(
       `SELECT ${LOG_ITEM_SQL} AS item FROM log_entries l WHERE l.idx >= $1 AND l.idx < $2 ORDER BY l.idx`,
       [start, end],
     );
-    return { json: `{"entries":[${rows.map((r) => r.item).join(',')}]}`, count: rows.length };
+    return { body: `{"entries":[${rows.map((r) => r.item).join(',')}]}`, count: rows.length };
   }
 
   async inclusionProof(index: number, treeSize: number): Promise<InclusionProofView> {
