@@ -275,6 +275,14 @@ describe('Deal log', () => {
       .query({ start: 1000, end: 2000 })
       .set('If-None-Match', 'W/"log-entries-1000-2000"')
       .expect(304);
+    // Once served, a full page is held in memory and served again byte for byte.
+    const ready = await request(t.http).get('/health/ready').expect(200);
+    expect(ready.body.checks.logPages.bytesInMemory).toBeGreaterThanOrEqual(Buffer.byteLength(res.text));
+    const again = await request(t.http)
+      .get('/api/v1/log/entries')
+      .query({ start: 1000, end: 2000 })
+      .expect(200);
+    expect(again.text).toBe(res.text);
     // The migration writes the same pages for a log that had entries before it.
     const stored = await db.query(`SELECT start::text, items FROM log_pages ORDER BY start`);
     const runner = db.createQueryRunner();

@@ -65,6 +65,7 @@ export class HealthController {
       worker: { status: workers.length > 0 ? 'up' : 'down', alive: workers },
       // Proofs within this signed size come from memory; larger ones from the database until it is loaded.
       logTree: { treeSize: this.log.treeInMemory() },
+      logPages: { bytesInMemory: this.log.pagesInMemory() },
     };
     if (database.status !== 'up' || redis.status !== 'up') {
       throw new NotReadyError('A dependency of the API is unavailable', { checks });

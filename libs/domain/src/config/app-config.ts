@@ -200,6 +200,17 @@ export class AppConfig {
   @Max(65536)
   LOG_TREE_CACHE_MB = 256;
 
+  /**
+   * Memory the API may keep full log pages in, as the bytes it sends (about 270 KB a page of 1,000 entries).
+   * Full pages never change and every verifier downloads all of them, so pages are kept as they are first served
+   * until this is used up, and none is dropped. 0 keeps none.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65536)
+  LOG_PAGE_CACHE_MB = 256;
+
   /** How often the sequencer looks for newly committed deal events. */
   @Transform(toInt)
   @IsInt()

@@ -10,7 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { LogKeyService } from './log-key.service';
 import { LOG_ITEM_SQL, LOG_PAGE_SIZE } from './log-pages';
 import { LogTreeCache } from './log-tree-cache';
-import { storedPageBody } from './stored-page';
+import { FullPageCache, storedPageBody } from './stored-page';
 import {
   consistencyProofFromNodes,
   consistencyProofNodes,
@@ -53,6 +53,8 @@ export class LogService {
   private readonly tree: LogTreeCache;
   /** Folded groups of a proof (hex), by the nodes they fold. */
   private readonly folds = new Map<string, string>();
+  /** Full pages as sent, by start (see FullPageCache). */
+  private readonly pages: FullPageCache;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -60,6 +62,7 @@ export class LogService {
     config: AppConfig,
   ) {
     this.tree = new LogTreeCache(config.LOG_TREE_CACHE_MB * 2 ** 20);
+    this.pages = new FullPageCache(config.LOG_PAGE_CACHE_MB * 2 ** 20);
   }
 
   /**
@@ -72,6 +75,11 @@ export class LogService {
   }
 
   /** The signed tree size whose nodes are in memory (0 while none are). */
+  /** Bytes of full pages this process holds in memory (see FullPageCache). */
+  pagesInMemory(): number {
+    return this.pages.bytes;
+  }
+
   treeInMemory(): number {
     return this.tree.size;
   }
@@ -145,8 +153,13 @@ export class LogService {
       throw new LogRangeError(`At most ${LOG_PAGE_SIZE} entries per request`, { field: 'end' });
     }
     if (start % LOG_PAGE_SIZE === 0 && end - start === LOG_PAGE_SIZE) {
+      const kept = this.pages.get(start);
+      if (kept) return { body: kept, count: LOG_PAGE_SIZE };
       const body = await storedPageBody((this.dataSource.driver as PostgresDriver).master as Pool, start);
-      if (body) return { body, count: LOG_PAGE_SIZE };
+      if (body) {
+        this.pages.keep(start, body);
+        return { body, count: LOG_PAGE_SIZE };
+      }
     }
     const rows = await this.dataSource.query<{ item: string }[]>(
       `SELECT ${LOG_ITEM_SQL} AS item FROM log_entries l WHERE l.idx >= $1 AND l.idx < $2 ORDER BY l.idx`,

@@ -104,3 +104,32 @@ class ChunkReader {
     return Buffer.concat(parts, n);
   }
 }
+
+/**
+ * Full pages as the API sends them, by start, within a byte budget. A full page never changes (log_pages refuses
+ * UPDATE and DELETE), and every verifier downloads every page, so a page is kept as it is first served until the
+ * budget is used up, and none is ever dropped: a whole-log download after the first then reads no page from the
+ * database while the log fits, and most of them when it does not (an LRU would keep none of a scan larger than
+ * itself).
+ */
+export class FullPageCache {
+  private readonly pages = new Map<number, Buffer>();
+  private used = 0;
+
+  constructor(private readonly budgetBytes: number) {}
+
+  get bytes(): number {
+    return this.used;
+  }
+
+  get(start: number): Buffer | undefined {
+    return this.pages.get(start);
+  }
+
+  /** Keeps a copy of the page if it fits (the body may be a view of a larger chunk, which is not kept alive). */
+  keep(start: number, body: Buffer): void {
+    if (this.pages.has(start) || this.used + body.length > this.budgetBytes) return;
+    this.pages.set(start, Buffer.from(body));
+    this.used += body.length;
+  }
+}
