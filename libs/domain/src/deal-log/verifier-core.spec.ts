@@ -347,7 +347,36 @@ describe('verifier core: canonical JSON and the tree, against their definitions'
     expect(() => tree.append(Buffer.alloc(31))).toThrow(RangeError);
     expect(() => tree.appendHex('zz')).toThrow(RangeError);
     expect(() => tree.root(1)).toThrow(RangeError);
+    expect(() => tree.appendLeaves(Buffer.alloc(64), 3)).toThrow(RangeError);
     expect(tree.size).toBe(0);
+  });
+
+  it('grows by whole pages of leaves to the same prefix roots as leaf by leaf', () => {
+    // A list of leaves cut into pages of random sizes, some of them empty or of one leaf.
+    const pagesArb = fc
+      .tuple(fc.array(fc.oneof(fc.nat(70), fc.constantFrom(0, 1, 64, 128)), { maxLength: 8 }), fc.string())
+      .map(([sizes, seed]) =>
+        sizes.map((n, p) =>
+          Array.from({ length: n }, (_, i) => createHash('sha256').update(`${seed}/${p}/${i}`).digest()),
+        ),
+      );
+    fc.assert(
+      fc.property(pagesArb, fc.boolean(), (pages, spare) => {
+        const tree = new HashTree();
+        for (const page of pages) {
+          // The page's buffer may hold more than its leaves (a checked page's never does; any caller's may).
+          const bytes = Buffer.concat([...page, ...(spare ? [Buffer.alloc(32, 7)] : [])]);
+          tree.appendLeaves(bytes, page.length);
+        }
+        const hashes = pages.flat();
+        expect(tree.size).toBe(hashes.length);
+        for (let m = 0; m <= hashes.length; m++) {
+          expect(tree.root(m)).toEqual(rootFromLeafHashes(hashes.slice(0, m)));
+        }
+        expect(hashes.map((_, i) => tree.leafHex(i))).toEqual(hex(hashes));
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 
