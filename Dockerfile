@@ -18,6 +18,9 @@ WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY package.json ./
+# The log's signing key and the OCDS exports live in /app/.data, which the unprivileged user must be able to
+# create files in; docker-compose.yml mounts one volume there for the API and the worker together.
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/marketplace/src/main.js"]
