@@ -28,7 +28,8 @@ describe('Log signing key file', () => {
           `process.stdout.write(require(${JSON.stringify(compiled)}).LogKeyService.readOrCreate(process.argv[1]))`,
           file,
         ],
-        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+        (error, stdout) =>
+          error ? reject(new Error(`readOrCreate failed: ${error.message}`)) : resolve(stdout),
       );
     });
 
