@@ -3,6 +3,7 @@ import request from 'supertest';
 import { ROLES, type Role } from '@app/domain';
 import { ActorFactory } from './factories/actors';
 import { createTestApp, TestApp } from './setup/app-factory';
+import { operations } from './setup/openapi-operations';
 import { resetState } from './setup/reset';
 
 interface Schema {
@@ -34,21 +35,16 @@ function valueOf(schema: Schema, text: string): string {
 
 /** Every GET operation with query parameters, and a role it lets in (none when public). */
 function queryOperations(t: TestApp): QueryOperation[] {
-  const ops: QueryOperation[] = [];
-  for (const [path, item] of Object.entries(t.openapi.paths)) {
-    const op = (item as Record<string, Record<string, unknown> | undefined>).get;
-    if (!op) continue;
-    const params = ((op.parameters ?? []) as { name: string; in: string; schema?: Schema }[])
-      .filter((p) => p.in === 'query')
-      .map((p) => ({ name: p.name, schema: p.schema ?? {} }));
-    if (params.length === 0) continue;
-    ops.push({
-      path: path.replace(/\{[^}]+\}/g, '3fa85f64-5717-4562-b3fc-2c963f66afa6'),
-      role: op['x-public'] === true ? undefined : (op['x-roles'] as Role[])[0],
-      params,
-    });
-  }
-  return ops;
+  return operations(t)
+    .filter((op) => op.method === 'get')
+    .map((op) => ({
+      path: op.path,
+      role: op.isPublic ? undefined : op.roles?.[0],
+      params: ((op.spec.parameters ?? []) as { name: string; in: string; schema?: Schema }[])
+        .filter((p) => p.in === 'query')
+        .map((p) => ({ name: p.name, schema: p.schema ?? {} })),
+    }))
+    .filter((op) => op.params.length > 0);
 }
 
 /**

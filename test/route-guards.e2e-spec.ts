@@ -2,34 +2,8 @@ import request from 'supertest';
 import { ROLES, type Role } from '@app/domain';
 import { ActorFactory } from './factories/actors';
 import { createTestApp, TestApp } from './setup/app-factory';
+import { operations } from './setup/openapi-operations';
 import { resetState } from './setup/reset';
-
-interface Operation {
-  method: string;
-  path: string;
-  isPublic: boolean;
-  roles: Role[] | undefined;
-}
-
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-
-/** Every operation of the OpenAPI document, with the access it declares. */
-function operations(t: TestApp): Operation[] {
-  const ops: Operation[] = [];
-  for (const [path, item] of Object.entries(t.openapi.paths)) {
-    for (const method of METHODS) {
-      const op = (item as Record<string, Record<string, unknown> | undefined>)[method];
-      if (!op) continue;
-      ops.push({
-        method,
-        path: path.replace(/\{[^}]+\}/g, '3fa85f64-5717-4562-b3fc-2c963f66afa6'),
-        isPublic: op['x-public'] === true,
-        roles: op['x-roles'] as Role[] | undefined,
-      });
-    }
-  }
-  return ops;
-}
 
 describe('Route guards', () => {
   let t: TestApp;
