@@ -74,12 +74,12 @@ export class LogService {
     if (head) await this.extendTree(head.treeSize);
   }
 
-  /** The signed tree size whose nodes are in memory (0 while none are). */
   /** Bytes of full pages this process holds in memory (see FullPageCache). */
   pagesInMemory(): number {
     return this.pages.bytes;
   }
 
+  /** The signed tree size whose nodes are in memory (0 while none are). */
   treeInMemory(): number {
     return this.tree.size;
   }
