@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { ROLES, type Role } from '@app/domain';
+import type { Role } from '@app/domain';
 import { ActorFactory } from './factories/actors';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { operations } from './setup/openapi-operations';
@@ -53,13 +53,12 @@ function queryOperations(t: TestApp): QueryOperation[] {
  */
 describe('Query parameters', () => {
   let t: TestApp;
-  const tokens = {} as Record<Role, string>;
+  let tokens: Record<Role, string>;
 
   beforeAll(async () => {
     await resetState();
     t = await createTestApp();
-    const factory = new ActorFactory(t.app);
-    for (const role of ROLES) tokens[role] = (await factory.actor(role)).accessToken;
+    tokens = await new ActorFactory(t.app).tokenPerRole();
   });
   afterAll(() => t.app.close());
 

@@ -7,13 +7,12 @@ import { resetState } from './setup/reset';
 
 describe('Route guards', () => {
   let t: TestApp;
-  const tokens = {} as Record<Role, string>;
+  let tokens: Record<Role, string>;
 
   beforeAll(async () => {
     await resetState();
     t = await createTestApp();
-    const factory = new ActorFactory(t.app);
-    for (const role of ROLES) tokens[role] = (await factory.actor(role)).accessToken;
+    tokens = await new ActorFactory(t.app).tokenPerRole();
   });
   afterAll(() => t.app.close());
 

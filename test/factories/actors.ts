@@ -7,6 +7,8 @@ import {
   Organization,
   type OrganizationKind,
   OrganizationsService,
+  type Role,
+  ROLES,
   type TaxIdScheme,
 } from '@app/domain';
 
@@ -91,6 +93,13 @@ export class ActorFactory {
     }
     const tokens = await this.login(user.email, user.password);
     return { organization, userId, email: user.email, password: user.password, ...tokens };
+  }
+
+  /** An access token of a new actor of every role. */
+  async tokenPerRole(): Promise<Record<Role, string>> {
+    const tokens = {} as Record<Role, string>;
+    for (const role of ROLES) tokens[role] = (await this.actor(role)).accessToken;
+    return tokens;
   }
 
   async login(email: string, password: string): Promise<{ accessToken: string; refreshToken: string }> {
