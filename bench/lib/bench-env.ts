@@ -20,6 +20,8 @@ export function benchEnv(): Record<string, string> {
     WORKER_METRICS_PORT: '0',
     PORT: process.env.BENCH_PORT ?? '3900',
     LOGIN_MAX_FAILURES: '1000',
+    // As many API processes as a default start runs, unless BENCH_API_PROCESSES says otherwise (0: one per CPU).
+    API_PROCESSES: process.env.BENCH_API_PROCESSES ?? '1',
   };
 }
 
@@ -60,6 +62,8 @@ export async function prepareDatabase(env = benchEnv(), fresh = false): Promise<
 /**
  * Starts a compiled entry point (API or worker) as a child process and waits until it answers. BENCH_NODE_ARGS
  * (space-separated) goes to its node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under load.
+ * The API is ready when it has said it listens: with several API processes, it says so once all of them do
+ * (a request answered only proves that one of them does).
  */
 export async function startProcess(
   script: string,
@@ -69,7 +73,11 @@ export async function startProcess(
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, join(DIST, script)], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let said = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    said = (said + chunk.toString()).slice(-4000);
   });
   if (readyUrl) {
     const deadline = Date.now() + 60_000;
@@ -78,7 +86,7 @@ export async function startProcess(
       const ok = await fetch(readyUrl)
         .then((r) => r.ok)
         .catch(() => false);
-      if (ok) break;
+      if (ok && (!script.includes('marketplace') || said.includes(' listening on '))) break;
       if (Date.now() > deadline) throw new Error(`${script} did not become ready`);
       await new Promise((r) => setTimeout(r, 200));
     }

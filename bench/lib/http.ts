@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent, get, request } from 'node:http';
 
 /** POSTs JSON with a bearer token over a keep-alive agent (one per simulated user, so one JWT per socket). */
 export function postJson(
@@ -31,5 +31,24 @@ export function postJson(
     );
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** GETs JSON over a connection of its own (closed after it), e.g. to reach another of several API processes. */
+export function getJsonFresh<T>(url: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString()) as T);
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
   });
 }

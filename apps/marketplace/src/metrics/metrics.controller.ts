@@ -13,6 +13,6 @@ export class MetricsController {
   @Header('Content-Type', 'text/plain; version=0.0.4')
   @ApiOkResponse({ description: 'Prometheus text exposition format', type: String })
   scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+    return this.metrics.scrape();
   }
 }

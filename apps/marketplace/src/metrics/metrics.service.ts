@@ -5,8 +5,12 @@ import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { QUEUES } from '@app/domain';
+import { clusterMetricsSource, isApiWorkerProcess } from '../api-processes';
 
-/** Prometheus metrics of one API process: HTTP latency by route, queue depths, and Node's defaults. */
+/**
+ * Prometheus metrics of the API: HTTP latency by route, queue depths, and Node's defaults. With several API
+ * processes, a scrape answered by any of them merges all of them (see api-processes.ts).
+ */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
@@ -18,8 +22,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** The text of a scrape: this process's metrics, or every API process's merged. */
+  readonly scrape: () => Promise<string>;
+
   constructor(private readonly moduleRef: ModuleRef) {
     collectDefaultMetrics({ register: this.registry });
+    this.scrape = isApiWorkerProcess() ? clusterMetricsSource(this.registry) : () => this.registry.metrics();
     const queues = () =>
       Object.values(QUEUES).map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
     new Gauge({
@@ -27,6 +35,8 @@ export class MetricsService {
       help: 'Jobs per BullMQ queue and state',
       labelNames: ['queue', 'state'] as const,
       registers: [this.registry],
+      // Every API process reads the same queues: merged, one process's reading stands for all.
+      aggregator: 'first',
       async collect() {
         this.reset();
         for (const queue of queues()) {
