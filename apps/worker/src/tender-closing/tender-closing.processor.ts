@@ -9,7 +9,7 @@ import { ObservedProcessor } from '../common/observed-processor';
 /** Tenders closed per transaction by the sweep, and at most per shared transaction of close-tender jobs. */
 export const SWEEP_BATCH = 200;
 /** Shared closing transactions in flight at once: enough to keep the database and this process both busy. */
-const PARALLEL_BATCHES = 2;
+const PARALLEL_BATCHES = 4;
 
 /**
  * Close-tender jobs that run at the same moment (many tenders with one deadline) share one closing transaction.
