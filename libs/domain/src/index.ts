@@ -56,6 +56,7 @@ export * from './deal-log/log.entity';
 export * from './deal-log/log-pages';
 export * from './deal-log/log.errors';
 export * from './deal-log/log-key.service';
+export * from './deal-log/log-key-check';
 export * from './deal-log/log.service';
 export * from './deal-log/log-sequencer.service';
 export * from './deal-log/deal-log.module';

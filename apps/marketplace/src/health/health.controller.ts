@@ -3,7 +3,15 @@ import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { aliveWorkers, AppConfig, defineError, LogService, REDIS } from '@app/domain';
+import {
+  aliveWorkers,
+  AppConfig,
+  checkLogKey,
+  defineError,
+  LogKeyService,
+  LogService,
+  REDIS,
+} from '@app/domain';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Public } from '../common/auth.decorators';
 
@@ -36,6 +44,7 @@ export class HealthController {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
     private readonly log: LogService,
+    private readonly logKey: LogKeyService,
   ) {}
 
   @Get()
@@ -46,8 +55,8 @@ export class HealthController {
   }
 
   /**
-   * Ready when PostgreSQL and Redis answer; also says which workers are alive (their heartbeats), and up to which
-   * tree size the log's proofs come from memory.
+   * Ready when PostgreSQL and Redis answer; also says which workers are alive (their heartbeats), up to which
+   * tree size the log's proofs come from memory, and whether the published log key verifies the latest head.
    */
   @Get('ready')
   @Public()
@@ -58,6 +67,13 @@ export class HealthController {
       timed(() => this.dataSource.query('SELECT 1')),
       timed(() => this.redis.ping()),
     ]);
+    // The key the API publishes must verify the heads it serves; a mismatch is reported, not made a 503: the
+    // marketplace works on, and verifiers would name the bad signature.
+    const logKey = await checkLogKey((sql) => this.dataSource.query(sql), this.logKey.publicKey).catch(
+      () => ({
+        status: 'unknown' as const,
+      }),
+    );
     const workers = redis.status === 'up' ? await aliveWorkers(this.redis, this.config).catch(() => []) : [];
     const checks = {
       database,
@@ -66,6 +82,7 @@ export class HealthController {
       // Proofs within this signed size come from memory; larger ones from the database until it is loaded.
       logTree: { treeSize: this.log.treeInMemory() },
       logPages: { bytesInMemory: this.log.pagesInMemory() },
+      logKey,
     };
     if (database.status !== 'up' || redis.status !== 'up') {
       throw new NotReadyError('A dependency of the API is unavailable', { checks });

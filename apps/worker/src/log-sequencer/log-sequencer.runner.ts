@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig, LogSequencerService } from '@app/domain';
+import { AppConfig, LogKeyMismatchError, LogSequencerService } from '@app/domain';
+
+const KEY_COMPLAINT_INTERVAL_MS = 60_000;
 
 /**
  * Runs the log sequencer in this worker when it holds the leader lock; otherwise keeps trying, so a second
@@ -10,6 +12,7 @@ export class LogSequencerRunner implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger(LogSequencerRunner.name);
   private stopped = false;
   private loop?: Promise<void>;
+  private lastKeyComplaint = 0;
 
   constructor(
     private readonly sequencer: LogSequencerService,
@@ -36,7 +39,15 @@ export class LogSequencerRunner implements OnApplicationBootstrap, OnApplication
           await this.sleep(1000);
         }
       } catch (error) {
-        this.logger.error({ err: error }, 'log sequencer tick failed');
+        if (error instanceof LogKeyMismatchError) {
+          // Nothing is signed until the key is restored; said once a minute, not once a second.
+          if (Date.now() - this.lastKeyComplaint >= KEY_COMPLAINT_INTERVAL_MS) {
+            this.lastKeyComplaint = Date.now();
+            this.logger.error(error.message);
+          }
+        } else {
+          this.logger.error({ err: error }, 'log sequencer tick failed');
+        }
         await this.sequencer.resign().catch(() => undefined);
         await this.sleep(1000);
       }

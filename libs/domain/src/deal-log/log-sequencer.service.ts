@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
 import { canonicalJson } from '../procurement/rules/commitment';
+import { checkLogKey, LogKeyMismatchError } from './log-key-check';
 import { LogKeyService } from './log-key.service';
 import { storeFullPages } from './log-pages';
 import { CompactRange, leafHash, PerfectNode } from './merkle';
@@ -46,6 +47,8 @@ export class LogSequencerService {
   private range?: CompactRange;
   private cursor: [string, string] = ['0', '0'];
   private signedSize = -1;
+  /** Whether the last attempt to lead found that this worker's key does not verify the latest signed head. */
+  keyRefused = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -56,7 +59,11 @@ export class LogSequencerService {
     return this.lockRunner !== undefined;
   }
 
-  /** Tries to become the one sequencer; a second worker waits (returns false) until the leader goes. */
+  /**
+   * Tries to become the one sequencer; a second worker waits (returns false) until the leader goes. Throws
+   * LogKeyMismatchError, holding nothing, when this worker's key does not verify the latest signed head: a worker
+   * with the right key may then lead.
+   */
   async tryLead(): Promise<boolean> {
     if (this.lockRunner) return true;
     const runner = this.dataSource.createQueryRunner();
@@ -67,6 +74,19 @@ export class LogSequencerService {
     if (!row?.locked) {
       await runner.release();
       return false;
+    }
+    // Checked under the lock: no other sequencer can sign a head meanwhile.
+    const key = await checkLogKey((sql, params) => runner.query(sql, params), this.keys.publicKey).catch(
+      async (error: unknown) => {
+        await runner.release();
+        throw error;
+      },
+    );
+    this.keyRefused = key.status === 'mismatch';
+    if (key.status === 'mismatch') {
+      await runner.query('SELECT pg_advisory_unlock($1)', [SEQUENCER_LOCK_KEY]).catch(() => undefined);
+      await runner.release();
+      throw new LogKeyMismatchError(key.treeSize, this.keys.publicKey);
     }
     this.lockRunner = runner;
     await this.load();
