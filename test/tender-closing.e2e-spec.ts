@@ -2,8 +2,9 @@ import type { INestApplicationContext } from '@nestjs/common';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { bidCommitment } from '@app/domain';
 import { Actor, ActorFactory } from './factories/actors';
-import { TenderFlows, tenderBody } from './factories/tenders';
+import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { eventually } from './setup/eventually';
 import { resetState } from './setup/reset';
@@ -53,6 +54,61 @@ describe('Tender closing by the worker', () => {
       10_000,
     );
     expect(await closingEvents(tender.id)).toBe(1);
+  });
+
+  it('opens every bid at the closing, and drops one still awaiting confirmation after a change of terms', async () => {
+    const db = t.app.get(DataSource);
+    const tender = await flows.publish(buyer, tenderBody(cityId));
+    const confirming = await factory.actor('supplier');
+    const silent = await factory.actor('supplier');
+    await flows.bid(confirming, tender, ['70000.00']);
+    await flows.bid(silent, tender, ['65000.00']);
+    const later = new Date(Date.now() + 4 * 86_400_000).toISOString();
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/amendments`)
+      .set(auth(buyer))
+      .send({
+        rationale: 'Estimate corrected',
+        lots: [{ lotId: tender.lots[0].id, estimate: '120000.00' }],
+        tenderPeriod: { endDate: later },
+      })
+      .expect(201);
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`)
+      .set(auth(confirming))
+      .expect(200);
+    // Four days pass: the deadline is moved into the past, and the sweep closes the tender.
+    await db.query(`UPDATE tenders SET tender_end = now() - interval '1 second' WHERE id = $1`, [tender.id]);
+    await eventually(
+      async () => ((await statusOf(tender.id)) === 'active.qualification' ? true : undefined),
+      10_000,
+    );
+
+    const events = await db.query<{ type: string; actor_id: string; payload: any }[]>(
+      `SELECT type, actor_id, payload FROM deal_events WHERE tender_id = $1 AND type IN ('bid.opened', 'tender.closed')
+        ORDER BY id`,
+      [tender.id],
+    );
+    const opened = events.filter((e) => e.type === 'bid.opened');
+    const bySupplier = new Map(opened.map((e) => [e.payload.supplierId, e]));
+    expect(opened).toHaveLength(2);
+    expect(bySupplier.get(confirming.organization.id)?.payload).toMatchObject({
+      status: 'opened',
+      content: expect.objectContaining({ lots: [expect.objectContaining({ price: '70000.00' })] }),
+    });
+    expect(bySupplier.get(confirming.organization.id)?.payload.reason).toBeUndefined();
+    expect(bySupplier.get(silent.organization.id)?.payload).toMatchObject({
+      status: 'dropped',
+      reason: 'not confirmed after an amendment of terms',
+    });
+    for (const e of opened) {
+      expect(e.actor_id).toBe(e.payload.supplierId);
+      expect(bidCommitment(e.payload.content, e.payload.salt)).toBe(e.payload.commitment);
+    }
+    // The closing comes after the openings, and ranks only the confirmed bid, though the dropped one was cheaper.
+    expect(events[events.length - 1]?.type).toBe('tender.closed');
+    const closed = events[events.length - 1]?.payload;
+    expect(closed.lots[0].ranking.map((r: any) => r.supplierId)).toEqual([confirming.organization.id]);
   });
 
   it('refuses a bid after the deadline even before the worker has closed the tender', async () => {

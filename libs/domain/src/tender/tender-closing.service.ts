@@ -22,9 +22,6 @@ interface OpenedBid {
   tender_id: string;
   supplier_id: string;
   status: string;
-  commitment: string;
-  salt: string;
-  content: Record<string, unknown>;
   submitted_at: Date;
   sequence: string;
   city_id: string;
@@ -91,9 +88,11 @@ export class TenderClosingService {
     // One statement for every read: a closing storm is bound by round trips, not by the rows. It runs after the
     // claim, never inside it, so its snapshot sees every bid committed before the tender rows were locked.
     // The bids are materialised first so their lots are fetched by key, whatever the planner thinks of the sizes.
+    // What ranking needs comes here; what opening reveals (content, salt, commitment) never leaves the database:
+    // the write below logs it straight from the bid rows.
     const [read] = await manager.query<{ bids: OpenedBidRow[]; bid_lots: BidLotRow[]; lots: LotRow[] }[]>(
       `WITH b AS MATERIALIZED (
-         SELECT b.id, b.tender_id, b.supplier_id, b.status, b.commitment, b.salt, b.content, b.submitted_at,
+         SELECT b.id, b.tender_id, b.supplier_id, b.status, b.submitted_at,
                 b.sequence::text AS sequence, c.id AS city_id, c.region, c.country
            FROM bids b JOIN organizations o ON o.id = b.supplier_id JOIN cities c ON c.id = o.city_id
           WHERE b.tender_id = ANY($1::uuid[]) AND b.status IN ('active', 'pending_confirmation'))
@@ -138,23 +137,6 @@ export class TenderClosingService {
 
     for (const tender of tenders) {
       const tenderBids = bidsByTender.get(tender.id) ?? [];
-      // Every sealed bid is opened, so anyone can check it against the commitment logged before the deadline.
-      for (const bid of tenderBids) {
-        events.push({
-          type: 'bid.opened',
-          tenderId: tender.id,
-          actorId: bid.supplier_id,
-          payload: {
-            bidId: bid.id,
-            supplierId: bid.supplier_id,
-            content: bid.content,
-            salt: bid.salt,
-            commitment: bid.commitment,
-            status: bid.status === 'active' ? 'opened' : 'dropped',
-            ...(bid.status === 'active' ? {} : { reason: 'not confirmed after an amendment of terms' }),
-          },
-        });
-      }
       const preference =
         tender.preference_scope && tender.preference_percent
           ? { scope: tender.preference_scope, percent: tender.preference_percent }
@@ -233,10 +215,26 @@ export class TenderClosingService {
     }
 
     // Every write in one statement (the tables differ, so the data-modifying CTEs never touch the same row).
+    // Every sealed bid is opened, so anyone can check it against the commitment logged before the deadline: its
+    // bid.opened event is written from the row as it was before this statement (all CTEs share one snapshot),
+    // ahead of the closing's other events, tender by tender in the order the bids were placed.
     await manager.query(
       `WITH opened AS (
          UPDATE bids SET status = CASE WHEN status = 'active' THEN 'opened' ELSE 'dropped' END, opened_at = now()
           WHERE tender_id = ANY($1::uuid[]) AND status IN ('active', 'pending_confirmation')
+       ), revealed AS (
+         ${DealLogWriter.insertFrom(
+           `SELECT 'bid.opened' AS type, b.tender_id, b.supplier_id AS actor_id,
+                   jsonb_build_object('bidId', b.id, 'supplierId', b.supplier_id, 'content', b.content,
+                                      'salt', b.salt, 'commitment', b.commitment,
+                                      'status', CASE WHEN b.status = 'active' THEN 'opened' ELSE 'dropped' END)
+                   || CASE WHEN b.status = 'active' THEN '{}'::jsonb
+                           ELSE '{"reason": "not confirmed after an amendment of terms"}'::jsonb END AS payload,
+                   NULL::jsonb AS sealed_payload
+              FROM bids b
+             WHERE b.tender_id = ANY($1::uuid[]) AND b.status IN ('active', 'pending_confirmation')
+             ORDER BY b.tender_id, b.sequence`,
+         )}
        ), ranked AS (
          UPDATE bid_lots bl SET evaluated_price = r.evaluated_price, rank = r.rank, preference_applied = r.preference
            FROM jsonb_to_recordset($2::jsonb)
