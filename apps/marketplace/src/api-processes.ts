@@ -67,17 +67,15 @@ export function runPrimary(options: PrimaryOptions): void {
         options.onListening();
       }
     });
+    // The asker may have died by the time the merged metrics are ready: then nobody is left to answer.
+    const reply = (message: MetricsReply) => {
+      if (worker.isConnected()) worker.send(message);
+    };
     worker.on('message', (message: MetricsRequest) => {
       if (message?.type !== 'marketplace:metrics') return;
       aggregator.clusterMetrics().then(
-        (text) =>
-          worker.send({ type: 'marketplace:metrics-reply', id: message.id, text } satisfies MetricsReply),
-        (error: Error) =>
-          worker.send({
-            type: 'marketplace:metrics-reply',
-            id: message.id,
-            error: error.message,
-          } satisfies MetricsReply),
+        (text) => reply({ type: 'marketplace:metrics-reply', id: message.id, text }),
+        (error: Error) => reply({ type: 'marketplace:metrics-reply', id: message.id, error: error.message }),
       );
     });
   };
