@@ -3,15 +3,7 @@ import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import {
-  aliveWorkers,
-  AppConfig,
-  checkLogKey,
-  defineError,
-  LogKeyService,
-  LogService,
-  REDIS,
-} from '@app/domain';
+import { aliveWorkers, AppConfig, defineError, LogService, REDIS } from '@app/domain';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Public } from '../common/auth.decorators';
 
@@ -44,7 +36,6 @@ export class HealthController {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
     private readonly log: LogService,
-    private readonly logKey: LogKeyService,
   ) {}
 
   @Get()
@@ -69,11 +60,7 @@ export class HealthController {
     ]);
     // The key the API publishes must verify the heads it serves; a mismatch is reported, not made a 503: the
     // marketplace works on, and verifiers would name the bad signature.
-    const logKey = await checkLogKey((sql) => this.dataSource.query(sql), this.logKey.publicKey).catch(
-      () => ({
-        status: 'unknown' as const,
-      }),
-    );
+    const logKey = await this.log.checkKey().catch(() => ({ status: 'unknown' as const }));
     const workers = redis.status === 'up' ? await aliveWorkers(this.redis, this.config).catch(() => []) : [];
     const checks = {
       database,

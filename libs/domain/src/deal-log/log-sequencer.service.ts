@@ -2,8 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
 import { canonicalJson } from '../procurement/rules/commitment';
-import { checkLogKey, LogKeyMismatchError } from './log-key-check';
+import { LogKeyMismatchError } from './log-key-check';
 import { LogKeyService } from './log-key.service';
+import { LogService } from './log.service';
 import { storeFullPages } from './log-pages';
 import { CompactRange, leafHash, PerfectNode } from './merkle';
 import { signTreeHead } from './tree-head';
@@ -53,6 +54,7 @@ export class LogSequencerService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: LogKeyService,
+    private readonly log: LogService,
   ) {}
 
   get isLeader(): boolean {
@@ -76,12 +78,10 @@ export class LogSequencerService {
       return false;
     }
     // Checked under the lock: no other sequencer can sign a head meanwhile.
-    const key = await checkLogKey((sql, params) => runner.query(sql, params), this.keys.publicKey).catch(
-      async (error: unknown) => {
-        await runner.release();
-        throw error;
-      },
-    );
+    const key = await this.log.checkKey().catch(async (error: unknown) => {
+      await runner.release();
+      throw error;
+    });
     this.keyRefused = key.status === 'mismatch';
     if (key.status === 'mismatch') {
       await runner.query('SELECT pg_advisory_unlock($1)', [SEQUENCER_LOCK_KEY]).catch(() => undefined);

@@ -7,6 +7,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cur
 import { TenderNotFoundError } from '../tender/tender.errors';
 import { LogEmptyError, LogRangeError } from './log.errors';
 import { AppConfig } from '../config/app-config';
+import type { LogKeyCheck } from './log-key-check';
 import { LogKeyService } from './log-key.service';
 import { LOG_ITEM_SQL, LOG_PAGE_SIZE } from './log-pages';
 import { LogTreeCache } from './log-tree-cache';
@@ -21,6 +22,7 @@ import {
   NodeRef,
   proofFromNodesAtHand,
 } from './merkle';
+import { verifyTreeHead } from './tree-head';
 
 export interface SignedTreeHeadView {
   treeSize: number;
@@ -115,6 +117,23 @@ export class LogService {
       publicKey: this.keys.publicKeyRaw.toString('base64'),
       pem: this.keys.publicKeyPem,
     };
+  }
+
+  /**
+   * Whether this process's key verifies the latest signed head. A log's key is its identity: every head is
+   * checked against the one published key, so a head signed with another key (a key file lost and made anew, or
+   * another deployment's key) would make the history look forged to every verifier.
+   */
+  async checkKey(): Promise<LogKeyCheck> {
+    const head = await this.treeHead().catch((error: unknown) => {
+      if (error instanceof LogEmptyError) return undefined;
+      throw error;
+    });
+    if (!head) return { status: 'no-heads' };
+    const { signature, ...signed } = head;
+    return verifyTreeHead(signed, signature, this.keys.publicKey)
+      ? { status: 'ok', treeSize: head.treeSize }
+      : { status: 'mismatch', treeSize: head.treeSize };
   }
 
   /** The latest signed tree head, or the one of a given size. */
