@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { TenderClosingService } from '@app/domain';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
@@ -105,5 +107,47 @@ describe('Procurement end to end', () => {
       'contract.signed',
       'tender.completed',
     ]);
+  });
+
+  it('closes only the tenders asked for, or fills its transaction with other overdue ones, each once', async () => {
+    const supplier = await factory.actor('supplier');
+    const tenders: any[] = [];
+    for (let i = 0; i < 3; i++) {
+      const tender = await flows.publish(buyer, tenderBody(moscowId, {}, 2));
+      await flows.bid(supplier, tender, ['90000.00']);
+      tenders.push(tender);
+    }
+    const last = new Date(tenders[2].tenderPeriod.endDate).getTime();
+    await new Promise((r) => setTimeout(r, last - Date.now() + 50));
+    const [first, ...others] = tenders.map((x) => x.id as string);
+    const closing = t.app.get(TenderClosingService);
+    const db = t.app.get(DataSource);
+    const statuses = async () =>
+      (
+        await db.query<{ id: string; status: string }[]>(
+          'SELECT id, status FROM tenders WHERE id = ANY($1::uuid[]) ORDER BY id',
+          [tenders.map((x) => x.id)],
+        )
+      ).map((r) => (r.id === first ? `first:${r.status}` : r.status));
+
+    const alone = await closing.closeDue(200, [first!]);
+    expect(alone.closed.map((c) => c.tenderId)).toEqual([first]);
+    expect((await statuses()).sort()).toEqual(
+      ['active.tendering', 'active.tendering', 'first:active.qualification'].sort(),
+    );
+
+    // Its own tender is closed already: the transaction takes the other overdue ones instead.
+    const filled = await closing.closeDue(200, [first!], { fill: true });
+    const filledIds = filled.closed.map((c) => c.tenderId);
+    expect(filledIds).toEqual(expect.arrayContaining(others));
+    expect(filledIds).not.toContain(first);
+    expect(await closing.closeDue(200, [first!], { fill: true })).toEqual({ closed: [] });
+
+    const [events] = await db.query<{ n: string; tenders: string }[]>(
+      `SELECT count(*) AS n, count(DISTINCT tender_id) AS tenders FROM deal_events
+        WHERE type = 'tender.closed' AND tender_id = ANY($1::uuid[])`,
+      [tenders.map((x) => x.id)],
+    );
+    expect(events).toEqual({ n: '3', tenders: '3' });
   });
 });
