@@ -111,16 +111,25 @@ describe('Procurement end to end', () => {
 
   it('closes only the tenders asked for, or fills its transaction with other overdue ones, each once', async () => {
     const supplier = await factory.actor('supplier');
+    const closing = t.app.get(TenderClosingService);
+    // One overdue tender is held by an unanswered question: it is neither due nor closed by a fill.
+    const held = await flows.publish(buyer, tenderBody(moscowId, {}, 2));
+    await request(t.http)
+      .post(`/api/v1/tenders/${held.id}/questions`)
+      .set(auth(supplier))
+      .send({ text: 'Is recycled paper acceptable?' })
+      .expect(201);
     const tenders: any[] = [];
     for (let i = 0; i < 3; i++) {
       const tender = await flows.publish(buyer, tenderBody(moscowId, {}, 2));
       await flows.bid(supplier, tender, ['90000.00']);
       tenders.push(tender);
     }
+    expect(await closing.anyDue()).toBe(false);
     const last = new Date(tenders[2].tenderPeriod.endDate).getTime();
     await new Promise((r) => setTimeout(r, last - Date.now() + 50));
+    expect(await closing.anyDue()).toBe(true);
     const [first, ...others] = tenders.map((x) => x.id as string);
-    const closing = t.app.get(TenderClosingService);
     const db = t.app.get(DataSource);
     const statuses = async () =>
       (
@@ -142,6 +151,10 @@ describe('Procurement end to end', () => {
     expect(filledIds).toEqual(expect.arrayContaining(others));
     expect(filledIds).not.toContain(first);
     expect(await closing.closeDue(200, [first!], { fill: true })).toEqual({ closed: [] });
+    expect(await closing.anyDue()).toBe(false);
+    expect((await request(t.http).get(`/api/v1/tenders/${held.id}`).expect(200)).body.status).toBe(
+      'active.tendering',
+    );
 
     const [events] = await db.query<{ n: string; tenders: string }[]>(
       `SELECT count(*) AS n, count(DISTINCT tender_id) AS tenders FROM deal_events

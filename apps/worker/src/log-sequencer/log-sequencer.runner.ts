@@ -1,11 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig, LogKeyMismatchError, LogSequencerService } from '@app/domain';
+import { AppConfig, LogKeyMismatchError, LogSequencerService, TenderClosingService } from '@app/domain';
+import { ClosingsFirst } from './closings-first';
 
 const KEY_COMPLAINT_INTERVAL_MS = 60_000;
 
 /**
  * Runs the log sequencer in this worker when it holds the leader lock; otherwise keeps trying, so a second
- * worker takes over within a second when the leader stops or dies.
+ * worker takes over within a second when the leader stops or dies. While tenders wait to be closed (in any
+ * worker: the database says so), the leader lets the closings go first (see ClosingsFirst).
  */
 @Injectable()
 export class LogSequencerRunner implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -13,9 +15,11 @@ export class LogSequencerRunner implements OnApplicationBootstrap, OnApplication
   private stopped = false;
   private loop?: Promise<void>;
   private lastKeyComplaint = 0;
+  private readonly closingsFirst = new ClosingsFirst();
 
   constructor(
     private readonly sequencer: LogSequencerService,
+    private readonly closing: TenderClosingService,
     private readonly config: AppConfig,
   ) {}
 
@@ -33,7 +37,8 @@ export class LogSequencerRunner implements OnApplicationBootstrap, OnApplication
     while (!this.stopped) {
       try {
         if (await this.sequencer.tryLead()) {
-          await this.sequencer.tick();
+          if (!this.closingsFirst.shouldWait(await this.closing.anyDue(), Date.now()))
+            await this.sequencer.tick();
           await this.sleep(this.config.SEQUENCER_INTERVAL_MS);
         } else {
           await this.sleep(1000);

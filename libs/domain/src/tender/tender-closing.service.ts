@@ -48,6 +48,10 @@ export interface ClosingResult {
   closed: { tenderId: string; status: string }[];
 }
 
+/** A tender (alias t) due to be closed: overdue, and not held by an unanswered question (read by ix_tenders_closing_due). */
+const DUE = `t.status = 'active.tendering' AND t.tender_end <= clock_timestamp()
+  AND NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)`;
+
 /**
  * Closes tenders whose deadline has passed, exactly once: the tender rows are claimed with
  * FOR UPDATE SKIP LOCKED and change status in the same transaction that opens, ranks and awards, so two
@@ -84,6 +88,14 @@ export class TenderClosingService {
     });
   }
 
+  /** Whether some tender waits to be closed now: overdue, and not held by an unanswered question. */
+  async anyDue(): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ due: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM tenders t WHERE ${DUE}) AS due`,
+    );
+    return row?.due === true;
+  }
+
   /** Locks overdue tenders that no question holds: only `only` if given, never those in `except`. */
   private claim(
     manager: EntityManager,
@@ -97,10 +109,9 @@ export class TenderClosingService {
          FROM tenders t
          JOIN organizations o ON o.id = t.organizer_id
          JOIN cities c ON c.id = o.city_id
-        WHERE t.status = 'active.tendering' AND t.tender_end <= clock_timestamp()
+        WHERE ${DUE}
           AND ($2::uuid[] IS NULL OR t.id = ANY($2::uuid[]))
           AND ($3::uuid[] IS NULL OR t.id <> ALL($3::uuid[]))
-          AND NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)
         ORDER BY t.tender_end
         LIMIT $1
         FOR UPDATE OF t SKIP LOCKED`,
