@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ActorFactory } from './factories/actors';
+import { auth, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
+import { junkWith } from './setup/junk';
 import { resetState } from './setup/reset';
 
 const SQLISH = [
@@ -13,20 +15,8 @@ const SQLISH = [
   '\\x00\u0000',
 ];
 
-/** Arbitrary JSON-ish values, including the shapes registration and login expect, filled with junk. */
-const junk = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    fc.string(),
-    fc.constantFrom(...SQLISH),
-    fc.integer(),
-    fc.double(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(fc.string({ maxLength: 12 }), tie('value'), { maxKeys: 4 }),
-  ),
-})).value;
+/** Arbitrary JSON values, including the shapes registration and login expect, filled with junk. */
+const junk = junkWith(SQLISH);
 
 const registrationLike = fc.record(
   {
@@ -168,5 +158,54 @@ describe('Bad input', () => {
     const res = await request(t.http).get('/api/v1/organizations/%E0%A4%A');
     expect(res.status).toBe(400);
     expect(res.body.code).toEqual(expect.any(String));
+  });
+
+  it('refuses null where a field is not nullable, and a list where one object is expected', async () => {
+    const factory = new ActorFactory(t.app);
+    const supplier = await factory.actor('supplier');
+    const buyer = await factory.actor('buyer');
+    const item = {
+      titleRu: 'Бумага офисная A4',
+      descriptionRu: 'Белая бумага',
+      cpvCode: '30197630-1',
+      unitCode: 'XPK',
+    };
+    const fieldOf = (res: request.Response) => res.body.details.fields[0].field as string;
+    const items = async () =>
+      Number((await t.app.get(DataSource).query('SELECT count(*) AS n FROM catalog_items'))[0].n);
+    const before = await items();
+    for (const field of ['characteristics', 'imageUrls', 'documents']) {
+      const res = await request(t.http)
+        .post('/api/v1/catalogue/items')
+        .set(auth(supplier))
+        .send({ ...item, [field]: null })
+        .expect(400);
+      expect([res.body.code, fieldOf(res)]).toEqual(['VALIDATION_FAILED', field]);
+    }
+    expect(await items()).toBe(before);
+    // null stays a documented value where it is one: no English title.
+    const created = await request(t.http)
+      .post('/api/v1/catalogue/items')
+      .set(auth(supplier))
+      .send({ ...item, titleEn: null })
+      .expect(201);
+    const patch = await request(t.http)
+      .patch(`/api/v1/catalogue/items/${created.body.id}`)
+      .set(auth(supplier))
+      .send({ titleRu: null })
+      .expect(400);
+    expect(fieldOf(patch)).toBe('titleRu');
+
+    const cityId = (await factory.city('moscow')).id;
+    const body = tenderBody(cityId);
+    const nested = { ...body, lots: [{ ...body.lots[0], items: [body.lots[0]!.items] }] };
+    const res = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(nested).expect(400);
+    expect([res.body.code, fieldOf(res)]).toEqual(['VALIDATION_FAILED', 'lots.0.items']);
+    const period = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(buyer))
+      .send({ ...body, tenderPeriod: [body.tenderPeriod] })
+      .expect(400);
+    expect(fieldOf(period)).toBe('tenderPeriod');
   });
 });

@@ -1,4 +1,5 @@
 import { ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf, type ValidationOptions } from 'class-validator';
 import { defineError, ValidationFailedError } from '@app/domain';
 
 export class InvalidIdError extends defineError('INVALID_ID', 'invalid') {}
@@ -45,3 +46,12 @@ export function uuidParam(name: string): ParseUUIDPipe {
     exceptionFactory: () => new InvalidIdError(`${name} must be a UUID`, { field: name }),
   });
 }
+
+/**
+ * An optional field of a request: it may be left out, but when it is there it is validated, null included.
+ * class-validator's IsOptional also skips null, which let `"characteristics": null` or `"titleRu": null` reach
+ * code that expects a list or a string (a 500). IsOptional stays only where null is a documented value
+ * (`nullable: true`).
+ */
+export const Optional = (options?: ValidationOptions): PropertyDecorator =>
+  ValidateIf((_object, value) => value !== undefined, options);

@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsUUID, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID, Matches } from 'class-validator';
+import { Optional } from '../../common/validation';
 
 /** Exactly one of cpv and catalogItemId (checked by the controller: it spans two fields). */
 export class PriceComparisonInputDto {
   @ApiPropertyOptional({ example: '30190000-7', description: 'A CPV code; its children are rolled up' })
-  @IsOptional()
+  @Optional()
   @Matches(/^\d{8}(-\d)?$/, { message: 'cpv must be a CPV code such as 30190000-7' })
   cpv?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() catalogItemId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() catalogItemId?: string;
 
   @ApiProperty({ example: 'XPK' })
   @Matches(/^[A-Z0-9]{1,3}$/, { message: 'unitCode must be a UN/CEFACT unit code' })
@@ -27,7 +28,7 @@ export class PriceComparisonInputDto {
     format: 'uuid',
     description: '1 to 100 cities; without it, every city with statistics for the subject, unit and month',
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsOptional,
+  IsObject,
   IsString,
   IsUUID,
   Matches,
@@ -11,6 +11,7 @@ import {
   NotContains,
   ValidateNested,
 } from 'class-validator';
+import { Optional } from '../../common/validation';
 import { jsonArrayOf } from '../../common/json-query-param';
 
 /** At most this many characteristics in one request. */
@@ -34,7 +35,7 @@ export class CharacteristicFilterDto {
   @NotContains('\u0000', { message: 'value must not contain NUL characters' })
   value: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^\s*[A-Za-z0-9]{1,3}\s*$/, { message: 'unit must be a UN/ECE Recommendation 20 code' })
   unit?: string;
@@ -42,15 +43,15 @@ export class CharacteristicFilterDto {
 
 /** A catalogue item, or a CPV code with a unit (checked by the controller: it spans fields). */
 export class ReferencePriceQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() catalogItemId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() catalogItemId?: string;
 
   @ApiPropertyOptional({ example: '30197630-1' })
-  @IsOptional()
+  @Optional()
   @Matches(/^\d{8}-\d$/, { message: 'cpv must be a CPV code such as 30197630-1' })
   cpv?: string;
 
   @ApiPropertyOptional({ example: 'XPK' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[A-Z0-9]{1,3}$/, { message: 'unitCode must be a UN/CEFACT unit code' })
   unitCode?: string;
 
@@ -64,10 +65,11 @@ export class ReferencePriceQueryDto {
       'without a unit matches any unit.',
     example: '[{"name":"Формат","value":"A4"},{"name":"Листов в пачке","value":"500","unit":"H87"}]',
   })
-  @IsOptional()
+  @Optional()
   @Transform(jsonArrayOf(CharacteristicFilterDto, '{ name, value, unit? } objects'))
   @IsArray()
   @ArrayMaxSize(MAX_CHARACTERISTICS)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   characteristics?: CharacteristicFilterDto[];
 

@@ -6,10 +6,11 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
-  IsUrl,
   IsUUID,
+  IsUrl,
   MaxLength,
   MinLength,
   NotContains,
@@ -17,6 +18,7 @@ import {
 } from 'class-validator';
 import { CATALOG_ITEM_STATUSES, UNIT_CODES } from '@app/catalog';
 import { PageQueryDto } from '../../common/pagination.dto';
+import { Optional } from '../../common/validation';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
 
@@ -43,7 +45,7 @@ export class CharacteristicDto {
   value: string;
 
   @ApiPropertyOptional({ enum: UNIT_CODES, description: 'UN/ECE Recommendation 20 code' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(10)
   unit?: string;
@@ -52,9 +54,10 @@ export class CharacteristicDto {
 /** Validates an optional list of characteristics as every item that carries them does. */
 export const AreCharacteristics = () =>
   applyDecorators(
-    IsOptional(),
+    Optional(),
     IsArray(),
     ArrayMaxSize(MAX_ITEM_CHARACTERISTICS),
+    IsObject({ each: true }),
     ValidateNested({ each: true }),
     Type(() => CharacteristicDto),
   );
@@ -113,7 +116,7 @@ export class CatalogItemInputDto {
   characteristics?: CharacteristicDto[];
 
   @ApiPropertyOptional({ type: [String], example: ['https://example.org/paper.jpg'] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
@@ -122,9 +125,10 @@ export class CatalogItemInputDto {
   imageUrls?: string[];
 
   @ApiPropertyOptional({ type: [DocumentLinkDto] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DocumentLinkDto)
   documents?: DocumentLinkDto[];
@@ -132,12 +136,12 @@ export class CatalogItemInputDto {
 
 export class ProposeCatalogItemDto extends CatalogItemInputDto {
   @ApiPropertyOptional({ default: true, description: 'false keeps the proposal a draft' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   submit?: boolean;
 }
 
-export class UpdateCatalogItemDto extends PartialType(CatalogItemInputDto) {}
+export class UpdateCatalogItemDto extends PartialType(CatalogItemInputDto, { skipNullProperties: false }) {}
 
 export class ReasonDto {
   @ApiProperty({ example: 'Дубликат существующей позиции' })
@@ -153,7 +157,7 @@ export class MergeDto {
   survivorId: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(3)
   @MaxLength(1000)
@@ -162,7 +166,7 @@ export class MergeDto {
 
 export class ProposalQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: CATALOG_ITEM_STATUSES, description: 'Operators see pending ones by default' })
-  @IsOptional()
+  @Optional()
   @IsIn([...CATALOG_ITEM_STATUSES])
   status?: (typeof CATALOG_ITEM_STATUSES)[number];
 }

@@ -4,10 +4,10 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsISO8601,
   IsIn,
   IsInt,
-  IsISO8601,
-  IsOptional,
+  IsObject,
   IsString,
   IsUUID,
   Matches,
@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.dto';
+import { Optional } from '../../common/validation';
 
 const COUNTRY = /^[A-Z]{2}$/;
 
@@ -39,22 +40,23 @@ export class RegionDto {
 
 export class DeliveryAreaDto {
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Member city ids' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID(undefined, { each: true })
   cityIds?: string[];
 
   @ApiPropertyOptional({ type: [RegionDto] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => RegionDto)
   regions?: RegionDto[];
 
   @ApiPropertyOptional({ type: [String], example: ['RU'] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(20)
   @Matches(COUNTRY, { each: true, message: 'countries must be ISO 3166-1 alpha-2 codes' })
@@ -80,12 +82,13 @@ export class OfferInputDto {
   vatIncluded: boolean;
 
   @ApiPropertyOptional({ example: '10', default: '1', description: 'Decimal string, at most 3 decimals' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(20)
   minQuantity?: string;
 
   @ApiProperty({ type: DeliveryAreaDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => DeliveryAreaDto)
   deliveryArea: DeliveryAreaDto;
@@ -97,7 +100,7 @@ export class OfferInputDto {
   leadTimeDays: number;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Defaults to now' })
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true })
   validFrom?: string;
 
@@ -106,16 +109,16 @@ export class OfferInputDto {
   validUntil: string;
 }
 
-export class UpdateOfferDto extends PartialType(OfferInputDto) {}
+export class UpdateOfferDto extends PartialType(OfferInputDto, { skipNullProperties: false }) {}
 
 export class ItemOffersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only offers that deliver to this member city' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   deliveryCityId?: string;
 
   @ApiPropertyOptional({ example: 'RUB' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(10)
   currency?: string;
@@ -123,7 +126,7 @@ export class ItemOffersQueryDto extends PageQueryDto {
 
 export class OwnOffersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['active', 'scheduled', 'expired', 'withdrawn'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['active', 'scheduled', 'expired', 'withdrawn'])
   status?: 'active' | 'scheduled' | 'expired' | 'withdrawn';
 }

@@ -5,7 +5,6 @@ import {
   IsEmail,
   IsIn,
   IsObject,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -13,6 +12,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { Optional } from '../../common/validation';
 import { TAX_ID_SCHEMES } from '@app/domain';
 
 export class TaxIdDto {
@@ -37,6 +37,7 @@ export class OrganizationInputDto {
 
   @ApiProperty({ type: TaxIdDto })
   @IsObject()
+  @IsObject()
   @ValidateNested()
   @Type(() => TaxIdDto)
   taxId: TaxIdDto;
@@ -51,7 +52,7 @@ export class OrganizationInputDto {
   cityId: string;
 
   @ApiPropertyOptional({ default: false, description: 'Small or medium-sized enterprise' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   sme?: boolean;
 }
@@ -79,11 +80,13 @@ export class UserInputDto {
 export class RegisterSupplierDto {
   @ApiProperty({ type: OrganizationInputDto })
   @IsObject()
+  @IsObject()
   @ValidateNested()
   @Type(() => OrganizationInputDto)
   organization: OrganizationInputDto;
 
   @ApiProperty({ type: UserInputDto })
+  @IsObject()
   @IsObject()
   @ValidateNested()
   @Type(() => UserInputDto)
@@ -102,7 +105,7 @@ export class SetStatusDto {
   status: 'active' | 'suspended';
 
   @ApiPropertyOptional({ description: 'Required when suspending' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(3)
   @MaxLength(1000)

@@ -7,7 +7,6 @@ import {
   IsDateString,
   IsIn,
   IsObject,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -15,6 +14,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { Optional } from '../../common/validation';
 import { PageQueryDto } from '../../common/pagination.dto';
 import { AMOUNT, DocumentDto, PeriodEndDto } from './tender-input.dto';
 
@@ -34,6 +34,7 @@ export class BidDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => BidLotDto)
   lots: BidLotDto[];
@@ -41,7 +42,7 @@ export class BidDto {
 
 export class QuestionDto {
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(5000) text: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() lotId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() lotId?: string;
 }
 
 export class AnswerDto {
@@ -54,9 +55,9 @@ export class TenderReasonDto {
 
 export class LotAmendmentDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() lotId: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(2) @MaxLength(300) title?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MinLength(2) @MaxLength(300) title?: string;
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @Matches(AMOUNT, { message: 'estimate must be a decimal string' })
   estimate?: string;
 }
@@ -68,28 +69,31 @@ export class AmendmentDto {
   @MaxLength(5000)
   rationale: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(5) @MaxLength(500) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20000) description?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MinLength(5) @MaxLength(500) title?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(20000) description?: string;
 
   @ApiPropertyOptional({ type: PeriodEndDto })
-  @IsOptional()
+  @Optional()
+  @IsObject()
   @IsObject()
   @ValidateNested()
   @Type(() => PeriodEndDto)
   tenderPeriod?: PeriodEndDto;
 
   @ApiPropertyOptional({ type: [LotAmendmentDto] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => LotAmendmentDto)
   lots?: LotAmendmentDto[];
 
   @ApiPropertyOptional({ type: [DocumentDto] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DocumentDto)
   addDocuments?: DocumentDto[];
@@ -107,49 +111,49 @@ export const TENDER_STATUS_VALUES = [
 
 export class TenderQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: TENDER_STATUS_VALUES })
-  @IsOptional()
+  @Optional()
   @IsIn([...TENDER_STATUS_VALUES])
   status?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() buyerCityId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() buyerCityId?: string;
   @ApiPropertyOptional({ example: '30190000-7', description: 'CPV code; its whole subtree matches' })
-  @IsOptional()
+  @Optional()
   @Matches(/^\d{8}-\d$/, { message: 'cpv must be a CPV code like 30197630-1' })
   cpv?: string;
   @ApiPropertyOptional({ enum: ['open'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['open', 'auction', 'quotation', 'direct'])
   method?: string;
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @Matches(AMOUNT, { message: 'valueMin must be a decimal string' })
   valueMin?: string;
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @Matches(AMOUNT, { message: 'valueMax must be a decimal string' })
   valueMax?: string;
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @Optional()
   @IsDateString({ strict: true })
   publishedFrom?: string;
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @Optional()
   @IsDateString({ strict: true })
   publishedTo?: string;
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @Optional()
   @IsDateString({ strict: true })
   deadlineFrom?: string;
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @Optional()
   @IsDateString({ strict: true })
   deadlineTo?: string;
   @ApiPropertyOptional({ description: 'Words in Russian or English' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   q?: string;
 }
 
 export class ChangesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() tenderId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() tenderId?: string;
 }

@@ -8,10 +8,9 @@ import {
   IsIn,
   IsInt,
   IsObject,
-  IsOptional,
   IsString,
-  IsUrl,
   IsUUID,
+  IsUrl,
   Matches,
   Max,
   MaxLength,
@@ -19,6 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { Optional } from '../../common/validation';
 import { AreCharacteristics, CharacteristicDto } from '../../catalog/dto/catalog-item-input.dto';
 
 /** Money as a decimal string: at most 2 decimals, at most 1e12. Never a float. */
@@ -52,7 +52,7 @@ export class BuyerShareDto {
 
 export class ItemDto {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   catalogItemId?: string;
 
@@ -74,6 +74,7 @@ export class ItemDto {
 
   @ApiProperty({ type: ClassificationDto })
   @IsObject()
+  @IsObject()
   @ValidateNested()
   @Type(() => ClassificationDto)
   classification: ClassificationDto;
@@ -88,9 +89,10 @@ export class ItemDto {
   quantity: string;
 
   @ApiPropertyOptional({ type: [BuyerQuantityDto], description: 'Joint tenders: each buyer’s quantity' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => BuyerQuantityDto)
   quantities?: BuyerQuantityDto[];
@@ -120,9 +122,10 @@ export class LotDto {
     type: [BuyerShareDto],
     description: 'Joint tenders: each buyer’s share of the estimate',
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => BuyerShareDto)
   shares?: BuyerShareDto[];
@@ -131,6 +134,7 @@ export class LotDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ItemDto)
   items: ItemDto[];
@@ -177,7 +181,7 @@ export class TenderInputDto {
   title: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(20000)
   description?: string;
@@ -193,27 +197,30 @@ export class TenderInputDto {
   method: 'open';
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10, default: 1 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(10)
   minBids?: number;
 
   @ApiPropertyOptional({ type: LocalPreferenceDto })
-  @IsOptional()
+  @Optional()
+  @IsObject()
   @IsObject()
   @ValidateNested()
   @Type(() => LocalPreferenceDto)
   localPreference?: LocalPreferenceDto;
 
   @ApiPropertyOptional({ type: PeriodEndDto })
-  @IsOptional()
+  @Optional()
+  @IsObject()
   @IsObject()
   @ValidateNested()
   @Type(() => PeriodEndDto)
   enquiryPeriod?: PeriodEndDto;
 
   @ApiProperty({ type: PeriodEndDto, description: 'The submission deadline' })
+  @IsObject()
   @IsObject()
   @ValidateNested()
   @Type(() => PeriodEndDto)
@@ -224,12 +231,12 @@ export class TenderInputDto {
     format: 'date-time',
     description: 'Questions until (default: enquiry end)',
   })
-  @IsOptional()
+  @Optional()
   @IsDateString({ strict: true })
   clarificationsUntil?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Joint procurement: other buyer organisations' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(19)
   @IsUUID('all', { each: true })
@@ -239,14 +246,16 @@ export class TenderInputDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => LotDto)
   lots: LotDto[];
 
   @ApiPropertyOptional({ type: [DocumentDto] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DocumentDto)
   documents?: DocumentDto[];
