@@ -174,16 +174,30 @@ describe('Tender rules', () => {
       .set(auth(supplier))
       .expect(200);
     expect(mine.body.status).toBe('pending_confirmation');
-    await request(t.http)
-      .post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`)
-      .set(auth(supplier))
-      .expect(200);
+    const eventsOf = (type: string) =>
+      t.app
+        .get(DataSource)
+        .query(`SELECT payload FROM deal_events WHERE tender_id = $1 AND type = $2`, [tender.id, type]);
+    expect((await eventsOf('tender.amended'))[0].payload).toMatchObject({
+      termsChanged: true,
+      bidsAwaitingConfirmation: 1,
+    });
+    // A second confirmation finds nothing to confirm: the same answer, nothing logged again.
+    for (let i = 0; i < 2; i++) {
+      const confirmed = await request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`)
+        .set(auth(supplier))
+        .expect(200);
+      expect(confirmed.body.status).toBe('active');
+    }
+    expect(await eventsOf('bid.confirmed')).toHaveLength(1);
     const view = await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200);
     expect(view.body).toMatchObject({ amendmentCount: 1, lots: [{ estimate: '120000.00' }] });
     expect(view.body.tenderPeriod.endDate).toBe(later);
   });
 
-  it('lets only the organiser answer questions, with the asker anonymised', async () => {
+  /** A published tender of the Moscow buyer, and a question a new supplier asked about it. */
+  const questionOfNewSupplier = async () => {
     const tender = await flows.publish(moscowBuyer, tenderBody(moscowId));
     const asker = await factory.actor('supplier');
     const q = await request(t.http)
@@ -191,6 +205,58 @@ describe('Tender rules', () => {
       .set(auth(asker))
       .send({ text: 'Which paper density?' })
       .expect(201);
+    return { tender, asker, q };
+  };
+
+  it('answers a question once, returning it, and refuses a second answer without logging it', async () => {
+    const { tender, q } = await questionOfNewSupplier();
+    const answer = (text: string) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/questions/${q.body.id}/answer`)
+        .set(auth(moscowBuyer))
+        .send({ answer: text });
+    const first = await answer('80 g/m2').expect(200);
+    expect(first.body).toMatchObject({ id: q.body.id, answer: '80 g/m2', answeredAt: expect.any(String) });
+    const second = await answer('90 g/m2').expect(409);
+    expect(second.body.code).toBe('QUESTION_ALREADY_ANSWERED');
+    const logged = await t.app
+      .get(DataSource)
+      .query(
+        `SELECT payload->>'answer' AS answer FROM deal_events WHERE tender_id = $1 AND type = 'question.answered'`,
+        [tender.id],
+      );
+    expect(logged).toEqual([{ answer: '80 g/m2' }]);
+  });
+
+  it('cancels a lot once, and refuses a lot that is cancelled already or not in the tender', async () => {
+    const body = tenderBody(moscowId);
+    const tender = await flows.publish(
+      moscowBuyer,
+      tenderBody(moscowId, { lots: [body.lots[0], { ...body.lots[0], title: 'Paper A3' }] }),
+    );
+    const cancel = (lotId: string) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/lots/${lotId}/cancel`)
+        .set(auth(moscowBuyer))
+        .send({ reason: 'Bought elsewhere' });
+    await cancel(tender.lots[0].id).expect(200);
+    for (const lotId of [tender.lots[0].id, '00000000-0000-4000-8000-000000000000']) {
+      const refused = await cancel(lotId).expect(404);
+      expect(refused.body.code).toBe('LOT_NOT_FOUND');
+    }
+    const logged = await t.app
+      .get(DataSource)
+      .query(
+        `SELECT payload->>'lotId' AS "lotId" FROM deal_events WHERE tender_id = $1 AND type = 'lot.cancelled'`,
+        [tender.id],
+      );
+    expect(logged).toEqual([{ lotId: tender.lots[0].id }]);
+    const view = await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200);
+    expect(view.body.status).toBe('active.tendering');
+  });
+
+  it('lets only the organiser answer questions, with the asker anonymised', async () => {
+    const { tender, asker, q } = await questionOfNewSupplier();
     const stranger = await factory.actor('buyer');
     const res = await request(t.http)
       .post(`/api/v1/tenders/${tender.id}/questions/${q.body.id}/answer`)

@@ -156,6 +156,8 @@ export class BidsService {
     return this.dataSource.transaction(async (manager) => {
       const tender = await this.lockTenderForBid(manager, tenderId);
       const bid = await this.lockOwnBid(manager, supplierId, tenderId);
+      // Confirming a bid that awaits nothing (confirmed already, or never held) changes and logs nothing.
+      if (bid.status === 'active') return this.ownView(manager, supplierId, tenderId);
       await manager.query(`UPDATE bids SET status = 'active' WHERE id = $1`, [bid.id]);
       await this.log.append(manager, {
         type: 'bid.confirmed',

@@ -167,11 +167,12 @@ export class TenderAmendmentsService {
       );
       let heldBids = 0;
       if (termsChanged) {
-        const held = await manager.query<unknown[]>(
-          `UPDATE bids SET status = 'pending_confirmation' WHERE tender_id = $1 AND status = 'active' RETURNING id`,
+        // A top-level UPDATE comes back from TypeORM as [rows, affected].
+        const [, held] = await manager.query<[unknown[], number]>(
+          `UPDATE bids SET status = 'pending_confirmation' WHERE tender_id = $1 AND status = 'active'`,
           [tenderId],
         );
-        heldBids = held.length;
+        heldBids = held;
       }
       await this.log.append(manager, {
         type: 'tender.amended',
@@ -221,11 +222,11 @@ export class TenderAmendmentsService {
     await this.dataSource.transaction(async (manager) => {
       const tender = await this.lock(manager, tenderId, buyerId);
       await this.assertCancellable(manager, tender, lotId);
-      const updated = await manager.query<unknown[]>(
-        `UPDATE lots SET status = 'cancelled', status_reason = $3 WHERE id = $1 AND tender_id = $2 AND status = 'active' RETURNING id`,
+      const [, updated] = await manager.query<[unknown[], number]>(
+        `UPDATE lots SET status = 'cancelled', status_reason = $3 WHERE id = $1 AND tender_id = $2 AND status = 'active'`,
         [lotId, tenderId, reason],
       );
-      if (updated.length === 0)
+      if (updated === 0)
         throw new LotNotFoundError('No active lot with this id in this tender', { id: lotId });
       await this.cancelAwards(manager, tenderId, lotId);
       await this.log.append(manager, {

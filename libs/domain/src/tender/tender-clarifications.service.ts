@@ -73,7 +73,8 @@ export class TenderClarificationsService {
         throw new TenderNotFoundError('No tender with this id', { id: tenderId });
       if (tender.organizer_id !== buyerId)
         throw new NotTheBuyerError('Only the tender’s organiser may answer');
-      const [question] = await manager.query<QuestionView[]>(
+      // A top-level UPDATE comes back from TypeORM as [rows, affected].
+      const [[question]] = await manager.query<[QuestionView[], number]>(
         `UPDATE tender_questions SET answer = $3, answered_at = clock_timestamp()
           WHERE id = $1 AND tender_id = $2 AND answered_at IS NULL RETURNING ${QUESTION_COLUMNS}`,
         [questionId, tenderId, answer],
