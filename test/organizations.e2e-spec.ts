@@ -143,6 +143,22 @@ describe('OrganizationsController', () => {
     expect(suspended.body).toMatchObject({ status: 'suspended', statusReason: 'Documents expired' });
   });
 
+  it('lets exactly one of eight simultaneous activations succeed; the others are told the status changed', async () => {
+    const supplier = await factory.actor('supplier', { status: 'pending' });
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        request(t.http)
+          .patch(`/api/v1/admin/organizations/${supplier.organization.id}/status`)
+          .set({ Authorization: `Bearer ${operator.accessToken}` })
+          .send({ status: 'active' }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
+    expect(new Set(answers.filter((a) => a.status === 409).map((a) => a.body.code))).toEqual(
+      new Set(['ORGANIZATION_STATUS_CONFLICT']),
+    );
+  });
+
   it('does not let a supplier activate itself', async () => {
     const supplier = await factory.actor('supplier', { status: 'pending' });
     await request(t.http)

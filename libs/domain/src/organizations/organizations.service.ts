@@ -123,9 +123,19 @@ export class OrganizationsService {
         status: org.status,
       });
     }
-    await this.dataSource
+    // Compare and set: of two changes racing from the same status, one wins and the other is told.
+    const { affected } = await this.dataSource
       .getRepository(Organization)
       .update({ id, status: org.status }, { status, statusReason: reason });
+    if (affected === 0) {
+      const now = await this.get(id);
+      throw new OrganizationStatusConflictError(
+        `The organisation's status changed meanwhile to ${now.status}`,
+        {
+          status: now.status,
+        },
+      );
+    }
     return this.get(id);
   }
 
