@@ -253,7 +253,27 @@ describe('Request bodies of every write operation', () => {
     const supplier = await factory.actor('supplier');
     const ids: Record<string, string> = {};
     let path = template;
-    if (/^\/api\/v1\/tenders\/\{id\}/.test(template)) {
+    if (template.includes('{awardId}') || template.startsWith('/api/v1/contracts/{id}')) {
+      // A closed tender with a pending award; for contracts, accepted and past the test stand-still.
+      const tender = await flows.publish(buyer, tenderBody(cityIds[0]!, {}, 2));
+      await flows.bid(supplier, tender, ['90000.00']);
+      await flows.closeAfterDeadline(tender);
+      const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body;
+      Object.assign(ids, { id: tender.id, awardId: award.id });
+      if (template.startsWith('/api/v1/contracts/{id}')) {
+        await request(t.http)
+          .post(`/api/v1/tenders/${tender.id}/awards/${award.id}/accept`)
+          .set(auth(buyer))
+          .expect(204);
+        const [contract] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200))
+          .body;
+        ids.id = contract.id;
+        await new Promise((r) => setTimeout(r, 1100)); // the test stand-still is one second
+        if (template.endsWith('/confirm')) {
+          await request(t.http).post(`/api/v1/contracts/${contract.id}/sign`).set(auth(buyer)).expect(204);
+        }
+      }
+    } else if (/^\/api\/v1\/tenders\/\{id\}/.test(template)) {
       if (template === '/api/v1/tenders/{id}') {
         const draft = await request(t.http)
           .post('/api/v1/tenders')
