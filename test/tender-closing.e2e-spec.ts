@@ -137,6 +137,39 @@ describe('Tender closing by the worker', () => {
     expect(await closingEvents(tender.id)).toBe(1);
   });
 
+  it('sweeps past a tender that cannot be closed: the others close, and it closes once it can', async () => {
+    const db = t.app.get(DataSource);
+    const stuck = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    const other = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    await flows.bid(supplier, stuck, ['97000.00']);
+    await flows.bid(supplier, other, ['96000.00']);
+    // The delayed jobs are lost, so the sweep is the only closer; a trigger makes one tender's closing fail.
+    const redis = new Redis(process.env.REDIS_URL as string);
+    await redis.flushdb();
+    await redis.quit();
+    await db.query(`
+      CREATE FUNCTION test_refuse_closing() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF OLD.id = '${stuck.id}' AND NEW.status <> OLD.status THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER test_refuse_closing BEFORE UPDATE ON tenders FOR EACH ROW EXECUTE FUNCTION test_refuse_closing();`);
+    try {
+      await eventually(
+        async () => ((await statusOf(other.id)) === 'active.qualification' ? true : undefined),
+        10_000,
+      );
+      expect(await statusOf(stuck.id)).toBe('active.tendering');
+    } finally {
+      await db.query('DROP TRIGGER test_refuse_closing ON tenders; DROP FUNCTION test_refuse_closing()');
+    }
+    await eventually(
+      async () => ((await statusOf(stuck.id)) === 'active.qualification' ? true : undefined),
+      10_000,
+    );
+    expect([await closingEvents(stuck.id), await closingEvents(other.id)]).toEqual([1, 1]);
+  });
+
   it('holds the closing while a question is unanswered, and closes once it is answered', async () => {
     const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
     const asker = await factory.actor('supplier');

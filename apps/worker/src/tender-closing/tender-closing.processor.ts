@@ -59,6 +59,22 @@ export class TenderClosingProcessor extends ObservedProcessor {
     this.batcher = new BurstBatcher((batch) => closeBatch(closing, batch), PARALLEL_BATCHES, SWEEP_BATCH);
   }
 
+  /** Closes up to SWEEP_BATCH due tenders each in its own transaction; one that fails is logged and left. */
+  private async closeOneByOne(): Promise<number> {
+    let closed = 0;
+    for (const tenderId of await this.closing.dueIds(SWEEP_BATCH)) {
+      try {
+        closed += (await this.closing.closeDue(1, [tenderId])).closed.length;
+      } catch (error) {
+        this.logger.error(
+          { err: error, tenderId },
+          'the tender could not be closed; the next sweep tries again',
+        );
+      }
+    }
+    return closed;
+  }
+
   protected async handle(job: Job): Promise<unknown> {
     switch (job.name) {
       case JOBS.closeTender: {
@@ -70,9 +86,17 @@ export class TenderClosingProcessor extends ObservedProcessor {
       case JOBS.sweepClosings: {
         let closed = 0;
         for (;;) {
-          const result = await this.closing.closeDue(SWEEP_BATCH);
-          closed += result.closed.length;
-          if (result.closed.length < SWEEP_BATCH) break;
+          let count: number;
+          try {
+            count = (await this.closing.closeDue(SWEEP_BATCH)).closed.length;
+          } catch (error) {
+            // A tender that cannot be closed must not hold back those due after it: one by one, this time.
+            this.logger.warn({ err: error }, 'a sweep batch failed; closing its tenders one by one');
+            closed += await this.closeOneByOne();
+            break;
+          }
+          closed += count;
+          if (count < SWEEP_BATCH) break;
         }
         if (closed > 0) this.logger.info({ closed }, 'sweep closed overdue tenders');
         return { closed };

@@ -88,6 +88,15 @@ export class TenderClosingService {
     });
   }
 
+  /** The ids of up to `limit` tenders due to be closed, the longest overdue first. */
+  async dueIds(limit: number): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT t.id FROM tenders t WHERE ${DUE} ORDER BY t.tender_end LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Whether some tender waits to be closed now: overdue, and not held by an unanswered question. */
   async anyDue(): Promise<boolean> {
     const [row] = await this.dataSource.query<{ due: boolean }[]>(
