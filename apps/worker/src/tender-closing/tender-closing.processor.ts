@@ -11,36 +11,8 @@ export const SWEEP_BATCH = 200;
 /** Shared closing transactions in flight at once: enough to keep the database and this process both busy. */
 const PARALLEL_BATCHES = 4;
 
-/**
- * Close-tender jobs that run at the same moment (many tenders with one deadline) share one closing transaction.
- * Each job learns whether its own tender was closed. The transaction takes the jobs' tenders first and fills up
- * to SWEEP_BATCH with other overdue ones, so a storm of N deadlines costs about N / SWEEP_BATCH transactions
- * and is closed as fast as the database can, not as fast as the jobs are fetched from Redis; the later jobs of
- * the storm then find their tenders closed.
- */
-async function closeBatch(
-  closing: TenderClosingService,
-  batch: BatchWaiter<string, boolean>[],
-): Promise<void> {
-  const ids = batch.map((w) => w.item);
-  try {
-    const result = await closing.closeDue(SWEEP_BATCH, ids, { fill: true });
-    const closed = new Set(result.closed.map((c) => c.tenderId));
-    for (const waiter of batch) waiter.done(closed.has(waiter.item));
-  } catch (error) {
-    // One tender that cannot be closed must not fail the others: each job then closes its own tender alone.
-    if (batch.length === 1) {
-      batch[0]?.fail(error);
-      return;
-    }
-    for (const waiter of batch) {
-      await closing.closeDue(1, [waiter.item]).then(
-        (result) => waiter.done(result.closed.length > 0),
-        (alone: unknown) => waiter.fail(alone),
-      );
-    }
-  }
-}
+/** After a shared closing transaction fails, close-tender batches stop filling up for this long. */
+const FILL_PAUSE_MS = 10_000;
 
 /**
  * Closes tenders at their deadline. Safe to run twice: the closing claims tender rows with
@@ -49,6 +21,7 @@ async function closeBatch(
 @Processor(QUEUES.tenderClosing, { concurrency: SWEEP_BATCH * PARALLEL_BATCHES })
 export class TenderClosingProcessor extends ObservedProcessor {
   private readonly batcher: BurstBatcher<string, boolean>;
+  private fillPausedUntil = 0;
 
   constructor(
     metrics: JobMetrics,
@@ -56,7 +29,42 @@ export class TenderClosingProcessor extends ObservedProcessor {
     private readonly logger: PinoLogger,
   ) {
     super(metrics);
-    this.batcher = new BurstBatcher((batch) => closeBatch(closing, batch), PARALLEL_BATCHES, SWEEP_BATCH);
+    this.batcher = new BurstBatcher((batch) => this.closeBatch(batch), PARALLEL_BATCHES, SWEEP_BATCH);
+  }
+
+  /**
+   * Close-tender jobs that run at the same moment (many tenders with one deadline) share one closing
+   * transaction. Each job learns whether its own tender was closed. The transaction takes the jobs' tenders
+   * first and fills up to SWEEP_BATCH with other overdue ones, so a storm of N deadlines costs about
+   * N / SWEEP_BATCH transactions and is closed as fast as the database can, not as fast as the jobs are fetched
+   * from Redis; the later jobs of the storm then find their tenders closed.
+   */
+  private async closeBatch(batch: BatchWaiter<string, boolean>[]): Promise<void> {
+    const ids = batch.map((w) => w.item);
+    const fill = Date.now() >= this.fillPausedUntil;
+    try {
+      const result = await this.closing.closeDue(SWEEP_BATCH, ids, { fill });
+      const closed = new Set(result.closed.map((c) => c.tenderId));
+      for (const waiter of batch) waiter.done(closed.has(waiter.item));
+    } catch (error) {
+      // One tender that cannot be closed must not fail the others. It may be one taken to fill up: batches
+      // stop filling for a while (or every batch would take it again), and each job closes its own tender alone.
+      this.fillPausedUntil = Date.now() + FILL_PAUSE_MS;
+      this.logger.warn(
+        { err: error, jobs: batch.length, filled: fill },
+        'a shared closing transaction failed; its jobs close their tenders alone',
+      );
+      if (batch.length === 1 && !fill) {
+        batch[0]?.fail(error);
+        return;
+      }
+      for (const waiter of batch) {
+        await this.closing.closeDue(1, [waiter.item]).then(
+          (result) => waiter.done(result.closed.length > 0),
+          (alone: unknown) => waiter.fail(alone),
+        );
+      }
+    }
   }
 
   /** Closes up to SWEEP_BATCH due tenders each in its own transaction; one that fails is logged and left. */

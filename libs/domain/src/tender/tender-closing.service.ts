@@ -78,10 +78,7 @@ export class TenderClosingService {
     return this.dataSource.transaction(async (manager) => {
       const tenders = await this.claim(manager, limit, tenderIds ?? null, null);
       if (options.fill && tenderIds && tenders.length < limit) {
-        const claimed = tenders.map((t) => t.id);
-        tenders.push(
-          ...(await this.claim(manager, limit - tenders.length, null, [...tenderIds, ...claimed])),
-        );
+        tenders.push(...(await this.claim(manager, limit - tenders.length, null, tenderIds)));
       }
       if (tenders.length === 0) return { closed: [] };
       return this.close(manager, tenders);
