@@ -35,6 +35,8 @@ const SHAPED_BODIES = 6;
 /** State changes that, raced by the same request, must happen exactly once. */
 const ONCE = [
   'post /api/v1/organizations/register',
+  'post /api/v1/admin/organizations',
+  'post /api/v1/admin/organizations/{id}/users',
   'patch /api/v1/admin/organizations/{id}/status',
   'delete /api/v1/tenders/{id}',
   'post /api/v1/tenders/{id}/questions/{questionId}/answer',
@@ -338,7 +340,12 @@ describe('Request bodies of every write operation', () => {
       return Object.values(ids);
     };
     const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    // A new organisation and user each time: the examples' tax id and email may be taken by an earlier test.
+    const newcomer = { organization: await factory.organizationInput(), user: factory.userInput() };
     const valid: Record<string, unknown> = {
+      '/api/v1/organizations/register': newcomer,
+      '/api/v1/admin/organizations': { ...newcomer, kind: 'buyer' },
+      '/api/v1/admin/organizations/{id}/users': factory.userInput(),
       '/api/v1/tenders': tenderBody(cityIds[0]!),
       '/api/v1/tenders/{id}': tenderBody(cityIds[0]!),
       '/api/v1/tenders/{id}/bids': { currency: 'RUB', lots: [{ lotId: ids.lotId, price: '90000.00' }] },

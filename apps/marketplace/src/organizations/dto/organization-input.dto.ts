@@ -37,7 +37,6 @@ export class OrganizationInputDto {
 
   @ApiProperty({ type: TaxIdDto })
   @IsObject()
-  @IsObject()
   @ValidateNested()
   @Type(() => TaxIdDto)
   taxId: TaxIdDto;
@@ -80,13 +79,11 @@ export class UserInputDto {
 export class RegisterSupplierDto {
   @ApiProperty({ type: OrganizationInputDto })
   @IsObject()
-  @IsObject()
   @ValidateNested()
   @Type(() => OrganizationInputDto)
   organization: OrganizationInputDto;
 
   @ApiProperty({ type: UserInputDto })
-  @IsObject()
   @IsObject()
   @ValidateNested()
   @Type(() => UserInputDto)

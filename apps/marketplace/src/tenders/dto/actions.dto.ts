@@ -75,7 +75,6 @@ export class AmendmentDto {
   @ApiPropertyOptional({ type: PeriodEndDto })
   @Optional()
   @IsObject()
-  @IsObject()
   @ValidateNested()
   @Type(() => PeriodEndDto)
   tenderPeriod?: PeriodEndDto;

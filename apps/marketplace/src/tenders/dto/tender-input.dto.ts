@@ -74,7 +74,6 @@ export class ItemDto {
 
   @ApiProperty({ type: ClassificationDto })
   @IsObject()
-  @IsObject()
   @ValidateNested()
   @Type(() => ClassificationDto)
   classification: ClassificationDto;
@@ -206,7 +205,6 @@ export class TenderInputDto {
   @ApiPropertyOptional({ type: LocalPreferenceDto })
   @Optional()
   @IsObject()
-  @IsObject()
   @ValidateNested()
   @Type(() => LocalPreferenceDto)
   localPreference?: LocalPreferenceDto;
@@ -214,13 +212,11 @@ export class TenderInputDto {
   @ApiPropertyOptional({ type: PeriodEndDto })
   @Optional()
   @IsObject()
-  @IsObject()
   @ValidateNested()
   @Type(() => PeriodEndDto)
   enquiryPeriod?: PeriodEndDto;
 
   @ApiProperty({ type: PeriodEndDto, description: 'The submission deadline' })
-  @IsObject()
   @IsObject()
   @ValidateNested()
   @Type(() => PeriodEndDto)
