@@ -1,9 +1,11 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bidCommitment } from '@app/domain';
+import { randomUUID } from 'node:crypto';
+import { BID_PLACE_WRITE, bidCommitment, BidPlaceWritten, bidPlaceWriteValues, sealBid } from '@app/domain';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
+import { eventually } from './setup/eventually';
 import { resetState } from './setup/reset';
 
 describe('BidsController', () => {
@@ -117,6 +119,111 @@ describe('BidsController', () => {
     expect(list.body.items.map((b: any) => b.id)).toEqual([placed.id]);
     await request(t.http).delete(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(supplier)).expect(204);
     await request(t.http).get(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(supplier)).expect(404);
+  });
+
+  it('re-checks in the write statement what may change after the read, and then writes nothing', async () => {
+    // BidsService.place reads the state, seals the bid, then sends BID_PLACE_WRITE: whatever changed in
+    // between must stop the write, which the service answers by reading again.
+    const db = t.app.get(DataSource);
+    const write = (
+      tender: any,
+      supplier: Actor,
+      price: string,
+      opts: { bidId?: string; currency?: string } = {},
+    ) => {
+      const input = { currency: opts.currency ?? 'RUB', lots: [{ lotId: tender.lots[0].id, price }] };
+      const sealed = sealBid(opts.bidId ?? randomUUID(), tender.id, supplier.organization.id, input);
+      return BID_PLACE_WRITE.run<BidPlaceWritten>(db, bidPlaceWriteValues(sealed, null));
+    };
+    const writes = async () =>
+      (
+        await db.query(
+          `SELECT (SELECT count(*) FROM bids)::int AS bids, (SELECT count(*) FROM bid_lots)::int AS prices,
+                  (SELECT count(*) FROM deal_events WHERE type = 'bid.submitted')::int AS events`,
+        )
+      )[0];
+    const tender = await flows.publish(buyer, tenderBody(cityId));
+    const supplier = await factory.actor('supplier');
+    const before = await writes();
+
+    expect(await write(tender, supplier, '100000.01')).toEqual([{ checked: false, submitted_at: null }]);
+    expect(await write(tender, supplier, '0.00')).toEqual([{ checked: false, submitted_at: null }]);
+    expect(await write(tender, supplier, '10.00', { currency: 'KZT' })).toEqual([
+      { checked: false, submitted_at: null },
+    ]);
+    const suspended = await factory.actor('supplier', { status: 'suspended' });
+    expect(await write(tender, suspended, '10.00')).toEqual([{ checked: false, submitted_at: null }]);
+    const passed = await flows.publish(buyer, tenderBody(cityId));
+    await db.query(`UPDATE tenders SET tender_end = now() - interval '1 second' WHERE id = $1`, [passed.id]);
+    expect(await write(passed, supplier, '10.00')).toEqual([{ checked: false, submitted_at: null }]);
+    const cancelled = await flows.publish(buyer, tenderBody(cityId));
+    await request(t.http)
+      .post(`/api/v1/tenders/${cancelled.id}/cancel`)
+      .set(auth(buyer))
+      .send({ reason: 'The need has gone away' })
+      .expect(200);
+    expect(await write(cancelled, supplier, '10.00')).toEqual([{ checked: false, submitted_at: null }]);
+    expect(await writes()).toEqual(before);
+
+    // Checks passed: the bid, its price and its event are written together, once; a second bid is not.
+    const first = randomUUID();
+    expect((await write(tender, supplier, '10.00', { bidId: first }))[0]).toMatchObject({
+      checked: true,
+      submitted_at: expect.any(String),
+    });
+    expect(await write(tender, supplier, '9.00')).toEqual([{ checked: true, submitted_at: null }]);
+    expect(await writes()).toEqual({
+      bids: before.bids + 1,
+      prices: before.prices + 1,
+      events: before.events + 1,
+    });
+    // After a withdrawal, only a bid that keeps the withdrawn bid's id (as the service's read gives it) replaces it.
+    await request(t.http).delete(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(supplier)).expect(204);
+    expect(await write(tender, supplier, '8.00')).toEqual([{ checked: true, submitted_at: null }]);
+    expect((await write(tender, supplier, '8.00', { bidId: first }))[0]).toMatchObject({
+      checked: true,
+      submitted_at: expect.any(String),
+    });
+    const [row] = await db.query(
+      `SELECT id, status, content->>'bidId' AS "contentId" FROM bids WHERE id = $1`,
+      [first],
+    );
+    expect(row).toEqual({ id: first, status: 'active', contentId: first });
+  });
+
+  it('answers a bid from the tender as it is when written, should it change after the read', async () => {
+    const db = t.app.get(DataSource);
+    const tender = await flows.publish(buyer, tenderBody(cityId));
+    const supplier = await factory.actor('supplier');
+    const before = await countBids();
+    // Another transaction holds the tender row, as an amendment does, while the bid is being placed.
+    const runner = db.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    let res: request.Response | undefined;
+    try {
+      await runner.query('SELECT 1 FROM tenders WHERE id = $1 FOR UPDATE', [tender.id]);
+      const pending = place(supplier, tender, {
+        currency: 'RUB',
+        lots: [{ lotId: tender.lots[0].id, price: '90000.00' }],
+      }).then((r) => (res = r));
+      // The bid passed the read and waits in the write for the row lock.
+      await eventually(async () => {
+        const [row] = await db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE%'`,
+        );
+        return row.n > 0 ? true : undefined;
+      }, 5_000);
+      await runner.query('UPDATE lots SET estimate = 50000 WHERE id = $1', [tender.lots[0].id]);
+      await runner.commitTransaction();
+      await pending;
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+    expect(res?.status).toBe(400);
+    expect(res?.body).toMatchObject({ code: 'BID_PRICE_ABOVE_ESTIMATE', details: { estimate: '50000.00' } });
+    expect(await countBids()).toBe(before);
   });
 
   it('keeps prices and bidders sealed from everyone else until the opening, then reveals what hashes to the commitment', async () => {

@@ -2,16 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { postJson } from '../lib/http';
 import { Agent } from 'node:http';
 import { cpus, loadavg } from 'node:os';
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { bidCommitment, newSalt } from '@app/domain';
+import {
+  BID_PLACE_STATE,
+  BID_PLACE_WRITE,
+  type BidPlaceWritten,
+  bidPlaceWriteValues,
+  sealBid,
+} from '@app/domain';
 import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
 import { insertOpenTenders, loginSuppliers, seedBuyerAndSuppliers } from '../lib/world';
 import { type LoadResult, percentile, printComparison } from '../lib/measure';
 
 /**
  * 64 suppliers bidding at once on 1,000 open tenders through the whole API (JWT, validation, the sealed-bid
- * transaction), beside the same transaction issued straight through a pg Pool of 64 clients.
+ * statements), beside the same statements issued straight through a pg Pool of 64 clients.
  * Every supplier bids once per tender, in its own order, so no request is refused for a duplicate bid.
  * The load is one closed loop per supplier over its own keep-alive socket, not autocannon: autocannon resets a
  * connection's context whenever its request list wraps, so a connection cannot keep one supplier's JWT and cursor.
@@ -224,57 +230,31 @@ function printPhase(label: string, phase: Phase, bidsInDatabase: number): void {
   );
 }
 
-/** The bid transaction of BidsService.place, minus the framework: lock, clock check, inserts, clock re-check. */
+/**
+ * BidsService.place minus the framework: the same two prepared statements, each its own transaction (the state
+ * read, then the write that share-locks the tender and re-checks it), with the service's sealing in between.
+ */
 async function rawBid(pool: Pool, tender: OpenTender, supplierId: string): Promise<string> {
-  const client: PoolClient = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const { rows } = await client.query<{ status: string; tender_end: Date; on_time: boolean }>(
-      `SELECT id, status, currency, tender_end, clock_timestamp() < tender_end AS on_time
-         FROM tenders WHERE id = $1 FOR SHARE`,
-      [tender.id],
-    );
-    const locked = rows[0];
-    if (!locked || locked.status !== 'active.tendering' || !locked.on_time) {
-      await client.query('ROLLBACK');
-      return 'refused: not open';
-    }
-    const bidId = randomUUID();
-    const lots = [{ lotId: tender.lotId, price: price() }];
-    const content = { bidId, tenderId: tender.id, supplierId, currency: 'RUB', lots };
-    const salt = newSalt();
-    const commitment = bidCommitment(content, salt);
-    await client.query(
-      `INSERT INTO bids (id, tender_id, supplier_id, status, commitment, salt, content, submitted_at, sequence)
-       VALUES ($1, $2, $3, 'active', $4, $5, $6, clock_timestamp(), nextval('bid_sequence'))`,
-      [bidId, tender.id, supplierId, commitment, salt, content],
-    );
-    await client.query('INSERT INTO bid_lots (bid_id, lot_id, price) VALUES ($1, $2, $3)', [
-      bidId,
-      tender.lotId,
-      lots[0]?.price,
-    ]);
-    await client.query(
-      `INSERT INTO deal_events (type, tender_id, actor_id, payload, sealed_payload, txid)
-       VALUES ('bid.submitted', $1, NULL, $2, $3, pg_current_xact_id()::text::bigint)`,
-      [tender.id, { commitment }, { bidId, supplierId }],
-    );
-    const clock = await client.query<{ on_time: boolean }>(
-      'SELECT clock_timestamp() < $1::timestamptz AS on_time',
-      [locked.tender_end],
-    );
-    if (!clock.rows[0]?.on_time) {
-      await client.query('ROLLBACK');
-      return 'refused: late';
-    }
-    await client.query('COMMIT');
-    return 'ok';
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  const { rows } = await pool.query<{ status: string; on_time: boolean; existing: unknown; replay: boolean }>(
+    {
+      name: BID_PLACE_STATE.name,
+      text: BID_PLACE_STATE.text,
+      values: [tender.id, supplierId, [tender.lotId], null],
+    },
+  );
+  const state = rows[0];
+  if (!state || state.status !== 'active.tendering' || !state.on_time) return 'refused: not open';
+  if (state.existing) return 'refused: bid exists';
+  const input = { currency: 'RUB', lots: [{ lotId: tender.lotId, price: price() }] };
+  const sealed = sealBid(randomUUID(), tender.id, supplierId, input);
+  const written = await pool.query<BidPlaceWritten>({
+    name: BID_PLACE_WRITE.name,
+    text: BID_PLACE_WRITE.text,
+    values: bidPlaceWriteValues(sealed, null),
+  });
+  const outcome = written.rows[0];
+  if (!outcome?.checked) return 'refused: changed';
+  return outcome.submitted_at ? 'ok' : 'refused: bid exists';
 }
 
 async function countBids(pool: Pool): Promise<number> {

@@ -16,6 +16,7 @@ import {
   BidNotFoundError,
   BidOnInactiveTenderError,
   BidPriceAboveEstimateError,
+  BidStateChangedError,
   IdempotencyKeyReusedError,
 } from './bid.errors';
 
@@ -60,20 +61,23 @@ export class BidsService {
     input: BidInput,
     idempotencyKey?: string,
   ): Promise<{ bid: OwnBidView; replayed: boolean }> {
-    // The hot path of bid intake: one read and one write statement inside the transaction.
-    return this.dataSource.transaction(async (manager) => {
-      const [state] = await PLACE_STATE.runIn<PlaceState>(manager, [
+    // The hot path of bid intake: two statements, each its own transaction. The first reads what the bid is
+    // checked against and answers every refusal; the second re-checks all of it with the tender row
+    // share-locked and writes only if nothing changed in between. Should something have changed, the first is
+    // read again, and names the reason or lets the bid through.
+    for (let attempt = 1; ; attempt++) {
+      const [state] = await BID_PLACE_STATE.run<PlaceState>(this.dataSource, [
         tenderId,
         supplierId,
         input.lots.map((l) => l.lotId),
         idempotencyKey ?? null,
       ]);
       if (state?.supplier?.kind !== 'supplier' || state.supplier.status !== 'active') {
-        await this.assertActiveSupplier(manager, supplierId);
+        await this.assertActiveSupplier(this.dataSource.manager, supplierId);
       }
       if (idempotencyKey && state?.replay) {
         return {
-          bid: await this.replay(manager, supplierId, tenderId, input, idempotencyKey),
+          bid: await this.replay(this.dataSource.manager, supplierId, tenderId, input, idempotencyKey),
           replayed: true,
         };
       }
@@ -86,30 +90,23 @@ export class BidsService {
         });
       }
       const bidId = existing?.id ?? randomUUID();
-      const sealed = this.seal(bidId, tenderId, supplierId, input);
-      const [written] = await PLACE_WRITE.runIn<{ submitted_at: string; on_time: boolean }>(manager, [
-        bidId,
-        tenderId,
-        supplierId,
-        sealed.commitment,
-        sealed.salt,
-        sealed.content,
-        idempotencyKey ?? null,
-        JSON.stringify(sealed.content.lots),
-        JSON.stringify({ commitment: sealed.commitment }),
-        JSON.stringify({ bidId, supplierId }),
-        tender.tender_end,
-      ]);
-      if (!written?.submitted_at) {
+      const sealed = sealBid(bidId, tenderId, supplierId, input);
+      const [written] = await BID_PLACE_WRITE.run<BidPlaceWritten>(
+        this.dataSource,
+        bidPlaceWriteValues(sealed, idempotencyKey ?? null),
+      );
+      if (!written?.checked) {
+        // The tender, a lot, the supplier or the clock moved on after the first read. Three rounds of that
+        // in a row mean a tender under constant change: the supplier is asked to try again.
+        if (attempt < 3) continue;
+        throw new BidStateChangedError('The tender changed while the bid was placed; send it again', {
+          tenderId,
+        });
+      }
+      if (!written.submitted_at) {
         // Another request of the same supplier placed a bid in between: the unique index decided.
         throw new BidAlreadyExistsError('You already have a bid on this tender; change it instead', {
           bidId,
-        });
-      }
-      // The deadline check is the last thing the transaction does before it commits.
-      if (!written.on_time) {
-        throw new BidAfterDeadlineError('The submission deadline has passed', {
-          deadline: tender.tender_end.toISOString(),
         });
       }
       const bid: OwnBidView = {
@@ -122,7 +119,7 @@ export class BidsService {
         submittedAt: written.submitted_at,
       };
       return { bid, replayed: false };
-    });
+    }
   }
 
   /** Changes prices (and confirms a bid an amendment put on hold): a new salt and commitment. */
@@ -132,7 +129,7 @@ export class BidsService {
       const tender = await this.lockTenderForBid(manager, tenderId);
       await this.assertLots(manager, tender, input);
       const bid = await this.lockOwnBid(manager, supplierId, tenderId);
-      const sealed = this.seal(bid.id, tenderId, supplierId, input);
+      const sealed = sealBid(bid.id, tenderId, supplierId, input);
       await manager.query(
         `UPDATE bids SET status = 'active', commitment = $2, salt = $3, content = $4,
            submitted_at = clock_timestamp(), sequence = nextval('bid_sequence') WHERE id = $1`,
@@ -206,16 +203,6 @@ export class BidsService {
       params,
     );
     return toPage(rows, limit, (r) => [r.submittedAt, r.id]);
-  }
-
-  private seal(bidId: string, tenderId: string, supplierId: string, input: BidInput) {
-    // Prices in the revealed content read exactly as the published ones: two decimals.
-    const lots = input.lots
-      .map((l) => ({ lotId: l.lotId, price: formatAmount(parseAmount(l.price)) }))
-      .sort((a, b) => a.lotId.localeCompare(b.lotId));
-    const content = { bidId, tenderId, supplierId, currency: input.currency, lots };
-    const salt = newSalt();
-    return { content, salt, commitment: bidCommitment(content, salt) };
   }
 
   private async writeLots(manager: EntityManager, bidId: string, input: BidInput): Promise<void> {
@@ -376,6 +363,54 @@ export class BidsService {
   }
 }
 
+/** A bid as it will be revealed, with its salt and commitment. */
+export interface SealedBid {
+  content: {
+    bidId: string;
+    tenderId: string;
+    supplierId: string;
+    currency: string;
+    lots: { lotId: string; price: string }[];
+  };
+  salt: string;
+  commitment: string;
+}
+
+/** Seals a bid: a new salt, and the commitment to the content it will reveal. */
+export function sealBid(bidId: string, tenderId: string, supplierId: string, input: BidInput): SealedBid {
+  // Prices in the revealed content read exactly as the published ones: two decimals.
+  const lots = input.lots
+    .map((l) => ({ lotId: l.lotId, price: formatAmount(parseAmount(l.price)) }))
+    .sort((a, b) => a.lotId.localeCompare(b.lotId));
+  const content = { bidId, tenderId, supplierId, currency: input.currency, lots };
+  const salt = newSalt();
+  return { content, salt, commitment: bidCommitment(content, salt) };
+}
+
+/** What BID_PLACE_WRITE answers: whether the checks held, and when the bid was written (null: it was not). */
+export interface BidPlaceWritten {
+  checked: boolean;
+  submitted_at: string | null;
+}
+
+/** The values of BID_PLACE_WRITE for a sealed bid. */
+export function bidPlaceWriteValues(sealed: SealedBid, idempotencyKey: string | null): unknown[] {
+  const { bidId, tenderId, supplierId, currency, lots } = sealed.content;
+  return [
+    bidId,
+    tenderId,
+    supplierId,
+    sealed.commitment,
+    sealed.salt,
+    sealed.content,
+    idempotencyKey,
+    JSON.stringify(lots),
+    JSON.stringify({ commitment: sealed.commitment }),
+    JSON.stringify({ bidId, supplierId }),
+    currency,
+  ];
+}
+
 interface PlaceState extends LockedTender {
   supplier: { kind: string; status: string } | null;
   lots: { id: string; estimate: string; status: string }[];
@@ -383,8 +418,8 @@ interface PlaceState extends LockedTender {
   replay: boolean;
 }
 
-/** Everything a new bid is checked against, read in one statement with the tender row share-locked. */
-const PLACE_STATE = new PreparedStatement(
+/** Everything a new bid is checked against, read in one statement (nothing is locked: BID_PLACE_WRITE re-checks). */
+export const BID_PLACE_STATE = new PreparedStatement(
   'bid-place-state',
   `
 SELECT t.id, t.status, t.currency, t.tender_end, clock_timestamp() < t.tender_end AS on_time,
@@ -394,33 +429,51 @@ SELECT t.id, t.status, t.currency, t.tender_end, clock_timestamp() < t.tender_en
        (SELECT jsonb_build_object('id', b.id, 'status', b.status) FROM bids b
          WHERE b.tender_id = t.id AND b.supplier_id = $2) AS existing,
        EXISTS (SELECT 1 FROM bids b WHERE b.supplier_id = $2 AND b.idempotency_key = $4) AS replay
-  FROM tenders t WHERE t.id = $1 FOR SHARE OF t`,
+  FROM tenders t WHERE t.id = $1`,
 );
 
 /**
- * Writes the bid, its prices and its sealed event in one statement, and reads the database clock last.
- * A withdrawn bid is replaced (its prices were deleted at withdrawal); a live one is left alone (no row returned).
- * The event columns are DealLogWriter's.
+ * One statement, one transaction: share-locks the tender row and then the lots bid on (the order amendments and
+ * closing lock them in), checks again everything BID_PLACE_STATE let through (tender accepting bids, the
+ * database clock before the deadline, the currency, an active supplier, every lot active with the price at most
+ * its estimate) and only then writes the bid, its prices and its sealed event. Locked rows are read as they are
+ * once the lock is granted, not as the statement's snapshot had them, and the clock is read after the locks: a bid
+ * that waited for an amendment is checked against the amended lots, one that waited for a closing sees it closed.
+ * A withdrawn bid of the same id is replaced (its prices were deleted at withdrawal); any other bid of the
+ * supplier is left alone (checked, but no submitted_at). The event columns are DealLogWriter's.
  */
-const PLACE_WRITE = new PreparedStatement(
+export const BID_PLACE_WRITE = new PreparedStatement(
   'bid-place-write',
   `
-WITH bid AS (
+WITH t AS MATERIALIZED (
+  SELECT id, status, currency, tender_end FROM tenders WHERE id = $2 FOR SHARE),
+asked AS (
+  SELECT l."lotId" AS lot_id, l.price FROM jsonb_to_recordset($8::jsonb) AS l("lotId" uuid, price numeric)),
+lots_now AS MATERIALIZED (
+  SELECT l.id, l.status, l.estimate FROM t JOIN lots l ON l.tender_id = t.id
+   WHERE l.id IN (SELECT lot_id FROM asked) FOR SHARE OF l),
+ok AS MATERIALIZED (
+  SELECT 1 FROM t
+   WHERE t.status = 'active.tendering' AND t.currency = $11 AND clock_timestamp() < t.tender_end
+     AND EXISTS (SELECT 1 FROM organizations o WHERE o.id = $3 AND o.kind = 'supplier' AND o.status = 'active')
+     AND (SELECT count(*) FROM asked a JOIN lots_now l ON l.id = a.lot_id
+           WHERE l.status = 'active' AND a.price > 0 AND a.price <= l.estimate)
+         = (SELECT count(*) FROM asked)),
+bid AS (
   INSERT INTO bids (id, tender_id, supplier_id, status, commitment, salt, content, submitted_at, sequence, idempotency_key)
-  VALUES ($1, $2, $3, 'active', $4, $5, $6, clock_timestamp(), nextval('bid_sequence'), $7)
+  SELECT $1, $2, $3, 'active', $4, $5, $6, clock_timestamp(), nextval('bid_sequence'), $7 FROM ok
   ON CONFLICT (tender_id, supplier_id) DO UPDATE SET status = 'active', commitment = EXCLUDED.commitment,
     salt = EXCLUDED.salt, content = EXCLUDED.content, submitted_at = EXCLUDED.submitted_at,
     sequence = EXCLUDED.sequence, idempotency_key = EXCLUDED.idempotency_key
-  WHERE bids.status = 'withdrawn'
+  WHERE bids.status = 'withdrawn' AND bids.id = EXCLUDED.id
   RETURNING id, submitted_at),
 prices AS (
-  INSERT INTO bid_lots (bid_id, lot_id, price)
-  SELECT bid.id, l."lotId", l.price FROM bid, jsonb_to_recordset($8::jsonb) AS l("lotId" uuid, price numeric)),
+  INSERT INTO bid_lots (bid_id, lot_id, price) SELECT bid.id, a.lot_id, a.price FROM bid, asked a),
 event AS (
   INSERT INTO deal_events (type, tender_id, actor_id, payload, sealed_payload, txid)
   SELECT 'bid.submitted', $2, NULL, $9::jsonb, $10::jsonb, pg_current_xact_id()::text::bigint FROM bid)
-SELECT to_char((SELECT submitted_at FROM bid) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS submitted_at,
-       clock_timestamp() < $11::timestamptz AS on_time`,
+SELECT EXISTS (SELECT 1 FROM ok) AS checked,
+       to_char((SELECT submitted_at FROM bid) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS submitted_at`,
 );
 
 const OWN_BID_SELECT = `
