@@ -163,4 +163,40 @@ describe('Procurement end to end', () => {
     );
     expect(events).toEqual({ n: '3', tenders: '3' });
   });
+
+  it('leaves a tender open when a question committed after the claim read its rows, and closes it once answered', async () => {
+    const supplier = await factory.actor('supplier');
+    const closing = t.app.get(TenderClosingService);
+    const db = t.app.get(DataSource);
+    const tender = await flows.publish(buyer, tenderBody(moscowId, {}, 2));
+    await flows.bid(supplier, tender, ['90000.00']);
+    await new Promise((r) =>
+      setTimeout(r, new Date(tender.tenderPeriod.endDate).getTime() - Date.now() + 50),
+    );
+    // The race: a question asked at the deadline commits after the claim's snapshot was taken, once the claim
+    // has the tender row; the claim itself cannot have seen it.
+    const claim = (closing as any).claim.bind(closing);
+    const spy = jest.spyOn(closing as any, 'claim').mockImplementationOnce(async (...args: unknown[]) => {
+      const claimed = await claim(...args);
+      await db.query(
+        `INSERT INTO tender_questions (tender_id, asker_id, text, asked_at) VALUES ($1, $2, 'Late but in time?', now())`,
+        [tender.id, supplier.organization.id],
+      );
+      return claimed;
+    });
+    try {
+      expect(await closing.closeDue(200, [tender.id])).toEqual({ closed: [] });
+    } finally {
+      spy.mockRestore();
+    }
+    const view = (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body;
+    expect(view).toMatchObject({ status: 'active.tendering', unansweredQuestions: 1 });
+    const [bid] = await db.query(`SELECT status FROM bids WHERE tender_id = $1`, [tender.id]);
+    expect(bid.status).toBe('active');
+
+    await db.query(`UPDATE tender_questions SET answer = 'Yes', answered_at = now() WHERE tender_id = $1`, [
+      tender.id,
+    ]);
+    expect((await closing.closeDue(200, [tender.id])).closed.map((c) => c.tenderId)).toEqual([tender.id]);
+  });
 });
