@@ -97,6 +97,49 @@ describe('BidsController', () => {
     );
   });
 
+  it('answers concurrent retries with the same Idempotency-Key with the one bid they placed', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId));
+    const supplier = await factory.actor('supplier');
+    const body = { currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '7000.00' }] };
+    const retries = await Promise.all(
+      Array.from({ length: 8 }, () => place(supplier, tender, body, 'retry-key-race-1')),
+    );
+    expect(retries.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(retries.map((r) => r.body.id)).size).toBe(1);
+
+    // The same key sent at once for two tenders: one bid, and the key refused for the other (never a 500).
+    const other = await flows.publish(buyer, tenderBody(cityId));
+    const suppliers = [
+      await factory.actor('supplier'),
+      await factory.actor('supplier'),
+      await factory.actor('supplier'),
+    ];
+    const pairs = await Promise.all(
+      suppliers.map((s) =>
+        Promise.all(
+          [tender, other].map((x) =>
+            place(
+              s,
+              x,
+              { currency: 'RUB', lots: [{ lotId: x.lots[0].id, price: '6000.00' }] },
+              'retry-key-race-2',
+            ),
+          ),
+        ),
+      ),
+    );
+    for (const pair of pairs) {
+      expect(pair.map((r) => [r.status, r.body.code]).sort()).toEqual([
+        [201, undefined],
+        [409, 'IDEMPOTENCY_KEY_REUSED'],
+      ]);
+    }
+    const [{ n }] = await t.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM bids WHERE idempotency_key = 'retry-key-race-2'`);
+    expect(n).toBe(3);
+  });
+
   it('lets a supplier read, change and withdraw its own bid until the deadline', async () => {
     const tender = await flows.publish(buyer, tenderBody(cityId));
     const supplier = await factory.actor('supplier');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../database/pg-errors';
 import { PreparedStatement } from '../database/prepared-statement';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
@@ -91,10 +92,18 @@ export class BidsService {
       }
       const bidId = existing?.id ?? randomUUID();
       const sealed = sealBid(bidId, tenderId, supplierId, input);
-      const [written] = await BID_PLACE_WRITE.run<BidPlaceWritten>(
-        this.dataSource,
-        bidPlaceWriteValues(sealed, idempotencyKey ?? null),
-      );
+      let written: BidPlaceWritten | undefined;
+      try {
+        [written] = await BID_PLACE_WRITE.run<BidPlaceWritten>(
+          this.dataSource,
+          bidPlaceWriteValues(sealed, idempotencyKey ?? null),
+        );
+      } catch (error) {
+        // A request with the same Idempotency-Key placed a bid on another tender in between, and committed:
+        // read again, and the key answers for itself (IDEMPOTENCY_KEY_REUSED).
+        if (isUniqueViolation(error, 'uq_bids_supplier_idempotency')) continue;
+        throw error;
+      }
       if (!written?.checked) {
         // The tender, a lot, the supplier or the clock moved on after the first read. Three rounds of that
         // in a row mean a tender under constant change: the supplier is asked to try again.
@@ -104,7 +113,9 @@ export class BidsService {
         });
       }
       if (!written.submitted_at) {
-        // Another request of the same supplier placed a bid in between: the unique index decided.
+        // Another request of the same supplier placed a bid in between (the unique index decided) and
+        // committed. If it carried this Idempotency-Key, it was this very bid: read again to answer with it.
+        if (idempotencyKey) continue;
         throw new BidAlreadyExistsError('You already have a bid on this tender; change it instead', {
           bidId,
         });
