@@ -9,4 +9,4 @@ export class BidCurrencyMismatchError extends defineError('BID_CURRENCY_MISMATCH
 export class BidLotInvalidError extends defineError('BID_LOT_INVALID', 'invalid') {}
 export class BidsSealedError extends defineError('BIDS_SEALED', 'forbidden') {}
 export class IdempotencyKeyReusedError extends defineError('IDEMPOTENCY_KEY_REUSED', 'conflict') {}
-export class BidStateChangedError extends defineError('BID_TENDER_CHANGING', 'conflict') {}
+export class BidTenderChangingError extends defineError('BID_TENDER_CHANGING', 'conflict') {}

@@ -17,7 +17,7 @@ import {
   BidNotFoundError,
   BidOnInactiveTenderError,
   BidPriceAboveEstimateError,
-  BidStateChangedError,
+  BidTenderChangingError,
   IdempotencyKeyReusedError,
 } from './bid.errors';
 
@@ -63,8 +63,8 @@ export class BidsService {
     idempotencyKey?: string,
   ): Promise<{ bid: OwnBidView; replayed: boolean }> {
     // The hot path of bid intake: two statements, each its own transaction. The first reads what the bid is
-    // checked against and answers every refusal; the second re-checks all of it with the tender row
-    // share-locked and writes only if nothing changed in between. Should something have changed, the first is
+    // checked against and answers every refusal; the second re-checks all of it with the tender row and the
+    // lots share-locked and writes only if nothing changed in between. Should something have changed, the first is
     // read again, and names the reason or lets the bid through.
     for (let attempt = 1; ; attempt++) {
       const [state] = await BID_PLACE_STATE.run<PlaceState>(this.dataSource, [
@@ -108,7 +108,7 @@ export class BidsService {
         // The tender, a lot, the supplier or the clock moved on after the first read. Three rounds of that
         // in a row mean a tender under constant change: the supplier is asked to try again.
         if (attempt < 3) continue;
-        throw new BidStateChangedError('The tender changed while the bid was placed; send it again', {
+        throw new BidTenderChangingError('The tender changed while the bid was placed; send it again', {
           tenderId,
         });
       }
