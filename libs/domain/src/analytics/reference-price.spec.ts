@@ -24,6 +24,15 @@ describe('referencePrice', () => {
     expect(result).toMatchObject({ status: 'not_comparable', coefficientOfVariation: '65.47' });
   });
 
+  it('judges the 33% limit on the exact CV, not on the rounded one it shows', () => {
+    // CV 33.000015%: shown as 33.00, and above the limit.
+    const above = referencePrice([source('63151.31', 0), source('47996.02', 1), source('91981.41', 2)]);
+    expect(above).toMatchObject({ status: 'not_comparable', coefficientOfVariation: '33.00' });
+    // 67, 100, 133: CV exactly 33%, which is not above it.
+    const at = referencePrice([source('67', 0), source('100', 1), source('133', 2)]);
+    expect(at).toMatchObject({ status: 'comparable', coefficientOfVariation: '33.00' });
+  });
+
   it('agrees with a floating-point computation to within rounding', () => {
     fc.assert(
       fc.property(
@@ -37,7 +46,9 @@ describe('referencePrice', () => {
           expect(Math.abs(Number(result.mean) - mean)).toBeLessThan(1e-4 + mean * 1e-12);
           expect(Math.abs(Number(result.stdDev) - sd)).toBeLessThan(2e-4 + sd * 1e-9);
           expect(Math.abs(Number(result.coefficientOfVariation) - (100 * sd) / mean)).toBeLessThan(0.011);
-          expect(result.status).toBe((100 * sd) / mean > 33.00001 ? 'not_comparable' : result.status);
+          const cv = (100 * sd) / mean;
+          if (cv > 33.00001) expect(result.status).toBe('not_comparable');
+          if (cv < 32.99999) expect(result.status).toBe('comparable');
         },
       ),
     );

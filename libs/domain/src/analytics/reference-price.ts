@@ -58,8 +58,12 @@ export function referencePrice(sources: PriceSource[]): ReferencePrice {
   const stdDev = isqrt(squares / (n * n * (n - 1n)));
   // CV% with 2 decimals = stdDev·10000 / mean = stdDev·10000·n / sum
   const cv = sum === 0n ? 0n : divideHalfUp(isqrt((squares * 10n ** 8n) / (n - 1n)), sum);
+  // The rule is judged on the exact CV, not on the rounded one shown (33.000015% is above 33%):
+  // CV > c% ⇔ squares / (n − 1) > (c/100)² · sum².
+  const aboveLimit =
+    squares * 10_000n > MAX_COMPARABLE_CV_PERCENT * MAX_COMPARABLE_CV_PERCENT * (n - 1n) * sum * sum;
   return {
-    status: cv > MAX_COMPARABLE_CV_PERCENT * 100n ? 'not_comparable' : 'comparable',
+    status: aboveLimit ? 'not_comparable' : 'comparable',
     count: sources.length,
     mean: fromScaled(divideHalfUp(sum, n), UNIT_PRICE_SCALE),
     stdDev: fromScaled(stdDev, UNIT_PRICE_SCALE),
