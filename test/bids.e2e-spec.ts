@@ -1,7 +1,14 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
-import { BID_PLACE_WRITE, bidCommitment, BidPlaceWritten, bidPlaceWriteValues, sealBid } from '@app/domain';
+import {
+  BID_PLACE_STATE,
+  BID_PLACE_WRITE,
+  bidCommitment,
+  BidPlaceWritten,
+  bidPlaceWriteValues,
+  sealBid,
+} from '@app/domain';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
@@ -266,6 +273,30 @@ describe('BidsController', () => {
     }
     expect(res?.status).toBe(400);
     expect(res?.body).toMatchObject({ code: 'BID_PRICE_ABOVE_ESTIMATE', details: { estimate: '50000.00' } });
+    expect(await countBids()).toBe(before);
+  });
+
+  it('asks the supplier to send the bid again when the tender changes under three writes in a row', async () => {
+    // Three changes landing each between the read and the write cannot be timed from outside: the write is
+    // made to report a change every time, and the service's answer is what is checked.
+    const tender = await flows.publish(buyer, tenderBody(cityId));
+    const supplier = await factory.actor('supplier');
+    const before = await countBids();
+    const reads = jest.spyOn(BID_PLACE_STATE, 'run');
+    const writes = jest
+      .spyOn(BID_PLACE_WRITE, 'run')
+      .mockResolvedValue([{ checked: false, submitted_at: null }]);
+    try {
+      const res = await place(supplier, tender, {
+        currency: 'RUB',
+        lots: [{ lotId: tender.lots[0].id, price: '5000.00' }],
+      }).expect(409);
+      expect(res.body).toMatchObject({ code: 'BID_TENDER_CHANGING', details: { tenderId: tender.id } });
+      expect([reads.mock.calls.length, writes.mock.calls.length]).toEqual([3, 3]);
+    } finally {
+      reads.mockRestore();
+      writes.mockRestore();
+    }
     expect(await countBids()).toBe(before);
   });
 
