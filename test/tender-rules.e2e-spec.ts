@@ -244,6 +244,15 @@ describe('Tender rules', () => {
       const refused = await cancel(lotId).expect(404);
       expect(refused.body.code).toBe('LOT_NOT_FOUND');
     }
+    // Questions are asked about the lots still on offer, not about a cancelled one.
+    const asker = await factory.actor('supplier');
+    const ask = (lotId: string) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/questions`)
+        .set(auth(asker))
+        .send({ text: 'Which paper density?', lotId });
+    expect((await ask(tender.lots[0].id).expect(404)).body.code).toBe('LOT_NOT_FOUND');
+    await ask(tender.lots[1].id).expect(201);
     const logged = await t.app
       .get(DataSource)
       .query(

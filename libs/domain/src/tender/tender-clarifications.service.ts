@@ -60,7 +60,7 @@ export class TenderClarificationsService {
       );
     }
     if (!row.open) throw new ClarificationsClosedError('The clarification deadline has passed');
-    throw new LotNotFoundError('No lot with this id in this tender', { field: 'lotId' });
+    throw new LotNotFoundError('No active lot with this id in this tender', { field: 'lotId' });
   }
 
   async answer(buyerId: string, tenderId: string, questionId: string, answer: string): Promise<QuestionView> {
@@ -147,7 +147,7 @@ const ASK = new PreparedStatement(
   ), checks AS (
     SELECT (SELECT kind FROM org) AS org_kind, (SELECT status FROM org) AS org_status,
            (SELECT status FROM tender) AS tender_status, (SELECT open FROM tender) AS open,
-           ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM lots WHERE id = $3::uuid AND tender_id = $2)) AS lot_ok
+           ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM lots WHERE id = $3::uuid AND tender_id = $2 AND status = 'active')) AS lot_ok
   ), question AS (
     INSERT INTO tender_questions (tender_id, lot_id, asker_id, text, asked_at)
     SELECT $2, $3::uuid, $1, $4, clock_timestamp() FROM checks
