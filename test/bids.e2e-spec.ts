@@ -12,8 +12,8 @@ import {
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
-import { eventually } from './setup/eventually';
 import { resetState } from './setup/reset';
+import { whileTenderHeld } from './setup/tender-held';
 
 describe('BidsController', () => {
   let t: TestApp;
@@ -246,33 +246,17 @@ describe('BidsController', () => {
     const tender = await flows.publish(buyer, tenderBody(cityId));
     const supplier = await factory.actor('supplier');
     const before = await countBids();
-    // Another transaction holds the tender row, as an amendment does, while the bid is being placed.
-    const runner = db.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    let res: request.Response | undefined;
-    try {
-      await runner.query('SELECT 1 FROM tenders WHERE id = $1 FOR UPDATE', [tender.id]);
-      const pending = place(supplier, tender, {
-        currency: 'RUB',
-        lots: [{ lotId: tender.lots[0].id, price: '90000.00' }],
-      }).then((r) => (res = r));
-      // The bid passed the read and waits in the write for the row lock.
-      await eventually(async () => {
-        const [row] = await db.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE%'`,
-        );
-        return row.n > 0 ? true : undefined;
-      }, 5_000);
-      await runner.query('UPDATE lots SET estimate = 50000 WHERE id = $1', [tender.lots[0].id]);
-      await runner.commitTransaction();
-      await pending;
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      await runner.release();
-    }
-    expect(res?.status).toBe(400);
-    expect(res?.body).toMatchObject({ code: 'BID_PRICE_ABOVE_ESTIMATE', details: { estimate: '50000.00' } });
+    // The bid passes the read, then its write waits for the tender row while the lot's estimate is lowered.
+    const res = await whileTenderHeld(
+      db,
+      tender.id,
+      'FOR SHARE',
+      () =>
+        place(supplier, tender, { currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '90000.00' }] }),
+      (holder) => holder.query('UPDATE lots SET estimate = 50000 WHERE id = $1', [tender.lots[0].id]),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'BID_PRICE_ABOVE_ESTIMATE', details: { estimate: '50000.00' } });
     expect(await countBids()).toBe(before);
   });
 

@@ -4,6 +4,7 @@ import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
+import { whileTenderHeld } from './setup/tender-held';
 
 describe('Tender rules', () => {
   let t: TestApp;
@@ -226,6 +227,39 @@ describe('Tender rules', () => {
         [tender.id],
       );
     expect(logged).toEqual([{ answer: '80 g/m2' }]);
+  });
+
+  it('refuses a question about a lot cancelled while the question waited for the tender', async () => {
+    const db = t.app.get(DataSource);
+    const body = tenderBody(moscowId);
+    const tender = await flows.publish(
+      moscowBuyer,
+      tenderBody(moscowId, { lots: [body.lots[0], { ...body.lots[0], title: 'Paper A3' }] }),
+    );
+    const asker = await factory.actor('supplier');
+    const before = await db.query(`SELECT count(*)::int AS n FROM tender_questions WHERE tender_id = $1`, [
+      tender.id,
+    ]);
+    // The question waits for the tender row while the lot it asks about is cancelled.
+    const res = await whileTenderHeld(
+      db,
+      tender.id,
+      'tender_questions',
+      () =>
+        request(t.http)
+          .post(`/api/v1/tenders/${tender.id}/questions`)
+          .set(auth(asker))
+          .send({ text: 'Which paper density?', lotId: tender.lots[0].id }),
+      (holder) =>
+        holder.query(
+          `UPDATE lots SET status = 'cancelled', status_reason = 'Bought elsewhere' WHERE id = $1`,
+          [tender.lots[0].id],
+        ),
+    );
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 404, code: 'LOT_NOT_FOUND' });
+    expect(
+      await db.query(`SELECT count(*)::int AS n FROM tender_questions WHERE tender_id = $1`, [tender.id]),
+    ).toEqual(before);
   });
 
   it('cancels a lot once, and refuses a lot that is cancelled already or not in the tender', async () => {

@@ -135,19 +135,25 @@ function questionOf(row: AskRow): QuestionView {
   return { id, lotId, text, answer, askedAt, answeredAt };
 }
 
-/** $1 supplier, $2 tender, $3 lot or null, $4 text. The tender row is shared-locked, as a bid locks it. */
+/**
+ * $1 supplier, $2 tender, $3 lot or null, $4 text. The tender row is share-locked, as a bid locks it, and then
+ * the lot asked about: locked rows are read as they are once the lock is granted, and the clock after the lock,
+ * so a question that waited for a lot's cancellation or for a closing sees it.
+ */
 const ASK = new PreparedStatement(
   'ask-question',
   `
   WITH org AS (
     SELECT kind, status FROM organizations WHERE id = $1
-  ), tender AS (
-    SELECT status, clock_timestamp() < coalesce(clarifications_until, tender_end) AS open
-      FROM tenders WHERE id = $2 FOR SHARE
+  ), tender AS MATERIALIZED (
+    SELECT id, status, clarifications_until, tender_end FROM tenders WHERE id = $2 FOR SHARE
+  ), lot AS MATERIALIZED (
+    SELECT l.status FROM tender t JOIN lots l ON l.tender_id = t.id WHERE l.id = $3::uuid FOR SHARE OF l
   ), checks AS (
     SELECT (SELECT kind FROM org) AS org_kind, (SELECT status FROM org) AS org_status,
-           (SELECT status FROM tender) AS tender_status, (SELECT open FROM tender) AS open,
-           ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM lots WHERE id = $3::uuid AND tender_id = $2 AND status = 'active')) AS lot_ok
+           (SELECT status FROM tender) AS tender_status,
+           (SELECT clock_timestamp() < coalesce(clarifications_until, tender_end) FROM tender) AS open,
+           ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM lot WHERE status = 'active')) AS lot_ok
   ), question AS (
     INSERT INTO tender_questions (tender_id, lot_id, asker_id, text, asked_at)
     SELECT $2, $3::uuid, $1, $4, clock_timestamp() FROM checks
