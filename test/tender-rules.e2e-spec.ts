@@ -197,6 +197,41 @@ describe('Tender rules', () => {
     expect(view.body.tenderPeriod.endDate).toBe(later);
   });
 
+  it('refuses to confirm a bid above a maximum price an amendment lowered; the bid is changed instead', async () => {
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 4 * 86_400));
+    const supplier = await factory.actor('supplier');
+    await flows.bid(supplier, tender, ['90000.00']);
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/amendments`)
+      .set(auth(moscowBuyer))
+      .send({ rationale: 'Budget cut', lots: [{ lotId: tender.lots[0].id, estimate: '80000.00' }] })
+      .expect(201);
+    const confirm = () =>
+      request(t.http).post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`).set(auth(supplier));
+    const refused = await confirm().expect(400);
+    expect(refused.body).toMatchObject({
+      code: 'BID_PRICE_ABOVE_ESTIMATE',
+      details: { lotId: tender.lots[0].id, estimate: '80000.00' },
+    });
+    const mine = () => request(t.http).get(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(supplier));
+    expect((await mine().expect(200)).body.status).toBe('pending_confirmation');
+    const confirmations = await t.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM deal_events WHERE tender_id = $1 AND type = 'bid.confirmed'`, [
+        tender.id,
+      ]);
+    expect(confirmations).toEqual([{ n: 0 }]);
+    await request(t.http)
+      .put(`/api/v1/tenders/${tender.id}/bids/mine`)
+      .set(auth(supplier))
+      .send({ currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '79000.00' }] })
+      .expect(200);
+    expect((await mine().expect(200)).body).toMatchObject({
+      status: 'active',
+      lots: [{ lotId: tender.lots[0].id, price: '79000.00' }],
+    });
+  });
+
   /** A published tender of the Moscow buyer, and a question a new supplier asked about it. */
   const questionOfNewSupplier = async () => {
     const tender = await flows.publish(moscowBuyer, tenderBody(moscowId));

@@ -166,6 +166,18 @@ export class BidsService {
       const bid = await this.lockOwnBid(manager, supplierId, tenderId);
       // Confirming a bid that awaits nothing (confirmed already, or never held) changes and logs nothing.
       if (bid.status === 'active') return this.ownView(manager, supplierId, tenderId);
+      // An amendment may have lowered a maximum price below this bid's: such a bid is changed, not confirmed.
+      const [above] = await manager.query<{ lot_id: string; estimate: string }[]>(
+        `SELECT bl.lot_id, l.estimate::text AS estimate FROM bid_lots bl JOIN lots l ON l.id = bl.lot_id
+          WHERE bl.bid_id = $1 AND l.status = 'active' AND bl.price > l.estimate ORDER BY l.number LIMIT 1`,
+        [bid.id],
+      );
+      if (above) {
+        throw new BidPriceAboveEstimateError(
+          `The price for lot ${above.lot_id} is above the lot's maximum price ${above.estimate}; change the bid instead`,
+          { lotId: above.lot_id, estimate: above.estimate },
+        );
+      }
       await manager.query(`UPDATE bids SET status = 'active' WHERE id = $1`, [bid.id]);
       await this.log.append(manager, {
         type: 'bid.confirmed',
