@@ -199,4 +199,75 @@ describe('Procurement end to end', () => {
     ]);
     expect((await closing.closeDue(200, [tender.id])).closed.map((c) => c.tenderId)).toEqual([tender.id]);
   });
+
+  describe('cancelling the last undecided lot of a tender in qualification or awarded', () => {
+    /** Two lots, one supplier bidding on both, closed: a pending award per lot. */
+    const twoLotsClosed = async () => {
+      const body = tenderBody(moscowId, {}, 3);
+      const tender = await flows.publish(
+        buyer,
+        tenderBody(moscowId, { lots: [body.lots[0], { ...body.lots[0], title: 'Paper A3' }] }, 3),
+      );
+      const supplier = await factory.actor('supplier');
+      await flows.bid(supplier, tender, ['90000.00', '80000.00']);
+      await flows.closeAfterDeadline(tender);
+      const [lotA, lotB] = tender.lots.map((l: any) => l.id as string);
+      const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body;
+      const accept = (lotId: string) =>
+        request(t.http)
+          .post(`/api/v1/tenders/${tender.id}/awards/${awards.find((a: any) => a.lotId === lotId).id}/accept`)
+          .set(auth(buyer))
+          .expect(204);
+      /** Signs and confirms the contract of the lot, once the one-second test stand-still is over. */
+      const contract = async (lotId: string) => {
+        const all = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200)).body;
+        const id = all.find((c: any) => c.lotId === lotId).id;
+        await new Promise((r) => setTimeout(r, 1100));
+        await request(t.http).post(`/api/v1/contracts/${id}/sign`).set(auth(buyer)).expect(204);
+        await request(t.http).post(`/api/v1/contracts/${id}/confirm`).set(auth(supplier)).expect(204);
+      };
+      const cancel = (lotId: string) =>
+        request(t.http)
+          .post(`/api/v1/tenders/${tender.id}/lots/${lotId}/cancel`)
+          .set(auth(buyer))
+          .send({ reason: 'Bought elsewhere' })
+          .expect(200);
+      return { tender, lotA, lotB, accept, contract, cancel };
+    };
+    const progress = async (tenderId: string) => {
+      const view = (await request(t.http).get(`/api/v1/tenders/${tenderId}`).expect(200)).body;
+      const events = await t.app.get(DataSource).query(
+        `SELECT type FROM deal_events WHERE tender_id = $1 AND type IN ('tender.awarded', 'tender.completed')
+            ORDER BY id`,
+        [tenderId],
+      );
+      return { status: view.status, events: events.map((e: { type: string }) => e.type) };
+    };
+
+    it('moves a tender in qualification on to awarded, and the other lot’s contract completes it', async () => {
+      const { tender, lotA, lotB, accept, contract, cancel } = await twoLotsClosed();
+      await accept(lotA);
+      expect((await progress(tender.id)).status).toBe('active.qualification');
+      await cancel(lotB);
+      expect(await progress(tender.id)).toEqual({ status: 'active.awarded', events: ['tender.awarded'] });
+      await contract(lotA);
+      expect(await progress(tender.id)).toEqual({
+        status: 'complete',
+        events: ['tender.awarded', 'tender.completed'],
+      });
+    });
+
+    it('completes an awarded tender whose other lot has its contract', async () => {
+      const { tender, lotA, lotB, accept, contract, cancel } = await twoLotsClosed();
+      await accept(lotA);
+      await accept(lotB);
+      await contract(lotA);
+      expect(await progress(tender.id)).toEqual({ status: 'active.awarded', events: ['tender.awarded'] });
+      await cancel(lotB);
+      expect(await progress(tender.id)).toEqual({
+        status: 'complete',
+        events: ['tender.awarded', 'tender.completed'],
+      });
+    });
+  });
 });

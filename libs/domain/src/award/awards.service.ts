@@ -6,8 +6,8 @@ import type { PriceStatsPart } from '../analytics/price-stats.service';
 import { AppConfig } from '../config/app-config';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { splitByShares } from '../procurement/rules/money';
-import { nextStatus } from '../procurement/rules/tender-state';
 import type { TenderStatus } from '../procurement/rules/tender-state';
+import { advanceTender } from '../tender/tender-progress';
 import { NotTheBuyerError, TenderNotFoundError, TenderStateError } from '../tender/tender.errors';
 import {
   AwardNotFoundError,
@@ -56,7 +56,7 @@ export class AwardsService {
           payload: { contractId: c.id, awardId, lotId: award.lot_id, buyerId: c.buyer_id, amount: c.amount },
         })),
       ]);
-      await this.advance(manager, tender, buyerId);
+      await advanceTender(manager, this.log, tender, buyerId);
     });
   }
 
@@ -112,7 +112,7 @@ export class AwardsService {
           payload: { lotId: award.lot_id, reason: 'every ranked bid was rejected' },
         });
       }
-      await this.advance(manager, tender, buyerId);
+      await advanceTender(manager, this.log, tender, buyerId);
     });
   }
 
@@ -183,7 +183,7 @@ export class AwardsService {
            (SELECT 1 FROM contracts c WHERE c.lot_id = $1 AND c.status NOT IN ('signed', 'cancelled'))`,
         [contract.lot_id],
       );
-      await this.advance(manager, tender, supplierId);
+      await advanceTender(manager, this.log, tender, supplierId);
       return manager.query<PriceStatsPart[]>(
         `SELECT DISTINCT left(cpv_code, 2) AS division, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM') AS month
            FROM tender_items WHERE lot_id = $1`,
@@ -194,43 +194,6 @@ export class AwardsService {
   }
 
   /** Moves the tender on when its lots allow: all decided -> awarded (or unsuccessful), all contracted -> complete. */
-  private async advance(manager: EntityManager, tender: LockedTender, actorId: string): Promise<void> {
-    const [state] = await manager.query<{ open: number; awarded: number; contracting: number }[]>(
-      `SELECT count(*) FILTER (WHERE l.status = 'active' AND NOT EXISTS
-                (SELECT 1 FROM awards a WHERE a.lot_id = l.id AND a.status = 'active'))::int AS open,
-              count(*) FILTER (WHERE l.status IN ('active', 'complete'))::int AS awarded,
-              count(*) FILTER (WHERE l.status = 'active')::int AS contracting
-         FROM lots l WHERE l.tender_id = $1`,
-      [tender.id],
-    );
-    const s = state ?? { open: 0, awarded: 0, contracting: 0 };
-    let status: TenderStatus = tender.status;
-    if (tender.status === 'active.qualification' && s.open === 0) {
-      status = nextStatus(tender.status, 'decideAward', {
-        allLotsDecided: true,
-        anyLotAwarded: s.awarded > 0,
-      });
-    } else if (tender.status === 'active.awarded' && s.contracting === 0) {
-      status = nextStatus(tender.status, 'signContract', { allLotsDecided: true });
-    }
-    if (status === tender.status) return;
-    await manager.query(`UPDATE tenders SET status = $2, updated_at = now() WHERE id = $1`, [
-      tender.id,
-      status,
-    ]);
-    await this.log.append(manager, {
-      type:
-        status === 'complete'
-          ? 'tender.completed'
-          : status === 'unsuccessful'
-            ? 'tender.unsuccessful'
-            : 'tender.awarded',
-      tenderId: tender.id,
-      actorId,
-      payload: { status },
-    });
-  }
-
   private async createContracts(
     manager: EntityManager,
     tenderId: string,

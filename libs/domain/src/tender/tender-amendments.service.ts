@@ -6,6 +6,7 @@ import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { formatAmount, parseAmount } from '../procurement/rules/money';
 import { isTerminal, type TenderStatus } from '../procurement/rules/tender-state';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
+import { advanceTender } from './tender-progress';
 import {
   DeadlineExtensionRequiredError,
   LotNotFoundError,
@@ -250,6 +251,9 @@ export class TenderAmendmentsService {
           actorId: buyerId,
           payload: { reason: 'every lot was cancelled' },
         });
+      } else {
+        // In qualification the cancelled lot may have been the last one undecided.
+        await advanceTender(manager, this.log, tender, buyerId);
       }
     });
   }
