@@ -193,7 +193,6 @@ export class AwardsService {
     await this.priceStats.refresh(parts);
   }
 
-  /** Moves the tender on when its lots allow: all decided -> awarded (or unsuccessful), all contracted -> complete. */
   private async createContracts(
     manager: EntityManager,
     tenderId: string,

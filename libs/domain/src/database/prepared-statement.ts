@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import type { Pool } from 'pg';
+import { DataSource, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /**
@@ -26,14 +26,7 @@ export class PreparedStatement {
     return this.on((dataSource.driver as PostgresDriver).master as Pool, values);
   }
 
-  /** Runs inside the transaction of `manager` (on its connection). */
-  async runIn<T>(manager: EntityManager, values: unknown[]): Promise<T[]> {
-    const runner = manager.queryRunner;
-    if (!runner) throw new Error('PreparedStatement.runIn needs a transaction');
-    return this.on((await runner.connect()) as PoolClient, values);
-  }
-
-  private async on<T>(target: Pool | PoolClient, values: unknown[]): Promise<T[]> {
+  private async on<T>(target: Pool, values: unknown[]): Promise<T[]> {
     try {
       const { rows } = await target.query({ name: this.name, text: this.text, values });
       return rows as T[];
