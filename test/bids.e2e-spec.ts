@@ -171,9 +171,9 @@ describe('BidsController', () => {
     await request(t.http).get(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(supplier)).expect(404);
   });
 
-  it('re-checks in the write statement what may change after the read, and then writes nothing', async () => {
-    // BidsService.place reads the state, seals the bid, then sends BID_PLACE_WRITE: whatever changed in
-    // between must stop the write, which the service answers by reading again.
+  it('checks in the write statement everything that may refuse a bid, and then writes nothing', async () => {
+    // BidsService.place sends BID_PLACE_WRITE first, without a read, and reads only when the write refused:
+    // the write alone must stop every bid that may not be written.
     const db = t.app.get(DataSource);
     const write = (
       tender: any,
@@ -241,12 +241,12 @@ describe('BidsController', () => {
     expect(row).toEqual({ id: first, status: 'active', contentId: first });
   });
 
-  it('answers a bid from the tender as it is when written, should it change after the read', async () => {
+  it('answers a bid from the tender as it is when written, should it change while the bid waits for it', async () => {
     const db = t.app.get(DataSource);
     const tender = await flows.publish(buyer, tenderBody(cityId));
     const supplier = await factory.actor('supplier');
     const before = await countBids();
-    // The bid passes the read, then its write waits for the tender row while the lot's estimate is lowered.
+    // The bid's write waits for the tender row while the lot's estimate is lowered.
     const res = await whileTenderHeld(
       db,
       tender.id,
@@ -276,7 +276,8 @@ describe('BidsController', () => {
         lots: [{ lotId: tender.lots[0].id, price: '5000.00' }],
       }).expect(409);
       expect(res.body).toMatchObject({ code: 'BID_TENDER_CHANGING', details: { tenderId: tender.id } });
-      expect([reads.mock.calls.length, writes.mock.calls.length]).toEqual([3, 3]);
+      // The first write goes without a read (the common path); then three rounds of read and write.
+      expect([reads.mock.calls.length, writes.mock.calls.length]).toEqual([3, 4]);
     } finally {
       reads.mockRestore();
       writes.mockRestore();

@@ -62,10 +62,12 @@ export class BidsService {
     input: BidInput,
     idempotencyKey?: string,
   ): Promise<{ bid: OwnBidView; replayed: boolean }> {
-    // The hot path of bid intake: two statements, each its own transaction. The first reads what the bid is
-    // checked against and answers every refusal; the second re-checks all of it with the tender row and the
-    // lots share-locked and writes only if nothing changed in between. Should something have changed, the first is
-    // read again, and names the reason or lets the bid through.
+    // The hot path of bid intake: a new bid that passes every check is written by BID_PLACE_WRITE alone, one
+    // statement that checks it all with the tender row and the lots share-locked. Anything else (a refusal, a
+    // withdrawn bid to replace, a retry with its Idempotency-Key) takes the loop below: BID_PLACE_STATE reads
+    // what the bid is checked against and names the reason, or lets the bid through to the write again.
+    const fresh = await this.placeFresh(supplierId, tenderId, input, idempotencyKey);
+    if (fresh) return { bid: fresh, replayed: false };
     for (let attempt = 1; ; attempt++) {
       const [state] = await BID_PLACE_STATE.run<PlaceState>(this.dataSource, [
         tenderId,
@@ -120,16 +122,32 @@ export class BidsService {
           bidId,
         });
       }
-      const bid: OwnBidView = {
-        id: bidId,
-        tenderId,
-        status: 'active',
-        currency: input.currency,
-        lots: sealed.content.lots,
-        commitment: sealed.commitment,
-        submittedAt: written.submitted_at,
-      };
-      return { bid, replayed: false };
+      return { bid: placedView(sealed, written.submitted_at), replayed: false };
+    }
+  }
+
+  /**
+   * Writes the bid as a new one, without reading first; undefined when the write refused it or found another
+   * bid of the supplier (the caller then reads and answers). Lots named twice are left to the caller's checks.
+   */
+  private async placeFresh(
+    supplierId: string,
+    tenderId: string,
+    input: BidInput,
+    idempotencyKey?: string,
+  ): Promise<OwnBidView | undefined> {
+    if (new Set(input.lots.map((l) => l.lotId)).size !== input.lots.length) return undefined;
+    const sealed = sealBid(randomUUID(), tenderId, supplierId, input);
+    try {
+      const [written] = await BID_PLACE_WRITE.run<BidPlaceWritten>(
+        this.dataSource,
+        bidPlaceWriteValues(sealed, idempotencyKey ?? null),
+      );
+      return written?.submitted_at ? placedView(sealed, written.submitted_at) : undefined;
+    } catch (error) {
+      // The Idempotency-Key of an earlier bid on another tender: the read names it.
+      if (isUniqueViolation(error, 'uq_bids_supplier_idempotency')) return undefined;
+      throw error;
     }
   }
 
@@ -410,6 +428,20 @@ export function sealBid(bidId: string, tenderId: string, supplierId: string, inp
   return { content, salt, commitment: bidCommitment(content, salt) };
 }
 
+/** The supplier's view of a bid BID_PLACE_WRITE has just written. */
+function placedView(sealed: SealedBid, submittedAt: string): OwnBidView {
+  const { bidId, tenderId, currency, lots } = sealed.content;
+  return {
+    id: bidId,
+    tenderId,
+    status: 'active',
+    currency,
+    lots,
+    commitment: sealed.commitment,
+    submittedAt,
+  };
+}
+
 /** What BID_PLACE_WRITE answers: whether the checks held, and when the bid was written (null: it was not). */
 export interface BidPlaceWritten {
   checked: boolean;
@@ -441,7 +473,10 @@ interface PlaceState extends LockedTender {
   replay: boolean;
 }
 
-/** Everything a new bid is checked against, read in one statement (nothing is locked: BID_PLACE_WRITE re-checks). */
+/**
+ * Everything a bid is checked against, read in one statement to name the reason of a refusal (nothing is locked:
+ * BID_PLACE_WRITE checks again).
+ */
 export const BID_PLACE_STATE = new PreparedStatement(
   'bid-place-state',
   `
@@ -457,7 +492,7 @@ SELECT t.id, t.status, t.currency, t.tender_end, clock_timestamp() < t.tender_en
 
 /**
  * One statement, one transaction: share-locks the tender row and then the lots bid on (the order amendments and
- * closing lock them in), checks again everything BID_PLACE_STATE let through (tender accepting bids, the
+ * closing lock them in), checks everything a bid must pass (the tender accepting bids, the
  * database clock before the deadline, the currency, an active supplier, every lot active with the price at most
  * its estimate) and only then writes the bid, its prices and its sealed event. Locked rows are read as they are
  * once the lock is granted, not as the statement's snapshot had them, and the clock is read after the locks: a bid
