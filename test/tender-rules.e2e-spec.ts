@@ -149,6 +149,41 @@ describe('Tender rules', () => {
     expect(res.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'lots.0.shares' } });
   });
 
+  it('keeps the shares of a joint lot adding up to its estimate when an amendment changes it', async () => {
+    const other = await factory.actor('buyer', { cityCode: 'omsk' });
+    const buyers = [moscowBuyer.organization.id, other.organization.id];
+    const body = tenderBody(moscowId, { jointBuyerIds: [other.organization.id] }) as any;
+    body.lots[0].estimate = '100000.00';
+    body.lots[0].shares = buyers.map((buyerId) => ({ buyerId, amount: '50000.00' }));
+    body.lots[0].items[0].quantities = buyers.map((buyerId) => ({ buyerId, quantity: '50' }));
+    body.lots[0].items[0].quantity = '100';
+    const tender = await flows.publish(moscowBuyer, body);
+    const lotId = tender.lots[0].id;
+    // Each share alone would round 50000.005 up to 50000.01: 100000.02 in all, a cent above the estimate.
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/amendments`)
+      .set(auth(moscowBuyer))
+      .send({
+        rationale: 'Delivery cost added',
+        lots: [{ lotId, estimate: '100000.01' }],
+        tenderPeriod: { endDate: new Date(Date.now() + 5 * 86_400_000).toISOString() },
+      })
+      .expect(201);
+    const lot = (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body.lots[0];
+    expect(lot.estimate).toBe('100000.01');
+    const amounts = lot.shares.map((s: any) => s.amount).sort();
+    expect(amounts).toEqual(['50000.00', '50000.01']);
+    const feed = await request(t.http)
+      .get('/api/v1/tenders/changes')
+      .query({ tenderId: tender.id, limit: 200 })
+      .expect(200);
+    const amended = feed.body.items.find((e: any) => e.type === 'tender.amended');
+    expect(amended.payload.changes[`lots.${lotId}.shares`]).toEqual({
+      before: lot.shares.map((s: any) => ({ buyerId: s.buyerId, amount: '50000.00' })),
+      after: lot.shares.map((s: any) => ({ buyerId: s.buyerId, amount: s.amount })),
+    });
+  });
+
   it('holds bids for confirmation after a change of terms and requires a later deadline when few days are left', async () => {
     const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 3600));
     const supplier = await factory.actor('supplier');

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
-import { formatAmount, parseAmount } from '../procurement/rules/money';
+import { formatAmount, parseAmount, splitByShares } from '../procurement/rules/money';
 import { isTerminal, type TenderStatus } from '../procurement/rules/tender-state';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
 import { advanceTender } from './tender-progress';
@@ -123,10 +123,7 @@ export class TenderAmendmentsService {
           }
           changes[`lots.${lotChange.lotId}.estimate`] = { before: lot.estimate, after };
           await manager.query('UPDATE lots SET estimate = $2 WHERE id = $1', [lotChange.lotId, after]);
-          await manager.query(
-            `UPDATE lot_buyer_shares s SET amount = round(s.amount * $2::numeric / $3::numeric, 2) WHERE s.lot_id = $1`,
-            [lotChange.lotId, after, lot.estimate],
-          );
+          await this.rescaleShares(manager, lotChange.lotId, after, changes);
           termsChanged = true;
         }
       }
@@ -280,6 +277,39 @@ export class TenderAmendmentsService {
         status: tender.status,
       });
     }
+  }
+
+  /**
+   * A joint lot's shares after its estimate changed: split in proportion to the old shares, to the cent, so they
+   * still add up exactly to the estimate (rounding each share alone could miss it by cents). The previous shares
+   * go into the amendment with the other previous values.
+   */
+  private async rescaleShares(
+    manager: EntityManager,
+    lotId: string,
+    estimate: string,
+    changes: Record<string, { before: unknown; after: unknown }>,
+  ): Promise<void> {
+    const shares = await manager.query<{ buyer_id: string; amount: string }[]>(
+      'SELECT buyer_id, amount::text FROM lot_buyer_shares WHERE lot_id = $1 ORDER BY buyer_id',
+      [lotId],
+    );
+    if (shares.length === 0) return;
+    const amounts = splitByShares(
+      estimate,
+      shares.map((s) => s.amount),
+    );
+    await manager.query(
+      `UPDATE lot_buyer_shares s SET amount = n.amount
+         FROM unnest($2::uuid[], $3::numeric[]) AS n(buyer_id, amount)
+        WHERE s.lot_id = $1 AND s.buyer_id = n.buyer_id`,
+      [lotId, shares.map((s) => s.buyer_id), amounts],
+    );
+    const view = (list: string[]) => shares.map((s, i) => ({ buyerId: s.buyer_id, amount: list[i] }));
+    changes[`lots.${lotId}.shares`] = {
+      before: view(shares.map((s) => formatAmount(parseAmount(s.amount)))),
+      after: view(amounts),
+    };
   }
 
   private async cancelAwards(manager: EntityManager, tenderId: string, lotId: string | null): Promise<void> {
