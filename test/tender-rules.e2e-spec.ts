@@ -232,6 +232,41 @@ describe('Tender rules', () => {
     expect(view.body.tenderPeriod.endDate).toBe(later);
   });
 
+  it('refuses an amendment once the deadline has passed, even while a question holds the closing', async () => {
+    const db = t.app.get(DataSource);
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId));
+    const asker = await factory.actor('supplier');
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/questions`)
+      .set(auth(asker))
+      .send({ text: 'Is delivery to the warehouse included?' })
+      .expect(201);
+    await db.query(`UPDATE tenders SET tender_end = now() - interval '1 second' WHERE id = $1`, [tender.id]);
+    const [{ end }] = await db.query(`SELECT tender_end AS end FROM tenders WHERE id = $1`, [tender.id]);
+    const events = () =>
+      db.query(`SELECT count(*)::int AS n FROM deal_events WHERE tender_id = $1`, [tender.id]);
+    const before = await events();
+    // A later deadline would reopen bidding after the deadline that has passed.
+    const res = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/amendments`)
+      .set(auth(moscowBuyer))
+      .send({
+        rationale: 'More time for suppliers',
+        tenderPeriod: { endDate: new Date(Date.now() + 5 * 86_400_000).toISOString() },
+      })
+      .expect(409);
+    expect(res.body).toMatchObject({
+      code: 'TENDER_DEADLINE_PASSED',
+      details: { deadline: end.toISOString() },
+    });
+    const [row] = await db.query(
+      `SELECT tender_end AS end, amendment_count AS n FROM tenders WHERE id = $1`,
+      [tender.id],
+    );
+    expect(row).toEqual({ end, n: 0 });
+    expect(await events()).toEqual(before);
+  });
+
   it('refuses to confirm a bid above a maximum price an amendment lowered; the bid is changed instead', async () => {
     const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 4 * 86_400));
     const supplier = await factory.actor('supplier');

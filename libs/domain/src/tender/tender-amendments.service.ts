@@ -11,6 +11,7 @@ import {
   DeadlineExtensionRequiredError,
   LotNotFoundError,
   NothingToAmendError,
+  TenderDeadlinePassedError,
   NotTheBuyerError,
   TenderInvalidError,
   TenderNotFoundError,
@@ -68,6 +69,14 @@ export class TenderAmendmentsService {
             status: tender.status,
             required: AMENDABLE,
           },
+        );
+      }
+      // Past the deadline the bids are final, even while the closing waits (for the sweep, or for an answer):
+      // a later deadline now would reopen bidding after it.
+      if (tender.now >= tender.tender_end) {
+        throw new TenderDeadlinePassedError(
+          'The submission deadline has passed; the tender can no longer be amended, only cancelled',
+          { deadline: tender.tender_end.toISOString() },
         );
       }
       const changes: Record<string, { before: unknown; after: unknown }> = {};

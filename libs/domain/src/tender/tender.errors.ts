@@ -14,4 +14,5 @@ export class QuestionAlreadyAnsweredError extends defineError('QUESTION_ALREADY_
 export class NotTheBuyerError extends defineError('NOT_THE_BUYER', 'forbidden') {}
 export class SupplierNotActiveError extends defineError('SUPPLIER_NOT_ACTIVE', 'forbidden') {}
 export class DeadlineExtensionRequiredError extends defineError('DEADLINE_EXTENSION_REQUIRED', 'invalid') {}
+export class TenderDeadlinePassedError extends defineError('TENDER_DEADLINE_PASSED', 'conflict') {}
 export class NothingToAmendError extends defineError('NOTHING_TO_AMEND', 'invalid') {}
