@@ -63,6 +63,60 @@ describe('Publication rules (production minimum periods)', () => {
     expect(res.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'enquiryPeriod.endDate' } });
   });
 
+  it('moves a deadline earlier only within the submission period and after the enquiry period', async () => {
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    const amend = (tender: { id: string }, endDate: string) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/amendments`)
+        .set(auth(buyer))
+        .send({ rationale: 'The need is more urgent', tenderPeriod: { endDate } });
+    const view = async (id: string) => (await request(t.http).get(`/api/v1/tenders/${id}`).expect(200)).body;
+    const published = (await publishWithDeadline(20)).body;
+
+    // Four days after publication is less than 7 working days: refused, and nothing changes.
+    const short = await amend(published, inDays(4));
+    expect(short.status).toBe(400);
+    expect(short.body).toMatchObject({
+      code: 'TENDER_PERIOD_TOO_SHORT',
+      details: { field: 'tenderPeriod.endDate', minimumWorkingDays: 7 },
+    });
+    expect(await view(published.id)).toMatchObject({
+      tenderPeriod: { endDate: published.tenderPeriod.endDate },
+      clarificationsUntil: published.clarificationsUntil,
+    });
+
+    // Eighteen days is enough; the clarification deadline (the old deadline) follows it, so that no question
+    // can be asked after the deadline and hold the closing.
+    const endDate = inDays(18);
+    await amend(published, endDate).expect(201);
+    const amended = await view(published.id);
+    expect(amended.tenderPeriod.endDate).toBe(endDate);
+    expect(amended.clarificationsUntil).toBe(endDate);
+    const feed = await request(t.http)
+      .get('/api/v1/tenders/changes')
+      .query({ tenderId: published.id, limit: 200 })
+      .expect(200);
+    const event = feed.body.items.find((e: any) => e.type === 'tender.amended');
+    expect(event.payload.changes.clarificationsUntil).toEqual({
+      before: published.clarificationsUntil,
+      after: endDate,
+    });
+
+    // A deadline before the end of the enquiry period is refused.
+    const body = tenderBody(cityId, { enquiryPeriod: { endDate: inDays(12) } }, 30 * 86_400);
+    const draft = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(body).expect(201);
+    const withEnquiries = (
+      await request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer)).expect(200)
+    ).body;
+    const beforeEnquiries = await amend(withEnquiries, inDays(11));
+    expect(beforeEnquiries.status).toBe(400);
+    expect(beforeEnquiries.body).toMatchObject({
+      code: 'TENDER_INVALID',
+      details: { field: 'tenderPeriod.endDate' },
+    });
+    expect((await view(withEnquiries.id)).tenderPeriod.endDate).toBe(withEnquiries.tenderPeriod.endDate);
+  });
+
   it('hides drafts from other buyers and lets the organiser replace and delete them', async () => {
     const draft = await request(t.http)
       .post('/api/v1/tenders')

@@ -267,22 +267,29 @@ export function applyEvent(state: ProcessState, event: OcdsEvent, ctx: FoldConte
   }
 }
 
+/** How an amendment's description names a changed tender field (lot fields are named with their lot). */
+const AMENDED_FIELD_NAMES: Record<string, string> = {
+  'tenderPeriod.endDate': 'tender period end date',
+  clarificationsUntil: 'clarification deadline',
+};
+
 function applyAmendment(state: ProcessState, event: OcdsEvent, ctx: FoldContext): void {
   const p = event.payload;
   const changed: string[] = [];
   for (const [field, rawChange] of Object.entries(asObject(p.changes))) {
     const after = asObject(rawChange).after;
-    const lotField = /^lots\.([^.]+)\.(title|estimate)$/.exec(field);
+    const lotField = /^lots\.([^.]+)\.(title|estimate|shares)$/.exec(field);
     if (field === 'title') state.title = text(after);
     else if (field === 'description') state.description = text(after);
     else if (field === 'tenderPeriod.endDate') state.tenderPeriod.endDate = asString(after);
+    else if (field === 'clarificationsUntil') state.clarificationsUntil = asString(after);
     if (lotField) {
       const lot = state.lots.find((l) => l.id === lotField[1]);
       if (lot && lotField[2] === 'title') lot.title = text(after);
       if (lot && lotField[2] === 'estimate') lot.estimate = text(after);
       changed.push(lot ? `lot ${lot.number} ${lotField[2]}` : field);
     } else {
-      changed.push(field === 'tenderPeriod.endDate' ? 'tender period end date' : field);
+      changed.push(AMENDED_FIELD_NAMES[field] ?? field);
     }
   }
   state.amendments.push({

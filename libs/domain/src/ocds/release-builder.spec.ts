@@ -130,6 +130,7 @@ function history(): OcdsEvent[] {
       changes: {
         title: { before: 'Office paper', after: 'Office paper for schools' },
         [`lots.${LOT}.estimate`]: { before: '100000.00', after: '120000.50' },
+        clarificationsUntil: { before: '2026-03-09T10:00:00.000Z', after: '2026-03-08T10:00:00.000Z' },
       },
       termsChanged: true,
     }),
@@ -275,12 +276,13 @@ describe('buildReleases', () => {
     const amended = byTag('tenderAmendment')[0];
     expect(amended?.tender?.title).toBe('Office paper for schools');
     expect(amended?.tender?.value).toEqual({ amount: 120000.5, currency: 'RUB' });
+    expect(amended?.tender?.enquiryPeriod?.endDate).toBe('2026-03-08T10:00:00.000Z');
     expect(amended?.tender?.amendments).toEqual([
       {
         id: '1',
         date: '2026-03-02T10:00:00.000000Z',
         rationale: 'Budget revised',
-        description: 'Changed: title, lot 1 estimate',
+        description: 'Changed: title, lot 1 estimate, clarification deadline',
         amendsReleaseID: `${OCID}-103`,
         releaseID: `${OCID}-104`,
       },

@@ -6,6 +6,7 @@ import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { formatAmount, parseAmount, splitByShares } from '../procurement/rules/money';
 import { isTerminal, type TenderStatus } from '../procurement/rules/tender-state';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
+import { assertSubmissionPeriod } from './tender-periods';
 import { advanceTender } from './tender-progress';
 import {
   DeadlineExtensionRequiredError,
@@ -33,7 +34,11 @@ interface LockedTender {
   organizer_id: string;
   title: string;
   description: string;
+  enquiry_end: Date | null;
   tender_end: Date;
+  clarifications_until: Date | null;
+  /** Null only for a draft, which is never amended. */
+  published_at: Date;
   now: Date;
   amendment_count: number;
 }
@@ -90,6 +95,7 @@ export class TenderAmendmentsService {
         termsChanged = true;
       }
       const deadline = input.tenderEnd ?? tender.tender_end;
+      let clarificationsUntil = tender.clarifications_until;
       if (input.tenderEnd && input.tenderEnd.getTime() !== tender.tender_end.getTime()) {
         if (input.tenderEnd <= tender.now) {
           throw new TenderInvalidError('tenderPeriod.endDate: must be in the future', {
@@ -100,7 +106,18 @@ export class TenderAmendmentsService {
           before: tender.tender_end.toISOString(),
           after: input.tenderEnd.toISOString(),
         };
-        if (input.tenderEnd < tender.tender_end) termsChanged = true;
+        if (input.tenderEnd < tender.tender_end) {
+          await this.assertEarlierDeadline(manager, tender, input.tenderEnd);
+          termsChanged = true;
+        }
+        // Questions are asked until the deadline at the latest: one asked after it would hold the closing.
+        if (tender.clarifications_until && tender.clarifications_until > input.tenderEnd) {
+          changes.clarificationsUntil = {
+            before: tender.clarifications_until.toISOString(),
+            after: input.tenderEnd.toISOString(),
+          };
+          clarificationsUntil = input.tenderEnd;
+        }
       }
       for (const [i, lotChange] of (input.lots ?? []).entries()) {
         const [lot] = await manager.query<{ title: string; estimate: string; status: string }[]>(
@@ -158,7 +175,8 @@ export class TenderAmendmentsService {
       }
       const number = tender.amendment_count + 1;
       await manager.query(
-        `UPDATE tenders SET title = $2, description = $3, tender_end = $4, amendment_count = $5, updated_at = now()
+        `UPDATE tenders SET title = $2, description = $3, tender_end = $4, amendment_count = $5,
+                clarifications_until = $6, updated_at = now()
           WHERE id = $1`,
         [
           tenderId,
@@ -166,6 +184,7 @@ export class TenderAmendmentsService {
           input.description?.trim() ?? tender.description,
           deadline,
           number,
+          clarificationsUntil,
         ],
       );
       await manager.query(
@@ -289,6 +308,24 @@ export class TenderAmendmentsService {
   }
 
   /**
+   * A deadline moved earlier still ends after the enquiry period and still gives suppliers the submission period
+   * the method needs, counted from the publication as when the tender was published.
+   */
+  private async assertEarlierDeadline(
+    manager: EntityManager,
+    tender: LockedTender,
+    end: Date,
+  ): Promise<void> {
+    if (tender.enquiry_end && end <= tender.enquiry_end) {
+      throw new TenderInvalidError('tenderPeriod.endDate: must be after the enquiry period ends', {
+        field: 'tenderPeriod.endDate',
+        enquiryEnd: tender.enquiry_end.toISOString(),
+      });
+    }
+    await assertSubmissionPeriod(manager, this.config, tender.organizer_id, tender.published_at, end);
+  }
+
+  /**
    * A joint lot's shares after its estimate changed: split in proportion to the old shares, to the cent, so they
    * still add up exactly to the estimate (rounding each share alone could miss it by cents). The previous shares
    * go into the amendment with the other previous values.
@@ -336,7 +373,8 @@ export class TenderAmendmentsService {
 
   private async lock(manager: EntityManager, tenderId: string, buyerId: string): Promise<LockedTender> {
     const [tender] = await manager.query<LockedTender[]>(
-      `SELECT id, status, organizer_id, title, description, tender_end, amendment_count, clock_timestamp() AS now
+      `SELECT id, status, organizer_id, title, description, enquiry_end, tender_end, clarifications_until,
+              published_at, amendment_count, clock_timestamp() AS now
          FROM tenders WHERE id = $1 FOR UPDATE`,
       [tenderId],
     );

@@ -7,7 +7,6 @@ import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { Organization } from '../organizations/organization.entity';
 import { parseAmount, sumAmounts } from '../procurement/rules/money';
 import { nextStatus } from '../procurement/rules/tender-state';
-import { workingDaysBetween } from '../procurement/rules/working-calendar';
 import {
   TenderDocument,
   Lot,
@@ -27,6 +26,7 @@ import {
 } from './tender.errors';
 import type { ItemInput, TenderInput } from './tender-input';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
+import { assertSubmissionPeriod } from './tender-periods';
 import { TenderViews } from './tender-views';
 
 /** Quantities have up to 3 decimals; compared exactly in thousandths. */
@@ -194,30 +194,7 @@ export class TenderDraftsService {
     if (tender.clarificationsUntil && tender.clarificationsUntil > tender.tenderEnd) {
       throw invalid('clarificationsUntil', 'must not be after the tender period ends');
     }
-    const override = this.config.TENDER_MIN_PERIOD_SECONDS;
-    if (override !== undefined) {
-      if (tender.tenderEnd.getTime() - now.getTime() < override * 1000) {
-        throw new TenderPeriodTooShortError(`The submission period must last at least ${override} seconds`, {
-          field: 'tenderPeriod.endDate',
-          minimumSeconds: override,
-        });
-      }
-      return;
-    }
-    const [place] = await manager.query<{ country: string; time_zone: string }[]>(
-      `SELECT c.country, c.time_zone FROM organizations o JOIN cities c ON c.id = o.city_id WHERE o.id = $1`,
-      [tender.organizerId],
-    );
-    if (!place) throw new UnknownBuyerError('The organiser has no city', { field: 'organizer' });
-    const local = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: place.time_zone });
-    const days = workingDaysBetween(place.country, local(now), local(tender.tenderEnd));
-    const minimum = this.config.OPEN_TENDER_MIN_WORKING_DAYS;
-    if (days < minimum) {
-      throw new TenderPeriodTooShortError(
-        `An open tender needs at least ${minimum} working days (${place.country} calendar) to submit bids; this one has ${days}`,
-        { field: 'tenderPeriod.endDate', minimumWorkingDays: minimum, workingDays: days },
-      );
-    }
+    await assertSubmissionPeriod(manager, this.config, tender.organizerId, now, tender.tenderEnd);
   }
 
   private async assertBuyers(manager: EntityManager, organizerId: string, input: TenderInput): Promise<void> {

@@ -1,0 +1,42 @@
+import type { EntityManager } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { workingDaysBetween } from '../procurement/rules/working-calendar';
+import { TenderPeriodTooShortError, UnknownBuyerError } from './tender.errors';
+
+/**
+ * The submission period an open tender must give suppliers, from `from` (its publication) to `end` (its
+ * deadline): OPEN_TENDER_MIN_WORKING_DAYS working days in the organiser's country calendar, counted in its
+ * city's time zone, or TENDER_MIN_PERIOD_SECONDS where that is set (tests and demos).
+ */
+export async function assertSubmissionPeriod(
+  manager: EntityManager,
+  config: AppConfig,
+  organizerId: string,
+  from: Date,
+  end: Date,
+): Promise<void> {
+  const override = config.TENDER_MIN_PERIOD_SECONDS;
+  if (override !== undefined) {
+    if (end.getTime() - from.getTime() < override * 1000) {
+      throw new TenderPeriodTooShortError(`The submission period must last at least ${override} seconds`, {
+        field: 'tenderPeriod.endDate',
+        minimumSeconds: override,
+      });
+    }
+    return;
+  }
+  const [place] = await manager.query<{ country: string; time_zone: string }[]>(
+    `SELECT c.country, c.time_zone FROM organizations o JOIN cities c ON c.id = o.city_id WHERE o.id = $1`,
+    [organizerId],
+  );
+  if (!place) throw new UnknownBuyerError('The organiser has no city', { field: 'organizer' });
+  const local = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: place.time_zone });
+  const days = workingDaysBetween(place.country, local(from), local(end));
+  const minimum = config.OPEN_TENDER_MIN_WORKING_DAYS;
+  if (days < minimum) {
+    throw new TenderPeriodTooShortError(
+      `An open tender needs at least ${minimum} working days (${place.country} calendar) to submit bids; this one has ${days}`,
+      { field: 'tenderPeriod.endDate', minimumWorkingDays: minimum, workingDays: days },
+    );
+  }
+}
