@@ -1,8 +1,10 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bidCommitment } from '@app/domain';
+import { bidCommitment, QUEUES } from '@app/domain';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
@@ -136,6 +138,60 @@ describe('Tender closing by the worker', () => {
     );
     expect(await closingEvents(tender.id)).toBe(1);
   });
+
+  it.each([
+    ['its delayed job queued', false],
+    ['Redis having lost its job', true],
+  ])(
+    'moves a tender from enquiries into tendering when the enquiry period ends, with %s, once',
+    async (_, lost) => {
+      const db = t.app.get(DataSource);
+      const enquiryEnd = new Date(Date.now() + 2000).toISOString();
+      const tender = await flows.publish(
+        buyer,
+        tenderBody(cityId, { enquiryPeriod: { endDate: enquiryEnd } }),
+      );
+      expect(tender.status).toBe('active.enquiries');
+      const bidder = await factory.actor('supplier');
+      const early = await request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/bids`)
+        .set(auth(bidder))
+        .send({ currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '91000.00' }] })
+        .expect(409);
+      expect(early.body).toMatchObject({
+        code: 'TENDER_NOT_ACCEPTING_BIDS',
+        details: { status: 'active.enquiries' },
+      });
+      // The publication queued the job for the end of the enquiry period (the sweep every second backs it up).
+      const queue = t.app.get<Queue>(getQueueToken(QUEUES.tenderClosing), { strict: false });
+      const job = await queue.getJob(`start-tendering.${tender.id}.${Date.parse(enquiryEnd)}`);
+      expect(job?.data).toEqual({ tenderId: tender.id });
+      if (lost) {
+        const redis = new Redis(process.env.REDIS_URL as string);
+        await redis.flushdb();
+        await redis.quit();
+      }
+      await eventually(
+        async () => ((await statusOf(tender.id)) === 'active.tendering' ? true : undefined),
+        10_000,
+      );
+      // Later sweeps find nothing more to do: one event, with the submission period it opened.
+      await new Promise((r) => setTimeout(r, 1500));
+      const events = await db.query(
+        `SELECT payload FROM deal_events WHERE tender_id = $1 AND type = 'tender.tendering'`,
+        [tender.id],
+      );
+      expect(events).toEqual([
+        {
+          payload: {
+            status: 'active.tendering',
+            tenderPeriod: { startDate: enquiryEnd, endDate: tender.tenderPeriod.endDate },
+          },
+        },
+      ]);
+      await flows.bid(bidder, tender, ['91000.00']);
+    },
+  );
 
   it.each([
     ['close-tender jobs', false],

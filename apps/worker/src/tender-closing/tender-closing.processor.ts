@@ -91,7 +91,22 @@ export class TenderClosingProcessor extends ObservedProcessor {
         // Nothing closed: already closed, not due yet (deadline moved), or held by a question; the sweep covers the rest.
         return { closed: closed ? 1 : 0 };
       }
+      case JOBS.startTendering: {
+        const { tenderId } = job.data as JobPayloads[typeof JOBS.startTendering];
+        // Nothing moved: moved already (by the sweep), cancelled, or not due yet.
+        return { started: (await this.closing.startTendering([tenderId])).length };
+      }
       case JOBS.sweepClosings: {
+        // Enquiry periods that ended first: a tender the worker was away for moves on, then closes if overdue.
+        // Should that fail, the closings still run.
+        const started = await this.closing.startTendering().then(
+          (ids) => ids.length,
+          (error: unknown) => {
+            this.logger.warn({ err: error }, 'the sweep could not move tenders into tendering');
+            return 0;
+          },
+        );
+        if (started > 0) this.logger.info({ started }, 'sweep moved tenders into tendering');
         let closed = 0;
         for (;;) {
           let count: number;
@@ -107,7 +122,7 @@ export class TenderClosingProcessor extends ObservedProcessor {
           if (count < SWEEP_BATCH) break;
         }
         if (closed > 0) this.logger.info({ closed }, 'sweep closed overdue tenders');
-        return { closed };
+        return { started, closed };
       }
       default:
         throw new Error(`unknown job ${job.name} on ${QUEUES.tenderClosing}`);

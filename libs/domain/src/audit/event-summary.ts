@@ -32,6 +32,8 @@ const SUMMARIES: Record<string, (p: Payload) => string> = {
   'tender.published': published,
   'tender.amended': (p) =>
     `Amendment ${text(p, 'number')}${p.termsChanged === true ? ' (terms changed)' : ''}: ${text(p, 'rationale')}`,
+  'tender.tendering': (p) =>
+    `Tendering started: bids accepted until ${text(object(p, 'tenderPeriod'), 'endDate')}`,
   'tender.cancelled': (p) => `Tender cancelled: ${text(p, 'reason')}`,
   'tender.closed': closed,
   'lot.cancelled': (p) => `Lot ${text(p, 'lotId')} cancelled: ${text(p, 'reason')}`,

@@ -14,6 +14,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const JOBS = {
   purgeExpiredRefreshTokens: 'purge-expired-refresh-tokens',
   closeTender: 'close-tender',
+  startTendering: 'start-tendering',
   sweepClosings: 'sweep-closings',
   exportOcdsReleases: 'export-ocds-releases',
   computeRedFlags: 'compute-red-flags',
@@ -31,7 +32,12 @@ export interface JobPayloads {
   [JOBS.purgeExpiredRefreshTokens]: { olderThanDays: number };
   /** Close one tender at its deadline (delayed job; moved when the deadline moves). */
   [JOBS.closeTender]: { tenderId: string };
-  /** Close every overdue tender found in the database (repeating; backs up lost delayed jobs). */
+  /** Move one tender from enquiries into tendering when its enquiry period ends (delayed job; the sweep backs it up). */
+  [JOBS.startTendering]: { tenderId: string };
+  /**
+   * Move every tender whose enquiry period has ended into tendering, then close every overdue tender found in
+   * the database (repeating; backs up lost delayed jobs).
+   */
   [JOBS.sweepClosings]: Record<string, never>;
   /** Write the OCDS bulk file of one UTC day (YYYY-MM-DD; the day before the run when absent). Rewrites it whole. */
   [JOBS.exportOcdsReleases]: { day?: string };
@@ -49,6 +55,7 @@ export interface JobPayloads {
 export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JOBS.purgeExpiredRefreshTokens]: QUEUES.maintenance,
   [JOBS.closeTender]: QUEUES.tenderClosing,
+  [JOBS.startTendering]: QUEUES.tenderClosing,
   [JOBS.sweepClosings]: QUEUES.tenderClosing,
   [JOBS.exportOcdsReleases]: QUEUES.ocdsExport,
   [JOBS.computeRedFlags]: QUEUES.redFlags,

@@ -5,7 +5,7 @@ import { jobId } from '../jobs/job-id';
 import { JOBS, type JobPayloads, QUEUES } from '../jobs/queues';
 
 /**
- * Keeps one delayed closing job per tender deadline. Enqueueing is best effort after the commit:
+ * Keeps one delayed closing job per tender deadline, and one job per enquiry period's end. Enqueueing is best effort after the commit:
  * if Redis is down or loses the job, the worker's periodic sweep still closes the tender from the database.
  */
 @Injectable()
@@ -32,6 +32,22 @@ export class TenderClosingScheduler {
       this.logger.warn(
         { err: error, tenderId },
         'could not enqueue the closing job; the sweep will close it',
+      );
+    }
+  }
+
+  /** The delayed job that moves the tender into tendering when its enquiry period ends (best effort, as above). */
+  async scheduleTendering(tenderId: string, enquiryEnd: Date): Promise<void> {
+    try {
+      const payload: JobPayloads[typeof JOBS.startTendering] = { tenderId };
+      await this.queue.add(JOBS.startTendering, payload, {
+        jobId: jobId(JOBS.startTendering, tenderId, enquiryEnd.getTime()),
+        delay: Math.max(0, enquiryEnd.getTime() - Date.now()),
+      });
+    } catch (error) {
+      this.logger.warn(
+        { err: error, tenderId },
+        'could not enqueue the start of tendering; the sweep will start it',
       );
     }
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { PreparedStatement } from '../database/prepared-statement';
 import { DealLogWriter, NewDealEvent } from '../deal-log/deal-log.writer';
 import { describeRule, LocalPreference, Place, rankLot, RankedBid } from '../procurement/rules/ranking';
 import { nextStatus } from '../procurement/rules/tender-state';
@@ -52,6 +53,27 @@ export interface ClosingResult {
 const DUE = `t.status = 'active.tendering' AND t.tender_end <= clock_timestamp()
   AND NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)`;
 
+const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+/** $1: the tenders to move, or null for every one due (read by ix_tenders_tendering_due). */
+const START_TENDERING = new PreparedStatement(
+  'start-tendering',
+  `
+WITH started AS (
+  UPDATE tenders t SET status = 'active.tendering', updated_at = now()
+   WHERE t.status = 'active.enquiries' AND t.enquiry_end <= clock_timestamp()
+     AND ($1::uuid[] IS NULL OR t.id = ANY($1::uuid[]))
+  RETURNING t.id, t.tender_start, t.tender_end)
+${DealLogWriter.insertFrom(`
+  SELECT 'tender.tendering' AS type, id AS tender_id, NULL::uuid AS actor_id,
+         jsonb_build_object('status', 'active.tendering', 'tenderPeriod', jsonb_build_object(
+           'startDate', to_char(tender_start AT TIME ZONE 'UTC', ${ISO_MS}),
+           'endDate', to_char(tender_end AT TIME ZONE 'UTC', ${ISO_MS}))) AS payload,
+         NULL::jsonb AS sealed_payload
+    FROM started`)}
+RETURNING tender_id`,
+);
+
 /**
  * Closes tenders whose deadline has passed, exactly once: the tender rows are claimed with
  * FOR UPDATE SKIP LOCKED and change status in the same transaction that opens, ranks and awards, so two
@@ -83,6 +105,16 @@ export class TenderClosingService {
       if (tenders.length === 0) return { closed: [] };
       return this.close(manager, tenders);
     });
+  }
+
+  /**
+   * Moves tenders whose enquiry period has ended into tendering, each with its `tender.tendering` event: every
+   * such tender, or only `tenderIds`. One statement; a tender already moved (by a concurrent call) is left
+   * alone, so each moves exactly once. Returns the ids moved.
+   */
+  async startTendering(tenderIds?: string[]): Promise<string[]> {
+    const rows = await START_TENDERING.run<{ tender_id: string }>(this.dataSource, [tenderIds ?? null]);
+    return rows.map((r) => r.tender_id);
   }
 
   /** The ids of up to `limit` tenders due to be closed, the longest overdue first. */

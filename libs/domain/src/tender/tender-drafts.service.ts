@@ -156,8 +156,13 @@ export class TenderDraftsService {
         actorId: organizerId,
         payload: { tender: view },
       });
-      return { id: tenderId, tenderEnd: draft.tenderEnd };
+      return {
+        id: tenderId,
+        tenderEnd: draft.tenderEnd,
+        enquiryEnd: hasEnquiryPeriod ? draft.enquiryEnd : null,
+      };
     });
+    if (tender.enquiryEnd) await this.scheduler.scheduleTendering(tender.id, tender.enquiryEnd);
     await this.scheduler.schedule(tender.id, tender.tenderEnd);
   }
 

@@ -20,6 +20,7 @@ export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
   `"preference_percent" IS NULL OR ("preference_percent" >= 0 AND "preference_percent" <= 25)`,
 )
 @Index('ix_tenders_closing_due', ['tenderEnd'], { where: `"status" = 'active.tendering'` })
+@Index('ix_tenders_tendering_due', ['enquiryEnd'], { where: `"status" = 'active.enquiries'` })
 @Index('ix_tenders_status_published', ['status', 'publishedAt', 'id'])
 @Index('ix_tenders_published', ['publishedAt', 'id'])
 @Index('ix_tenders_organizer_created', ['organizerId', 'createdAt', 'id'])

@@ -22,6 +22,7 @@ import { OfferPriceBands1764920000000 } from './1764920000000-OfferPriceBands';
 import { SearchEntryPartitions1764930000000 } from './1764930000000-SearchEntryPartitions';
 import { InactiveSuppliers1764940000000 } from './1764940000000-InactiveSuppliers';
 import { OfferKeysInDocument1764950000000 } from './1764950000000-OfferKeysInDocument';
+import { TenderingDue1764960000000 } from './1764960000000-TenderingDue';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -49,4 +50,5 @@ export const MIGRATIONS: (new () => object)[] = [
   SearchEntryPartitions1764930000000,
   InactiveSuppliers1764940000000,
   OfferKeysInDocument1764950000000,
+  TenderingDue1764960000000,
 ];
