@@ -1,6 +1,9 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { JOBS, QUEUES } from '@app/domain';
 import { PRICED_ITEMS, PriceStatsService, RedFlagsService, summarizePrices } from '@app/domain/analytics';
 import { ActorFactory } from './factories/actors';
 import { CatalogueFactory } from './factories/catalogue';
@@ -39,14 +42,36 @@ describe('PriceStats', () => {
   const prices = (query: Record<string, string>) =>
     request(t.http).get('/api/v1/analytics/prices').query(query).expect(200);
 
-  /** Marks every contracted item of a part as changed: its refresh then recomputes every group of the part. */
-  const changeAll = (division: string, month: string) =>
-    t.app.get(DataSource).query(
+  /**
+   * Waits until the worker has no refresh of statistics or of red flags waiting, delayed (a retry included) or
+   * running: any of them takes the changes of its parts, those a test marks with changeAll too.
+   */
+  const workerIdle = () =>
+    eventually(async () => {
+      for (const [name, job] of [
+        [QUEUES.priceAnalytics, JOBS.refreshPriceStats],
+        [QUEUES.redFlags, JOBS.computeRedFlags],
+      ] as const) {
+        const queue = worker.get<Queue>(getQueueToken(name), { strict: false });
+        const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
+        if (jobs.some((j) => j?.name === job)) return undefined;
+      }
+      return true;
+    }, 15_000);
+
+  /**
+   * Marks every contracted item of a part as changed: its refresh then recomputes every group of the part. It
+   * waits for the worker first, so that no refresh of the worker's takes these changes before the test does.
+   */
+  const changeAll = async (division: string, month: string) => {
+    await workerIdle();
+    await t.app.get(DataSource).query(
       `INSERT INTO price_stats_changes (division, month, cpv_code, catalog_item_id, unit_code, currency, country)
        SELECT division, month, cpv_code, catalog_item_id, unit_code, currency, country FROM contracted_items
         WHERE division = $1 AND month = $2`,
       [division, `${month}-01`],
     );
+  };
 
   it('computes exact statistics per city as soon as contracts are signed, as the pure rules do', async () => {
     await Promise.all([
