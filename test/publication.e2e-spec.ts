@@ -117,6 +117,28 @@ describe('Publication rules (production minimum periods)', () => {
     expect((await view(withEnquiries.id)).tenderPeriod.endDate).toBe(withEnquiries.tenderPeriod.endDate);
   });
 
+  it('keeps questions open until a later deadline where they were open until the deadline, and not otherwise', async () => {
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    const extend = async (body: Record<string, unknown>) => {
+      const draft = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(body).expect(201);
+      await request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer)).expect(200);
+      const endDate = inDays(25);
+      await request(t.http)
+        .post(`/api/v1/tenders/${draft.body.id}/amendments`)
+        .set(auth(buyer))
+        .send({ rationale: 'More time for suppliers', tenderPeriod: { endDate } })
+        .expect(201);
+      const view = (await request(t.http).get(`/api/v1/tenders/${draft.body.id}`).expect(200)).body;
+      return { endDate, view };
+    };
+    const untilDeadline = await extend(tenderBody(cityId, {}, 20 * 86_400));
+    expect(untilDeadline.view.clarificationsUntil).toBe(untilDeadline.endDate);
+    const ownDeadline = inDays(10);
+    const earlier = await extend(tenderBody(cityId, { clarificationsUntil: ownDeadline }, 20 * 86_400));
+    expect(earlier.view.tenderPeriod.endDate).toBe(earlier.endDate);
+    expect(earlier.view.clarificationsUntil).toBe(ownDeadline);
+  });
+
   it('hides drafts from other buyers and lets the organiser replace and delete them', async () => {
     const draft = await request(t.http)
       .post('/api/v1/tenders')

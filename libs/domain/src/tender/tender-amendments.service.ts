@@ -110,8 +110,10 @@ export class TenderAmendmentsService {
           await this.assertEarlierDeadline(manager, tender, input.tenderEnd);
           termsChanged = true;
         }
-        // Questions are asked until the deadline at the latest: one asked after it would hold the closing.
-        if (tender.clarifications_until && tender.clarifications_until > input.tenderEnd) {
+        // Questions are asked until the deadline at the latest: one asked after it would hold the closing. Where
+        // they were open until the deadline itself, they stay open until the new one.
+        const untilDeadline = tender.clarifications_until?.getTime() === tender.tender_end.getTime();
+        if (tender.clarifications_until && (tender.clarifications_until > input.tenderEnd || untilDeadline)) {
           changes.clarificationsUntil = {
             before: tender.clarifications_until.toISOString(),
             after: input.tenderEnd.toISOString(),
