@@ -241,6 +241,57 @@ describe('Publication rules (production minimum periods)', () => {
       expect(itemOf(catalogued.body)).toMatchObject({ catalogItemId: itemId, characteristics: [] });
     });
 
+    it('publishes only active catalogue items, and names the survivor of a merged one', async () => {
+      const catalogue = new CatalogueFactory(t.app);
+      const operator = await factory.actor('operator');
+      const pending = (await catalogue.propose(buyer, { titleRu: 'Бумага A4, на модерации' })).id;
+      const draft = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({ catalogItemId: pending }))
+        .expect(201);
+      const publish = () => request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer));
+      // In moderation: the draft may name it, publication waits for the approval.
+      const early = await publish().expect(400);
+      expect(early.body).toMatchObject({
+        code: 'TENDER_INVALID',
+        details: { field: 'lots.0.items', catalogItemId: pending, status: 'pending' },
+      });
+      // Merged into a survivor after the draft named it: publication and a new draft both name the survivor.
+      const survivor = await catalogue.activeItem(buyer, operator, {
+        titleRu: 'Бумага A4, основная карточка',
+      });
+      await catalogue.approve(operator, pending);
+      await request(t.http)
+        .post(`/api/v1/catalogue/items/${pending}/merge`)
+        .set(auth(operator))
+        .send({ survivorId: survivor, reason: 'Duplicate card' })
+        .expect(200);
+      const merged = await publish().expect(400);
+      expect(merged.body).toMatchObject({
+        code: 'TENDER_INVALID',
+        details: { field: 'lots.0.items', mergedIntoId: survivor },
+      });
+      const again = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({ catalogItemId: pending }))
+        .expect(400);
+      expect(again.body).toMatchObject({
+        code: 'TENDER_INVALID',
+        details: { field: 'lots.0.items.0.catalogItemId', mergedIntoId: survivor },
+      });
+      expect(
+        (await request(t.http).get(`/api/v1/tenders/${draft.body.id}/draft`).set(auth(buyer))).body.status,
+      ).toBe('draft');
+      await request(t.http)
+        .put(`/api/v1/tenders/${draft.body.id}`)
+        .set(auth(buyer))
+        .send(withItem({ catalogItemId: survivor }))
+        .expect(200);
+      expect((await publish().expect(200)).body.status).toBe('active.tendering');
+    });
+
     it('refuses bad characteristics with 400 naming the field, and stores nothing', async () => {
       const itemId = (
         await new CatalogueFactory(t.app).propose(buyer, { titleRu: 'Бумага A3 для принтеров' })

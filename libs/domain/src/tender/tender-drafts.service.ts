@@ -51,6 +51,24 @@ const draftFields = (input: TenderInput) => ({
 
 const invalid = (field: string, message: string) => new TenderInvalidError(`${field}: ${message}`, { field });
 
+interface CatalogueRef {
+  id: string;
+  status: string;
+  merged_into_id: string | null;
+}
+
+/** A tender item may not name an archived catalogue item; a merged one names the item that replaces it. */
+const archivedItem = (field: string, ref: CatalogueRef) =>
+  ref.merged_into_id
+    ? new TenderInvalidError(
+        `${field}: the catalogue item was merged into ${ref.merged_into_id}; name that one`,
+        {
+          field,
+          mergedIntoId: ref.merged_into_id,
+        },
+      )
+    : invalid(field, 'the catalogue item is archived');
+
 /**
  * A free item's characteristics, of the shape and within the bounds of a catalogue item's (checked by the HTTP
  * DTO); their units are checked here, as the item's own unit is. A catalogue item takes none: its card has them,
@@ -130,6 +148,7 @@ export class TenderDraftsService {
       const draft = await this.lockDraft(manager, organizerId, tenderId);
       const [{ now }] = (await manager.query<{ now: Date }[]>('SELECT now() AS now')) as [{ now: Date }];
       await this.assertPeriods(manager, draft, now);
+      await this.assertCatalogueItemsActive(manager, tenderId);
       // Numbers are taken only once everything is valid, so refused publications leave no gaps.
       const [{ seq }] = (await manager.query<{ seq: string }[]>(
         `SELECT nextval('tender_number_seq')::text AS seq`,
@@ -185,6 +204,27 @@ export class TenderDraftsService {
       });
     }
     return tender;
+  }
+
+  /**
+   * A published tender names only active catalogue items: a draft may name one still in moderation, and one may
+   * have been archived or merged since the draft named it.
+   */
+  private async assertCatalogueItemsActive(manager: EntityManager, tenderId: string): Promise<void> {
+    const [ref] = await manager.query<(CatalogueRef & { lot: number })[]>(
+      `SELECT c.id, c.status, c.merged_into_id, l.number AS lot
+         FROM tender_items i JOIN lots l ON l.id = i.lot_id JOIN catalog_items c ON c.id = i.catalog_item_id
+        WHERE i.tender_id = $1 AND c.status <> 'active' ORDER BY l.number, i.id LIMIT 1`,
+      [tenderId],
+    );
+    if (!ref) return;
+    const field = `lots.${ref.lot - 1}.items`;
+    if (ref.status === 'archived') throw archivedItem(field, ref);
+    throw new TenderInvalidError(`${field}: catalogue item ${ref.id} is ${ref.status}, not yet approved`, {
+      field,
+      catalogItemId: ref.id,
+      status: ref.status,
+    });
   }
 
   private async assertPeriods(manager: EntityManager, tender: Tender, now: Date): Promise<void> {
@@ -268,8 +308,8 @@ export class TenderDraftsService {
       `SELECT code FROM classifications WHERE scheme = 'CPV' AND code = ANY($1)`,
       [[...new Set(items.map((x) => x.item.cpvCode))]],
     );
-    const catalog = await manager.query<{ id: string }[]>(
-      'SELECT id FROM catalog_items WHERE id = ANY($1::uuid[])',
+    const catalog = await manager.query<CatalogueRef[]>(
+      'SELECT id, status, merged_into_id FROM catalog_items WHERE id = ANY($1::uuid[])',
       [[...new Set(items.flatMap((x) => (x.item.catalogItemId ? [x.item.catalogItemId] : [])))]],
     );
     for (const { item, path } of items) {
@@ -280,8 +320,10 @@ export class TenderDraftsService {
         throw invalid(`${path}.deliveryCityId`, 'no such member city');
       if (!cpvs.some((c) => c.code === item.cpvCode))
         throw invalid(`${path}.classification`, 'no such CPV code');
-      if (item.catalogItemId && !catalog.some((c) => c.id === item.catalogItemId)) {
-        throw invalid(`${path}.catalogItemId`, 'no such catalogue item');
+      if (item.catalogItemId) {
+        const ref = catalog.find((c) => c.id === item.catalogItemId);
+        if (!ref) throw invalid(`${path}.catalogItemId`, 'no such catalogue item');
+        if (ref.status === 'archived') throw archivedItem(`${path}.catalogItemId`, ref);
       }
       assertCharacteristics(item, path);
     }
