@@ -232,6 +232,34 @@ describe('Tender rules', () => {
     expect(view.body.tenderPeriod.endDate).toBe(later);
   });
 
+  it('refuses an amendment that changes one lot twice, or changes nothing, and writes nothing', async () => {
+    const db = t.app.get(DataSource);
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId));
+    const lotId = tender.lots[0].id;
+    const amend = (body: Record<string, unknown>) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/amendments`)
+        .set(auth(moscowBuyer))
+        .send({ rationale: 'Budget revised', ...body });
+    const twice = await amend({
+      lots: [
+        { lotId, estimate: '90000.00' },
+        { lotId, estimate: '80000.00' },
+      ],
+      tenderPeriod: { endDate: new Date(Date.now() + 5 * 86_400_000).toISOString() },
+    }).expect(400);
+    expect(twice.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'lots' } });
+    const nothing = await amend({ lots: [{ lotId, estimate: tender.lots[0].estimate }] }).expect(400);
+    expect(nothing.body.code).toBe('NOTHING_TO_AMEND');
+    const [row] = await db.query(
+      `SELECT t.amendment_count AS n, l.estimate::text AS estimate,
+              (SELECT count(*)::int FROM deal_events e WHERE e.tender_id = t.id AND e.type = 'tender.amended') AS events
+         FROM tenders t JOIN lots l ON l.tender_id = t.id WHERE t.id = $1`,
+      [tender.id],
+    );
+    expect(row).toEqual({ n: 0, estimate: tender.lots[0].estimate, events: 0 });
+  });
+
   it('refuses an amendment once the deadline has passed, even while a question holds the closing', async () => {
     const db = t.app.get(DataSource);
     const tender = await flows.publish(moscowBuyer, tenderBody(moscowId));

@@ -121,6 +121,11 @@ export class TenderAmendmentsService {
           clarificationsUntil = input.tenderEnd;
         }
       }
+      const lotIds = (input.lots ?? []).map((l) => l.lotId);
+      if (new Set(lotIds).size !== lotIds.length) {
+        // Two changes of one lot: the second would record the first's result as the previous value.
+        throw new TenderInvalidError('lots: a lot appears twice', { field: 'lots' });
+      }
       for (const [i, lotChange] of (input.lots ?? []).entries()) {
         const [lot] = await manager.query<{ title: string; estimate: string; status: string }[]>(
           'SELECT title, estimate::text, status FROM lots WHERE id = $1 AND tender_id = $2 FOR UPDATE',
