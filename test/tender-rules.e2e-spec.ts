@@ -134,6 +134,33 @@ describe('Tender rules', () => {
     expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`)).body.status).toBe('complete');
   });
 
+  it('lets the winner confirm a contract only after the tender row, as a cancellation takes them', async () => {
+    const db = t.app.get(DataSource);
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 2));
+    const winner = await factory.actor('supplier');
+    await flows.bid(winner, tender, ['70000.00']);
+    await flows.closeAfterDeadline(tender);
+    const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`)).body;
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/awards/${award.id}/accept`)
+      .set(auth(moscowBuyer))
+      .expect(204);
+    const [contract] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`)).body;
+    await new Promise((r) => setTimeout(r, 1100));
+    await request(t.http).post(`/api/v1/contracts/${contract.id}/sign`).set(auth(moscowBuyer)).expect(204);
+    // While the tender row is held (a cancellation takes it first, then the contracts), the confirmation waits
+    // for it without holding the contract: the holder takes the contract at once, as cancelling it would.
+    const res = await whileTenderHeld(
+      db,
+      tender.id,
+      'FROM tenders WHERE id',
+      () => request(t.http).post(`/api/v1/contracts/${contract.id}/confirm`).set(auth(winner)),
+      (holder) => holder.query('SELECT 1 FROM contracts WHERE id = $1 FOR UPDATE NOWAIT', [contract.id]),
+    );
+    expect(res.status).toBe(204);
+    expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`)).body.status).toBe('complete');
+  });
+
   it('refuses a joint tender whose shares do not add up to the estimate', async () => {
     const other = await factory.actor('buyer', { cityCode: 'omsk' });
     const body = tenderBody(moscowId, { jointBuyerIds: [other.organization.id] }) as any;

@@ -154,6 +154,12 @@ export class AwardsService {
    */
   async confirm(supplierId: string, contractId: string): Promise<void> {
     const parts = await this.dataSource.transaction(async (manager) => {
+      // The tender row first, then the contract: the order a cancellation takes them in. The other order
+      // deadlocked with a cancellation of the same tender (each waiting for the row the other held).
+      await manager.query(
+        'SELECT 1 FROM tenders WHERE id = (SELECT tender_id FROM contracts WHERE id = $1) FOR UPDATE',
+        [contractId],
+      );
       const contract = await this.lockContract(manager, contractId);
       if (contract.supplier_id !== supplierId) {
         throw new ContractNotFoundError('No contract of yours with this id', { id: contractId });
