@@ -9,6 +9,7 @@ export * from './observability/logger.module';
 export * from './database/data-source-options';
 export * from './database/migrate';
 export * from './database/prepared-statement';
+export * from './database/pg-errors';
 export * from './database/entities';
 export * from './cities/city.entity';
 export * from './cities/cities.service';

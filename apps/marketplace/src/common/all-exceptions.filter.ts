@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, type DomainErrorKind } from '@app/domain';
+import { DomainError, type DomainErrorKind, isTransientConflict } from '@app/domain';
 
 const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   invalid: 400,
@@ -78,6 +78,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
         code: exception.code,
         message: exception.message,
         ...(exception.details ? { details: exception.details } : {}),
+      };
+    }
+    if (isTransientConflict(exception)) {
+      // PostgreSQL rolled the request's transaction back to let a concurrent one through: nothing was written.
+      this.logger.warn({ err: exception, correlationId }, 'a transaction gave way to a concurrent one');
+      return {
+        statusCode: 409,
+        code: 'CONCURRENT_CHANGE',
+        message: 'A concurrent change to the same records won; nothing was written: send the request again',
       };
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
