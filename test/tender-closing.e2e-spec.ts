@@ -193,6 +193,43 @@ describe('Tender closing by the worker', () => {
     },
   );
 
+  it('moves past a tender that cannot move into tendering, by the sweep: it moves once it can', async () => {
+    const db = t.app.get(DataSource);
+    const body = () =>
+      tenderBody(cityId, { enquiryPeriod: { endDate: new Date(Date.now() + 2000).toISOString() } });
+    const stuck = await flows.publish(buyer, body());
+    const other = await flows.publish(buyer, body());
+    // Redis loses the jobs: the sweep moves both in one statement, which the stuck tender fails.
+    const redis = new Redis(process.env.REDIS_URL as string);
+    await redis.flushdb();
+    await redis.quit();
+    await db.query(`
+      CREATE FUNCTION test_refuse_tendering() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF OLD.id = '${stuck.id}' AND NEW.status <> OLD.status THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER test_refuse_tendering BEFORE UPDATE ON tenders FOR EACH ROW EXECUTE FUNCTION test_refuse_tendering();`);
+    try {
+      await eventually(
+        async () => ((await statusOf(other.id)) === 'active.tendering' ? true : undefined),
+        10_000,
+      );
+      expect(await statusOf(stuck.id)).toBe('active.enquiries');
+    } finally {
+      await db.query('DROP TRIGGER test_refuse_tendering ON tenders; DROP FUNCTION test_refuse_tendering()');
+    }
+    await eventually(
+      async () => ((await statusOf(stuck.id)) === 'active.tendering' ? true : undefined),
+      10_000,
+    );
+    const [row] = await db.query(
+      `SELECT count(*)::int AS n FROM deal_events WHERE type = 'tender.tendering' AND tender_id = ANY($1::uuid[])`,
+      [[stuck.id, other.id]],
+    );
+    expect(row.n).toBe(2);
+  });
+
   it.each([
     ['close-tender jobs', false],
     ['the sweep alone, Redis having lost the jobs', true],

@@ -83,6 +83,30 @@ export class TenderClosingProcessor extends ObservedProcessor {
     return closed;
   }
 
+  /**
+   * Moves every tender whose enquiry period has ended into tendering; should that fail, each on its own, so that
+   * one that cannot move holds back neither the others nor the closings after it.
+   */
+  private async startTenderingDue(): Promise<number> {
+    try {
+      return (await this.closing.startTendering()).length;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'moving tenders into tendering failed; moving them one by one');
+    }
+    let started = 0;
+    for (const tenderId of await this.closing.tenderingDueIds(SWEEP_BATCH)) {
+      try {
+        started += (await this.closing.startTendering([tenderId])).length;
+      } catch (error) {
+        this.logger.error(
+          { err: error, tenderId },
+          'the tender could not move into tendering; the next sweep tries again',
+        );
+      }
+    }
+    return started;
+  }
+
   protected async handle(job: Job): Promise<unknown> {
     switch (job.name) {
       case JOBS.closeTender: {
@@ -98,14 +122,7 @@ export class TenderClosingProcessor extends ObservedProcessor {
       }
       case JOBS.sweepClosings: {
         // Enquiry periods that ended first: a tender the worker was away for moves on, then closes if overdue.
-        // Should that fail, the closings still run.
-        const started = await this.closing.startTendering().then(
-          (ids) => ids.length,
-          (error: unknown) => {
-            this.logger.warn({ err: error }, 'the sweep could not move tenders into tendering');
-            return 0;
-          },
-        );
+        const started = await this.startTenderingDue();
         if (started > 0) this.logger.info({ started }, 'sweep moved tenders into tendering');
         let closed = 0;
         for (;;) {

@@ -117,6 +117,16 @@ export class TenderClosingService {
     return rows.map((r) => r.tender_id);
   }
 
+  /** The ids of up to `limit` tenders whose enquiry period has ended, the longest ended first. */
+  async tenderingDueIds(limit: number): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM tenders WHERE status = 'active.enquiries' AND enquiry_end <= clock_timestamp()
+        ORDER BY enquiry_end LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** The ids of up to `limit` tenders due to be closed, the longest overdue first. */
   async dueIds(limit: number): Promise<string[]> {
     const rows = await this.dataSource.query<{ id: string }[]>(
