@@ -37,6 +37,11 @@ describe('BidsController', () => {
     if (key) req.set('Idempotency-Key', key);
     return req.send(body);
   };
+  const DOC = {
+    title: 'Product certificate',
+    url: 'https://docs.example.org/certificate.pdf',
+    sha256: 'a'.repeat(64),
+  };
   const countBids = async () =>
     Number((await t.app.get(DataSource).query('SELECT count(*) AS n FROM bids'))[0].n);
 
@@ -52,6 +57,17 @@ describe('BidsController', () => {
       [{ currency: 'RUB', lots: [{ lotId, price: '-5' }] }, 400, 'VALIDATION_FAILED'],
       [{ currency: 'RUB', lots: [{ lotId: cityId, price: '10.00' }] }, 400, 'BID_LOT_INVALID'],
       [{ currency: 'RUB', lots: [] }, 400, 'VALIDATION_FAILED'],
+      [
+        { currency: 'RUB', lots: [{ lotId, price: '10.00' }], documents: [{ ...DOC, sha256: 'ABC' }] },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        { currency: 'RUB', lots: [{ lotId, price: '10.00' }], documents: [{ ...DOC, url: 'not a url' }] },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [{ currency: 'RUB', lots: [{ lotId, price: '10.00' }], documents: DOC }, 400, 'VALIDATION_FAILED'],
     ];
     for (const [body, status, code] of cases) {
       const res = await place(supplier, tender, body);
@@ -102,6 +118,10 @@ describe('BidsController', () => {
     expect((await place(supplier, tender, other, 'retry-key-0001').expect(409)).body.code).toBe(
       'IDEMPOTENCY_KEY_REUSED',
     );
+    const withDocument = { ...body, documents: [DOC] };
+    expect((await place(supplier, tender, withDocument, 'retry-key-0001').expect(409)).body.code).toBe(
+      'IDEMPOTENCY_KEY_REUSED',
+    );
   });
 
   it('answers concurrent retries with the same Idempotency-Key with the one bid they placed', async () => {
@@ -150,7 +170,14 @@ describe('BidsController', () => {
   it('lets a supplier read, change and withdraw its own bid until the deadline', async () => {
     const tender = await flows.publish(buyer, tenderBody(cityId));
     const supplier = await factory.actor('supplier');
-    const placed = await flows.bid(supplier, tender, ['8000.00']);
+    const placed = (
+      await place(supplier, tender, {
+        currency: 'RUB',
+        lots: [{ lotId: tender.lots[0].id, price: '8000.00' }],
+        documents: [{ ...DOC, title: '  Product certificate  ' }],
+      }).expect(201)
+    ).body;
+    expect(placed.documents).toEqual([DOC]);
     const mine = await request(t.http)
       .get(`/api/v1/tenders/${tender.id}/bids/mine`)
       .set(auth(supplier))
@@ -158,6 +185,7 @@ describe('BidsController', () => {
     expect(mine.body).toMatchObject({
       id: placed.id,
       lots: [{ lotId: tender.lots[0].id, price: '8000.00' }],
+      documents: [DOC],
     });
     const changed = await request(t.http)
       .put(`/api/v1/tenders/${tender.id}/bids/mine`)
@@ -165,6 +193,7 @@ describe('BidsController', () => {
       .send({ currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '7500.00' }] })
       .expect(200);
     expect(changed.body.commitment).not.toBe(placed.commitment);
+    expect(changed.body.documents).toEqual([]);
     const list = await request(t.http).get('/api/v1/bids/mine').set(auth(supplier)).expect(200);
     expect(list.body.items.map((b: any) => b.id)).toEqual([placed.id]);
     await request(t.http).delete(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(supplier)).expect(204);
@@ -292,8 +321,28 @@ describe('BidsController', () => {
     const operator = await factory.actor('operator');
     const secretPrice = '87654.32';
     const bidder = await factory.actor('supplier');
-    const placed = await flows.bid(bidder, tender, [secretPrice]);
-    const sealed = [secretPrice, '87654', bidder.organization.id, bidder.organization.legalName, placed.id];
+    const document = {
+      title: 'Сертификат соответствия 4711',
+      url: 'https://docs.example.org/4711.pdf',
+      sha256: 'c'.repeat(64),
+    };
+    const placed = (
+      await place(bidder, tender, {
+        currency: 'RUB',
+        lots: [{ lotId: tender.lots[0].id, price: secretPrice }],
+        documents: [document],
+      }).expect(201)
+    ).body;
+    const sealed = [
+      secretPrice,
+      '87654',
+      bidder.organization.id,
+      bidder.organization.legalName,
+      placed.id,
+      document.url,
+      '4711',
+      document.sha256,
+    ];
 
     // Every reader but the bidder, on every endpoint that could show the tender or its bids.
     const responses: string[] = [];
@@ -349,5 +398,9 @@ describe('BidsController', () => {
     });
     expect(bidCommitment(opened.payload.content, opened.payload.salt)).toBe(submitted.payload.commitment);
     expect(opened.payload.content.lots).toEqual([{ lotId: tender.lots[0].id, price: secretPrice }]);
+    // The documents are revealed with the prices, under the same commitment.
+    expect(opened.payload.content.documents).toEqual([document]);
+    const bids = await request(t.http).get(`/api/v1/tenders/${tender.id}/bids`).expect(200);
+    expect(bids.body.items.find((b: any) => b.bidId === placed.id).documents).toEqual([document]);
   });
 });

@@ -15,6 +15,12 @@ import { resetState } from './setup/reset';
 const OCID = /^ocds-[a-z0-9]{6}-/;
 const PENS_CPV = '30192121-5';
 
+const DEAR_DOCUMENT = {
+  title: 'Declaration of conformity',
+  url: 'https://example.org/declaration.pdf',
+  sha256: 'b'.repeat(64),
+};
+
 describe('OCDS open data', () => {
   let t: TestApp;
   let factory: ActorFactory;
@@ -141,7 +147,7 @@ describe('OCDS open data', () => {
       })
       .expect(201);
     await flows.bid(cheap, joint, ['90000.00', '45000.00']);
-    await flows.bid(dear, { ...joint, lots: [joint.lots[0]] }, ['95000.00']);
+    await flows.bid(dear, { ...joint, lots: [joint.lots[0]] }, ['95000.00'], [DEAR_DOCUMENT]);
     await flows.bid(cheap, cancelled, ['1000.00']);
 
     const releases = await releasesOf(joint.ocid);
@@ -153,6 +159,7 @@ describe('OCDS open data', () => {
     ]);
     const sealedJson = JSON.stringify(releases);
     for (const supplier of [cheap, dear, late]) expect(sealedJson).not.toContain(supplier.organization.id);
+    expect(sealedJson).not.toContain(DEAR_DOCUMENT.url);
     for (const release of releases) {
       expect(release.bids).toBeUndefined();
       expect(release.tender.tenderers).toBeUndefined();
@@ -224,6 +231,12 @@ describe('OCDS open data', () => {
       ]),
     );
     expect(details).toHaveLength(4);
+    // The documents of a bid, sealed until now, are its Bid's documents.
+    const dearBid = details.find((b) => b.tenderers[0].id === dear.organization.id);
+    expect(dearBid.documents).toEqual([
+      { id: `${dearBid.identifiers[0].id}-doc-1`, title: DEAR_DOCUMENT.title, url: DEAR_DOCUMENT.url },
+    ]);
+    expect(details.filter((b) => b.documents)).toHaveLength(1);
     expect(closing.tender.numberOfTenderers).toBe(3);
     expect(closing.awards.map((a: any) => [a.status, a.suppliers[0].id, a.value.amount])).toEqual([
       ['pending', cheap.organization.id, 90000],

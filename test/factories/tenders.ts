@@ -58,13 +58,19 @@ export class TenderFlows {
     return published.body;
   }
 
-  async bid(supplier: Actor, tender: any, prices: string[]): Promise<any> {
+  async bid(
+    supplier: Actor,
+    tender: any,
+    prices: string[],
+    documents?: { title: string; url: string; sha256: string }[],
+  ): Promise<any> {
     const res = await request(this.app.getHttpServer())
       .post(`/api/v1/tenders/${tender.id}/bids`)
       .set(auth(supplier))
       .send({
         currency: tender.currency,
         lots: prices.map((price, i) => ({ lotId: tender.lots[i].id, price })),
+        ...(documents ? { documents } : {}),
       });
     if (res.status !== 201) throw new Error(`bid: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;

@@ -21,9 +21,17 @@ import {
   IdempotencyKeyReusedError,
 } from './bid.errors';
 
+/** A document of a bid: a link and the SHA-256 of what it points to, sealed with the prices. */
+export interface BidDocument {
+  title: string;
+  url: string;
+  sha256: string;
+}
+
 export interface BidInput {
   currency: string;
   lots: { lotId: string; price: string }[];
+  documents?: BidDocument[];
 }
 
 /** A bid as its own supplier sees it; nobody else sees this before the opening. */
@@ -33,6 +41,7 @@ export interface OwnBidView {
   status: string;
   currency: string;
   lots: { lotId: string; price: string }[];
+  documents: BidDocument[];
   commitment: string;
   submittedAt: string;
 }
@@ -372,7 +381,10 @@ export class BidsService {
     key: string,
   ): Promise<OwnBidView> {
     const [bid] = await manager.query<
-      { tender_id: string; content: { currency: string; lots: BidInput['lots'] } }[]
+      {
+        tender_id: string;
+        content: { currency: string; lots: BidInput['lots']; documents?: BidDocument[] };
+      }[]
     >('SELECT tender_id, content FROM bids WHERE supplier_id = $1 AND idempotency_key = $2', [
       supplierId,
       key,
@@ -384,7 +396,8 @@ export class BidsService {
     const same =
       bid.tender_id === tenderId &&
       bid.content.currency === input.currency &&
-      JSON.stringify(bid.content.lots) === JSON.stringify(asked);
+      JSON.stringify(bid.content.lots) === JSON.stringify(asked) &&
+      JSON.stringify(bid.content.documents ?? []) === JSON.stringify(sealedDocuments(input));
     if (!same) {
       throw new IdempotencyKeyReusedError('This Idempotency-Key was used for a different request', {
         header: 'Idempotency-Key',
@@ -412,6 +425,8 @@ export interface SealedBid {
     supplierId: string;
     currency: string;
     lots: { lotId: string; price: string }[];
+    /** Present only when the bid has documents, so a bid without keeps the content it always had. */
+    documents?: BidDocument[];
   };
   salt: string;
   commitment: string;
@@ -423,20 +438,28 @@ export function sealBid(bidId: string, tenderId: string, supplierId: string, inp
   const lots = input.lots
     .map((l) => ({ lotId: l.lotId, price: formatAmount(parseAmount(l.price)) }))
     .sort((a, b) => a.lotId.localeCompare(b.lotId));
-  const content = { bidId, tenderId, supplierId, currency: input.currency, lots };
+  const documents = sealedDocuments(input);
+  const content: SealedBid['content'] = { bidId, tenderId, supplierId, currency: input.currency, lots };
+  if (documents.length > 0) content.documents = documents;
   const salt = newSalt();
   return { content, salt, commitment: bidCommitment(content, salt) };
 }
 
+/** A bid's documents as sealed and revealed: exactly title, url and sha256, in the order given. */
+function sealedDocuments(input: BidInput): BidDocument[] {
+  return (input.documents ?? []).map(({ title, url, sha256 }) => ({ title: title.trim(), url, sha256 }));
+}
+
 /** The supplier's view of a bid BID_PLACE_WRITE has just written. */
 function placedView(sealed: SealedBid, submittedAt: string): OwnBidView {
-  const { bidId, tenderId, currency, lots } = sealed.content;
+  const { bidId, tenderId, currency, lots, documents = [] } = sealed.content;
   return {
     id: bidId,
     tenderId,
     status: 'active',
     currency,
     lots,
+    documents,
     commitment: sealed.commitment,
     submittedAt,
   };
@@ -538,5 +561,5 @@ const OWN_BID_SELECT = `
 SELECT b.id, b.tender_id AS "tenderId", b.status, b.content->>'currency' AS currency,
        coalesce((SELECT jsonb_agg(jsonb_build_object('lotId', bl.lot_id, 'price', bl.price::text) ORDER BY bl.lot_id)
                    FROM bid_lots bl WHERE bl.bid_id = b.id), '[]') AS lots,
-       b.commitment, to_char(b.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "submittedAt"
+       coalesce(b.content->'documents', '[]') AS documents, b.commitment, to_char(b.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "submittedAt"
   FROM bids b`;

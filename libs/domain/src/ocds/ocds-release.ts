@@ -120,6 +120,7 @@ export interface OcdsBid {
   relatedLots?: string[];
   hasRank?: boolean;
   rank?: number;
+  documents?: OcdsDocument[];
 }
 
 export interface OcdsAward {

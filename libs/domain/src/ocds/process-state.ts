@@ -64,6 +64,8 @@ export interface BidLotState {
   currency: string;
   status: 'valid' | 'disqualified';
   rank?: number;
+  /** The bid's documents, revealed at the opening with its prices. */
+  documents: { title: string; url: string }[];
 }
 
 export interface AwardRecord {
@@ -308,6 +310,10 @@ function openBid(state: ProcessState, p: Json): void {
   const content = asObject(p.content);
   // A bid not confirmed after a change of terms is opened (to prove its commitment) but never ranked.
   const status = p.status === 'dropped' ? 'disqualified' : 'valid';
+  const documents = asArray(content.documents).map((raw) => {
+    const document = asObject(raw);
+    return { title: text(document.title), url: text(document.url) };
+  });
   for (const raw of asArray(content.lots)) {
     const lot = asObject(raw);
     state.bids.push({
@@ -317,6 +323,7 @@ function openBid(state: ProcessState, p: Json): void {
       price: text(lot.price),
       currency: text(content.currency) || state.currency,
       status,
+      documents,
     });
   }
   if (supplierId && !state.tenderers.includes(supplierId)) state.tenderers.push(supplierId);

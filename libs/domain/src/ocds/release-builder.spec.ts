@@ -135,7 +135,13 @@ function history(): OcdsEvent[] {
       termsChanged: true,
     }),
     event(10, 'bid.opened', '10T10:00:01.000000', opened(BID_CHEAP, CHEAP, '90000.00')),
-    event(10, 'bid.opened', '10T10:00:01.000000', opened(BID_DEAR, DEAR, '95000.00')),
+    event(10, 'bid.opened', '10T10:00:01.000000', {
+      ...opened(BID_DEAR, DEAR, '95000.00'),
+      content: {
+        ...opened(BID_DEAR, DEAR, '95000.00').content,
+        documents: [{ title: 'Certificate', url: 'https://docs.example.org/c.pdf', sha256: 'd'.repeat(64) }],
+      },
+    }),
     event(10, 'bid.opened', '10T10:00:01.000000', opened(BID_LATE, LATE, '80000.00', 'dropped')),
     event(10, 'tender.closed', '10T10:00:01.000000', {
       status: 'active.qualification',
@@ -309,6 +315,11 @@ describe('buildReleases', () => {
       expect.objectContaining({ id: `${BID_LATE}-1`, status: 'disqualified' }),
     ]);
     expect(closing?.bids?.details?.[2]).not.toHaveProperty('rank');
+    // A bid's documents, revealed with it, are the Bid's documents; a bid without has none.
+    expect(closing?.bids?.details?.[1]?.documents).toEqual([
+      { id: `${BID_DEAR}-doc-1`, title: 'Certificate', url: 'https://docs.example.org/c.pdf' },
+    ]);
+    expect(closing?.bids?.details?.[0]).not.toHaveProperty('documents');
     expect(closing?.tender?.numberOfTenderers).toBe(3);
     expect(closing?.tender?.status).toBe('active');
     expect(closing?.awards).toEqual([

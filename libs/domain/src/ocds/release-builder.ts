@@ -223,6 +223,9 @@ function bid(b: BidLotState, state: ProcessState, refs: OcdsReferences): OcdsBid
     relatedLots: [b.lotId],
     hasRank: b.rank !== undefined ? true : undefined,
     rank: b.rank,
+    documents: b.documents.length
+      ? b.documents.map((d, i) => ({ id: `${b.bidId}-doc-${i + 1}`, title: d.title, url: d.url }))
+      : undefined,
   };
 }
 

@@ -46,6 +46,7 @@ export interface PublicBidsView {
       rank: number | null;
       preferenceApplied: boolean | null;
     }[];
+    documents: { title: string; url: string; sha256: string }[];
   }[];
 }
 
@@ -202,7 +203,8 @@ export class TenderQueriesService {
               to_char(b.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "submittedAt",
               coalesce((SELECT jsonb_agg(jsonb_build_object('lotId', bl.lot_id, 'price', bl.price::text,
                   'evaluatedPrice', bl.evaluated_price::text, 'rank', bl.rank, 'preferenceApplied', bl.preference_applied)
-                  ORDER BY bl.lot_id) FROM bid_lots bl WHERE bl.bid_id = b.id), '[]') AS lots
+                  ORDER BY bl.lot_id) FROM bid_lots bl WHERE bl.bid_id = b.id), '[]') AS lots,
+              coalesce(b.content->'documents', '[]') AS documents
          FROM bids b JOIN organizations o ON o.id = b.supplier_id
         WHERE b.tender_id = $1 AND b.status IN ('opened', 'dropped')
         ORDER BY b.submitted_at, b.sequence`,

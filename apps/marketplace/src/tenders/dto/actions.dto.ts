@@ -38,6 +38,18 @@ export class BidDto {
   @ValidateNested({ each: true })
   @Type(() => BidLotDto)
   lots: BidLotDto[];
+
+  @ApiPropertyOptional({
+    type: [DocumentDto],
+    description: 'Sealed with the prices: revealed at the opening, covered by the commitment',
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => DocumentDto)
+  documents?: DocumentDto[];
 }
 
 export class QuestionDto {
