@@ -48,6 +48,32 @@ describe('Tender closing by the worker', () => {
       )[0].n,
     );
 
+  /** Waits until the tender has the status (the worker moves it in the background). */
+  const reaches = (id: string, status: string) =>
+    eventually(async () => ((await statusOf(id)) === status ? true : undefined), 10_000);
+  /** FLUSHDB of the test's own Redis database: every queued job is lost, only the sweep is left. */
+  const loseJobs = async () => {
+    const redis = new Redis(process.env.REDIS_URL as string);
+    await redis.flushdb();
+    await redis.quit();
+  };
+  /** Runs `during` while a trigger makes every status change of the tender fail. */
+  const whileStatusRefused = async (tenderId: string, during: () => Promise<void>) => {
+    const db = t.app.get(DataSource);
+    await db.query(`
+      CREATE FUNCTION test_refuse_status() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF OLD.id = '${tenderId}' AND NEW.status <> OLD.status THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER test_refuse_status BEFORE UPDATE ON tenders FOR EACH ROW EXECUTE FUNCTION test_refuse_status();`);
+    try {
+      await during();
+    } finally {
+      await db.query('DROP TRIGGER test_refuse_status ON tenders; DROP FUNCTION test_refuse_status()');
+    }
+  };
+
   it('closes a tender at its deadline through the delayed job, exactly once', async () => {
     const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
     await flows.bid(supplier, tender, ['99000.00']);
@@ -128,14 +154,9 @@ describe('Tender closing by the worker', () => {
   it('still closes tenders within the sweep interval when Redis loses every job', async () => {
     const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
     await flows.bid(supplier, tender, ['98000.00']);
-    const redis = new Redis(process.env.REDIS_URL as string);
-    // FLUSHALL for the test's own Redis database: the delayed closing job is lost.
-    await redis.flushdb();
-    await redis.quit();
-    await eventually(
-      async () => ((await statusOf(tender.id)) === 'active.qualification' ? true : undefined),
-      10_000,
-    );
+    // The delayed closing job is lost.
+    await loseJobs();
+    await reaches(tender.id, 'active.qualification');
     expect(await closingEvents(tender.id)).toBe(1);
   });
 
@@ -166,15 +187,8 @@ describe('Tender closing by the worker', () => {
       const queue = t.app.get<Queue>(getQueueToken(QUEUES.tenderClosing), { strict: false });
       const job = await queue.getJob(`start-tendering.${tender.id}.${Date.parse(enquiryEnd)}`);
       expect(job?.data).toEqual({ tenderId: tender.id });
-      if (lost) {
-        const redis = new Redis(process.env.REDIS_URL as string);
-        await redis.flushdb();
-        await redis.quit();
-      }
-      await eventually(
-        async () => ((await statusOf(tender.id)) === 'active.tendering' ? true : undefined),
-        10_000,
-      );
+      if (lost) await loseJobs();
+      await reaches(tender.id, 'active.tendering');
       // Later sweeps find nothing more to do: one event, with the submission period it opened.
       await new Promise((r) => setTimeout(r, 1500));
       const events = await db.query(
@@ -199,30 +213,13 @@ describe('Tender closing by the worker', () => {
       tenderBody(cityId, { enquiryPeriod: { endDate: new Date(Date.now() + 2000).toISOString() } });
     const stuck = await flows.publish(buyer, body());
     const other = await flows.publish(buyer, body());
-    // Redis loses the jobs: the sweep moves both in one statement, which the stuck tender fails.
-    const redis = new Redis(process.env.REDIS_URL as string);
-    await redis.flushdb();
-    await redis.quit();
-    await db.query(`
-      CREATE FUNCTION test_refuse_tendering() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF OLD.id = '${stuck.id}' AND NEW.status <> OLD.status THEN RAISE EXCEPTION 'refused by the test'; END IF;
-        RETURN NEW;
-      END $$;
-      CREATE TRIGGER test_refuse_tendering BEFORE UPDATE ON tenders FOR EACH ROW EXECUTE FUNCTION test_refuse_tendering();`);
-    try {
-      await eventually(
-        async () => ((await statusOf(other.id)) === 'active.tendering' ? true : undefined),
-        10_000,
-      );
+    // The jobs are lost: the sweep moves both in one statement, which the stuck tender fails.
+    await loseJobs();
+    await whileStatusRefused(stuck.id, async () => {
+      await reaches(other.id, 'active.tendering');
       expect(await statusOf(stuck.id)).toBe('active.enquiries');
-    } finally {
-      await db.query('DROP TRIGGER test_refuse_tendering ON tenders; DROP FUNCTION test_refuse_tendering()');
-    }
-    await eventually(
-      async () => ((await statusOf(stuck.id)) === 'active.tendering' ? true : undefined),
-      10_000,
-    );
+    });
+    await reaches(stuck.id, 'active.tendering');
     const [row] = await db.query(
       `SELECT count(*)::int AS n FROM deal_events WHERE type = 'tender.tendering' AND tender_id = ANY($1::uuid[])`,
       [[stuck.id, other.id]],
@@ -234,37 +231,17 @@ describe('Tender closing by the worker', () => {
     ['close-tender jobs', false],
     ['the sweep alone, Redis having lost the jobs', true],
   ])('closes past a tender that cannot be closed, by %s: it closes once it can', async (_, lost) => {
-    const db = t.app.get(DataSource);
     const stuck = await flows.publish(buyer, tenderBody(cityId, {}, 2));
     const other = await flows.publish(buyer, tenderBody(cityId, {}, 2));
     await flows.bid(supplier, stuck, ['97000.00']);
     await flows.bid(supplier, other, ['96000.00']);
-    if (lost) {
-      const redis = new Redis(process.env.REDIS_URL as string);
-      await redis.flushdb();
-      await redis.quit();
-    }
+    if (lost) await loseJobs();
     // A trigger makes one tender's closing fail.
-    await db.query(`
-      CREATE FUNCTION test_refuse_closing() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF OLD.id = '${stuck.id}' AND NEW.status <> OLD.status THEN RAISE EXCEPTION 'refused by the test'; END IF;
-        RETURN NEW;
-      END $$;
-      CREATE TRIGGER test_refuse_closing BEFORE UPDATE ON tenders FOR EACH ROW EXECUTE FUNCTION test_refuse_closing();`);
-    try {
-      await eventually(
-        async () => ((await statusOf(other.id)) === 'active.qualification' ? true : undefined),
-        10_000,
-      );
+    await whileStatusRefused(stuck.id, async () => {
+      await reaches(other.id, 'active.qualification');
       expect(await statusOf(stuck.id)).toBe('active.tendering');
-    } finally {
-      await db.query('DROP TRIGGER test_refuse_closing ON tenders; DROP FUNCTION test_refuse_closing()');
-    }
-    await eventually(
-      async () => ((await statusOf(stuck.id)) === 'active.qualification' ? true : undefined),
-      10_000,
-    );
+    });
+    await reaches(stuck.id, 'active.qualification');
     expect([await closingEvents(stuck.id), await closingEvents(other.id)]).toEqual([1, 1]);
   });
 

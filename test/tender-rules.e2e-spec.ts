@@ -108,12 +108,7 @@ describe('Tender rules', () => {
     const winner = await factory.actor('supplier');
     await flows.bid(winner, tender, ['60000.00']);
     await flows.closeAfterDeadline(tender);
-    const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`)).body;
-    await request(t.http)
-      .post(`/api/v1/tenders/${tender.id}/awards/${award.id}/accept`)
-      .set(auth(moscowBuyer))
-      .expect(204);
-    const contracts = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`)).body as any[];
+    const contracts = await flows.acceptAward(moscowBuyer, tender);
     expect(contracts.map((c) => [c.buyerId, c.amount]).sort()).toEqual(
       [
         [moscowBuyer.organization.id, '40000.00'],
@@ -140,12 +135,7 @@ describe('Tender rules', () => {
     const winner = await factory.actor('supplier');
     await flows.bid(winner, tender, ['70000.00']);
     await flows.closeAfterDeadline(tender);
-    const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`)).body;
-    await request(t.http)
-      .post(`/api/v1/tenders/${tender.id}/awards/${award.id}/accept`)
-      .set(auth(moscowBuyer))
-      .expect(204);
-    const [contract] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`)).body;
+    const [contract] = await flows.acceptAward(moscowBuyer, tender);
     await new Promise((r) => setTimeout(r, 1100));
     await request(t.http).post(`/api/v1/contracts/${contract.id}/sign`).set(auth(moscowBuyer)).expect(204);
     // While the tender row is held (a cancellation takes it first, then the contracts), the confirmation waits

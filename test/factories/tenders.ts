@@ -76,6 +76,20 @@ export class TenderFlows {
     return res.body;
   }
 
+  /** Accepts the tender's pending award as its organiser; returns the contracts the acceptance created. */
+  async acceptAward(buyer: Actor, tender: any): Promise<any[]> {
+    const http = () => request(this.app.getHttpServer());
+    const awards = (await http().get(`/api/v1/tenders/${tender.id}/awards`)).body as any[];
+    const pending = awards.find((a) => a.status === 'pending');
+    if (!pending) throw new Error(`no pending award: ${JSON.stringify(awards)}`);
+    const res = await http()
+      .post(`/api/v1/tenders/${tender.id}/awards/${pending.id}/accept`)
+      .set(auth(buyer));
+    if (res.status !== 204) throw new Error(`accept: ${res.status} ${JSON.stringify(res.body)}`);
+    const contracts = (await http().get(`/api/v1/tenders/${tender.id}/contracts`)).body as any[];
+    return contracts.filter((c) => c.awardId === pending.id);
+  }
+
   /**
    * Waits for the deadline, closes due tenders the way the worker does, and waits until the tender has left
    * active.tendering: a worker running in the same test may hold the row (SKIP LOCKED) and close it itself.
