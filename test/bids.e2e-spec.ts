@@ -174,7 +174,7 @@ describe('BidsController', () => {
       await place(supplier, tender, {
         currency: 'RUB',
         lots: [{ lotId: tender.lots[0].id, price: '8000.00' }],
-        documents: [{ ...DOC, title: '  Product certificate  ' }],
+        documents: [DOC],
       }).expect(201)
     ).body;
     expect(placed.documents).toEqual([DOC]);

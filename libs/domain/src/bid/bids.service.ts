@@ -445,9 +445,9 @@ export function sealBid(bidId: string, tenderId: string, supplierId: string, inp
   return { content, salt, commitment: bidCommitment(content, salt) };
 }
 
-/** A bid's documents as sealed and revealed: exactly title, url and sha256, in the order given. */
+/** A bid's documents as sealed and revealed: exactly title, url and sha256, as given and in that order. */
 function sealedDocuments(input: BidInput): BidDocument[] {
-  return (input.documents ?? []).map(({ title, url, sha256 }) => ({ title: title.trim(), url, sha256 }));
+  return (input.documents ?? []).map(({ title, url, sha256 }) => ({ title, url, sha256 }));
 }
 
 /** The supplier's view of a bid BID_PLACE_WRITE has just written. */
