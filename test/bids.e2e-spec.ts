@@ -122,6 +122,11 @@ describe('BidsController', () => {
     expect((await place(supplier, tender, withDocument, 'retry-key-0001').expect(409)).body.code).toBe(
       'IDEMPOTENCY_KEY_REUSED',
     );
+    // A bid with documents retried as it was sent: the same bid, however the database orders the keys.
+    const documented = await factory.actor('supplier');
+    const firstWithDocument = await place(documented, tender, withDocument, 'retry-key-0002').expect(201);
+    const retried = await place(documented, tender, withDocument, 'retry-key-0002').expect(200);
+    expect(retried.body).toEqual(firstWithDocument.body);
   });
 
   it('answers concurrent retries with the same Idempotency-Key with the one bid they placed', async () => {

@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../database/pg-errors';
 import { PreparedStatement } from '../database/prepared-statement';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
-import { bidCommitment, newSalt } from '../procurement/rules/commitment';
+import { bidCommitment, canonicalJson, newSalt } from '../procurement/rules/commitment';
 import { formatAmount, parseAmount } from '../procurement/rules/money';
 import { SupplierNotActiveError, TenderNotFoundError } from '../tender/tender.errors';
 import {
@@ -396,8 +396,8 @@ export class BidsService {
     const same =
       bid.tender_id === tenderId &&
       bid.content.currency === input.currency &&
-      JSON.stringify(bid.content.lots) === JSON.stringify(asked) &&
-      JSON.stringify(bid.content.documents ?? []) === JSON.stringify(sealedDocuments(input));
+      canonicalJson(bid.content.lots) === canonicalJson(asked) &&
+      canonicalJson(bid.content.documents ?? []) === canonicalJson(sealedDocuments(input));
     if (!same) {
       throw new IdempotencyKeyReusedError('This Idempotency-Key was used for a different request', {
         header: 'Idempotency-Key',
