@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { PreparedStatement } from '../database/prepared-statement';
-import { DealLogWriter, NewDealEvent } from '../deal-log/deal-log.writer';
-import { describeRule, LocalPreference, Place, rankLot, RankedBid } from '../procurement/rules/ranking';
+import { DealLogWriter } from '../deal-log/deal-log.writer';
+import { describeRule, EAEU_COUNTRIES, LocalPreference } from '../procurement/rules/ranking';
 import { nextStatus } from '../procurement/rules/tender-state';
 
 interface DueTender {
@@ -16,33 +15,6 @@ interface DueTender {
   buyer_city_id: string;
   buyer_region: string;
   buyer_country: string;
-}
-
-interface OpenedBid {
-  id: string;
-  tender_id: string;
-  supplier_id: string;
-  status: string;
-  submitted_at: Date;
-  sequence: string;
-  city_id: string;
-  region: string;
-  country: string;
-}
-
-/** A bid as the single read returns it (JSON): the instant as ISO text. */
-type OpenedBidRow = Omit<OpenedBid, 'submitted_at'> & { submitted_at: string };
-
-interface LotRow {
-  id: string;
-  tender_id: string;
-  number: number;
-}
-
-interface BidLotRow {
-  bid_id: string;
-  lot_id: string;
-  price: string;
 }
 
 export interface ClosingResult {
@@ -74,6 +46,125 @@ ${DealLogWriter.insertFrom(`
 RETURNING tender_id`,
 );
 
+const AWARDED = nextStatus('active.tendering', 'close', { anyLotAwarded: true });
+const UNSUCCESSFUL = nextStatus('active.tendering', 'close', { anyLotAwarded: false });
+const EAEU = EAEU_COUNTRIES.map((c) => `'${c}'`).join(', ');
+
+/**
+ * The closing of claimed tenders ($1, locked by the claim; $2 each one's published rule), as rankLot ranks and
+ * in one statement. Every sealed bid is opened, so anyone can check it against the commitment logged before the
+ * deadline; bids still awaiting confirmation are dropped. Each active lot ranks its opened bids by exact evaluated
+ * price (price x (10000 - preference in hundredths of a percent), compared unrounded), then the earlier bid to the
+ * millisecond, the lower commit sequence and the lower bid id in code-unit order; the evaluated price shown is
+ * rounded half-up to the cent in integers, so no division rounds twice. A lot with fewer than max(min_bids, 1)
+ * bids is unsuccessful; otherwise its first bid gets a pending award. A tender held by an unanswered question (one
+ * committed after the claim's snapshot) is left as it was. All CTEs share one snapshot and touch different rows;
+ * the events go in claim order: every bid.opened (by commit sequence), every tender.closed, every award.pending.
+ */
+const CLOSE = `
+WITH due AS MATERIALIZED (
+  SELECT t.id, x.ord, x.rule, t.min_bids, t.preference_scope AS scope,
+         CASE WHEN t.preference_scope IS NULL THEN 0 ELSE (coalesce(t.preference_percent, 0) * 100)::int END AS discount,
+         c.id AS city_id, c.region, upper(c.country) AS country
+    FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS x(id, rule, ord)
+    JOIN tenders t ON t.id = x.id
+    JOIN organizations o ON o.id = t.organizer_id
+    JOIN cities c ON c.id = o.city_id
+   WHERE NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)
+), sealed AS MATERIALIZED (
+  SELECT b.id, b.tender_id, d.ord, b.supplier_id, b.status, b.sequence, b.submitted_at, b.content, b.salt,
+         b.commitment, d.discount,
+         -- The supplier's place is looked up only where a preference applies.
+         coalesce(d.discount > 0 AND (
+           SELECT CASE d.scope
+                    WHEN 'city' THEN c.id = d.city_id
+                    WHEN 'region' THEN upper(c.country) = d.country AND c.region = d.region
+                    WHEN 'country' THEN upper(c.country) = d.country
+                    WHEN 'eaeu' THEN upper(c.country) IN (${EAEU})
+                    ELSE false END
+             FROM organizations o JOIN cities c ON c.id = o.city_id WHERE o.id = b.supplier_id), false) AS local
+    FROM due d
+    JOIN bids b ON b.tender_id = d.id AND b.status IN ('active', 'pending_confirmation')
+), opened AS (
+  UPDATE bids b SET status = CASE WHEN s.status = 'active' THEN 'opened' ELSE 'dropped' END, opened_at = now()
+    FROM sealed s WHERE b.id = s.id
+), ranked AS MATERIALIZED (
+  SELECT r.*, div(r.scaled * 100 + 5000, 10000) * 0.01 AS evaluated,
+         row_number() OVER (PARTITION BY r.lot_id
+                            ORDER BY r.scaled, date_trunc('milliseconds', r.submitted_at), r.sequence,
+                                     r.bid_id::text COLLATE "C") AS rank
+    FROM (
+      SELECT bl.bid_id, bl.lot_id, l.tender_id, s.supplier_id, s.submitted_at, s.sequence, bl.price, s.local,
+             bl.price * (10000 - CASE WHEN s.local THEN s.discount ELSE 0 END) AS scaled
+        FROM sealed s
+        JOIN bid_lots bl ON bl.bid_id = s.id
+        JOIN lots l ON l.id = bl.lot_id AND l.tender_id = s.tender_id AND l.status = 'active'
+       WHERE s.status = 'active') r
+), evaluated AS (
+  UPDATE bid_lots bl SET evaluated_price = r.evaluated, rank = r.rank, preference_applied = r.local
+    FROM ranked r WHERE bl.bid_id = r.bid_id AND bl.lot_id = r.lot_id
+), lot_results AS MATERIALIZED (
+  SELECT l.id AS lot_id, l.tender_id, l.number, d.min_bids, coalesce(r.bids, 0) AS bids,
+         coalesce(r.bids, 0) >= greatest(d.min_bids, 1) AS enough, coalesce(r.ranking, '[]') AS ranking
+    FROM due d
+    JOIN lots l ON l.tender_id = d.id AND l.status = 'active'
+    LEFT JOIN (
+      SELECT lot_id, count(*)::int AS bids,
+             jsonb_agg(jsonb_build_object('rank', rank, 'bidId', bid_id, 'supplierId', supplier_id,
+                                          'price', price::text, 'evaluatedPrice', evaluated::text,
+                                          'preferenceApplied', local) ORDER BY rank) AS ranking
+        FROM ranked GROUP BY lot_id
+    ) r ON r.lot_id = l.id
+), failed AS (
+  UPDATE lots l SET status = 'unsuccessful', status_reason = 'too few bids'
+    FROM lot_results lr WHERE l.id = lr.lot_id AND NOT lr.enough
+), awarded AS (
+  INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, amount, rank, status)
+  SELECT r.tender_id, r.lot_id, r.bid_id, r.supplier_id, r.price, 1, 'pending'
+    FROM ranked r JOIN lot_results lr ON lr.lot_id = r.lot_id
+   WHERE r.rank = 1 AND lr.enough
+  RETURNING id, tender_id, lot_id, bid_id, supplier_id, amount
+), tender_results AS MATERIALIZED (
+  SELECT d.id, d.ord, d.rule, d.min_bids,
+         CASE WHEN coalesce(bool_or(lr.enough), false) THEN '${AWARDED}' ELSE '${UNSUCCESSFUL}' END AS status,
+         coalesce(jsonb_agg(
+           jsonb_build_object('lotId', lr.lot_id, 'status', CASE WHEN lr.enough THEN 'active' ELSE 'unsuccessful' END,
+                              'bids', lr.bids, 'ranking', lr.ranking)
+           || CASE WHEN lr.enough THEN '{}'::jsonb
+                   ELSE jsonb_build_object('reason', 'fewer than ' || lr.min_bids || ' bid(s)') END
+           ORDER BY lr.number) FILTER (WHERE lr.lot_id IS NOT NULL), '[]') AS lots
+    FROM due d LEFT JOIN lot_results lr ON lr.tender_id = d.id
+   GROUP BY d.id, d.ord, d.rule, d.min_bids
+), closed AS (
+  UPDATE tenders t SET status = tr.status, closed_at = now(), updated_at = now()
+    FROM tender_results tr WHERE t.id = tr.id
+  RETURNING t.id, tr.status
+), logged AS (
+  ${DealLogWriter.insertFrom(`
+  SELECT e.type, e.tender_id, e.actor_id, e.payload, NULL::jsonb AS sealed_payload
+    FROM (
+      SELECT 1 AS part, s.ord, s.sequence::numeric AS k, 'bid.opened' AS type, s.tender_id,
+             s.supplier_id AS actor_id,
+             jsonb_build_object('bidId', s.id, 'supplierId', s.supplier_id, 'content', s.content, 'salt', s.salt,
+                                'commitment', s.commitment,
+                                'status', CASE WHEN s.status = 'active' THEN 'opened' ELSE 'dropped' END)
+             || CASE WHEN s.status = 'active' THEN '{}'::jsonb
+                     ELSE '{"reason": "not confirmed after an amendment of terms"}'::jsonb END AS payload
+        FROM sealed s
+      UNION ALL
+      SELECT 2, tr.ord, 0, 'tender.closed', tr.id, NULL::uuid,
+             jsonb_build_object('status', tr.status, 'rule', tr.rule, 'minBids', tr.min_bids, 'lots', tr.lots)
+        FROM tender_results tr
+      UNION ALL
+      SELECT 3, d.ord, l.number, 'award.pending', a.tender_id, NULL::uuid,
+             jsonb_build_object('awardId', a.id, 'lotId', a.lot_id, 'bidId', a.bid_id, 'supplierId', a.supplier_id,
+                                'amount', a.amount::text, 'rank', 1)
+        FROM awarded a JOIN due d ON d.id = a.tender_id JOIN lots l ON l.id = a.lot_id
+    ) e
+   ORDER BY e.part, e.ord, e.k`)}
+)
+SELECT id, status FROM closed`;
+
 /**
  * Closes tenders whose deadline has passed, exactly once: the tender rows are claimed with
  * FOR UPDATE SKIP LOCKED and change status in the same transaction that opens, ranks and awards, so two
@@ -82,10 +173,7 @@ RETURNING tender_id`,
  */
 @Injectable()
 export class TenderClosingService {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly log: DealLogWriter,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * Closes up to `limit` overdue tenders in one transaction: any of them, or only `tenderIds`, or - with
@@ -167,220 +255,31 @@ export class TenderClosingService {
     );
   }
 
+  /**
+   * Opens, ranks and awards the claimed tenders in one set-based statement: the database does the whole closing
+   * next to the rows, so a storm costs one round trip per batch and no row travels to this process and back.
+   * The ranking is rankLot's (which the property tests check against a brute-force reference, and the closing
+   * against rankLot); only the published rule text comes from here.
+   */
   private async close(manager: EntityManager, tenders: DueTender[]): Promise<ClosingResult> {
-    const ids = tenders.map((t) => t.id);
-    // One statement for every read: a closing storm is bound by round trips, not by the rows. It runs after the
-    // claim, never inside it, so its snapshot sees every bid committed before the tender rows were locked.
-    // The bids are materialised first so their lots are fetched by key, whatever the planner thinks of the sizes.
-    // What ranking needs comes here; what opening reveals (content, salt, commitment) never leaves the database:
-    // the write below logs it straight from the bid rows.
-    const [read] = await manager.query<
-      { held: string[]; bids: OpenedBidRow[]; bid_lots: BidLotRow[]; lots: LotRow[] }[]
-    >(
-      `WITH b AS MATERIALIZED (
-         SELECT b.id, b.tender_id, b.supplier_id, b.status, b.submitted_at,
-                b.sequence::text AS sequence, c.id AS city_id, c.region, c.country
-           FROM bids b JOIN organizations o ON o.id = b.supplier_id JOIN cities c ON c.id = o.city_id
-          WHERE b.tender_id = ANY($1::uuid[]) AND b.status IN ('active', 'pending_confirmation'))
-       SELECT
-         (SELECT coalesce(json_agg(DISTINCT q.tender_id), '[]') FROM tender_questions q
-           WHERE q.tender_id = ANY($1::uuid[]) AND q.answered_at IS NULL) AS held,
-         (SELECT coalesce(json_agg(b), '[]') FROM b) AS bids,
-         (SELECT coalesce(json_agg(x), '[]') FROM (
-            SELECT bl.bid_id, bl.lot_id, bl.price::text AS price FROM b JOIN bid_lots bl ON bl.bid_id = b.id
-             WHERE b.status = 'active') x) AS bid_lots,
-         (SELECT coalesce(json_agg(x ORDER BY x.number), '[]') FROM (
-            SELECT id, tender_id, number FROM lots WHERE tender_id = ANY($1::uuid[]) AND status = 'active') x) AS lots`,
-      [ids],
+    const rules = tenders.map((t) =>
+      describeRule(
+        t.preference_scope && t.preference_percent
+          ? { scope: t.preference_scope, percent: t.preference_percent }
+          : null,
+      ),
     );
-    // A question committed after the claim's snapshot, but before the claim reached the tender row, was not seen
-    // by it: such a tender is held after all (left as it is, for the sweep to find when the question is answered).
-    const held = new Set(read?.held ?? []);
-    if (held.size > 0) {
-      const rest = tenders.filter((t) => !held.has(t.id));
-      return rest.length > 0 ? this.close(manager, rest) : { closed: [] };
-    }
-    // JSON carries instants as ISO text; Date parses it to the millisecond, as the driver does for timestamptz.
-    const bids: OpenedBid[] = (read?.bids ?? []).map((b) => ({
-      ...b,
-      submitted_at: new Date(b.submitted_at),
-    }));
-    const bidLots = read?.bid_lots ?? [];
-    const lots = read?.lots ?? [];
-    const bidsByTender = groupBy(bids, (b) => b.tender_id);
-    const lotsByTender = groupBy(lots, (l) => l.tender_id);
-    const bidLotsByLot = groupBy(bidLots, (bl) => bl.lot_id);
-
-    const events: NewDealEvent[] = [];
-    const rankings: {
-      bid_id: string;
-      lot_id: string;
-      evaluated_price: string;
-      rank: number;
-      preference: boolean;
-    }[] = [];
-    const awards: {
-      id: string;
-      tender_id: string;
-      lot_id: string;
-      bid_id: string;
-      supplier_id: string;
-      amount: string;
-    }[] = [];
-    const failedLots: string[] = [];
-    const statuses: { id: string; status: string }[] = [];
-
-    for (const tender of tenders) {
-      const tenderBids = bidsByTender.get(tender.id) ?? [];
-      const preference =
-        tender.preference_scope && tender.preference_percent
-          ? { scope: tender.preference_scope, percent: tender.preference_percent }
-          : null;
-      const buyerPlace: Place = {
-        cityId: tender.buyer_city_id,
-        region: tender.buyer_region,
-        country: tender.buyer_country,
-      };
-      const bidsById = new Map(tenderBids.map((b) => [b.id, b]));
-      const lotResults = (lotsByTender.get(tender.id) ?? []).map((lot) => {
-        const ranked = this.rank(bidLotsByLot.get(lot.id) ?? [], bidsById, buyerPlace, preference);
-        const enough = ranked.length >= tender.min_bids && ranked.length > 0;
-        for (const r of ranked) {
-          rankings.push({
-            bid_id: r.bidId,
-            lot_id: lot.id,
-            evaluated_price: r.evaluatedPrice,
-            rank: r.rank,
-            preference: r.preferenceApplied,
-          });
-        }
-        const best = ranked[0];
-        if (enough && best) {
-          awards.push({
-            id: randomUUID(),
-            tender_id: tender.id,
-            lot_id: lot.id,
-            bid_id: best.bidId,
-            supplier_id: best.supplierId,
-            amount: best.price,
-          });
-        } else {
-          failedLots.push(lot.id);
-        }
-        return {
-          lotId: lot.id,
-          status: enough ? 'active' : 'unsuccessful',
-          ...(enough ? {} : { reason: `fewer than ${tender.min_bids} bid(s)` }),
-          bids: ranked.length,
-          ranking: ranked.map((r) => ({
-            rank: r.rank,
-            bidId: r.bidId,
-            supplierId: r.supplierId,
-            price: r.price,
-            evaluatedPrice: r.evaluatedPrice,
-            preferenceApplied: r.preferenceApplied,
-          })),
-        };
-      });
-      const anyLotAwarded = lotResults.some((l) => l.status === 'active');
-      const status = nextStatus('active.tendering', 'close', { anyLotAwarded });
-      statuses.push({ id: tender.id, status });
-      events.push({
-        type: 'tender.closed',
-        tenderId: tender.id,
-        actorId: null,
-        payload: { status, rule: describeRule(preference), minBids: tender.min_bids, lots: lotResults },
-      });
-    }
-    for (const award of awards) {
-      events.push({
-        type: 'award.pending',
-        tenderId: award.tender_id,
-        actorId: null,
-        payload: {
-          awardId: award.id,
-          lotId: award.lot_id,
-          bidId: award.bid_id,
-          supplierId: award.supplier_id,
-          // The amount as the numeric(15,2) column spells it: prices are read as that same column type.
-          amount: award.amount,
-          rank: 1,
-        },
-      });
-    }
-
-    // Every write in one statement (the tables differ, so the data-modifying CTEs never touch the same row).
-    // Every sealed bid is opened, so anyone can check it against the commitment logged before the deadline: its
-    // bid.opened event is written from the row as it was before this statement (all CTEs share one snapshot),
-    // ahead of the closing's other events, tender by tender in the order the bids were placed.
-    await manager.query(
-      `WITH opened AS (
-         UPDATE bids SET status = CASE WHEN status = 'active' THEN 'opened' ELSE 'dropped' END, opened_at = now()
-          WHERE tender_id = ANY($1::uuid[]) AND status IN ('active', 'pending_confirmation')
-       ), revealed AS (
-         ${DealLogWriter.insertFrom(
-           `SELECT 'bid.opened' AS type, b.tender_id, b.supplier_id AS actor_id,
-                   jsonb_build_object('bidId', b.id, 'supplierId', b.supplier_id, 'content', b.content,
-                                      'salt', b.salt, 'commitment', b.commitment,
-                                      'status', CASE WHEN b.status = 'active' THEN 'opened' ELSE 'dropped' END)
-                   || CASE WHEN b.status = 'active' THEN '{}'::jsonb
-                           ELSE '{"reason": "not confirmed after an amendment of terms"}'::jsonb END AS payload,
-                   NULL::jsonb AS sealed_payload
-              FROM bids b
-             WHERE b.tender_id = ANY($1::uuid[]) AND b.status IN ('active', 'pending_confirmation')
-             ORDER BY b.tender_id, b.sequence`,
-         )}
-       ), ranked AS (
-         UPDATE bid_lots bl SET evaluated_price = r.evaluated_price, rank = r.rank, preference_applied = r.preference
-           FROM jsonb_to_recordset($2::jsonb)
-             AS r(bid_id uuid, lot_id uuid, evaluated_price numeric, rank int, preference boolean)
-          WHERE bl.bid_id = r.bid_id AND bl.lot_id = r.lot_id
-       ), failed AS (
-         UPDATE lots SET status = 'unsuccessful', status_reason = 'too few bids' WHERE id = ANY($3::uuid[])
-       ), awarded AS (
-         INSERT INTO awards (id, tender_id, lot_id, bid_id, supplier_id, amount, rank, status)
-         SELECT a.id, a.tender_id, a.lot_id, a.bid_id, a.supplier_id, a.amount, 1, 'pending'
-           FROM jsonb_to_recordset($4::jsonb)
-             AS a(id uuid, tender_id uuid, lot_id uuid, bid_id uuid, supplier_id uuid, amount numeric)
-       )
-       UPDATE tenders t SET status = s.status, closed_at = now(), updated_at = now()
-         FROM jsonb_to_recordset($5::jsonb) AS s(id uuid, status text) WHERE t.id = s.id`,
-      [ids, JSON.stringify(rankings), failedLots, JSON.stringify(awards), JSON.stringify(statuses)],
-    );
-    await this.log.appendMany(manager, events);
-    return { closed: statuses.map((s) => ({ tenderId: s.id, status: s.status })) };
+    const rows = await manager.query<{ id: string; status: string }[]>(CLOSE, [
+      tenders.map((t) => t.id),
+      rules,
+    ]);
+    const statuses = new Map(rows.map((r) => [r.id, r.status]));
+    // In claim order; a tender held by a question committed after the claim's snapshot is left as it was.
+    return {
+      closed: tenders.flatMap((t) => {
+        const status = statuses.get(t.id);
+        return status ? [{ tenderId: t.id, status }] : [];
+      }),
+    };
   }
-
-  private rank(
-    bidLots: BidLotRow[],
-    bidsById: Map<string, OpenedBid>,
-    buyerPlace: Place,
-    preference: LocalPreference | null,
-  ): RankedBid[] {
-    const rankable = bidLots.flatMap((bl) => {
-      const bid = bidsById.get(bl.bid_id);
-      if (!bid) return [];
-      return [
-        {
-          bidId: bid.id,
-          supplierId: bid.supplier_id,
-          price: bl.price,
-          submittedAt: bid.submitted_at,
-          sequence: Number(bid.sequence),
-          supplierPlace: { cityId: bid.city_id, region: bid.region, country: bid.country },
-        },
-      ];
-    });
-    return rankLot(rankable, buyerPlace, preference);
-  }
-}
-
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const group = groups.get(key(row));
-    if (group) group.push(row);
-    else groups.set(key(row), [row]);
-  }
-  return groups;
 }
