@@ -23,6 +23,7 @@ import { SearchEntryPartitions1764930000000 } from './1764930000000-SearchEntryP
 import { InactiveSuppliers1764940000000 } from './1764940000000-InactiveSuppliers';
 import { OfferKeysInDocument1764950000000 } from './1764950000000-OfferKeysInDocument';
 import { TenderingDue1764960000000 } from './1764960000000-TenderingDue';
+import { RoomToOpenBids1764970000000 } from './1764970000000-RoomToOpenBids';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -51,4 +52,5 @@ export const MIGRATIONS: (new () => object)[] = [
   InactiveSuppliers1764940000000,
   OfferKeysInDocument1764950000000,
   TenderingDue1764960000000,
+  RoomToOpenBids1764970000000,
 ];
