@@ -12,7 +12,7 @@ export interface BatchWaiter<T, R> {
  */
 export class BurstBatcher<T, R> {
   private queued: BatchWaiter<T, R>[] = [];
-  private running = 0;
+  private inFlight = 0;
   private scheduled = false;
 
   constructor(
@@ -20,6 +20,11 @@ export class BurstBatcher<T, R> {
     private readonly parallel: number,
     private readonly maxBatch: number,
   ) {}
+
+  /** Batches running now. */
+  get running(): number {
+    return this.inFlight;
+  }
 
   submit(item: T): Promise<R> {
     return new Promise((done, fail) => {
@@ -36,13 +41,13 @@ export class BurstBatcher<T, R> {
   }
 
   private drain(): void {
-    while (this.running < this.parallel && this.queued.length > 0) {
+    while (this.inFlight < this.parallel && this.queued.length > 0) {
       const batch = this.queued.splice(0, this.maxBatch);
-      this.running++;
+      this.inFlight++;
       void this.runBatch(batch)
         .catch((error: unknown) => batch.forEach((w) => w.fail(error)))
         .finally(() => {
-          this.running--;
+          this.inFlight--;
           this.drain();
         });
     }

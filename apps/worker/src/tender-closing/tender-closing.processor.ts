@@ -8,8 +8,16 @@ import { ObservedProcessor } from '../common/observed-processor';
 
 /** Tenders closed per transaction by the sweep, and at most per shared transaction of close-tender jobs. */
 export const SWEEP_BATCH = 200;
-/** Shared closing transactions in flight at once: enough to keep the database and this process both busy. */
-const PARALLEL_BATCHES = 4;
+/**
+ * Closing transactions in flight at once, for the jobs' batches and again for the lanes a storm starts: enough to
+ * keep two cores busy; more only make the transactions wait for each other.
+ */
+const PARALLEL_BATCHES = 3;
+/**
+ * Jobs run at once. A storm is closed by lanes that drain the overdue tenders from the database, not job by job,
+ * so fetching more jobs would only spend the CPU the closing needs on jobs that then find their tenders closed.
+ */
+const JOB_CONCURRENCY = 50;
 
 /** After a shared closing transaction fails, close-tender batches stop filling up for this long. */
 const FILL_PAUSE_MS = 10_000;
@@ -18,10 +26,11 @@ const FILL_PAUSE_MS = 10_000;
  * Closes tenders at their deadline. Safe to run twice: the closing claims tender rows with
  * FOR UPDATE SKIP LOCKED and a status condition, so a tender is closed by exactly one transaction.
  */
-@Processor(QUEUES.tenderClosing, { concurrency: SWEEP_BATCH * PARALLEL_BATCHES })
+@Processor(QUEUES.tenderClosing, { concurrency: JOB_CONCURRENCY })
 export class TenderClosingProcessor extends ObservedProcessor {
   private readonly batcher: BurstBatcher<string, boolean>;
   private fillPausedUntil = 0;
+  private draining = 0;
 
   constructor(
     metrics: JobMetrics,
@@ -46,6 +55,12 @@ export class TenderClosingProcessor extends ObservedProcessor {
       const result = await this.closing.closeDue(SWEEP_BATCH, ids, { fill });
       const closed = new Set(result.closed.map((c) => c.tenderId));
       for (const waiter of batch) waiter.done(closed.has(waiter.item));
+      // A full batch means more tenders are overdue: close them now, in this lane and in every idle one, rather
+      // than as their jobs are fetched one by one (the jobs then find their tenders closed).
+      if (fill && result.closed.length === SWEEP_BATCH) {
+        this.startDraining();
+        await this.drainOverdue();
+      }
     } catch (error) {
       // One tender that cannot be closed must not fail the others. It may be one taken to fill up: batches
       // stop filling for a while (or every batch would take it again), and each job closes its own tender alone.
@@ -64,6 +79,32 @@ export class TenderClosingProcessor extends ObservedProcessor {
           (alone: unknown) => waiter.fail(alone),
         );
       }
+    }
+  }
+
+  /** Runs drainOverdue in every lane that no batch of jobs holds. */
+  private startDraining(): void {
+    while (this.draining + this.batcher.running < PARALLEL_BATCHES) {
+      this.draining++;
+      void this.drainOverdue().finally(() => this.draining--);
+    }
+  }
+
+  /**
+   * Closes overdue tenders SWEEP_BATCH at a time until a batch is not full. A failure ends the drain and pauses
+   * filling (a tender that cannot be closed would fail every batch that takes it); the jobs and the sweep remain.
+   */
+  private async drainOverdue(): Promise<void> {
+    try {
+      while (Date.now() >= this.fillPausedUntil) {
+        if ((await this.closing.closeDue(SWEEP_BATCH)).closed.length < SWEEP_BATCH) return;
+      }
+    } catch (error) {
+      this.fillPausedUntil = Date.now() + FILL_PAUSE_MS;
+      this.logger.warn(
+        { err: error },
+        'closing overdue tenders in bulk failed; jobs close their tenders alone',
+      );
     }
   }
 
