@@ -292,6 +292,63 @@ describe('Publication rules (production minimum periods)', () => {
       expect((await publish().expect(200)).body.status).toBe('active.tendering');
     });
 
+    it("buys a catalogue item with its card's CPV code and unit, at saving and again at publication", async () => {
+      const catalogue = new CatalogueFactory(t.app);
+      const operator = await factory.actor('operator');
+      // The card: office paper, CPV 30197630-1, in packs (XPK), as the tender body's item is.
+      const itemId = await catalogue.activeItem(buyer, operator, { titleRu: 'Бумага A4, пачка 500 листов' });
+      const before = await rowCounts();
+      const otherCode = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({ catalogItemId: itemId, classification: { scheme: 'CPV', id: '30190000-7' } }))
+        .expect(400);
+      expect(otherCode.body).toMatchObject({
+        code: 'TENDER_INVALID',
+        details: { field: 'lots.0.items.0.classification', catalogItemId: itemId, cpvCode: '30197630-1' },
+      });
+      const otherUnit = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({ catalogItemId: itemId, unitCode: 'KGM' }))
+        .expect(400);
+      expect(otherUnit.body).toMatchObject({
+        code: 'TENDER_INVALID',
+        details: { field: 'lots.0.items.0.unitCode', catalogItemId: itemId, unitCode: 'XPK' },
+      });
+      expect(await rowCounts()).toEqual(before);
+      // A free item may have any code and unit.
+      await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({ classification: { scheme: 'CPV', id: '30190000-7' }, unitCode: 'KGM' }))
+        .expect(201);
+
+      const draft = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({ catalogItemId: itemId }))
+        .expect(201);
+      // The operator measures the card in boxes after the draft named it: publication names the difference.
+      await request(t.http)
+        .patch(`/api/v1/catalogue/items/${itemId}`)
+        .set(auth(operator))
+        .send({ unitCode: 'XBX' })
+        .expect(200);
+      const publish = () => request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer));
+      const refused = await publish().expect(400);
+      expect(refused.body).toMatchObject({
+        code: 'TENDER_INVALID',
+        details: { field: 'lots.0.items.0.unitCode', catalogItemId: itemId, unitCode: 'XBX' },
+      });
+      await request(t.http)
+        .put(`/api/v1/tenders/${draft.body.id}`)
+        .set(auth(buyer))
+        .send(withItem({ catalogItemId: itemId, unitCode: 'XBX' }))
+        .expect(200);
+      expect((await publish().expect(200)).body.status).toBe('active.tendering');
+    });
+
     it('refuses bad characteristics with 400 naming the field, and stores nothing', async () => {
       const itemId = (
         await new CatalogueFactory(t.app).propose(buyer, { titleRu: 'Бумага A3 для принтеров' })

@@ -55,6 +55,34 @@ interface CatalogueRef {
   id: string;
   status: string;
   merged_into_id: string | null;
+  classification_scheme: string;
+  classification_code: string;
+  unit_code: string;
+}
+
+/**
+ * A tender item that names a catalogue item buys that item as its card classifies and measures it: the same CPV
+ * code and unit, so its prices compare with the item's offers and contracts. Null when it does.
+ */
+function cardMismatch(
+  item: { cpvCode: string; unitCode: string },
+  ref: CatalogueRef,
+  path: string,
+): TenderInvalidError | null {
+  if (ref.classification_scheme !== 'CPV' || ref.classification_code !== item.cpvCode) {
+    return new TenderInvalidError(
+      `${path}.classification: the catalogue item is classified ${ref.classification_scheme} ` +
+        `${ref.classification_code}; give that code`,
+      { field: `${path}.classification`, catalogItemId: ref.id, cpvCode: ref.classification_code },
+    );
+  }
+  if (ref.unit_code !== item.unitCode) {
+    return new TenderInvalidError(
+      `${path}.unitCode: the catalogue item is measured in ${ref.unit_code}; give that unit`,
+      { field: `${path}.unitCode`, catalogItemId: ref.id, unitCode: ref.unit_code },
+    );
+  }
+  return null;
 }
 
 /** A tender item may not name an archived catalogue item; a merged one names the item that replaces it. */
@@ -211,14 +239,27 @@ export class TenderDraftsService {
    * have been archived or merged since the draft named it.
    */
   private async assertCatalogueItemsActive(manager: EntityManager, tenderId: string): Promise<void> {
-    const [ref] = await manager.query<(CatalogueRef & { lot: number })[]>(
-      `SELECT c.id, c.status, c.merged_into_id, l.number AS lot
-         FROM tender_items i JOIN lots l ON l.id = i.lot_id JOIN catalog_items c ON c.id = i.catalog_item_id
-        WHERE i.tender_id = $1 AND c.status <> 'active' ORDER BY l.number, i.id LIMIT 1`,
+    const [ref] = await manager.query<
+      (CatalogueRef & { lot: number; item: number; cpv_code: string; item_unit: string })[]
+    >(
+      `SELECT c.id, c.status, c.merged_into_id, c.classification_scheme, c.classification_code, c.unit_code,
+              l.number AS lot, i.position AS item, i.cpv_code, i.unit_code AS item_unit
+         FROM (SELECT i.*, row_number() OVER (PARTITION BY i.lot_id ORDER BY i.id) - 1 AS position
+                 FROM tender_items i WHERE i.tender_id = $1) i
+         JOIN lots l ON l.id = i.lot_id JOIN catalog_items c ON c.id = i.catalog_item_id
+        WHERE c.status <> 'active' OR c.classification_scheme <> 'CPV' OR c.classification_code <> i.cpv_code
+           OR c.unit_code <> i.unit_code
+        ORDER BY l.number, i.position LIMIT 1`,
       [tenderId],
     );
     if (!ref) return;
     const field = `lots.${ref.lot - 1}.items`;
+    // The card may have been reclassified or remeasured since the draft named it.
+    const mismatch =
+      ref.status === 'active'
+        ? cardMismatch({ cpvCode: ref.cpv_code, unitCode: ref.item_unit }, ref, `${field}.${ref.item}`)
+        : null;
+    if (mismatch) throw mismatch;
     if (ref.status === 'archived') throw archivedItem(field, ref);
     throw new TenderInvalidError(`${field}: catalogue item ${ref.id} is ${ref.status}, not yet approved`, {
       field,
@@ -309,7 +350,8 @@ export class TenderDraftsService {
       [[...new Set(items.map((x) => x.item.cpvCode))]],
     );
     const catalog = await manager.query<CatalogueRef[]>(
-      'SELECT id, status, merged_into_id FROM catalog_items WHERE id = ANY($1::uuid[])',
+      `SELECT id, status, merged_into_id, classification_scheme, classification_code, unit_code
+         FROM catalog_items WHERE id = ANY($1::uuid[])`,
       [[...new Set(items.flatMap((x) => (x.item.catalogItemId ? [x.item.catalogItemId] : [])))]],
     );
     for (const { item, path } of items) {
@@ -324,6 +366,8 @@ export class TenderDraftsService {
         const ref = catalog.find((c) => c.id === item.catalogItemId);
         if (!ref) throw invalid(`${path}.catalogItemId`, 'no such catalogue item');
         if (ref.status === 'archived') throw archivedItem(`${path}.catalogItemId`, ref);
+        const mismatch = cardMismatch(item, ref, path);
+        if (mismatch) throw mismatch;
       }
       assertCharacteristics(item, path);
     }
