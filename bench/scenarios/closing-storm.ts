@@ -4,7 +4,9 @@ import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import {
   bidCommitment,
+  CLOSE_TENDERS,
   DEFAULT_JOB_OPTIONS,
+  describeRule,
   type JobPayloads,
   JOBS,
   makeValidTaxId,
@@ -21,14 +23,26 @@ import { percentile, sleep, waitFor } from '../lib/measure';
  * 10,000 tenders with 5 sealed bids each and one deadline, closed by the real worker (a delayed close-tender
  * job per tender, as publication enqueues it, backed by the sweep every second): time from the deadline until
  * the last tender is closed with its awards, and per-tender lateness. Beside it, a second identical set closed
- * by one set-based SQL statement (window-function ranking, awards, events) in one transaction.
+ * in one transaction by the closing's own set-based statement (CLOSE_TENDERS), without the worker.
  *
  * Options: --tenders=10000, --lead=20 (seconds from seeding to the deadline).
  */
 
 const BIDS_PER_TENDER = 5;
 const CPV = '30197630-1';
-const RULE = 'lowest evaluated price; ties go to the earlier bid';
+/** The published rule of a tender without a local preference (the bench's tenders). */
+const RULE = describeRule(null);
+
+/**
+ * The claim of TenderClosingService.closeDue, for every tender due at once: the baseline then closes them with the
+ * service's own statement (CLOSE_TENDERS), in one transaction, without the worker, its jobs or its batches.
+ */
+const RAW_CLAIM = `
+SELECT t.id, now() AS now FROM tenders t
+ WHERE t.status = 'active.tendering' AND t.tender_end <= clock_timestamp()
+   AND NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)
+ ORDER BY t.tender_end
+   FOR UPDATE OF t SKIP LOCKED`;
 /** Suppliers in five member cities of four countries, one tax scheme each. */
 const SUPPLIER_CITIES: { code: string; scheme: TaxIdScheme }[] = [
   { code: 'moscow', scheme: 'RU-INN' },
@@ -156,7 +170,7 @@ async function closeByWorker(
   }
 }
 
-/** The same closing as one set-based statement in one transaction, on a second identical set of tenders. */
+/** The same closing in one transaction and one statement, on a second identical set of tenders. */
 async function closeByRawSql(pool: Pool, actors: Actors, count: number): Promise<Outcome> {
   const ids = await seedTenders(pool, actors, count, new Date());
   await pool.query('ANALYZE');
@@ -167,20 +181,22 @@ async function closeByRawSql(pool: Pool, actors: Actors, count: number): Promise
   try {
     const t0 = process.hrtime.bigint();
     await client.query('BEGIN');
-    const { rows } = await client.query<{ now: Date; closed: string; events: string }>(RAW_CLOSING, [RULE]);
+    const { rows: claimed } = await client.query<{ id: string; now: Date }>(RAW_CLAIM);
+    const { rows: closed } = await client.query<{ id: string }>(CLOSE_TENDERS, [
+      claimed.map((t) => t.id),
+      claimed.map(() => RULE),
+    ]);
     await client.query('COMMIT');
     allClosedMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    started = rows[0]?.now ?? new Date();
-    process.stdout.write(
-      `raw SQL: closed ${rows[0]?.closed} tenders and wrote ${rows[0]?.events} events in ${allClosedMs.toFixed(0)} ms\n`,
-    );
+    started = claimed[0]?.now ?? new Date();
+    process.stdout.write(`raw SQL: closed ${closed.length} tenders in ${allClosedMs.toFixed(0)} ms\n`);
   } finally {
     client.release();
   }
   await verify(pool, 'raw SQL');
   // Lateness is counted from the statement's start, the moment the baseline could begin closing.
   return {
-    label: 'raw SQL (one statement)',
+    label: 'raw SQL (claim + CLOSE_TENDERS)',
     tenders: count,
     allClosedMs,
     ...(await lateness(pool, ids, started)),
@@ -375,91 +391,6 @@ function print(system: Outcome, raw: Outcome): void {
         .join(' ')}\n`,
   );
 }
-
-/**
- * The closing of TenderClosingService.closeDue for tenders without a local preference (the bench data), as
- * one statement: claim, open bids, rank each lot (lowest price, then earlier bid, lower sequence, lower id),
- * mark lots with too few bids, award the first of each lot, move the tenders on, and log the same events.
- */
-const RAW_CLOSING = `
-WITH due AS (
-  SELECT t.id, t.min_bids FROM tenders t
-   WHERE t.status = 'active.tendering' AND t.tender_end <= clock_timestamp()
-     AND NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)
-   FOR UPDATE OF t SKIP LOCKED
-), opened AS (
-  UPDATE bids b SET status = CASE WHEN b.status = 'active' THEN 'opened' ELSE 'dropped' END, opened_at = now()
-    FROM due WHERE b.tender_id = due.id AND b.status IN ('active', 'pending_confirmation')
-  RETURNING b.id, b.tender_id, b.supplier_id, b.status, b.content, b.salt, b.commitment
-), ranked AS (
-  SELECT bl.bid_id, bl.lot_id, l.tender_id, b.supplier_id, bl.price,
-         row_number() OVER (PARTITION BY bl.lot_id ORDER BY bl.price, date_trunc('milliseconds', b.submitted_at),
-                                 b.sequence, b.id::text COLLATE "C") AS rank
-    FROM due JOIN lots l ON l.tender_id = due.id AND l.status = 'active'
-    JOIN bid_lots bl ON bl.lot_id = l.id
-    JOIN bids b ON b.id = bl.bid_id AND b.status = 'active'
-), lot_results AS (
-  SELECT l.id AS lot_id, l.tender_id, l.number, due.min_bids, coalesce(r.bids, 0) AS bids,
-         coalesce(r.bids, 0) >= greatest(due.min_bids, 1) AS enough, coalesce(r.ranking, '[]') AS ranking
-    FROM due JOIN lots l ON l.tender_id = due.id AND l.status = 'active'
-    LEFT JOIN (
-      SELECT lot_id, count(*) AS bids,
-             jsonb_agg(jsonb_build_object('rank', rank, 'bidId', bid_id, 'supplierId', supplier_id,
-                                          'price', price::text, 'evaluatedPrice', price::text,
-                                          'preferenceApplied', false) ORDER BY rank) AS ranking
-        FROM ranked GROUP BY lot_id
-    ) r ON r.lot_id = l.id
-), ranks AS (
-  UPDATE bid_lots bl SET evaluated_price = r.price, rank = r.rank, preference_applied = false
-    FROM ranked r WHERE bl.bid_id = r.bid_id AND bl.lot_id = r.lot_id
-), failed AS (
-  UPDATE lots l SET status = 'unsuccessful', status_reason = 'too few bids'
-    FROM lot_results lr WHERE l.id = lr.lot_id AND NOT lr.enough
-), awarded AS (
-  INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, amount, rank, status)
-  SELECT r.tender_id, r.lot_id, r.bid_id, r.supplier_id, r.price, 1, 'pending'
-    FROM ranked r JOIN lot_results lr ON lr.lot_id = r.lot_id
-   WHERE r.rank = 1 AND lr.enough
-  RETURNING id, tender_id, lot_id, bid_id, supplier_id, amount
-), tender_results AS (
-  SELECT due.id, due.min_bids,
-         CASE WHEN coalesce(bool_or(lr.enough), false) THEN 'active.qualification' ELSE 'unsuccessful' END AS status,
-         coalesce(jsonb_agg(
-           jsonb_build_object('lotId', lr.lot_id, 'status', CASE WHEN lr.enough THEN 'active' ELSE 'unsuccessful' END,
-                              'bids', lr.bids, 'ranking', lr.ranking)
-           || CASE WHEN lr.enough THEN '{}'::jsonb
-                   ELSE jsonb_build_object('reason', 'fewer than ' || lr.min_bids || ' bid(s)') END
-           ORDER BY lr.number) FILTER (WHERE lr.lot_id IS NOT NULL), '[]') AS lots
-    FROM due LEFT JOIN lot_results lr ON lr.tender_id = due.id
-   GROUP BY due.id, due.min_bids
-), closed AS (
-  UPDATE tenders t SET status = tr.status, closed_at = now(), updated_at = now()
-    FROM tender_results tr WHERE t.id = tr.id
-  RETURNING t.id
-), events AS (
-  INSERT INTO deal_events (type, tender_id, actor_id, payload, sealed_payload, txid)
-  SELECT e.type, e.tender_id, e.actor_id, e.payload, NULL, pg_current_xact_id()::text::bigint
-    FROM (
-      SELECT 1 AS part, o.tender_id, o.id::text AS k, 'bid.opened' AS type, o.supplier_id AS actor_id,
-             jsonb_build_object('bidId', o.id, 'supplierId', o.supplier_id, 'content', o.content, 'salt', o.salt,
-                                'commitment', o.commitment, 'status', o.status)
-             || CASE WHEN o.status = 'opened' THEN '{}'::jsonb
-                     ELSE jsonb_build_object('reason', 'not confirmed after an amendment of terms') END AS payload
-        FROM opened o
-      UNION ALL
-      SELECT 2, tr.id, '', 'tender.closed', NULL,
-             jsonb_build_object('status', tr.status, 'rule', $1::text, 'minBids', tr.min_bids, 'lots', tr.lots)
-        FROM tender_results tr
-      UNION ALL
-      SELECT 3, a.tender_id, a.id::text, 'award.pending', NULL,
-             jsonb_build_object('awardId', a.id, 'lotId', a.lot_id, 'bidId', a.bid_id, 'supplierId', a.supplier_id,
-                                'amount', a.amount::text, 'rank', 1)
-        FROM awarded a
-    ) e
-   ORDER BY e.part = 3, e.tender_id, e.part, e.k
-  RETURNING 1
-)
-SELECT now() AS now, (SELECT count(*) FROM closed) AS closed, (SELECT count(*) FROM events) AS events`;
 
 function option(args: string[], name: string, fallback: number): number {
   const arg = args.find((a) => a.startsWith(`--${name}=`));

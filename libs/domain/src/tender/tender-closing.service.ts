@@ -51,17 +51,18 @@ const UNSUCCESSFUL = nextStatus('active.tendering', 'close', { anyLotAwarded: fa
 const EAEU = EAEU_COUNTRIES.map((c) => `'${c}'`).join(', ');
 
 /**
- * The closing of claimed tenders ($1, locked by the claim; $2 each one's published rule), as rankLot ranks and
- * in one statement. Every sealed bid is opened, so anyone can check it against the commitment logged before the
- * deadline; bids still awaiting confirmation are dropped. Each active lot ranks its opened bids by exact evaluated
- * price (price x (10000 - preference in hundredths of a percent), compared unrounded), then the earlier bid to the
- * millisecond, the lower commit sequence and the lower bid id in code-unit order; the evaluated price shown is
- * rounded half-up to the cent in integers, so no division rounds twice. A lot with fewer than max(min_bids, 1)
- * bids is unsuccessful; otherwise its first bid gets a pending award. A tender held by an unanswered question (one
- * committed after the claim's snapshot) is left as it was. All CTEs share one snapshot and touch different rows;
- * the events go in claim order: every bid.opened (by commit sequence), every tender.closed, every award.pending.
+ * The closing of claimed tenders ($1, locked by the claim; $2 each one's published rule, from describeRule), as
+ * rankLot ranks, in one statement (the closing-storm bench runs it as its raw baseline). Every sealed bid is
+ * opened, so anyone can check it against the commitment logged before the deadline; bids still awaiting
+ * confirmation are dropped. Each active lot ranks its opened bids by exact evaluated price (price x (10000 -
+ * preference in hundredths of a percent), compared unrounded), then the earlier bid to the millisecond, the lower
+ * commit sequence and the lower bid id in code-unit order; the evaluated price shown is rounded half-up to the
+ * cent in integers, so no division rounds twice. A lot with fewer than max(min_bids, 1) bids is unsuccessful;
+ * otherwise its first bid gets a pending award. A tender held by an unanswered question (one committed after the
+ * claim's snapshot) is left as it was. All CTEs share one snapshot and touch different rows; the events go in
+ * claim order: every bid.opened (by commit sequence), every tender.closed, every award.pending.
  */
-const CLOSE = `
+export const CLOSE_TENDERS = `
 WITH due AS MATERIALIZED (
   SELECT t.id, x.ord, x.rule, t.min_bids, t.preference_scope AS scope,
          CASE WHEN t.preference_scope IS NULL THEN 0 ELSE (coalesce(t.preference_percent, 0) * 100)::int END AS discount,
@@ -269,7 +270,7 @@ export class TenderClosingService {
           : null,
       ),
     );
-    const rows = await manager.query<{ id: string; status: string }[]>(CLOSE, [
+    const rows = await manager.query<{ id: string; status: string }[]>(CLOSE_TENDERS, [
       tenders.map((t) => t.id),
       rules,
     ]);
