@@ -6,15 +6,11 @@ import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { describeRule, EAEU_COUNTRIES, LocalPreference } from '../procurement/rules/ranking';
 import { nextStatus } from '../procurement/rules/tender-state';
 
+/** A claimed tender: what its published rule is made of (CLOSE_TENDERS reads the rest itself). */
 interface DueTender {
   id: string;
-  organizer_id: string;
-  min_bids: number;
   preference_scope: LocalPreference['scope'] | null;
   preference_percent: string | null;
-  buyer_city_id: string;
-  buyer_region: string;
-  buyer_country: string;
 }
 
 export interface ClosingResult {
@@ -241,17 +237,14 @@ export class TenderClosingService {
     except: string[] | null,
   ): Promise<DueTender[]> {
     return manager.query<DueTender[]>(
-      `SELECT t.id, t.organizer_id, t.min_bids, t.preference_scope, t.preference_percent::text,
-              c.id AS buyer_city_id, c.region AS buyer_region, c.country AS buyer_country
+      `SELECT t.id, t.preference_scope, t.preference_percent::text
          FROM tenders t
-         JOIN organizations o ON o.id = t.organizer_id
-         JOIN cities c ON c.id = o.city_id
         WHERE ${DUE}
           AND ($2::uuid[] IS NULL OR t.id = ANY($2::uuid[]))
           AND ($3::uuid[] IS NULL OR t.id <> ALL($3::uuid[]))
         ORDER BY t.tender_end
         LIMIT $1
-        FOR UPDATE OF t SKIP LOCKED`,
+        FOR UPDATE SKIP LOCKED`,
       [limit, only, except],
     );
   }
