@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import {
   bidCommitment,
+  CLAIM_TENDERS,
   CLOSE_TENDERS,
   DEFAULT_JOB_OPTIONS,
   describeRule,
@@ -33,16 +34,6 @@ const CPV = '30197630-1';
 /** The published rule of a tender without a local preference (the bench's tenders). */
 const RULE = describeRule(null);
 
-/**
- * The claim of TenderClosingService.closeDue, for every tender due at once: the baseline then closes them with the
- * service's own statement (CLOSE_TENDERS), in one transaction, without the worker, its jobs or its batches.
- */
-const RAW_CLAIM = `
-SELECT t.id, now() AS now FROM tenders t
- WHERE t.status = 'active.tendering' AND t.tender_end <= clock_timestamp()
-   AND NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)
- ORDER BY t.tender_end
-   FOR UPDATE OF t SKIP LOCKED`;
 /** Suppliers in five member cities of four countries, one tax scheme each. */
 const SUPPLIER_CITIES: { code: string; scheme: TaxIdScheme }[] = [
   { code: 'moscow', scheme: 'RU-INN' },
@@ -181,14 +172,16 @@ async function closeByRawSql(pool: Pool, actors: Actors, count: number): Promise
   try {
     const t0 = process.hrtime.bigint();
     await client.query('BEGIN');
-    const { rows: claimed } = await client.query<{ id: string; now: Date }>(RAW_CLAIM);
+    const { rows: began } = await client.query<{ now: Date }>('SELECT now() AS now');
+    // The service's own claim and closing statements, for every due tender at once.
+    const { rows: claimed } = await client.query<{ id: string }>(CLAIM_TENDERS, [count, null, null]);
     const { rows: closed } = await client.query<{ id: string }>(CLOSE_TENDERS, [
       claimed.map((t) => t.id),
       claimed.map(() => RULE),
     ]);
     await client.query('COMMIT');
     allClosedMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    started = claimed[0]?.now ?? new Date();
+    started = began[0]?.now ?? new Date();
     process.stdout.write(`raw SQL: closed ${closed.length} tenders in ${allClosedMs.toFixed(0)} ms\n`);
   } finally {
     client.release();

@@ -179,7 +179,7 @@ export class TenderClosingProcessor extends ObservedProcessor {
           closed += count;
           if (count < SWEEP_BATCH) break;
           // A storm found by the sweep (its jobs lost with Redis) is drained in the idle lanes too.
-          if (Date.now() >= this.fillPausedUntil) this.startDraining();
+          this.startDraining();
         }
         if (closed > 0) this.logger.info({ closed }, 'sweep closed overdue tenders');
         return { started, closed };

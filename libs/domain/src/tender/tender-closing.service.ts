@@ -42,13 +42,27 @@ ${DealLogWriter.insertFrom(`
 RETURNING tender_id`,
 );
 
+/**
+ * Locks up to $1 overdue tenders that no question holds, the longest overdue first: only those in $2 if not null,
+ * never those in $3 (the closing-storm bench runs it as its raw baseline's claim).
+ */
+export const CLAIM_TENDERS = `
+SELECT t.id, t.preference_scope, t.preference_percent::text
+  FROM tenders t
+ WHERE ${DUE}
+   AND ($2::uuid[] IS NULL OR t.id = ANY($2::uuid[]))
+   AND ($3::uuid[] IS NULL OR t.id <> ALL($3::uuid[]))
+ ORDER BY t.tender_end
+ LIMIT $1
+   FOR UPDATE SKIP LOCKED`;
+
 const AWARDED = nextStatus('active.tendering', 'close', { anyLotAwarded: true });
 const UNSUCCESSFUL = nextStatus('active.tendering', 'close', { anyLotAwarded: false });
 const EAEU = EAEU_COUNTRIES.map((c) => `'${c}'`).join(', ');
 
 /**
  * The closing of claimed tenders ($1, locked by the claim; $2 each one's published rule, from describeRule), as
- * rankLot ranks, in one statement (the closing-storm bench runs it as its raw baseline). Every sealed bid is
+ * rankLot ranks, in one statement (the closing-storm bench runs it in its raw baseline). Every sealed bid is
  * opened, so anyone can check it against the commitment logged before the deadline; bids still awaiting
  * confirmation are dropped. Each active lot ranks its opened bids by exact evaluated price (price x (10000 -
  * preference in hundredths of a percent), compared unrounded), then the earlier bid to the millisecond, the lower
@@ -236,17 +250,7 @@ export class TenderClosingService {
     only: string[] | null,
     except: string[] | null,
   ): Promise<DueTender[]> {
-    return manager.query<DueTender[]>(
-      `SELECT t.id, t.preference_scope, t.preference_percent::text
-         FROM tenders t
-        WHERE ${DUE}
-          AND ($2::uuid[] IS NULL OR t.id = ANY($2::uuid[]))
-          AND ($3::uuid[] IS NULL OR t.id <> ALL($3::uuid[]))
-        ORDER BY t.tender_end
-        LIMIT $1
-        FOR UPDATE SKIP LOCKED`,
-      [limit, only, except],
-    );
+    return manager.query<DueTender[]>(CLAIM_TENDERS, [limit, only, except]);
   }
 
   /**
