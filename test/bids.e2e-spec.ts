@@ -382,12 +382,13 @@ describe('BidsController', () => {
         responses.push(JSON.stringify(res.body));
       }
     }
-    // A number counts as leaked when it stands alone: inside a longer number (a byte count in the metrics) or a
-    // hex string (an id, a hash) it is chance, not the price.
+    // A value counts as leaked when it stands alone: inside a longer word or number (a byte count in the
+    // metrics, a hex id or hash, another organisation's name that extends this one's) it is chance.
     const leaks = (text: string, value: string): boolean =>
-      /^[0-9.]+$/.test(value)
-        ? new RegExp(`(?<![0-9A-Za-z.])${value.replace('.', '\\.')}(?![0-9A-Za-z])`).test(text)
-        : text.includes(value);
+      new RegExp(
+        `(?<![\\p{L}\\p{N}.])${value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?![\\p{L}\\p{N}])`,
+        'u',
+      ).test(text);
     for (const text of responses)
       for (const value of sealed) expect(leaks(text, value) ? value : null).toBeNull();
 
