@@ -570,4 +570,30 @@ describe('Tender rules', () => {
       expect(none.body.items).toEqual([]);
     }
   });
+
+  it('finds a tender by the words of its title as amended, in their Russian forms, and not by the old ones', async () => {
+    const ids = async (q: string): Promise<string[]> =>
+      (await request(t.http).get('/api/v1/tenders').query({ q, limit: 200 }).expect(200)).body.items.map(
+        (x: { id: string }) => x.id,
+      );
+    const tender = await flows.publish(
+      moscowBuyer,
+      tenderBody(moscowId, { title: 'Ватман для городских школ' }, 30 * 86_400),
+    );
+    expect(await ids('ватмана')).toContain(tender.id);
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/amendments`)
+      .set(auth(moscowBuyer))
+      .send({ rationale: 'A more exact title', title: 'Картон переплётный для школ' })
+      .expect(201);
+    expect(await ids('картона')).toContain(tender.id);
+    expect(await ids('ватман')).not.toContain(tender.id);
+    // A change of status alone leaves the words as they are.
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/cancel`)
+      .set(auth(moscowBuyer))
+      .send({ reason: 'The need is gone' })
+      .expect(200);
+    expect(await ids('картон')).toContain(tender.id);
+  });
 });

@@ -15,6 +15,7 @@ import { Bid, BidLot } from '../bid/bid.entity';
 import { DealEvent } from '../deal-log/deal-event.entity';
 import { LogEntry, LogNode, LogPage, LogTreeHead } from '../deal-log/log.entity';
 import { Tender } from '../tender/tender.entity';
+import { TenderSearchDocument } from '../tender/tender-search-document.entity';
 import {
   Lot,
   LotBuyerShare,
@@ -29,6 +30,7 @@ import {
 /** Every entity of the marketplace; the migrations must describe exactly these (a test checks it). */
 export const PROCUREMENT_ENTITIES = [
   Tender,
+  TenderSearchDocument,
   TenderBuyer,
   Lot,
   LotBuyerShare,

@@ -24,8 +24,6 @@ export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
 @Index('ix_tenders_status_published', ['status', 'publishedAt', 'id'])
 @Index('ix_tenders_published', ['publishedAt', 'id'])
 @Index('ix_tenders_organizer_created', ['organizerId', 'createdAt', 'id'])
-@Index('ix_tenders_search_ru', { synchronize: false })
-@Index('ix_tenders_search_en', { synchronize: false })
 export class Tender {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -66,7 +64,6 @@ export class Tender {
   @Column({ name: 'preference_percent', type: 'numeric', precision: 5, scale: 2, nullable: true })
   preferencePercent: string | null;
 
-  @Index('ix_tenders_organizer')
   @Column({ name: 'organizer_id', type: 'uuid' })
   organizerId: string;
 

@@ -24,6 +24,7 @@ import { InactiveSuppliers1764940000000 } from './1764940000000-InactiveSupplier
 import { OfferKeysInDocument1764950000000 } from './1764950000000-OfferKeysInDocument';
 import { TenderingDue1764960000000 } from './1764960000000-TenderingDue';
 import { RoomToOpenBids1764970000000 } from './1764970000000-RoomToOpenBids';
+import { TenderSearchDocuments1764980000000 } from './1764980000000-TenderSearchDocuments';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -53,4 +54,5 @@ export const MIGRATIONS: (new () => object)[] = [
   OfferKeysInDocument1764950000000,
   TenderingDue1764960000000,
   RoomToOpenBids1764970000000,
+  TenderSearchDocuments1764980000000,
 ];
