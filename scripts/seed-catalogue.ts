@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const offers = option(args, 'offers', items * 3);
   const suppliers = args.includes('--suppliers') ? option(args, 'suppliers', 0) : undefined;
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/marketplace';
-  const dataSource = await new DataSource(dataSourceOptions(url, { extra: { max: 2 } })).initialize();
+  const dataSource = await new DataSource(dataSourceOptions(url, {}, 2)).initialize();
   try {
     await runMigrationsLocked(dataSource);
     const report = await seedCatalogue(dataSource, {

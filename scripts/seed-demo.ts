@@ -83,9 +83,7 @@ async function seedProcurement(env: NodeJS.ProcessEnv): Promise<void> {
 
 async function main(): Promise<void> {
   const env = await localEnv();
-  const dataSource = await new DataSource(
-    dataSourceOptions(env.DATABASE_URL as string, { extra: { max: 2 } }),
-  ).initialize();
+  const dataSource = await new DataSource(dataSourceOptions(env.DATABASE_URL as string, {}, 2)).initialize();
   try {
     await runMigrationsLocked(dataSource);
     for (const step of DEMO_STEPS) {

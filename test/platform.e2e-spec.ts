@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ConfigModule, DatabaseModule, loadConfig } from '@app/domain';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
 
@@ -12,6 +16,34 @@ describe('Platform plumbing', () => {
     t = await createTestApp();
   });
   afterAll(() => t.app.close());
+
+  it('opens at most DATABASE_POOL_SIZE connections, however many queries wait', async () => {
+    // The database module alone (a second whole app would take over the process-wide passport strategies).
+    const config = loadConfig({ ...process.env, DATABASE_POOL_SIZE: '3', MIGRATIONS_RUN: 'false' });
+    const small = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config), DatabaseModule],
+    }).compile();
+    try {
+      const probe = `pool_probe_${randomUUID().replace(/-/g, '')}`;
+      const dataSource = small.get(DataSource);
+      const running = Array.from({ length: 6 }, () => dataSource.query(`SELECT pg_sleep(0.5) AS ${probe}`));
+      // Counted from another pool, the small one being full: the most queries running at once.
+      const observer = t.app.get(DataSource);
+      let seen = 0;
+      for (let i = 0; i < 16; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        const [row] = await observer.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active'`,
+          [`%${probe}%`],
+        );
+        seen = Math.max(seen, row.n);
+      }
+      expect(seen).toBe(3);
+      await Promise.all(running);
+    } finally {
+      await small.close();
+    }
+  });
 
   it('answers liveness without a token', async () => {
     const res = await request(t.http).get('/health').expect(200);

@@ -12,6 +12,14 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(3000);
     expect(config.MIGRATIONS_RUN).toBe(true);
     expect(config.JWT_ACCESS_TTL_SECONDS).toBe(900);
+    expect(config.DATABASE_POOL_SIZE).toBe(20);
+  });
+
+  it('reads the pool size as a number and refuses one out of range', () => {
+    expect(loadConfig({ ...base, DATABASE_POOL_SIZE: '48' }).DATABASE_POOL_SIZE).toBe(48);
+    for (const size of ['0', '501', 'many']) {
+      expect(() => loadConfig({ ...base, DATABASE_POOL_SIZE: size })).toThrow(/DATABASE_POOL_SIZE/);
+    }
   });
 
   it('names each bad variable', () => {

@@ -51,6 +51,16 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL: string;
 
+  /**
+   * Connections of each process's main pool (the API's catalogue search has 8 more of its own). With several API
+   * processes, each has its pool: processes x pool must stay within PostgreSQL's max_connections.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE = 20;
+
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL: string;
 

@@ -12,7 +12,7 @@ import { runMigrationsLocked } from './migrate';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config.DATABASE_URL),
+        ...dataSourceOptions(config.DATABASE_URL, {}, config.DATABASE_POOL_SIZE),
         retryAttempts: 3,
         // Read by the factory below, which migrates under a lock instead of letting TypeORM do it unlocked.
         migrationsRun: config.MIGRATIONS_RUN,
