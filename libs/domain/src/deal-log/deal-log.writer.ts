@@ -29,7 +29,7 @@ export class DealLogWriter {
          FROM (${select}) AS e`;
   }
 
-  /** One multi-row insert for many events (closing storms open thousands of bids). */
+  /** One multi-row insert for several events of one change (an award and its contracts, say). */
   async appendMany(manager: EntityManager, events: NewDealEvent[]): Promise<void> {
     if (events.length === 0) return;
     await manager.query(
