@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -125,3 +126,45 @@ export async function waitFor(
     await sleep(100);
   }
 }
+
+/**
+ * CPU seconds (user + system) a process has used so far, read from /proc (Linux); undefined elsewhere. Taken before
+ * and after a measured phase, it gives a process's CPU cost per request, a figure far steadier than throughput on
+ * a small shared machine.
+ */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is the 3rd, utime the 14th, stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / CLOCK_TICKS : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds used so far by every process named postgres (the server and its backends); undefined off Linux. */
+export function postgresCpuSeconds(): number | undefined {
+  let names: string[];
+  try {
+    names = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  let total = 0;
+  for (const name of names) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === 'postgres')
+        total += cpuSeconds(Number(name)) ?? 0;
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
+/** USER_HZ, the unit of /proc's CPU times: 100 on every Linux that Node supports. */
+const CLOCK_TICKS = 100;

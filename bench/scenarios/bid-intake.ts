@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { BID_PLACE_WRITE, type BidPlaceWritten, bidPlaceWriteValues, sealBid } from '@app/domain';
 import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
 import { insertOpenTenders, loginSuppliers, seedBuyerAndSuppliers } from '../lib/world';
-import { type LoadResult, percentile, printComparison } from '../lib/measure';
+import { cpuSeconds, type LoadResult, percentile, postgresCpuSeconds, printComparison } from '../lib/measure';
 
 /**
  * 64 suppliers bidding at once on 1,000 open tenders through the whole API (JWT, validation, the sealed-bid
@@ -64,6 +64,7 @@ export async function run(args: string[]): Promise<void> {
   const api = await startProcess('apps/marketplace/src/main.js', env, `${base}/health`);
   let system: LoadResult;
   let systemPhase: Phase;
+  let systemCpu: string;
   try {
     const suppliers = await loginSuppliers(base, supplierIds);
     const agents = suppliers.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
@@ -84,7 +85,9 @@ export async function run(args: string[]): Promise<void> {
     const orders = supplierOrders();
     await drive(warmup, apiTenders, orders, cursors, viaApi);
     await checkpoint(env.DATABASE_URL as string);
+    const cpu = cpuMeter(api.pid);
     systemPhase = await drive(seconds, apiTenders, orders, cursors, viaApi);
+    systemCpu = cpu(systemPhase.ok);
     system = toResult('API POST /tenders/:id/bids', systemPhase);
     agents.forEach((a) => a.destroy());
   } finally {
@@ -98,17 +101,20 @@ export async function run(args: string[]): Promise<void> {
   });
   let raw: LoadResult;
   let rawPhase: Phase;
+  let rawCpu: string;
   try {
     const apiBids = await countBids(pool);
-    printPhase('API', systemPhase, apiBids);
+    printPhase('API', systemPhase, apiBids, systemCpu);
     const viaSql: Attempt = (worker, tender) => rawBid(pool, tender, supplierIds[worker] as string);
     const cursors = new Array<number>(SUPPLIERS).fill(0);
     const orders = supplierOrders();
     await drive(warmup, rawTenders, orders, cursors, viaSql);
     await checkpoint(env.DATABASE_URL as string);
+    const cpu = cpuMeter(undefined);
     rawPhase = await drive(seconds, rawTenders, orders, cursors, viaSql);
+    rawCpu = cpu(rawPhase.ok);
     raw = toResult('raw SQL, pg Pool(64)', rawPhase);
-    printPhase('raw SQL', rawPhase, (await countBids(pool)) - apiBids);
+    printPhase('raw SQL', rawPhase, (await countBids(pool)) - apiBids, rawCpu);
   } finally {
     await pool.end();
   }
@@ -212,7 +218,31 @@ function toResult(label: string, phase: Phase): LoadResult {
   };
 }
 
-function printPhase(label: string, phase: Phase, bidsInDatabase: number): void {
+/**
+ * Starts counting CPU time: of the API process (if any), of this process (the load, and in the raw run the sealing
+ * and the pg client) and of PostgreSQL. The returned function reports each in milliseconds per accepted bid.
+ */
+function cpuMeter(apiPid: number | undefined): (accepted: number) => string {
+  const api0 = cpuSeconds(apiPid);
+  const self0 = process.cpuUsage();
+  const db0 = postgresCpuSeconds();
+  return (accepted) => {
+    const perBid = (seconds: number | undefined) =>
+      seconds === undefined || accepted === 0 ? 'n/a' : `${((seconds * 1000) / accepted).toFixed(3)} ms`;
+    const self = process.cpuUsage(self0);
+    const api1 = cpuSeconds(apiPid);
+    const db1 = postgresCpuSeconds();
+    return [
+      ...(apiPid === undefined
+        ? []
+        : [`API process ${perBid(api0 === undefined ? undefined : api1! - api0)}`]),
+      `bench process ${perBid((self.user + self.system) / 1e6)}`,
+      `PostgreSQL ${perBid(db0 === undefined || db1 === undefined ? undefined : db1 - db0)}`,
+    ].join(', ');
+  };
+}
+
+function printPhase(label: string, phase: Phase, bidsInDatabase: number, cpu: string): void {
   const others = [...phase.others.entries()].map(([k, v]) => `${k}: ${v}`).join(', ') || 'none';
   process.stdout.write(
     `${label}: ${phase.ok} accepted in ${(phase.elapsedMs / 1000).toFixed(2)} s, max ${percentile(
@@ -220,7 +250,8 @@ function printPhase(label: string, phase: Phase, bidsInDatabase: number): void {
       100,
     ).toFixed(
       1,
-    )} ms; not accepted: ${others}; bids stored by this run (warm-up included): ${bidsInDatabase}\n`,
+    )} ms; not accepted: ${others}; bids stored by this run (warm-up included): ${bidsInDatabase}\n` +
+      `${label}: CPU per accepted bid: ${cpu}\n`,
   );
 }
 
