@@ -257,6 +257,27 @@ describe('Procurement end to end', () => {
       });
     });
 
+    it('holds the contracts while another lot is in qualification: the buyer signs once the tender is awarded', async () => {
+      const { tender, lotA, lotB, accept, contract } = await twoLotsClosed();
+      await accept(lotA);
+      const contracts = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200))
+        .body;
+      const id = contracts.find((c: any) => c.lotId === lotA).id;
+      await new Promise((r) => setTimeout(r, 1100)); // past the stand-still of lot A's award
+      const early = await request(t.http).post(`/api/v1/contracts/${id}/sign`).set(auth(buyer)).expect(409);
+      expect(early.body).toMatchObject({
+        code: 'TENDER_STATE_CONFLICT',
+        details: { status: 'active.qualification', required: 'active.awarded' },
+      });
+      const [held] = await t.app
+        .get(DataSource)
+        .query(`SELECT status, buyer_signed_at FROM contracts WHERE id = $1`, [id]);
+      expect(held).toEqual({ status: 'pending', buyer_signed_at: null });
+      await accept(lotB);
+      await contract(lotA);
+      expect(await progress(tender.id)).toEqual({ status: 'active.awarded', events: ['tender.awarded'] });
+    });
+
     it('completes an awarded tender whose other lot has its contract', async () => {
       const { tender, lotA, lotB, accept, contract, cancel } = await twoLotsClosed();
       await accept(lotA);

@@ -116,9 +116,13 @@ export class AwardsService {
     });
   }
 
-  /** The buyer of the contract signs it, once the stand-still is over. */
+  /**
+   * The buyer of the contract signs it, once the stand-still is over and every lot of the tender is decided
+   * (active.awarded): contracts are signed in that state, by the buyer and then by the winner.
+   */
   async sign(buyerId: string, contractId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      await this.lockTenderOfContract(manager, contractId);
       const contract = await this.lockContract(manager, contractId);
       if (contract.buyer_id !== buyerId) throw new NotTheBuyerError('Only the contract’s buyer may sign it');
       if (contract.status !== 'pending') {
@@ -130,6 +134,8 @@ export class AwardsService {
           },
         );
       }
+      // A lot of the tender still in qualification holds every contract of it.
+      await this.lockTender(manager, contract.tender_id, null, 'active.awarded');
       if (!contract.standstill_over) {
         throw new StandstillNotOverError('The stand-still period is not over yet', {
           standstillEnd: contract.standstill_end.toISOString(),
@@ -154,12 +160,7 @@ export class AwardsService {
    */
   async confirm(supplierId: string, contractId: string): Promise<void> {
     const parts = await this.dataSource.transaction(async (manager) => {
-      // The tender row first, then the contract: the order a cancellation takes them in. The other order
-      // deadlocked with a cancellation of the same tender (each waiting for the row the other held).
-      await manager.query(
-        'SELECT 1 FROM tenders WHERE id = (SELECT tender_id FROM contracts WHERE id = $1) FOR UPDATE',
-        [contractId],
-      );
+      await this.lockTenderOfContract(manager, contractId);
       const contract = await this.lockContract(manager, contractId);
       if (contract.supplier_id !== supplierId) {
         throw new ContractNotFoundError('No contract of yours with this id', { id: contractId });
@@ -284,6 +285,17 @@ export class AwardsService {
       });
     }
     return award;
+  }
+
+  /**
+   * Locks the tender of a contract before the contract itself: the order a cancellation takes them in. The other
+   * order deadlocked with a cancellation of the same tender (each waiting for the row the other held).
+   */
+  private async lockTenderOfContract(manager: EntityManager, contractId: string): Promise<void> {
+    await manager.query(
+      'SELECT 1 FROM tenders WHERE id = (SELECT tender_id FROM contracts WHERE id = $1) FOR UPDATE',
+      [contractId],
+    );
   }
 
   private async lockContract(manager: EntityManager, contractId: string) {
