@@ -174,7 +174,9 @@ export class AwardsController {
   @Post('contracts/:id/sign')
   @HttpCode(204)
   @Roles('buyer')
-  @ApiNoContentResponse({ description: 'Signed by the buyer' })
+  @ApiNoContentResponse({
+    description: 'Signed by the buyer (after the stand-still, once the tender is awarded)',
+  })
   @ApiErrors(400, 403, 404, 409)
   sign(@CurrentUser() caller: AuthUser, @Param('id', uuidParam('id')) id: string): Promise<void> {
     return this.awards.sign(caller.organizationId, id);
