@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 /**
  * Sealed bid commitments. While tendering, the public log carries only commitment = SHA-256 of the canonical
@@ -86,9 +86,26 @@ function sortedPlainCopy(value: unknown, depth: number): unknown {
 
 const INTEGER_LIKE = /^(?:0|[1-9][0-9]*)$/;
 
-/** 32 random bytes, base64: one fresh salt per sealed bid. */
+/** Salts drawn from the system's CSPRNG at once: one call (a system call) per 128 salts, not one per salt. */
+const SALTS_PER_DRAW = 128;
+const saltPool = Buffer.alloc(SALT_BYTES * SALTS_PER_DRAW);
+let saltsLeft = 0;
+
+/**
+ * 32 random bytes, base64: one fresh salt per sealed bid. The bytes come from the CSPRNG in batches (as Node's
+ * randomUUID takes its own); each salt is a distinct slice of a draw and is handed out once.
+ */
 export function newSalt(): string {
-  return randomBytes(SALT_BYTES).toString('base64');
+  if (saltsLeft === 0) {
+    randomFillSync(saltPool);
+    saltsLeft = SALTS_PER_DRAW;
+  }
+  saltsLeft--;
+  const start = saltsLeft * SALT_BYTES;
+  const salt = saltPool.toString('base64', start, start + SALT_BYTES);
+  // Handed out bytes are wiped, so the pool never holds a salt that was already given.
+  saltPool.fill(0, start, start + SALT_BYTES);
+  return salt;
 }
 
 /** Lowercase hex SHA-256 of the UTF-8 bytes of canonicalJson({ content, salt }). */
