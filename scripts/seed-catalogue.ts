@@ -1,6 +1,8 @@
 /**
- * `npm run seed:catalogue -- --items N --offers M [--suppliers S]`: fills the catalogue with N active items and
- * M offers (idempotent: a second run with the same numbers inserts nothing). Uses DATABASE_URL, or the local
+ * `npm run seed:catalogue -- --items N --offers M [--suppliers S] [--bulk-threshold B]`: fills the catalogue
+ * with N active items and M offers (idempotent: a second run with the same numbers inserts nothing). Above B new
+ * rows (default 200,000) the GIN indexes are dropped for the load and rebuilt after it; a run that is
+ * interrupted leaves them to the next run, which rebuilds them first. Uses DATABASE_URL, or the local
  * development database that `npm start` uses; migrates it first.
  */
 import 'reflect-metadata';
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
   const items = option(args, 'items', 10_000);
   const offers = option(args, 'offers', items * 3);
   const suppliers = args.includes('--suppliers') ? option(args, 'suppliers', 0) : undefined;
+  const bulkThreshold = args.includes('--bulk-threshold') ? option(args, 'bulk-threshold', 0) : undefined;
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/marketplace';
   const dataSource = await new DataSource(dataSourceOptions(url, {}, 2)).initialize();
   try {
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
       items,
       offers,
       suppliers,
+      bulkThreshold,
       log: (message) => process.stdout.write(`[seed:catalogue] ${message}\n`),
     });
     process.stdout.write(

@@ -19,6 +19,8 @@ export interface SeedOptions {
   offers: number;
   /** Supplier organisations to spread offers over; default one per 500 items, between 20 and 2,000. */
   suppliers?: number;
+  /** New rows above which the GIN indexes are dropped and rebuilt once (default 200,000). */
+  bulkThreshold?: number;
   log?: (message: string) => void;
 }
 
@@ -66,7 +68,13 @@ export async function seedCatalogue(dataSource: DataSource, options: SeedOptions
 
   const missingItems = await countMissing(dataSource, 'catalog_items', ITEM_KIND, options.items);
   const missingOffers = await countMissing(dataSource, 'catalog_offers', OFFER_KIND, options.offers);
-  const bulk = missingItems + missingOffers >= BULK_THRESHOLD;
+  const bulk = missingItems + missingOffers >= (options.bulkThreshold ?? BULK_THRESHOLD);
+  // Indexes an interrupted bulk load left dropped are rebuilt now, or - by a bulk load - at its end.
+  if (!bulk) {
+    await restoreDroppedIndexes(dataSource, (name) =>
+      log(`rebuilding ${name}, which an interrupted bulk load dropped`),
+    );
+  }
   const saved = bulk ? await dropIndexes(dataSource, GIN_INDEXES) : [];
   if (bulk) log(`bulk load: ${saved.length} GIN indexes dropped, rebuilt at the end`);
 
@@ -94,10 +102,7 @@ export async function seedCatalogue(dataSource: DataSource, options: SeedOptions
       if (bulk) await dataSource.query(`VACUUM FULL catalog_search_entries`);
     }
   } finally {
-    for (const definition of saved) {
-      log(`rebuilding ${definition.name}`);
-      await dataSource.query(definition.sql);
-    }
+    await restoreDroppedIndexes(dataSource, (name) => log(`rebuilding ${name}`));
   }
   if (itemsInserted + offersInserted > 0) {
     log('vacuum analyze');
@@ -215,18 +220,69 @@ async function countMissing(
   return row && row.n === probe.length ? 0 : count;
 }
 
+/**
+ * Where a bulk load keeps the definitions of the indexes it dropped until they are rebuilt: in the database, in
+ * the transaction that drops them, so a load that is killed (Ctrl-C, a crash) leaves them to the next run
+ * instead of losing them. The table exists only while some index waits to be rebuilt.
+ */
+const DROPPED_INDEXES = 'catalogue_seed_dropped_indexes';
+
 async function dropIndexes(
   dataSource: DataSource,
   names: string[],
 ): Promise<{ name: string; sql: string }[]> {
-  const rows: { name: string; sql: string }[] = await dataSource.query(
-    `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = 'public' AND indexname = ANY($1)`,
-    [names],
+  return dataSource.transaction(async (m) => {
+    const rows: { name: string; sql: string }[] = await m.query(
+      `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = 'public' AND indexname = ANY($1)`,
+      [names],
+    );
+    // The definition of a partitioned table's index says ON ONLY (the partitions' own indexes are attached
+    // afterwards); rebuilt as such it would stay invalid. Without ONLY it is built on every partition.
+    const saved = rows.map((row) => ({ name: row.name, sql: row.sql.replace(' ON ONLY ', ' ON ') }));
+    if (saved.length === 0) return saved;
+    await m.query(
+      `CREATE TABLE IF NOT EXISTS "${DROPPED_INDEXES}" (name text PRIMARY KEY, definition text NOT NULL)`,
+    );
+    await m.query(
+      `INSERT INTO "${DROPPED_INDEXES}" (name, definition) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (name) DO NOTHING`,
+      [saved.map((d) => d.name), saved.map((d) => d.sql)],
+    );
+    for (const row of saved) await m.query(`DROP INDEX "${row.name}"`);
+    return saved;
+  });
+}
+
+/**
+ * Rebuilds every index a bulk load dropped and has not rebuilt yet (this one, or an earlier one that was
+ * interrupted), each in its own transaction with its record, saying which before it starts.
+ */
+async function restoreDroppedIndexes(
+  dataSource: DataSource,
+  rebuilding: (name: string) => void,
+): Promise<void> {
+  const [table] = await dataSource.query<{ present: boolean }[]>(
+    `SELECT to_regclass($1) IS NOT NULL AS present`,
+    [`public.${DROPPED_INDEXES}`],
   );
-  for (const row of rows) await dataSource.query(`DROP INDEX "${row.name}"`);
-  // The definition of a partitioned table's index says ON ONLY (the partitions' own indexes are attached
-  // afterwards); rebuilt as such it would stay invalid. Without ONLY it is built on every partition.
-  return rows.map((row) => ({ name: row.name, sql: row.sql.replace(' ON ONLY ', ' ON ') }));
+  if (!table?.present) return;
+  const dropped = await dataSource.query<{ name: string; definition: string }[]>(
+    `SELECT name, definition FROM "${DROPPED_INDEXES}" ORDER BY name`,
+  );
+  for (const index of dropped) {
+    await dataSource.transaction(async (m) => {
+      const [present] = await m.query<unknown[]>(
+        `SELECT 1 FROM pg_indexes WHERE schemaname = 'public' AND indexname = $1`,
+        [index.name],
+      );
+      if (!present) {
+        rebuilding(index.name);
+        await m.query(index.definition);
+      }
+      await m.query(`DELETE FROM "${DROPPED_INDEXES}" WHERE name = $1`, [index.name]);
+    });
+  }
+  await dataSource.query(`DROP TABLE IF EXISTS "${DROPPED_INDEXES}"`);
 }
 
 async function insertItems(
