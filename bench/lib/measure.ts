@@ -145,8 +145,8 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-/** CPU seconds used so far by every process named postgres (the server and its backends); undefined off Linux. */
-export function postgresCpuSeconds(): number | undefined {
+/** CPU seconds used so far by every process of a command (by its name in /proc, e.g. "postgres"); undefined off Linux. */
+export function commandCpuSeconds(command: string): number | undefined {
   let names: string[];
   try {
     names = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
@@ -157,7 +157,7 @@ export function postgresCpuSeconds(): number | undefined {
   for (const name of names) {
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === 'postgres')
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === command)
         total += cpuSeconds(Number(name)) ?? 0;
     } catch {
       // The process ended between the listing and the read.
@@ -165,6 +165,9 @@ export function postgresCpuSeconds(): number | undefined {
   }
   return total;
 }
+
+/** CPU seconds used so far by PostgreSQL: the server and its backends. */
+export const postgresCpuSeconds = (): number | undefined => commandCpuSeconds('postgres');
 
 /** USER_HZ, the unit of /proc's CPU times: 100 on every Linux that Node supports. */
 const CLOCK_TICKS = 100;

@@ -18,7 +18,14 @@ import {
   type TaxIdScheme,
 } from '@app/domain';
 import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
-import { percentile, sleep, waitFor } from '../lib/measure';
+import {
+  commandCpuSeconds,
+  cpuSeconds,
+  percentile,
+  postgresCpuSeconds,
+  sleep,
+  waitFor,
+} from '../lib/measure';
 
 /**
  * 10,000 tenders with 5 sealed bids each and one deadline, closed by the real worker (a delayed close-tender
@@ -54,6 +61,8 @@ interface Outcome {
   tenders: number;
   /** From the deadline (worker) or the statement start (raw SQL) until the last tender was visibly closed. */
   allClosedMs: number;
+  /** CPU time per tender of the processes at work, from the deadline (raw: the statement) until all closed. */
+  cpuPerTender: string;
   /** closed_at - tender_end (closed_at is the closing transaction's start). */
   closedAt: number[];
   /** tender.closed event time (written just before the commit) - tender_end. */
@@ -121,6 +130,7 @@ async function closeByWorker(
     );
     if (spare < 0) process.stdout.write('warning: the deadline passed while seeding; raise --lead\n');
     await sleep(Math.max(0, spare));
+    const cpu = cpuMeter({ worker: worker.pid });
     let open = count;
     let half = NaN;
     for (;;) {
@@ -134,6 +144,7 @@ async function closeByWorker(
       await sleep(50);
     }
     const allClosedMs = open === 0 ? Date.now() - deadline.getTime() : NaN;
+    const cpuPerTender = cpu(count);
     process.stdout.write(
       `worker: half closed after ${half} ms, ${open === 0 ? `all closed after ${allClosedMs} ms` : `${open} still open after 180 s`}\n`,
     );
@@ -154,7 +165,13 @@ async function closeByWorker(
     process.stdout.write(
       `worker: every event of the storm in the deal log ${Date.now() - deadline.getTime()} ms after the deadline\n`,
     );
-    return { label: 'worker (delayed jobs + 1 s sweep)', tenders: count, allClosedMs, ...outcome };
+    return {
+      label: 'worker (delayed jobs + 1 s sweep)',
+      tenders: count,
+      allClosedMs,
+      cpuPerTender,
+      ...outcome,
+    };
   } finally {
     await stopProcess(worker);
     await verify(pool, 'worker');
@@ -169,7 +186,9 @@ async function closeByRawSql(pool: Pool, actors: Actors, count: number): Promise
   const client = await pool.connect();
   let started: Date;
   let allClosedMs: number;
+  let cpuPerTender: string;
   try {
+    const cpu = cpuMeter({});
     const t0 = process.hrtime.bigint();
     await client.query('BEGIN');
     const { rows: began } = await client.query<{ now: Date }>('SELECT now() AS now');
@@ -181,6 +200,7 @@ async function closeByRawSql(pool: Pool, actors: Actors, count: number): Promise
     ]);
     await client.query('COMMIT');
     allClosedMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    cpuPerTender = cpu(count);
     started = began[0]?.now ?? new Date();
     process.stdout.write(`raw SQL: closed ${closed.length} tenders in ${allClosedMs.toFixed(0)} ms\n`);
   } finally {
@@ -192,6 +212,7 @@ async function closeByRawSql(pool: Pool, actors: Actors, count: number): Promise
     label: 'raw SQL (claim + CLOSE_TENDERS)',
     tenders: count,
     allClosedMs,
+    cpuPerTender,
     ...(await lateness(pool, ids, started)),
   };
 }
@@ -375,6 +396,9 @@ function print(system: Outcome, raw: Outcome): void {
       `commit, ${ms(raw.allClosedMs)} ms after the statement started.\n`,
   );
   process.stdout.write(
+    `CPU per tender until all closed: worker run: ${system.cpuPerTender}; raw run: ${raw.cpuPerTender}\n`,
+  );
+  process.stdout.write(
     `ratio worker/raw: time to close all ${(system.allClosedMs / raw.allClosedMs).toFixed(2)}x, ` +
       `throughput ${(raw.allClosedMs / system.allClosedMs).toFixed(3)}x\n` +
       `targets: all closed within 5 s: ${ms(system.allClosedMs)} ms (${system.allClosedMs <= 5000 ? 'met' : 'NOT met'}); ` +
@@ -390,4 +414,28 @@ function option(args: string[], name: string, fallback: number): number {
   const value = arg ? Number(arg.slice(name.length + 3)) : fallback;
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
   return value;
+}
+
+/**
+ * Starts counting CPU time of PostgreSQL, Redis and the worker process (if any); the returned function reports
+ * each in milliseconds per tender.
+ */
+function cpuMeter(pids: { worker?: number }): (tenders: number) => string {
+  const read = () => ({
+    PostgreSQL: postgresCpuSeconds(),
+    Redis: commandCpuSeconds('redis-server'),
+    ...(pids.worker === undefined ? {} : { worker: cpuSeconds(pids.worker) }),
+  });
+  const before = read();
+  return (tenders) => {
+    const after = read();
+    return Object.entries(after)
+      .map(([name, seconds]) => {
+        const start = before[name as keyof typeof before];
+        return seconds === undefined || start === undefined
+          ? `${name} n/a`
+          : `${name} ${(((seconds - start) * 1000) / tenders).toFixed(3)} ms`;
+      })
+      .join(', ');
+  };
 }
