@@ -152,12 +152,16 @@ async function closeByWorker(
     process.stdout.write(`worker: close-tender/sweep jobs at that moment ${JSON.stringify(counts)}\n`);
     const outcome = await lateness(pool, ids);
     // The log sequencer lets due closings go first (ClosingsFirst), then catches up: how long after the deadline.
+    // Counted once (the storm's events are all committed by now); then each poll reads one index entry, the
+    // log's last index (entries are numbered from 0), instead of counting both tables while the sequencer works.
+    const { rows: events } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM deal_events`);
     await waitFor(
       async () => {
-        const { rows } = await pool.query<{ behind: boolean }>(
-          `SELECT (SELECT count(*) FROM deal_events) > (SELECT count(*) FROM log_entries) AS behind`,
+        const { rows } = await pool.query<{ done: boolean }>(
+          `SELECT coalesce(max(idx) + 1, 0) >= $1 AS done FROM log_entries`,
+          [Number(events[0]?.n ?? 0)],
         );
-        return rows[0]?.behind === false;
+        return rows[0]?.done === true;
       },
       180_000,
       'the deal log did not catch up with the closing events',
