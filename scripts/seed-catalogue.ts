@@ -2,7 +2,8 @@
  * `npm run seed:catalogue -- --items N --offers M [--suppliers S] [--bulk-threshold B]`: fills the catalogue
  * with N active items and M offers (idempotent: a second run with the same numbers inserts nothing). Above B new
  * rows (default 200,000) the GIN indexes are dropped for the load and rebuilt after it; a run that is
- * interrupted leaves them to the next run, which rebuilds them first. Uses DATABASE_URL, or the local
+ * interrupted leaves them to the next run, which rebuilds them before it loads (or after, if it is a bulk load
+ * itself). Uses DATABASE_URL, or the local
  * development database that `npm start` uses; migrates it first.
  */
 import 'reflect-metadata';
