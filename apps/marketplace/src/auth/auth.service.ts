@@ -35,16 +35,9 @@ export class AuthService {
   }
 
   async me(caller: AuthUser): Promise<MeResponseDto> {
-    const user = await this.users.findById(caller.userId);
-    if (!user?.organization) throw new NotFoundError('The signed-in user no longer exists');
-    const org = user.organization;
-    return {
-      id: user.id,
-      email: user.email,
-      fullName: user.fullName,
-      role: user.role,
-      organization: { id: org.id, kind: org.kind, legalName: org.legalName, status: org.status },
-    };
+    const profile = await this.users.profile(caller.userId);
+    if (!profile) throw new NotFoundError('The signed-in user no longer exists');
+    return profile;
   }
 
   private async tokens(

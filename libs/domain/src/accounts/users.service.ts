@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/pg-errors';
+import { PreparedStatement } from '../database/prepared-statement';
 import { EmailTakenError } from './accounts.errors';
 import { hashPassword } from './password';
 import type { Role } from './role';
@@ -16,6 +17,24 @@ export interface NewUser {
 }
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/** A signed-in user's own view of the account: what GET /auth/me answers. */
+export interface UserProfile {
+  id: string;
+  email: string;
+  fullName: string;
+  role: Role;
+  organization: { id: string; kind: string; legalName: string; status: string };
+}
+
+/** The profile in one prepared statement: every client asks for it, and TypeORM's find built its SQL each time. */
+const USER_PROFILE = new PreparedStatement(
+  'user-profile',
+  `SELECT u.id, u.email, u.full_name AS "fullName", u.role,
+          json_build_object('id', o.id, 'kind', o.kind, 'legalName', o.legal_name, 'status', o.status) AS organization
+     FROM users u JOIN organizations o ON o.id = u.organization_id
+    WHERE u.id = $1`,
+);
 
 @Injectable()
 export class UsersService {
@@ -52,6 +71,12 @@ export class UsersService {
       .innerJoinAndSelect('u.organization', 'o')
       .where('u.email = :email', { email: normalizeEmail(email) })
       .getOne();
+  }
+
+  /** The user's own profile with its organisation; undefined when there is no such user. */
+  async profile(id: string): Promise<UserProfile | undefined> {
+    const [profile] = await USER_PROFILE.run<UserProfile>(this.dataSource, [id]);
+    return profile;
   }
 
   findById(id: string): Promise<User | null> {
