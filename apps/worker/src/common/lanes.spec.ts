@@ -46,25 +46,33 @@ describe('Lanes', () => {
     expect(lanes.inUse).toBe(0);
   });
 
-  it('gives a freed lane to a waiting task before a newcomer', async () => {
+  it('gives a freed lane to a waiting task, not to a newcomer that asks the moment it is freed', async () => {
     const lanes = new Lanes(1);
     const order: string[] = [];
     const first = gate('first');
+    let finished!: Promise<string>;
     const running = lanes.run(() => {
       order.push('first');
-      return first.task();
+      finished = first.task();
+      return finished;
     });
     const waiter = lanes.run(async () => {
       order.push('waiter');
     });
-    first.open();
-    await running;
-    // The lane is the waiter's now, even though it has not started yet.
-    const newcomer = lanes.run(async () => {
-      order.push('newcomer');
+    // Asks right after the lane is freed (this callback runs after the one that frees it), before the waiter
+    // has resumed: the lane must already be the waiter's, or both would run at once.
+    let newcomer!: Promise<void>;
+    const asked = finished.then(() => {
+      newcomer = lanes.run(async () => {
+        order.push('newcomer');
+        expect(lanes.inUse).toBe(1);
+      });
     });
+    first.open();
+    await Promise.all([running, asked]);
     await Promise.all([waiter, newcomer]);
     expect(order).toEqual(['first', 'waiter', 'newcomer']);
+    expect(lanes.inUse).toBe(0);
   });
 
   it('refuses a count that is not a positive integer', () => {
