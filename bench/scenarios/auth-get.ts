@@ -2,7 +2,7 @@ import { makeValidTaxId } from '@app/domain';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { benchEnv, DIST, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
-import { cpuSeconds, load, printComparison } from '../lib/measure';
+import { cpuMeter, cpuSeconds, load, printComparison } from '../lib/measure';
 
 /**
  * An authenticated GET of a small resource (GET /api/v1/auth/me: JWT check, session check in Redis,
@@ -49,28 +49,21 @@ export async function run(): Promise<void> {
     try {
       const options = { connections: 16, durationSeconds: 10 };
       await load('warm-up', { url: `${base}/api/v1/auth/me`, headers, connections: 16, durationSeconds: 2 });
-      const api0 = cpuSeconds(api.pid);
+      const apiCpu = cpuMeter({ 'API process': () => cpuSeconds(api.pid) });
       const system = await load('API GET /api/v1/auth/me', {
         ...options,
         url: `${base}/api/v1/auth/me`,
         headers,
       });
-      const api1 = cpuSeconds(api.pid);
-      const bare0 = cpuSeconds(bare.pid);
+      const apiPerRequest = apiCpu(system.requests);
+      const bareCpu = cpuMeter({ 'bare server': () => cpuSeconds(bare.pid) });
       const raw = await load('bare node http (same JSON)', {
         ...options,
         url: `http://127.0.0.1:${baselinePort}/`,
       });
-      const bare1 = cpuSeconds(bare.pid);
+      const barePerRequest = bareCpu(raw.requests);
       printComparison('auth-get: authenticated GET of a small resource, 16 connections, 10 s', system, raw);
-      const perRequest = (from?: number, to?: number, requests = 0) =>
-        from === undefined || to === undefined || requests === 0
-          ? 'n/a'
-          : `${(((to - from) * 1000) / requests).toFixed(3)} ms`;
-      process.stdout.write(
-        `CPU per request: API process ${perRequest(api0, api1, system.requests)}, ` +
-          `bare server ${perRequest(bare0, bare1, raw.requests)}\n`,
-      );
+      process.stdout.write(`CPU per request: ${apiPerRequest}, ${barePerRequest}\n`);
     } finally {
       await stopProcess(bare);
     }

@@ -7,7 +7,15 @@ import type { DataSource } from 'typeorm';
 import { BID_PLACE_WRITE, type BidPlaceWritten, bidPlaceWriteValues, sealBid } from '@app/domain';
 import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
 import { insertOpenTenders, loginSuppliers, seedBuyerAndSuppliers } from '../lib/world';
-import { cpuSeconds, type LoadResult, percentile, postgresCpuSeconds, printComparison } from '../lib/measure';
+import {
+  cpuMeter,
+  cpuSeconds,
+  type LoadResult,
+  ownCpuSeconds,
+  percentile,
+  postgresCpuSeconds,
+  printComparison,
+} from '../lib/measure';
 
 /**
  * 64 suppliers bidding at once on 1,000 open tenders through the whole API (JWT, validation, the sealed-bid
@@ -85,7 +93,11 @@ export async function run(args: string[]): Promise<void> {
     const orders = supplierOrders();
     await drive(warmup, apiTenders, orders, cursors, viaApi);
     await checkpoint(env.DATABASE_URL as string);
-    const cpu = cpuMeter(api.pid);
+    const cpu = cpuMeter({
+      'API process': () => cpuSeconds(api.pid),
+      'bench process': ownCpuSeconds,
+      PostgreSQL: postgresCpuSeconds,
+    });
     systemPhase = await drive(seconds, apiTenders, orders, cursors, viaApi);
     systemCpu = cpu(systemPhase.ok);
     system = toResult('API POST /tenders/:id/bids', systemPhase);
@@ -110,7 +122,7 @@ export async function run(args: string[]): Promise<void> {
     const orders = supplierOrders();
     await drive(warmup, rawTenders, orders, cursors, viaSql);
     await checkpoint(env.DATABASE_URL as string);
-    const cpu = cpuMeter(undefined);
+    const cpu = cpuMeter({ 'bench process': ownCpuSeconds, PostgreSQL: postgresCpuSeconds });
     rawPhase = await drive(seconds, rawTenders, orders, cursors, viaSql);
     rawCpu = cpu(rawPhase.ok);
     raw = toResult('raw SQL, pg Pool(64)', rawPhase);
@@ -215,30 +227,6 @@ function toResult(label: string, phase: Phase): LoadResult {
     p99: percentile(phase.latenciesMs, 99),
     errors: phase.errors,
     non2xx: failures - phase.errors,
-  };
-}
-
-/**
- * Starts counting CPU time: of the API process (if any), of this process (the load, and in the raw run the sealing
- * and the pg client) and of PostgreSQL. The returned function reports each in milliseconds per accepted bid.
- */
-function cpuMeter(apiPid: number | undefined): (accepted: number) => string {
-  const api0 = cpuSeconds(apiPid);
-  const self0 = process.cpuUsage();
-  const db0 = postgresCpuSeconds();
-  return (accepted) => {
-    const perBid = (seconds: number | undefined) =>
-      seconds === undefined || accepted === 0 ? 'n/a' : `${((seconds * 1000) / accepted).toFixed(3)} ms`;
-    const self = process.cpuUsage(self0);
-    const api1 = cpuSeconds(apiPid);
-    const db1 = postgresCpuSeconds();
-    return [
-      ...(apiPid === undefined
-        ? []
-        : [`API process ${perBid(api0 === undefined ? undefined : api1! - api0)}`]),
-      `bench process ${perBid((self.user + self.system) / 1e6)}`,
-      `PostgreSQL ${perBid(db0 === undefined || db1 === undefined ? undefined : db1 - db0)}`,
-    ].join(', ');
   };
 }
 

@@ -20,6 +20,7 @@ import {
 import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
 import {
   commandCpuSeconds,
+  cpuMeter,
   cpuSeconds,
   percentile,
   postgresCpuSeconds,
@@ -102,6 +103,9 @@ export async function run(args: string[]): Promise<void> {
   }
 }
 
+/** The servers whose CPU time per tender both runs report. */
+const serverCpu = { PostgreSQL: postgresCpuSeconds, Redis: () => commandCpuSeconds('redis-server') };
+
 async function closeByWorker(
   pool: Pool,
   queue: Queue,
@@ -130,7 +134,7 @@ async function closeByWorker(
     );
     if (spare < 0) process.stdout.write('warning: the deadline passed while seeding; raise --lead\n');
     await sleep(Math.max(0, spare));
-    const cpu = cpuMeter({ worker: worker.pid });
+    const cpu = cpuMeter({ ...serverCpu, worker: () => cpuSeconds(worker.pid) });
     let open = count;
     let half = NaN;
     for (;;) {
@@ -192,7 +196,7 @@ async function closeByRawSql(pool: Pool, actors: Actors, count: number): Promise
   let allClosedMs: number;
   let cpuPerTender: string;
   try {
-    const cpu = cpuMeter({});
+    const cpu = cpuMeter(serverCpu);
     const t0 = process.hrtime.bigint();
     await client.query('BEGIN');
     const { rows: began } = await client.query<{ now: Date }>('SELECT now() AS now');
@@ -418,28 +422,4 @@ function option(args: string[], name: string, fallback: number): number {
   const value = arg ? Number(arg.slice(name.length + 3)) : fallback;
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
   return value;
-}
-
-/**
- * Starts counting CPU time of PostgreSQL, Redis and the worker process (if any); the returned function reports
- * each in milliseconds per tender.
- */
-function cpuMeter(pids: { worker?: number }): (tenders: number) => string {
-  const read = () => ({
-    PostgreSQL: postgresCpuSeconds(),
-    Redis: commandCpuSeconds('redis-server'),
-    ...(pids.worker === undefined ? {} : { worker: cpuSeconds(pids.worker) }),
-  });
-  const before = read();
-  return (tenders) => {
-    const after = read();
-    return Object.entries(after)
-      .map(([name, seconds]) => {
-        const start = before[name as keyof typeof before];
-        return seconds === undefined || start === undefined
-          ? `${name} n/a`
-          : `${name} ${(((seconds - start) * 1000) / tenders).toFixed(3)} ms`;
-      })
-      .join(', ');
-  };
 }
