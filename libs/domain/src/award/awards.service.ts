@@ -122,7 +122,7 @@ export class AwardsService {
    */
   async sign(buyerId: string, contractId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await this.lockTenderOfContract(manager, contractId);
+      const tender = await this.lockTenderOfContract(manager, contractId);
       const contract = await this.lockContract(manager, contractId);
       if (contract.buyer_id !== buyerId) throw new NotTheBuyerError('Only the contract’s buyer may sign it');
       if (contract.status !== 'pending') {
@@ -135,7 +135,7 @@ export class AwardsService {
         );
       }
       // A lot of the tender still in qualification holds every contract of it.
-      await this.lockTender(manager, contract.tender_id, null, 'active.awarded');
+      assertTenderState(tender, contract.tender_id, null, 'active.awarded');
       if (!contract.standstill_over) {
         throw new StandstillNotOverError('The stand-still period is not over yet', {
           standstillEnd: contract.standstill_end.toISOString(),
@@ -160,12 +160,12 @@ export class AwardsService {
    */
   async confirm(supplierId: string, contractId: string): Promise<void> {
     const parts = await this.dataSource.transaction(async (manager) => {
-      await this.lockTenderOfContract(manager, contractId);
+      const locked = await this.lockTenderOfContract(manager, contractId);
       const contract = await this.lockContract(manager, contractId);
       if (contract.supplier_id !== supplierId) {
         throw new ContractNotFoundError('No contract of yours with this id', { id: contractId });
       }
-      const tender = await this.lockTender(manager, contract.tender_id, null, 'active.awarded');
+      const tender = assertTenderState(locked, contract.tender_id, null, 'active.awarded');
       if (contract.status !== 'buyer_signed') {
         throw new ContractStateError(
           `The contract is ${contract.status}; the winner confirms after the buyer signs`,
@@ -247,18 +247,7 @@ export class AwardsService {
       'SELECT id, status, organizer_id FROM tenders WHERE id = $1 FOR UPDATE',
       [tenderId],
     );
-    if (!tender || tender.status === 'draft')
-      throw new TenderNotFoundError('No tender with this id', { id: tenderId });
-    if (organizerId && tender.organizer_id !== organizerId) {
-      throw new NotTheBuyerError('Only the tender’s organiser may decide awards');
-    }
-    if (tender.status !== required) {
-      throw new TenderStateError(`The tender is ${tender.status}; this needs ${required}`, {
-        status: tender.status,
-        required,
-      });
-    }
-    return tender;
+    return assertTenderState(tender, tenderId, organizerId, required);
   }
 
   private async lockPendingAward(manager: EntityManager, tenderId: string, awardId: string) {
@@ -289,13 +278,18 @@ export class AwardsService {
 
   /**
    * Locks the tender of a contract before the contract itself: the order a cancellation takes them in. The other
-   * order deadlocked with a cancellation of the same tender (each waiting for the row the other held).
+   * order deadlocked with a cancellation of the same tender (each waiting for the row the other held). Undefined
+   * when there is no such contract (lockContract then says so).
    */
-  private async lockTenderOfContract(manager: EntityManager, contractId: string): Promise<void> {
-    await manager.query(
-      'SELECT 1 FROM tenders WHERE id = (SELECT tender_id FROM contracts WHERE id = $1) FOR UPDATE',
+  private async lockTenderOfContract(
+    manager: EntityManager,
+    contractId: string,
+  ): Promise<LockedTender | undefined> {
+    const [tender] = await manager.query<LockedTender[]>(
+      'SELECT id, status, organizer_id FROM tenders WHERE id = (SELECT tender_id FROM contracts WHERE id = $1) FOR UPDATE',
       [contractId],
     );
+    return tender;
   }
 
   private async lockContract(manager: EntityManager, contractId: string) {
@@ -319,4 +313,28 @@ export class AwardsService {
     if (!contract) throw new ContractNotFoundError('No contract with this id', { id: contractId });
     return contract;
   }
+}
+
+/**
+ * The tender as a decision needs it: one that exists and is published, organised by `organizerId` (when given),
+ * in the `required` status.
+ */
+function assertTenderState(
+  tender: LockedTender | undefined,
+  tenderId: string,
+  organizerId: string | null,
+  required: TenderStatus,
+): LockedTender {
+  if (!tender || tender.status === 'draft')
+    throw new TenderNotFoundError('No tender with this id', { id: tenderId });
+  if (organizerId && tender.organizer_id !== organizerId) {
+    throw new NotTheBuyerError('Only the tender’s organiser may decide awards');
+  }
+  if (tender.status !== required) {
+    throw new TenderStateError(`The tender is ${tender.status}; this needs ${required}`, {
+      status: tender.status,
+      required,
+    });
+  }
+  return tender;
 }
