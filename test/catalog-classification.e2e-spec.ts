@@ -101,5 +101,12 @@ describe('ClassificationsController', () => {
       .query({ q: 'бумага', cursor: 'WyJjcHYtd29yZHMiLCJ4IiwieSJd' })
       .expect(400);
     expect(cursor.body.code).toBe('INVALID_CURSOR');
+    // The score is a 32-bit integer in SQL: a larger one is refused before it gets there.
+    const score = Buffer.from(JSON.stringify(['cpv-words', 2 ** 31, '03000000-1'])).toString('base64url');
+    const big = await request(t.http)
+      .get('/api/v1/classifications/cpv')
+      .query({ q: 'бумага', cursor: score })
+      .expect(400);
+    expect(big.body.code).toBe('INVALID_CURSOR');
   });
 });

@@ -180,6 +180,13 @@ describe('CatalogItemsController', () => {
         .expect(200);
       expect(rest.body.items.map((v: { version: number }) => v.version)).toEqual([4]);
       expect(rest.body.nextCursor).toBeNull();
+      // A version is a 32-bit integer: a forged cursor past it is refused, not sent to the database.
+      const forged = Buffer.from(JSON.stringify(['versions', 2 ** 31])).toString('base64url');
+      const refused = await request(t.http)
+        .get(`/api/v1/catalogue/items/${id}/versions`)
+        .query({ cursor: forged })
+        .expect(400);
+      expect(refused.body.code).toBe('INVALID_CURSOR');
     });
 
     it('merges a duplicate into its survivor: archived, pointing to it, offers moved, out of search', async () => {

@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { Role } from '@app/domain';
 import { ActorFactory } from './factories/actors';
 import { createTestApp, TestApp } from './setup/app-factory';
-import { operations } from './setup/openapi-operations';
+import { ANY_ID, operations } from './setup/openapi-operations';
 import { resetState } from './setup/reset';
 
 interface Schema {
@@ -81,6 +81,45 @@ describe('Query parameters', () => {
       }
     }
     expect(sent).toBeGreaterThan(50);
+    expect(failures).toEqual([]);
+  });
+
+  it('refuses a forged cursor on every list with INVALID_CURSOR, never a database error', async () => {
+    // Well-formed cursors (base64url JSON arrays) holding values no column of a key can take.
+    const keys: unknown[][] = [
+      ['x', 'y'],
+      ['2026-02-30T00:00:00.000000Z', ANY_ID],
+      ['2026-01-01T00:00:00.000Z', 'not-a-uuid'],
+      ['9223372036854775808', '1'],
+      ['1', 'x'],
+      [2147483648],
+      [-1],
+      ['2026-13', 'RU', 'x', 'x', 'x', 'x'],
+      ['2026-02-30', 'RUB', 'KZT'],
+    ];
+    // Lists that answer only with one more parameter.
+    const needs: Record<string, Record<string, string>> = {
+      '/api/v1/classifications/cpv': { q: 'paper' },
+      '/api/v1/analytics/prices': { cpv: '30197630-1' },
+    };
+    const lists = queryOperations(t).filter(
+      (op) => !op.path.includes(ANY_ID) && op.params.some((p) => p.name === 'cursor'),
+    );
+    expect(lists.length).toBeGreaterThan(10);
+    const failures: string[] = [];
+    for (const op of lists) {
+      for (const key of keys) {
+        const cursor = Buffer.from(JSON.stringify(key)).toString('base64url');
+        const call = request(t.http)
+          .get(op.path)
+          .query({ ...needs[op.path], cursor });
+        if (op.role) call.set('Authorization', `Bearer ${tokens[op.role]}`);
+        const res = await call;
+        if (res.status !== 400 || res.body.code !== 'INVALID_CURSOR') {
+          failures.push(`GET ${op.path} ${JSON.stringify(key)}: ${res.status} ${res.body.code}`);
+        }
+      }
+    }
     expect(failures).toEqual([]);
   });
 });

@@ -153,7 +153,7 @@ export class CatalogItemsService {
       if (filter.status) qb.andWhere('i.status = :status', { status: filter.status });
     }
     if (filter.cursor) {
-      const [us, lastId] = decodeCatalogCursor(filter.cursor, tag, ['int', 'uuid']);
+      const [us, lastId] = decodeCatalogCursor(filter.cursor, tag, ['bigint', 'uuid']);
       qb.andWhere(
         `(i.created_at, i.id) ${after} (timestamptz 'epoch' + :us * interval '1 microsecond', :lastId::uuid)`,
         { us, lastId },

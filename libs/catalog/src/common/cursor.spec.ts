@@ -30,6 +30,11 @@ describe('catalogue cursors', () => {
     for (const cursor of forged) {
       expect(() => decodeCatalogCursor(cursor, 't', ['int', 'uuid'])).toThrow(CatalogInvalidCursorError);
     }
+    // An integer column holds 32 bits: a larger key would fail in PostgreSQL, not here.
+    expect(() => decodeCatalogCursor(encodeCatalogCursor('t', [2 ** 31]), 't', ['int'])).toThrow();
+    expect(() => decodeCatalogCursor(encodeCatalogCursor('t', [-(2 ** 31) - 1]), 't', ['int'])).toThrow();
+    expect(decodeCatalogCursor(encodeCatalogCursor('t', [2 ** 31]), 't', ['bigint'])).toEqual([2 ** 31]);
+    expect(() => decodeCatalogCursor(encodeCatalogCursor('t', [2 ** 53]), 't', ['bigint'])).toThrow();
     expect(() => decodeCatalogCursor(encodeCatalogCursor('t', ['1e5']), 't', ['decimal'])).toThrow();
     expect(() => decodeCatalogCursor(encodeCatalogCursor('t', ['yesterday']), 't', ['timestamp'])).toThrow();
   });

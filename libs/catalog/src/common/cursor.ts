@@ -11,7 +11,8 @@ export const CATALOG_DEFAULT_PAGE_SIZE = 20;
 export type CursorKey = (string | number)[];
 
 /** What each position of a cursor key must look like before it is bound into SQL. */
-export type CursorPart = 'uuid' | 'int' | 'timestamp' | 'decimal' | 'code';
+/** `int` is a 32-bit integer (an integer column), `bigint` any safe integer (bigint columns and keys). */
+export type CursorPart = 'uuid' | 'int' | 'bigint' | 'timestamp' | 'decimal' | 'code';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECIMAL = /^-?\d{1,16}(\.\d{1,4})?$/;
@@ -22,6 +23,8 @@ function fits(value: unknown, part: CursorPart): boolean {
     case 'uuid':
       return typeof value === 'string' && UUID.test(value);
     case 'int':
+      return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31;
+    case 'bigint':
       return typeof value === 'number' && Number.isSafeInteger(value);
     case 'timestamp':
       return typeof value === 'string' && value.length <= 40 && !Number.isNaN(Date.parse(value));

@@ -239,7 +239,7 @@ export class OffersService {
     const params: unknown[] = [actor.organizationId, filter.limit + 1];
     let where = `o.supplier_organization_id = $1`;
     if (filter.cursor) {
-      const [us, id] = decodeCatalogCursor(filter.cursor, 'own-offers', ['int', 'uuid']);
+      const [us, id] = decodeCatalogCursor(filter.cursor, 'own-offers', ['bigint', 'uuid']);
       params.push(us, id);
       where += ` AND (o.created_at, o.id) < (timestamptz 'epoch' + $3 * interval '1 microsecond', $4::uuid)`;
     }

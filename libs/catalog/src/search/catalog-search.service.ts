@@ -86,9 +86,9 @@ interface RawResult {
 }
 
 const CURSOR_SHAPE: Record<SearchSort, CursorPart[]> = {
-  relevance: ['int', 'uuid'],
+  relevance: ['bigint', 'uuid'],
   price: ['decimal', 'uuid'],
-  newest: ['int', 'uuid'],
+  newest: ['bigint', 'uuid'],
 };
 
 /**

@@ -85,7 +85,7 @@ export class ExchangeRatesService {
     const params: unknown[] = [filter.base ?? null, filter.currency ?? null, limit + 1];
     let after = '';
     if (filter.cursor) {
-      const [day, base, currency] = decodeCursor(filter.cursor, 3);
+      const [day, base, currency] = decodeCursor(filter.cursor, ['date', 'text', 'text']);
       params.push(day, base, currency);
       after = 'AND (day, base, currency) < ($4::date, $5, $6)';
     }

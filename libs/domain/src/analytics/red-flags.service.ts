@@ -171,7 +171,7 @@ export class RedFlagsService {
   /** Auditors' list, newest computed first, keyset-paginated over (computed_at, id). */
   async list(filter: RedFlagFilter): Promise<Page<RedFlagView>> {
     const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
-    const after = filter.cursor ? decodeCursor(filter.cursor, 2) : null;
+    const after = filter.cursor ? decodeCursor(filter.cursor, ['instant', 'uuid']) : null;
     const rows = await this.dataSource.query<FlagRow[]>(
       `SELECT ${VIEW_COLUMNS} FROM red_flags
         WHERE ($1::text IS NULL OR code = $1) AND ($2::uuid IS NULL OR city_id = $2)

@@ -244,7 +244,7 @@ export class BidsService {
     const params: unknown[] = [supplierId, limit + 1];
     let after = '';
     if (cursor) {
-      const [at, id] = decodeCursor(cursor, 2);
+      const [at, id] = decodeCursor(cursor, ['instant', 'uuid']);
       params.push(at, id);
       after = 'AND (b.submitted_at, b.id) < ($3::timestamptz, $4::uuid)';
     }

@@ -25,7 +25,7 @@ export class CitiesService {
       .take(limit + 1);
     if (filter.country) qb.andWhere('c.country = :country', { country: filter.country });
     if (filter.cursor) {
-      const [code] = decodeCursor(filter.cursor, 1);
+      const [code] = decodeCursor(filter.cursor, ['text']);
       qb.andWhere('c.code > :code', { code });
     }
     return toPage(await qb.getMany(), limit, (c) => [c.code]);

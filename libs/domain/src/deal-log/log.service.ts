@@ -213,7 +213,7 @@ export class LogService {
     );
     if (!tender || tender.status === 'draft')
       throw new TenderNotFoundError('No tender with this id', { id: tenderId });
-    const after = cursor ? Number(decodeCursor(cursor, 1)[0]) : -1;
+    const after = cursor ? Number(decodeCursor(cursor, ['index'])[0]) : -1;
     const rows = await this.dataSource.query<{ idx: string; entry: string; leaf_hash: Buffer }[]>(
       'SELECT idx::text, entry, leaf_hash FROM log_entries WHERE tender_id = $1 AND idx > $2 ORDER BY log_entries.idx LIMIT $3',
       [tenderId, after, limit + 1],

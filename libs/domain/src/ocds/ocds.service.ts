@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UNITS_OF_MEASURE } from '@app/catalog/catalog-item/units';
 import { AppConfig } from '../config/app-config';
-import { InvalidCursorError } from '../errors';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
 import { OcidNotFoundError } from './ocds.errors';
 import { buildRecordPackage, buildReleasePackage, type OcdsPublication } from './ocds-packages';
@@ -198,11 +197,7 @@ export class OcdsService {
   }
 
   private decodeAnchor(cursor: string): string {
-    const [id] = decodeCursor(cursor, 1);
-    if (typeof id !== 'string' || !/^\d{1,19}$/.test(id)) {
-      throw new InvalidCursorError('The cursor is not one this list produced', { field: 'cursor' });
-    }
-    return id;
+    return String(decodeCursor(cursor, ['digits'])[0]);
   }
 
   /** Public URL of an OCDS resource (OCDS_PUBLIC_URL is where the OCDS endpoints are served). */

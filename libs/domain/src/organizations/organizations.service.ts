@@ -161,7 +161,7 @@ export class OrganizationsService {
     if (filter.status) qb.andWhere('o.status = :status', { status: filter.status });
     if (filter.cityId) qb.andWhere('o.cityId = :cityId', { cityId: filter.cityId });
     if (filter.cursor) {
-      const [createdAt, id] = decodeCursor(filter.cursor, 2);
+      const [createdAt, id] = decodeCursor(filter.cursor, ['instant', 'uuid']);
       qb.andWhere('(o.createdAt, o.id) < (:createdAt::timestamptz, :id::uuid)', { createdAt, id });
     }
     const rows = await qb.getMany();

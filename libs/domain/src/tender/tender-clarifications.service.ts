@@ -107,7 +107,7 @@ export class TenderClarificationsService {
     const params: unknown[] = [tenderId, limit + 1];
     let after = '';
     if (cursor) {
-      const [at, id] = decodeCursor(cursor, 2);
+      const [at, id] = decodeCursor(cursor, ['instant', 'uuid']);
       params.push(at, id);
       after = 'AND (asked_at, id) > ($3::timestamptz, $4::uuid)';
     }

@@ -113,7 +113,7 @@ export class TenderQueriesService {
       );
     }
     if (filter.cursor) {
-      const [at, id] = decodeCursor(filter.cursor, 2);
+      const [at, id] = decodeCursor(filter.cursor, ['instant', 'uuid']);
       params.push(at, id);
       where.push(`(t.published_at, t.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
@@ -138,7 +138,7 @@ export class TenderQueriesService {
     const params: unknown[] = [buyerId, limit + 1];
     let after = '';
     if (cursor) {
-      const [at, id] = decodeCursor(cursor, 2);
+      const [at, id] = decodeCursor(cursor, ['instant', 'uuid']);
       params.push(at, id);
       after = 'AND (t.created_at, t.id) < ($3::timestamptz, $4::uuid)';
     }
@@ -166,7 +166,7 @@ export class TenderQueriesService {
     cursor?: string,
     tenderId?: string,
   ): Promise<Page<ChangeView> & { watermark: string }> {
-    const [txid, id] = cursor ? decodeCursor(cursor, 2) : ['0', '0'];
+    const [txid, id] = cursor ? decodeCursor(cursor, ['digits', 'digits']) : ['0', '0'];
     const rows = await this.dataSource.query<(ChangeView & { txid: string })[]>(
       `SELECT e.id::text AS "eventId", e.type, e.tender_id AS "tenderId", e.payload, e.txid::text AS txid,
               to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt"
