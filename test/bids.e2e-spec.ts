@@ -68,6 +68,12 @@ describe('BidsController', () => {
         'VALIDATION_FAILED',
       ],
       [{ currency: 'RUB', lots: [{ lotId, price: '10.00' }], documents: DOC }, 400, 'VALIDATION_FAILED'],
+      // A lone surrogate cannot be put in canonical JSON (the commitment) nor stored in jsonb.
+      [
+        { currency: 'RUB', lots: [{ lotId, price: '10.00' }], documents: [{ ...DOC, title: 'Cert \ud800' }] },
+        400,
+        'VALIDATION_FAILED',
+      ],
     ];
     for (const [body, status, code] of cases) {
       const res = await place(supplier, tender, body);
@@ -94,6 +100,15 @@ describe('BidsController', () => {
     expect((await place(supplier, draft.body, body).expect(404)).body.code).toBe('TENDER_NOT_FOUND');
 
     const cancelled = await flows.publish(buyer, tenderBody(cityId));
+    const unstorable = await request(t.http)
+      .post(`/api/v1/tenders/${cancelled.id}/cancel`)
+      .set(auth(buyer))
+      .send({ reason: 'Budget \udc00 withdrawn' })
+      .expect(400);
+    expect(unstorable.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: [{ field: 'reason' }] },
+    });
     await request(t.http)
       .post(`/api/v1/tenders/${cancelled.id}/cancel`)
       .set(auth(buyer))

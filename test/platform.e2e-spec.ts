@@ -157,6 +157,39 @@ describe('Platform plumbing', () => {
     expect(encoded.body.items).toEqual([]);
   });
 
+  it('refuses a lone UTF-16 surrogate in a body, naming the field, and lets surrogate pairs through', async () => {
+    const message = 'must not contain a lone UTF-16 surrogate (U+D800-U+DFFF without its pair)';
+    const refused: [string, string][] = [
+      ['{"email": "a@b.c", "password": "pass\\ud800word"}', 'password'],
+      ['{"email": "a@b.c", "password": "x\\uDC00"}', 'password'],
+      ['{"organization": {"legalName": "A", "nested": [{"k\\udbff": 1}]}}', 'organization.nested.0'],
+      ['{"organization": {"legalName": "\\ude00\\ud83d"}}', 'organization.legalName'],
+    ];
+    for (const [body, field] of refused) {
+      const res = await request(t.http)
+        .post(field === 'password' ? '/api/v1/auth/login' : '/api/v1/organizations/register')
+        .set('Content-Type', 'application/json')
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: `${field}: ${message}`,
+        details: { fields: [{ field, messages: [message] }] },
+      });
+    }
+    // A pair is one character (here U+1F600), whether escaped or sent as UTF-8.
+    for (const password of ['"pass\\ud83d\\ude00"', '"pass\u{1F600}"']) {
+      const res = await request(t.http)
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/json')
+        .send(`{"email": "nobody@example.com", "password": ${password}}`);
+      expect({ status: res.status, code: res.body.code }).toEqual({
+        status: 401,
+        code: 'INVALID_CREDENTIALS',
+      });
+    }
+  });
+
   it('refuses a body over 1 MB with 413 PAYLOAD_TOO_LARGE', async () => {
     const res = await request(t.http)
       .post('/api/v1/organizations/register')

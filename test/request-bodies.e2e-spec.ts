@@ -65,6 +65,8 @@ const AWKWARD_STRINGS = [
   'NaN',
   'Infinity',
   '\u0000',
+  // A lone surrogate: JSON carries it as an escape, and PostgreSQL's jsonb refuses it.
+  'ab\ud800',
   '2026-02-30T25:61:00Z',
   "'; DROP TABLE bids; --",
   'x'.repeat(5000),

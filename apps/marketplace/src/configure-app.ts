@@ -7,8 +7,8 @@ import { LogService } from '@app/domain';
 import {
   bodyParserErrors,
   defaultEmptyBody,
-  markNulEscapes,
-  refuseNulCharacters,
+  markSuspectEscapes,
+  refuseUnstorableText,
 } from './common/body-parser-errors';
 import { ErrorResponseDto } from './common/error-response.dto';
 import { MarketplaceAdapter } from './common/marketplace-adapter';
@@ -29,11 +29,11 @@ export function configureApp(app: NestExpressApplication): OpenAPIObject {
     adapter.addLane(new InclusionProofLane(app.get(LogService), app.get(MetricsService)).handle);
   }
   app.use(
-    json({ limit: BODY_LIMIT, verify: markNulEscapes }),
+    json({ limit: BODY_LIMIT, verify: markSuspectEscapes }),
     urlencoded({ limit: BODY_LIMIT, extended: false }),
     bodyParserErrors,
     defaultEmptyBody,
-    refuseNulCharacters,
+    refuseUnstorableText,
   );
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

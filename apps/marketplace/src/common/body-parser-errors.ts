@@ -35,47 +35,70 @@ export function defaultEmptyBody(req: Request, _res: Response, next: NextFunctio
   next();
 }
 
-/** The JSON escape of U+0000, the only way a JSON text can carry it. */
-const NUL_ESCAPE = Buffer.from('\\u0000');
-const JSON_MAY_HOLD_NUL = Symbol('jsonMayHoldNul');
+/** The JSON escapes that can carry text PostgreSQL refuses: U+0000, and UTF-16 surrogates (\uD800-\uDFFF). */
+const SUSPECT_ESCAPES = [Buffer.from('\\u0000'), Buffer.from('\\ud'), Buffer.from('\\uD')];
+const JSON_MAY_HOLD_UNSTORABLE = Symbol('jsonMayHoldUnstorable');
 
 /**
- * `verify` hook of the JSON parser: a cheap byte search that tells refuseNulCharacters whether the parsed body
- * needs walking at all (an escaped backslash before "u0000" is a false alarm that the walk clears).
+ * `verify` hook of the JSON parser: a cheap byte search that tells refuseUnstorableText whether the parsed body
+ * needs walking at all (an escaped backslash before "u0000", or a surrogate pair, is a false alarm that the
+ * walk clears).
  */
-export function markNulEscapes(req: Request, _res: Response, body: Buffer): void {
-  if (body.includes(NUL_ESCAPE)) (req as NulMarked)[JSON_MAY_HOLD_NUL] = true;
+export function markSuspectEscapes(req: Request, _res: Response, body: Buffer): void {
+  if (SUSPECT_ESCAPES.some((escape) => body.includes(escape))) {
+    (req as SuspectMarked)[JSON_MAY_HOLD_UNSTORABLE] = true;
+  }
 }
 
+const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+const SURROGATE_MESSAGE = 'must not contain a lone UTF-16 surrogate (U+D800-U+DFFF without its pair)';
+
 /**
- * PostgreSQL stores no U+0000 in text or jsonb, so a string holding it would fail deep in a query. It is
- * refused up front, for every route, in the query string and in any key or value of the body, as a
+ * PostgreSQL stores no U+0000 in text or jsonb, and its jsonb refuses a surrogate without its pair (which JSON
+ * can carry as an escape, and JSON.stringify writes back as one), so such a string would fail deep in a query.
+ * It is refused up front, for every route, in the query string and in any key or value of the body, as a
  * VALIDATION_FAILED naming the field.
  */
-export function refuseNulCharacters(req: Request, _res: Response, next: NextFunction): void {
-  let field: string | undefined;
-  if (req.originalUrl.includes('%00')) field = nulPath(req.query, '') ?? 'query';
-  else if ((req as NulMarked)[JSON_MAY_HOLD_NUL] === true || !req.is('application/json')) {
-    field = nulPath(req.body, '');
+export function refuseUnstorableText(req: Request, _res: Response, next: NextFunction): void {
+  let found: Unstorable | undefined;
+  if (req.originalUrl.includes('%00'))
+    found = unstorablePath(req.query, '') ?? { field: 'query', message: NUL_MESSAGE };
+  else if ((req as SuspectMarked)[JSON_MAY_HOLD_UNSTORABLE] === true || !req.is('application/json')) {
+    found = unstorablePath(req.body, '');
   }
-  if (field === undefined) {
+  if (found === undefined) {
     next();
     return;
   }
-  const message = 'must not contain the NUL character (U+0000)';
+  const { field, message } = found;
   next(new ValidationFailedError(`${field}: ${message}`, { fields: [{ field, messages: [message] }] }));
 }
 
-type NulMarked = Request & { [JSON_MAY_HOLD_NUL]?: boolean };
+type SuspectMarked = Request & { [JSON_MAY_HOLD_UNSTORABLE]?: boolean };
+interface Unstorable {
+  field: string;
+  message: string;
+}
 
-/** The path of the first string or key holding U+0000, as the validation pipe names fields. */
-function nulPath(value: unknown, path: string, depth = 0): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : undefined;
+/** In a `u` expression a surrogate pair is one code point, so this matches only a surrogate without its pair. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function problemOf(text: string): string | undefined {
+  if (text.includes('\u0000')) return NUL_MESSAGE;
+  return LONE_SURROGATE.test(text) ? SURROGATE_MESSAGE : undefined;
+}
+
+/** The first string or key holding unstorable text, with its path as the validation pipe names fields. */
+function unstorablePath(value: unknown, path: string, depth = 0): Unstorable | undefined {
+  if (typeof value === 'string') {
+    const message = problemOf(value);
+    return message ? { field: path || 'body', message } : undefined;
+  }
   if (value === null || typeof value !== 'object' || depth > 64) return undefined;
   for (const [key, v] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return path || 'body';
-    const found = nulPath(v, at, depth + 1);
+    const keyProblem = problemOf(key);
+    if (keyProblem) return { field: path || 'body', message: keyProblem };
+    const found = unstorablePath(v, path ? `${path}.${key}` : key, depth + 1);
     if (found !== undefined) return found;
   }
   return undefined;
