@@ -22,6 +22,11 @@ export const REDACTED_PATHS = [
   '*.refreshToken',
   '*.accessToken',
   '*.email',
+  // A failed query's error carries its values (a sealed bid's content and salt, say) and PostgreSQL's detail,
+  // which can quote them ("Key (...)=(...) already exists"); the statement and the code stay.
+  'err.parameters',
+  'err.detail',
+  'err.driverError.detail',
 ];
 
 /** Structured JSON logs (pino) for the API and the worker, with a correlation id on every line. */
