@@ -31,6 +31,14 @@ describe('Publication rules (production minimum periods)', () => {
     return request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer));
   };
 
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  const amend = (tender: { id: string }, endDate: string) =>
+    request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/amendments`)
+      .set(auth(buyer))
+      .send({ rationale: 'The need is more urgent', tenderPeriod: { endDate } });
+  const view = async (id: string) => (await request(t.http).get(`/api/v1/tenders/${id}`).expect(200)).body;
+
   it('refuses a submission period shorter than 7 working days of the buyer’s country, saying how many it has', async () => {
     const res = await publishWithDeadline(3);
     expect(res.status).toBe(400);
@@ -64,13 +72,6 @@ describe('Publication rules (production minimum periods)', () => {
   });
 
   it('moves a deadline earlier only within the submission period and after the enquiry period', async () => {
-    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-    const amend = (tender: { id: string }, endDate: string) =>
-      request(t.http)
-        .post(`/api/v1/tenders/${tender.id}/amendments`)
-        .set(auth(buyer))
-        .send({ rationale: 'The need is more urgent', tenderPeriod: { endDate } });
-    const view = async (id: string) => (await request(t.http).get(`/api/v1/tenders/${id}`).expect(200)).body;
     const published = (await publishWithDeadline(20)).body;
 
     // Four days after publication is less than 7 working days: refused, and nothing changes.
@@ -115,6 +116,106 @@ describe('Publication rules (production minimum periods)', () => {
       details: { field: 'tenderPeriod.endDate' },
     });
     expect((await view(withEnquiries.id)).tenderPeriod.endDate).toBe(withEnquiries.tenderPeriod.endDate);
+  });
+
+  it('counts the submission period from when bids open, and refuses periods already over or too far ahead', async () => {
+    const publish = async (body: Record<string, unknown>) => {
+      const draft = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(body).expect(201);
+      return request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer));
+    };
+    // 30 days to the deadline, but bids are taken only in its last one, after the enquiry period.
+    const lastDay = await publish(
+      tenderBody(cityId, { enquiryPeriod: { endDate: inDays(29) } }, 30 * 86_400),
+    );
+    expect(lastDay.status).toBe(400);
+    expect(lastDay.body).toMatchObject({
+      code: 'TENDER_PERIOD_TOO_SHORT',
+      details: { field: 'tenderPeriod.endDate' },
+    });
+    expect(lastDay.body.details.workingDays).toBeLessThanOrEqual(1);
+    const refused: [Record<string, unknown>, number, string][] = [
+      [{ enquiryPeriod: { endDate: inDays(-1 / 24) } }, 20, 'enquiryPeriod.endDate'],
+      [{ clarificationsUntil: inDays(-1 / 24) }, 20, 'clarificationsUntil'],
+      [{}, 800, 'tenderPeriod.endDate'],
+      [{ tenderPeriod: { endDate: '9999-12-31T23:00:00Z' } }, 20, 'tenderPeriod.endDate'],
+    ];
+    for (const [overrides, days, field] of refused) {
+      const res = await publish(tenderBody(cityId, overrides, days * 86_400));
+      expect({ field, status: res.status, body: res.body }).toMatchObject({
+        field,
+        status: 400,
+        body: { code: 'TENDER_INVALID', details: { field } },
+      });
+    }
+
+    // A deadline moved earlier keeps the period counted the same way: 13 days from publication is enough
+    // working days, 1 day after the enquiry period is not.
+    const withEnquiries = await publish(
+      tenderBody(cityId, { enquiryPeriod: { endDate: inDays(12) } }, 30 * 86_400),
+    );
+    expect(withEnquiries.status).toBe(200);
+    const earlier = await amend(withEnquiries.body, inDays(13));
+    expect(earlier.status).toBe(400);
+    expect(earlier.body).toMatchObject({
+      code: 'TENDER_PERIOD_TOO_SHORT',
+      details: { field: 'tenderPeriod.endDate' },
+    });
+    expect(earlier.body.details.workingDays).toBeLessThanOrEqual(1);
+  });
+
+  it('offers the union-wide preference only to buyers in the Eurasian Economic Union', async () => {
+    const outside = await factory.actor('buyer', { cityCode: 'chisinau' });
+    const chisinau = (await factory.city('chisinau')).id;
+    const eaeu = { localPreference: { scope: 'eaeu', percent: '15' } };
+    const refused = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(outside))
+      .send(tenderBody(chisinau, eaeu, 20 * 86_400))
+      .expect(400);
+    expect(refused.body).toMatchObject({
+      code: 'TENDER_INVALID',
+      details: { field: 'localPreference.scope' },
+    });
+    const country = { localPreference: { scope: 'country', percent: '15' } };
+    await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(outside))
+      .send(tenderBody(chisinau, country, 20 * 86_400))
+      .expect(201);
+    await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(buyer))
+      .send(tenderBody(cityId, eaeu, 20 * 86_400))
+      .expect(201);
+  });
+
+  it('refuses lots whose estimates add up to more than a tender value holds, on a draft and by amendment', async () => {
+    const lot = (title: string) => ({ ...tenderBody(cityId).lots[0], title, estimate: '999999999999.99' });
+    const many = Array.from({ length: 11 }, (_, i) => lot(`Lot ${i + 1}`));
+    const res = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(buyer))
+      .send(tenderBody(cityId, { lots: many }, 20 * 86_400))
+      .expect(400);
+    expect(res.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'lots' } });
+    // Ten such lots fit; raising the estimate of an eleventh past the total is refused and changes nothing.
+    const ten = [...many.slice(0, 10), { ...lot('Lot 11'), estimate: '0.01' }];
+    const draft = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(buyer))
+      .send(tenderBody(cityId, { lots: ten }, 20 * 86_400))
+      .expect(201);
+    const published = (
+      await request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer)).expect(200)
+    ).body;
+    const last = published.lots[10];
+    const raised = await request(t.http)
+      .post(`/api/v1/tenders/${published.id}/amendments`)
+      .set(auth(buyer))
+      .send({ rationale: 'Bigger', lots: [{ lotId: last.id, estimate: '1.00' }] })
+      .expect(400);
+    expect(raised.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'lots' } });
+    expect((await view(published.id)).lots[10].estimate).toBe('0.01');
   });
 
   it('keeps questions open until a later deadline where they were open until the deadline, and not otherwise', async () => {

@@ -9,6 +9,7 @@ import {
   OrganizationsService,
   type Role,
   ROLES,
+  TAX_ID_SCHEME_COUNTRY,
   type TaxIdScheme,
 } from '@app/domain';
 
@@ -24,12 +25,10 @@ export interface Actor {
   refreshToken: string;
 }
 
-const SCHEME_OF_COUNTRY: Record<string, TaxIdScheme> = {
-  RU: 'RU-INN',
-  KZ: 'KZ-BIN',
-  BY: 'BY-UNP',
-  KG: 'KG-INN',
-};
+/** The tax id scheme each member country issues. */
+const SCHEME_OF_COUNTRY = new Map(
+  Object.entries(TAX_ID_SCHEME_COUNTRY).map(([scheme, country]) => [country, scheme as TaxIdScheme]),
+);
 
 /** Builds organisations and signed-in users through the real services and the real login endpoint. */
 export class ActorFactory {
@@ -41,7 +40,7 @@ export class ActorFactory {
 
   async organizationInput(cityCode = 'moscow') {
     const city = await this.city(cityCode);
-    const scheme = SCHEME_OF_COUNTRY[city.country] ?? 'RU-INN';
+    const scheme = SCHEME_OF_COUNTRY.get(city.country) ?? 'RU-INN';
     const n = nextSeq();
     return {
       legalName: `Test organisation ${n}`,

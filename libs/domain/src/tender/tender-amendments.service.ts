@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
-import { formatAmount, parseAmount, splitByShares } from '../procurement/rules/money';
+import { formatAmount, MAX_TOTAL_MINOR, parseAmount, splitByShares } from '../procurement/rules/money';
 import { isTerminal, type TenderStatus } from '../procurement/rules/tender-state';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
-import { assertSubmissionPeriod } from './tender-periods';
+import { assertDeadlineHorizon, assertSubmissionPeriod } from './tender-periods';
 import { advanceTender } from './tender-progress';
 import {
   DeadlineExtensionRequiredError,
@@ -37,8 +37,8 @@ interface LockedTender {
   enquiry_end: Date | null;
   tender_end: Date;
   clarifications_until: Date | null;
-  /** Null only for a draft, which is never amended. */
-  published_at: Date;
+  /** When bids open: the end of the enquiry period, or the publication. Null only for a draft, never amended. */
+  tender_start: Date;
   now: Date;
   amendment_count: number;
 }
@@ -102,6 +102,7 @@ export class TenderAmendmentsService {
             field: 'tenderPeriod.endDate',
           });
         }
+        assertDeadlineHorizon(input.tenderEnd, tender.now);
         changes['tenderPeriod.endDate'] = {
           before: tender.tender_end.toISOString(),
           after: input.tenderEnd.toISOString(),
@@ -126,6 +127,7 @@ export class TenderAmendmentsService {
         // Two changes of one lot: the second would record the first's result as the previous value.
         throw new TenderInvalidError('lots: a lot appears twice', { field: 'lots' });
       }
+      let estimatesChanged = false;
       for (const [i, lotChange] of (input.lots ?? []).entries()) {
         const [lot] = await manager.query<{ title: string; estimate: string; status: string }[]>(
           'SELECT title, estimate::text, status FROM lots WHERE id = $1 AND tender_id = $2 FOR UPDATE',
@@ -158,8 +160,10 @@ export class TenderAmendmentsService {
           await manager.query('UPDATE lots SET estimate = $2 WHERE id = $1', [lotChange.lotId, after]);
           await this.rescaleShares(manager, lotChange.lotId, after, changes);
           termsChanged = true;
+          estimatesChanged = true;
         }
       }
+      if (estimatesChanged) await this.assertTotal(manager, tenderId);
       if (input.addDocuments?.length) {
         changes.documents = { before: null, after: input.addDocuments };
         await manager.query(
@@ -314,9 +318,21 @@ export class TenderAmendmentsService {
     }
   }
 
+  /** The lots still on offer add up to no more than a tender's value holds. */
+  private async assertTotal(manager: EntityManager, tenderId: string): Promise<void> {
+    const max = formatAmount(MAX_TOTAL_MINOR);
+    const [row] = await manager.query<{ over: boolean }[]>(
+      `SELECT coalesce(sum(estimate), 0) > $2::numeric AS over FROM lots WHERE tender_id = $1 AND status <> 'cancelled'`,
+      [tenderId, max],
+    );
+    if (row?.over) {
+      throw new TenderInvalidError(`lots: the estimates add up to more than ${max}`, { field: 'lots' });
+    }
+  }
+
   /**
    * A deadline moved earlier still ends after the enquiry period and still gives suppliers the submission period
-   * the method needs, counted from the publication as when the tender was published.
+   * the method needs, counted from when bids open, as when the tender was published.
    */
   private async assertEarlierDeadline(
     manager: EntityManager,
@@ -329,7 +345,7 @@ export class TenderAmendmentsService {
         enquiryEnd: tender.enquiry_end.toISOString(),
       });
     }
-    await assertSubmissionPeriod(manager, this.config, tender.organizer_id, tender.published_at, end);
+    await assertSubmissionPeriod(manager, this.config, tender.organizer_id, tender.tender_start, end);
   }
 
   /**
@@ -381,7 +397,7 @@ export class TenderAmendmentsService {
   private async lock(manager: EntityManager, tenderId: string, buyerId: string): Promise<LockedTender> {
     const [tender] = await manager.query<LockedTender[]>(
       `SELECT id, status, organizer_id, title, description, enquiry_end, tender_end, clarifications_until,
-              published_at, amendment_count, clock_timestamp() AS now
+              tender_start, amendment_count, clock_timestamp() AS now
          FROM tenders WHERE id = $1 FOR UPDATE`,
       [tenderId],
     );

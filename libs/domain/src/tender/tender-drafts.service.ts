@@ -5,7 +5,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { Organization } from '../organizations/organization.entity';
-import { parseAmount, sumAmounts } from '../procurement/rules/money';
+import { formatAmount, MAX_TOTAL_MINOR, parseAmount, sumAmounts } from '../procurement/rules/money';
+import { EAEU_COUNTRIES } from '../procurement/rules/ranking';
 import { nextStatus } from '../procurement/rules/tender-state';
 import {
   TenderDocument,
@@ -26,7 +27,7 @@ import {
 } from './tender.errors';
 import type { ItemInput, TenderInput } from './tender-input';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
-import { assertSubmissionPeriod } from './tender-periods';
+import { assertDeadlineHorizon, assertSubmissionPeriod } from './tender-periods';
 import { TenderViews } from './tender-views';
 
 /** Quantities have up to 3 decimals; compared exactly in thousandths. */
@@ -182,7 +183,8 @@ export class TenderDraftsService {
         `SELECT nextval('tender_number_seq')::text AS seq`,
       )) as [{ seq: string }];
       const number = `MTP-${now.getUTCFullYear()}-${seq.padStart(6, '0')}`;
-      const hasEnquiryPeriod = !!draft.enquiryEnd && draft.enquiryEnd > now;
+      // assertPeriods saw to it that an enquiry period, if any, ends in the future.
+      const hasEnquiryPeriod = draft.enquiryEnd !== null;
       const status = nextStatus('draft', 'publish', { hasEnquiryPeriod });
       await manager.update(
         Tender,
@@ -268,19 +270,32 @@ export class TenderDraftsService {
     });
   }
 
+  /**
+   * Every period ends in the future, in order (enquiries, then questions, then the deadline), and suppliers get
+   * the submission period the method needs: from the end of the enquiry period, when bids open, or else from
+   * the publication.
+   */
   private async assertPeriods(manager: EntityManager, tender: Tender, now: Date): Promise<void> {
     if (tender.tenderEnd <= now) {
       throw new TenderPeriodTooShortError('tenderPeriod.endDate must be in the future', {
         field: 'tenderPeriod.endDate',
       });
     }
+    assertDeadlineHorizon(tender.tenderEnd, now);
+    if (tender.enquiryEnd && tender.enquiryEnd <= now) {
+      throw invalid('enquiryPeriod.endDate', 'must be in the future');
+    }
     if (tender.enquiryEnd && tender.enquiryEnd >= tender.tenderEnd) {
       throw invalid('enquiryPeriod.endDate', 'must be before the tender period ends');
+    }
+    if (tender.clarificationsUntil && tender.clarificationsUntil <= now) {
+      throw invalid('clarificationsUntil', 'must be in the future');
     }
     if (tender.clarificationsUntil && tender.clarificationsUntil > tender.tenderEnd) {
       throw invalid('clarificationsUntil', 'must not be after the tender period ends');
     }
-    await assertSubmissionPeriod(manager, this.config, tender.organizerId, now, tender.tenderEnd);
+    const bidsOpen = tender.enquiryEnd ?? now;
+    await assertSubmissionPeriod(manager, this.config, tender.organizerId, bidsOpen, tender.tenderEnd);
   }
 
   private async assertBuyers(manager: EntityManager, organizerId: string, input: TenderInput): Promise<void> {
@@ -301,10 +316,24 @@ export class TenderDraftsService {
     if (percent !== undefined && !(Number(percent) >= 0 && Number(percent) <= 25)) {
       throw invalid('localPreference.percent', 'must be from 0 to 25');
     }
+    // The union's preference favours the union's suppliers over outsiders: it would turn against the local
+    // suppliers of a buyer outside it.
+    const country = orgs.find((o) => o.id === organizerId)?.country.toUpperCase() ?? '';
+    if (input.localPreference?.scope === 'eaeu' && !(EAEU_COUNTRIES as readonly string[]).includes(country)) {
+      throw invalid(
+        'localPreference.scope',
+        `eaeu is only for buyers in the Eurasian Economic Union (${EAEU_COUNTRIES.join(', ')}), not ${country}`,
+      );
+    }
     const joint = ids.length > 1;
+    let total = 0n;
     input.lots.forEach((lot, l) => {
       const estimate = parseAmount(lot.estimate);
       if (estimate <= 0n) throw invalid(`lots.${l}.estimate`, 'must be positive');
+      total += estimate;
+      if (total > MAX_TOTAL_MINOR) {
+        throw invalid('lots', `the estimates add up to more than ${formatAmount(MAX_TOTAL_MINOR)}`);
+      }
       if (joint) {
         const shares = lot.shares ?? [];
         if (shares.length !== ids.length || !ids.every((id) => shares.some((s) => s.buyerId === id))) {

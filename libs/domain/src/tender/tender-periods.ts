@@ -1,11 +1,24 @@
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { workingDaysBetween } from '../procurement/rules/working-calendar';
-import { TenderPeriodTooShortError, UnknownBuyerError } from './tender.errors';
+import { TenderInvalidError, TenderPeriodTooShortError, UnknownBuyerError } from './tender.errors';
+
+/** How far ahead a deadline may be set: a tender is a purchase for this or next year's needs, not a decade's. */
+export const MAX_DEADLINE_DAYS = 730;
+
+/** A deadline at most MAX_DEADLINE_DAYS after `now`. */
+export function assertDeadlineHorizon(end: Date, now: Date): void {
+  if (end.getTime() - now.getTime() > MAX_DEADLINE_DAYS * 86_400_000) {
+    throw new TenderInvalidError(`tenderPeriod.endDate: must be at most ${MAX_DEADLINE_DAYS} days ahead`, {
+      field: 'tenderPeriod.endDate',
+      maximumDays: MAX_DEADLINE_DAYS,
+    });
+  }
+}
 
 /**
- * The submission period an open tender must give suppliers, from `from` (its publication) to `end` (its
- * deadline): OPEN_TENDER_MIN_WORKING_DAYS working days in the organiser's country calendar, counted in its
+ * The submission period an open tender must give suppliers, from `from` (when bids open: the end of its
+ * enquiry period, or its publication) to `end` (its deadline): OPEN_TENDER_MIN_WORKING_DAYS working days in the organiser's country calendar, counted in its
  * city's time zone, or TENDER_MIN_PERIOD_SECONDS where that is set (tests and demos).
  */
 export async function assertSubmissionPeriod(

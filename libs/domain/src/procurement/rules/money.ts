@@ -7,6 +7,9 @@
 /** The largest amount a single price may state: 1e12 in major units. */
 export const MAX_AMOUNT_MINOR = 100_000_000_000_000n;
 
+/** The largest total a tender's lots may add up to: what its value, a numeric(15,2), holds (just under 1e13). */
+export const MAX_TOTAL_MINOR = 999_999_999_999_999n;
+
 const AMOUNT = /^(\d+)(?:\.(\d{1,2}))?$/;
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 // Longer inputs cannot be valid amounts; refusing them early keeps BigInt parsing of hostile input cheap.
