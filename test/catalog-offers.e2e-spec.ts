@@ -338,6 +338,16 @@ describe('OffersController', () => {
       expect(res.body.details.fields[0].messages).toContain('price must be a string');
     });
 
+    it.each(['2027-W01-1', '2027-100', '20270101'])(
+      'refuses a validity date JavaScript cannot read (%s)',
+      async (date) => {
+        for (const field of ['validUntil', 'validFrom']) {
+          const res = await post({ ...valid(), [field]: date }).expect(400);
+          expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field }] } });
+        }
+      },
+    );
+
     it.each(['RUR', 'XXX', 'rub', 'BITCOIN'])('refuses the currency %s', async (currency) => {
       const res = await post({ ...valid(), currency }).expect(400);
       expect(res.body).toEqual({

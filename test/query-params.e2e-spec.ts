@@ -84,6 +84,31 @@ describe('Query parameters', () => {
     expect(failures).toEqual([]);
   });
 
+  it('refuses dates that ISO 8601 allows but no calendar reading gives, with VALIDATION_FAILED', async () => {
+    // Week, ordinal and basic forms: valid ISO 8601, unreadable by JavaScript's Date; and days that do not exist.
+    const odd = ['2027-W01-1', '2027-W01', '2027-100', '20270101', '2027-02-30', '2027-01-01T25:00:00Z'];
+    const dated = queryOperations(t).flatMap((op) =>
+      op.params
+        .filter((p) => p.schema.format === 'date-time' || p.schema.format === 'date')
+        .map((p) => ({ op, name: p.name })),
+    );
+    expect(dated.length).toBeGreaterThan(3);
+    const failures: string[] = [];
+    for (const { op, name } of dated) {
+      for (const value of odd) {
+        const call = request(t.http)
+          .get(op.path)
+          .query({ [name]: value });
+        if (op.role) call.set('Authorization', `Bearer ${tokens[op.role]}`);
+        const res = await call;
+        if (res.status !== 400 || res.body.code !== 'VALIDATION_FAILED') {
+          failures.push(`GET ${op.path}?${name}=${value}: ${res.status} ${res.body.code}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('refuses a forged cursor on every list with INVALID_CURSOR, never a database error', async () => {
     // Well-formed cursors (base64url JSON arrays) holding values no column of a key can take.
     const keys: unknown[][] = [

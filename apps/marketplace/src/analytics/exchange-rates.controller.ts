@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
+import { IsTimestamp } from '../common/validation';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsDateString, IsOptional, Matches } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 import { ExchangeRatesService } from '@app/domain/analytics';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { AuthUser, CurrentUser, Public, Roles } from '../common/auth.decorators';
@@ -18,7 +19,7 @@ class SetExchangeRateDto {
   currency: string;
   @ApiProperty({ example: '2026-11-25' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'day must be YYYY-MM-DD' })
-  @IsDateString({ strict: true })
+  @IsTimestamp()
   day: string;
   @ApiProperty({ example: '5.8231', description: 'units of currency for one unit of base; decimal string' })
   @Matches(RATE, { message: 'rate must be a positive decimal string with at most 10 decimals' })

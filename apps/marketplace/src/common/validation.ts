@@ -1,5 +1,5 @@
 import { ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ValidateIf, type ValidationOptions } from 'class-validator';
+import { buildMessage, isISO8601, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { defineError, ValidationFailedError } from '@app/domain';
 
 export class InvalidIdError extends defineError('INVALID_ID', 'invalid') {}
@@ -55,3 +55,37 @@ export function uuidParam(name: string): ParseUUIDPipe {
  */
 export const Optional = (options?: ValidationOptions): PropertyDecorator =>
   ValidateIf((_object, value) => value !== undefined, options);
+
+/** Calendar dates with an optional time and zone: ISO 8601's extended form, as JavaScript and PostgreSQL read it. */
+const CALENDAR_TIMESTAMP =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/**
+ * A date (2027-03-01) or an instant (2027-03-01T12:00:00Z) that is a real day and time. class-validator's
+ * IsISO8601 also takes week and ordinal dates (2027-W01-1, 2027-100) and the basic form (20270301), which
+ * JavaScript's Date cannot read (an Invalid Date reached the database as "NaN-NaN-NaN", a 500).
+ */
+export function isTimestamp(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    CALENDAR_TIMESTAMP.test(value) &&
+    isISO8601(value, { strict: true }) &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
+export const IsTimestamp = (options?: ValidationOptions): PropertyDecorator =>
+  ValidateBy(
+    {
+      name: 'isTimestamp',
+      validator: {
+        validate: isTimestamp,
+        defaultMessage: buildMessage(
+          (each) =>
+            `${each}$property must be a date or an ISO 8601 date and time, such as 2027-03-01T12:00:00Z`,
+          options,
+        ),
+      },
+    },
+    options,
+  );

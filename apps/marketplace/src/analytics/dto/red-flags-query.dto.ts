@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsTimestamp } from '../../common/validation';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { RED_FLAG_CODES, type RedFlagCode } from '@app/domain/analytics';
 import { PageQueryDto } from '../../common/pagination.dto';
 
@@ -19,11 +20,11 @@ export class RedFlagsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Flags computed at or after' })
   @IsOptional()
-  @IsDateString()
+  @IsTimestamp()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Flags computed before' })
   @IsOptional()
-  @IsDateString()
+  @IsTimestamp()
   to?: string;
 }

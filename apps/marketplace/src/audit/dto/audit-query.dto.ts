@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsTimestamp } from '../../common/validation';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { TENDER_STATUSES } from '@app/domain';
 import { PageQueryDto } from '../../common/pagination.dto';
 
@@ -54,12 +55,12 @@ export class DealsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Published at or after' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsTimestamp()
   publishedFrom?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Published before' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsTimestamp()
   publishedTo?: string;
 
   @ApiPropertyOptional({ enum: PUBLISHED_STATUSES })

@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsISO8601,
   IsIn,
   IsInt,
   IsObject,
@@ -18,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.dto';
-import { Optional } from '../../common/validation';
+import { IsTimestamp, Optional } from '../../common/validation';
 
 const COUNTRY = /^[A-Z]{2}$/;
 
@@ -101,11 +100,11 @@ export class OfferInputDto {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Defaults to now' })
   @Optional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   validFrom?: string;
 
   @ApiProperty({ type: String, format: 'date-time', example: '2027-12-31T00:00:00Z' })
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   validUntil: string;
 }
 

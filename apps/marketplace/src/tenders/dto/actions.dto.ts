@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsDateString,
   IsIn,
   IsObject,
   IsString,
@@ -14,7 +13,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { Optional } from '../../common/validation';
+import { IsTimestamp, Optional } from '../../common/validation';
 import { PageQueryDto } from '../../common/pagination.dto';
 import { AMOUNT, DocumentDto, PeriodEndDto } from './tender-input.dto';
 
@@ -144,19 +143,19 @@ export class TenderQueryDto extends PageQueryDto {
   valueMax?: string;
   @ApiPropertyOptional({ format: 'date-time' })
   @Optional()
-  @IsDateString({ strict: true })
+  @IsTimestamp()
   publishedFrom?: string;
   @ApiPropertyOptional({ format: 'date-time' })
   @Optional()
-  @IsDateString({ strict: true })
+  @IsTimestamp()
   publishedTo?: string;
   @ApiPropertyOptional({ format: 'date-time' })
   @Optional()
-  @IsDateString({ strict: true })
+  @IsTimestamp()
   deadlineFrom?: string;
   @ApiPropertyOptional({ format: 'date-time' })
   @Optional()
-  @IsDateString({ strict: true })
+  @IsTimestamp()
   deadlineTo?: string;
   @ApiPropertyOptional({ description: 'Words in Russian or English' })
   @Optional()

@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsDateString,
   IsIn,
   IsInt,
   IsObject,
@@ -18,7 +17,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { Optional } from '../../common/validation';
+import { IsTimestamp, Optional } from '../../common/validation';
 import { AreCharacteristics, CharacteristicDto } from '../../catalog/dto/catalog-item-input.dto';
 
 /** Money as a decimal string: at most 2 decimals, at most 1e12. Never a float. */
@@ -102,7 +101,7 @@ export class ItemDto {
 
   @ApiProperty({ example: '2027-03-01' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'deliveryDate must be YYYY-MM-DD' })
-  @IsDateString({ strict: true })
+  @IsTimestamp()
   deliveryDate: string;
 }
 
@@ -168,7 +167,7 @@ export class LocalPreferenceDto {
 
 export class PeriodEndDto {
   @ApiProperty({ type: String, format: 'date-time' })
-  @IsDateString({ strict: true })
+  @IsTimestamp()
   endDate: string;
 }
 
@@ -228,7 +227,7 @@ export class TenderInputDto {
     description: 'Questions until (default: enquiry end)',
   })
   @Optional()
-  @IsDateString({ strict: true })
+  @IsTimestamp()
   clarificationsUntil?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Joint procurement: other buyer organisations' })
