@@ -44,7 +44,7 @@ describe('ClassificationsController', () => {
     expect(res.body.nameRu).not.toBe('30000000-9');
   });
 
-  it('answers 400 for a malformed code and 404 for a well-formed unknown one', async () => {
+  it('answers 400 for a malformed code or a wrong check digit, and 404 for a well-formed unknown one', async () => {
     const bad = await request(t.http).get('/api/v1/classifications/cpv/3019763').expect(400);
     expect(bad.body).toEqual({
       statusCode: 400,
@@ -53,7 +53,9 @@ describe('ClassificationsController', () => {
       details: { field: 'code' },
       correlationId: expect.stringMatching(UUID),
     });
-    const unknown = await request(t.http).get('/api/v1/classifications/cpv/30197639-5').expect(404);
+    const digit = await request(t.http).get('/api/v1/classifications/cpv/30197630-2').expect(400);
+    expect(digit.body).toMatchObject({ code: 'CPV_CHECK_DIGIT_INVALID', details: { field: 'code' } });
+    const unknown = await request(t.http).get('/api/v1/classifications/cpv/30197639-4').expect(404);
     expect(unknown.body).toMatchObject({ statusCode: 404, code: 'CLASSIFICATION_NOT_FOUND' });
   });
 

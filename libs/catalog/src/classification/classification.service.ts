@@ -9,7 +9,7 @@ import {
   CpvCodeMalformedError,
   CpvCodeUnknownError,
 } from './classification.errors';
-import { checkCpvCode, CPV_SCHEME, cpvSignificantPrefix, parseCpvCode } from './cpv-code';
+import { checkCpvCode, CPV_SCHEME, cpvSignificantPrefix } from './cpv-code';
 
 export interface ClassificationRef {
   scheme: string;
@@ -74,9 +74,15 @@ export class ClassificationService {
     return this.divisions;
   }
 
+  /** A code with its names, ancestors and children: 400 for a malformed code or a wrong check digit, 404 for one not in CPV 2008. */
   async getCpv(code: string): Promise<ClassificationDetail> {
-    if (!parseCpvCode(code)) {
+    const digits = await this.publishedCpvDigits();
+    const check = checkCpvCode(code, (body) => digits.get(body));
+    if (!check.ok && check.problem === 'BAD_FORMAT') {
       throw new CpvCodeMalformedError('code must be a CPV code such as 30197630-1', { field: 'code' });
+    }
+    if (!check.ok && check.problem === 'BAD_CHECK_DIGIT') {
+      throw new CpvCheckDigitError('code: the CPV check digit is wrong', { field: 'code' });
     }
     const [row] = await this.dataSource.query<(ClassificationRef & { parentCode: string | null })[]>(
       `SELECT ${COLUMNS}, parent_code AS "parentCode" FROM classifications WHERE scheme = $1 AND code = $2`,
