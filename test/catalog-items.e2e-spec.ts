@@ -194,10 +194,11 @@ describe('CatalogItemsController', () => {
       const duplicate = await catalogue.activeItem(otherSupplier, operator, { titleRu: 'Ватман формата А1' });
       const offer = await catalogue.offer(otherSupplier, duplicate);
 
+      // Ids in upper case name the same items.
       const merged = await request(t.http)
-        .post(`/api/v1/catalogue/items/${duplicate}/merge`)
+        .post(`/api/v1/catalogue/items/${duplicate.toUpperCase()}/merge`)
         .set(as(operator))
-        .send({ survivorId: survivor, reason: 'Одна и та же бумага' })
+        .send({ survivorId: survivor.toUpperCase(), reason: 'Одна и та же бумага' })
         .expect(200);
       expect(merged.body).toMatchObject({ status: 'archived', mergedIntoId: survivor });
 

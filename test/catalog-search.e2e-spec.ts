@@ -179,6 +179,10 @@ describe('CatalogueSearchController', () => {
         named('laserPaper', 'inkjetPaper').sort(),
       );
       expect(await ids({ q: 'бумага', supplierCityId: city.moscow!.id })).toEqual([item.laserPaper]);
+      // A city id in upper case is the same city.
+      expect(await ids({ q: 'бумага', supplierCityId: city.moscow!.id.toUpperCase() })).toEqual([
+        item.laserPaper,
+      ]);
       expect(await ids({ q: 'картридж', supplierCountry: 'BY', currency: 'BYN' })).toEqual([item.cartridge]);
       expect(await ids({ q: 'бумага', supplierCountry: 'BY', currency: 'BYN' })).toEqual([]);
       const belarus = await search({ supplierCountry: 'BY', currency: 'BYN' });

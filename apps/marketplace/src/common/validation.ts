@@ -1,5 +1,19 @@
-import { ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
-import { buildMessage, isISO8601, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import {
+  applyDecorators,
+  type ArgumentMetadata,
+  ParseUUIDPipe,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import {
+  buildMessage,
+  isISO8601,
+  IsUUID,
+  ValidateBy,
+  ValidateIf,
+  type ValidationOptions,
+} from 'class-validator';
 import { defineError, ValidationFailedError } from '@app/domain';
 
 export class InvalidIdError extends defineError('INVALID_ID', 'invalid') {}
@@ -40,9 +54,16 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-/** Path ids are UUIDs; anything else is a 400 naming the parameter, before any query runs. */
+/** A UUID in the lower case PostgreSQL writes, so an id compared as text in code matches the stored one. */
+class LowerCaseUuidPipe extends ParseUUIDPipe {
+  override async transform(value: string, metadata: ArgumentMetadata): Promise<string> {
+    return (await super.transform(value, metadata)).toLowerCase();
+  }
+}
+
+/** Path ids are UUIDs (any case); anything else is a 400 naming the parameter, before any query runs. */
 export function uuidParam(name: string): ParseUUIDPipe {
-  return new ParseUUIDPipe({
+  return new LowerCaseUuidPipe({
     exceptionFactory: () => new InvalidIdError(`${name} must be a UUID`, { field: name }),
   });
 }
@@ -88,4 +109,19 @@ export const IsTimestamp = (options?: ValidationOptions): PropertyDecorator =>
       },
     },
     options,
+  );
+
+const lowerCase = (value: unknown): unknown => (typeof value === 'string' ? value.toLowerCase() : value);
+
+/**
+ * An id field (one UUID, or a list with `each`): validated as IsUUID does, in any case, and kept in the lower
+ * case PostgreSQL writes, so that ids compared in code (a repeated buyer, an item merged into itself, an offer
+ * key) match the stored ones.
+ */
+export const IsId = (options?: ValidationOptions): PropertyDecorator =>
+  applyDecorators(
+    Transform(({ value }: { value: unknown }) =>
+      Array.isArray(value) ? value.map(lowerCase) : lowerCase(value),
+    ),
+    IsUUID(undefined, options),
   );

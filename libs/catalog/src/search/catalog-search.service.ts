@@ -182,7 +182,8 @@ export class CatalogSearchService {
       words,
       cpvPrefix,
       areaKeys,
-      supplierCityId: input.supplierCityId ?? null,
+      // Offer keys hold ids as PostgreSQL writes them: lower case.
+      supplierCityId: input.supplierCityId?.toLowerCase() ?? null,
       supplierCountry: input.supplierCountry ?? null,
       currency,
       priceMin,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID, Matches } from 'class-validator';
-import { Optional } from '../../common/validation';
+import { ArrayMaxSize, ArrayMinSize, IsArray, Matches } from 'class-validator';
+import { IsId, Optional } from '../../common/validation';
 
 /** Exactly one of cpv and catalogItemId (checked by the controller: it spans two fields). */
 export class PriceComparisonInputDto {
@@ -9,7 +9,7 @@ export class PriceComparisonInputDto {
   @Matches(/^\d{8}(-\d)?$/, { message: 'cpv must be a CPV code such as 30190000-7' })
   cpv?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() catalogItemId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsId() catalogItemId?: string;
 
   @ApiProperty({ example: 'XPK' })
   @Matches(/^[A-Z0-9]{1,3}$/, { message: 'unitCode must be a UN/CEFACT unit code' })
@@ -32,6 +32,6 @@ export class PriceComparisonInputDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
-  @IsUUID(undefined, { each: true })
+  @IsId({ each: true })
   cityIds?: string[];
 }

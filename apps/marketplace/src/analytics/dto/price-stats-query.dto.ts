@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsId } from '../../common/validation';
+import { IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.dto';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -11,14 +12,14 @@ export class PriceStatsQueryDto extends PageQueryDto {
   @Matches(/^\d{8}(-\d)?$/, { message: 'cpv must be a CPV code such as 30190000-7' })
   cpv?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() catalogItemId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsId() catalogItemId?: string;
 
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'One delivery city; without city or country, every city',
   })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   cityId?: string;
 
   @ApiPropertyOptional({ example: 'RU', description: "The country's own rows (all its cities together)" })

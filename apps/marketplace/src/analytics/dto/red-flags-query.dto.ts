@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsTimestamp } from '../../common/validation';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsId, IsTimestamp } from '../../common/validation';
+import { IsIn, IsOptional } from 'class-validator';
 import { RED_FLAG_CODES, type RedFlagCode } from '@app/domain/analytics';
 import { PageQueryDto } from '../../common/pagination.dto';
 
@@ -12,11 +12,11 @@ export class RedFlagsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: "The buyer's city" })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   cityId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() buyerId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() supplierId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsId() buyerId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsId() supplierId?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Flags computed at or after' })
   @IsOptional()

@@ -5,13 +5,12 @@ import {
   IsArray,
   IsObject,
   IsString,
-  IsUUID,
   Matches,
   MaxLength,
   NotContains,
   ValidateNested,
 } from 'class-validator';
-import { Optional } from '../../common/validation';
+import { IsId, Optional } from '../../common/validation';
 import { jsonArrayOf } from '../../common/json-query-param';
 
 /** At most this many characteristics in one request. */
@@ -43,7 +42,7 @@ export class CharacteristicFilterDto {
 
 /** A catalogue item, or a CPV code with a unit (checked by the controller: it spans fields). */
 export class ReferencePriceQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() catalogItemId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsId() catalogItemId?: string;
 
   @ApiPropertyOptional({ example: '30197630-1' })
   @Optional()
@@ -73,7 +72,7 @@ export class ReferencePriceQueryDto {
   @ValidateNested({ each: true })
   characteristics?: CharacteristicFilterDto[];
 
-  @ApiProperty({ format: 'uuid', description: 'The delivery city' }) @IsUUID() cityId: string;
+  @ApiProperty({ format: 'uuid', description: 'The delivery city' }) @IsId() cityId: string;
 
   @ApiProperty({ example: '200' })
   @Matches(/^\d{1,15}(\.\d{1,3})?$/, { message: 'quantity must be a decimal with at most 3 decimals' })

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsTimestamp } from '../../common/validation';
-import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsId, IsTimestamp } from '../../common/validation';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { TENDER_STATUSES } from '@app/domain';
 import { PageQueryDto } from '../../common/pagination.dto';
 
@@ -17,7 +17,7 @@ export class DossierQueryDto {
 export class DealsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'A buyer organisation (organiser or joint buyer)' })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   buyerId?: string;
 
   @ApiPropertyOptional({
@@ -25,12 +25,12 @@ export class DealsQueryDto extends PageQueryDto {
     description: 'A supplier organisation: a bidder once the bids are opened, or an award holder',
   })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   supplierId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The city of a buyer' })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   cityId?: string;
 
   @ApiPropertyOptional({ example: '30190000-7', description: 'CPV code; its whole subtree matches' })

@@ -9,7 +9,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUUID,
   IsUrl,
   MaxLength,
   MinLength,
@@ -18,7 +17,7 @@ import {
 } from 'class-validator';
 import { CATALOG_ITEM_STATUSES, UNIT_CODES } from '@app/catalog';
 import { PageQueryDto } from '../../common/pagination.dto';
-import { Optional } from '../../common/validation';
+import { IsId, Optional } from '../../common/validation';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
 
@@ -153,7 +152,7 @@ export class ReasonDto {
 
 export class MergeDto {
   @ApiProperty({ format: 'uuid', description: 'The active item that survives' })
-  @IsUUID()
+  @IsId()
   survivorId: string;
 
   @ApiPropertyOptional()

@@ -8,7 +8,6 @@ import {
   IsInt,
   IsObject,
   IsString,
-  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -17,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.dto';
-import { IsTimestamp, Optional } from '../../common/validation';
+import { IsId, IsTimestamp, Optional } from '../../common/validation';
 
 const COUNTRY = /^[A-Z]{2}$/;
 
@@ -42,7 +41,7 @@ export class DeliveryAreaDto {
   @Optional()
   @IsArray()
   @ArrayMaxSize(100)
-  @IsUUID(undefined, { each: true })
+  @IsId({ each: true })
   cityIds?: string[];
 
   @ApiPropertyOptional({ type: [RegionDto] })
@@ -113,7 +112,7 @@ export class UpdateOfferDto extends PartialType(OfferInputDto, { skipNullPropert
 export class ItemOffersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only offers that deliver to this member city' })
   @Optional()
-  @IsUUID()
+  @IsId()
   deliveryCityId?: string;
 
   @ApiPropertyOptional({ example: 'RUB' })

@@ -1,17 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsId } from '../../common/validation';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
   SEARCH_SORTS,
   type SearchFacet,
@@ -41,7 +31,7 @@ export class CatalogueSearchQueryDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only offers delivering to this member city count' })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   deliveryCityId?: string;
 
   @ApiPropertyOptional({
@@ -49,7 +39,7 @@ export class CatalogueSearchQueryDto {
     description: 'Only offers of suppliers registered in this city count',
   })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   supplierCityId?: string;
 
   @ApiPropertyOptional({

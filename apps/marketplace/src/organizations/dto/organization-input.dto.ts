@@ -6,13 +6,12 @@ import {
   IsIn,
   IsObject,
   IsString,
-  IsUUID,
   Matches,
   MaxLength,
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { Optional } from '../../common/validation';
+import { IsId, Optional } from '../../common/validation';
 import { TAX_ID_SCHEMES } from '@app/domain';
 
 export class TaxIdDto {
@@ -47,7 +46,7 @@ export class OrganizationInputDto {
   country: string;
 
   @ApiProperty({ format: 'uuid', description: 'A member city id (GET /api/v1/cities)' })
-  @IsUUID()
+  @IsId()
   cityId: string;
 
   @ApiPropertyOptional({ default: false, description: 'Small or medium-sized enterprise' })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsId } from '../../common/validation';
+import { IsIn, IsOptional } from 'class-validator';
 import { ORGANIZATION_KINDS, ORGANIZATION_STATUSES, type Organization, type User } from '@app/domain';
 import { PageQueryDto } from '../../common/pagination.dto';
 import { CityDto } from '../../cities/dto/city.dto';
@@ -73,7 +74,7 @@ export class PublicOrganizationQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   cityId?: string;
 }
 

@@ -7,18 +7,17 @@ import {
   IsIn,
   IsObject,
   IsString,
-  IsUUID,
   Matches,
   MaxLength,
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsTimestamp, Optional } from '../../common/validation';
+import { IsId, IsTimestamp, Optional } from '../../common/validation';
 import { PageQueryDto } from '../../common/pagination.dto';
 import { AMOUNT, DocumentDto, PeriodEndDto } from './tender-input.dto';
 
 export class BidLotDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() lotId: string;
+  @ApiProperty({ format: 'uuid' }) @IsId() lotId: string;
   @ApiProperty({ example: '142500.00' })
   @Matches(AMOUNT, { message: 'price must be a decimal string with at most 2 decimals, e.g. "1250.50"' })
   price: string;
@@ -53,7 +52,7 @@ export class BidDto {
 
 export class QuestionDto {
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(5000) text: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() lotId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsId() lotId?: string;
 }
 
 export class AnswerDto {
@@ -65,7 +64,7 @@ export class TenderReasonDto {
 }
 
 export class LotAmendmentDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() lotId: string;
+  @ApiProperty({ format: 'uuid' }) @IsId() lotId: string;
   @ApiPropertyOptional() @Optional() @IsString() @MinLength(2) @MaxLength(300) title?: string;
   @ApiPropertyOptional()
   @Optional()
@@ -124,7 +123,7 @@ export class TenderQueryDto extends PageQueryDto {
   @Optional()
   @IsIn([...TENDER_STATUS_VALUES])
   status?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() buyerCityId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsId() buyerCityId?: string;
   @ApiPropertyOptional({ example: '30190000-7', description: 'CPV code; its whole subtree matches' })
   @Optional()
   @Matches(/^\d{8}-\d$/, { message: 'cpv must be a CPV code like 30197630-1' })
@@ -165,5 +164,5 @@ export class TenderQueryDto extends PageQueryDto {
 }
 
 export class ChangesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() tenderId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsId() tenderId?: string;
 }

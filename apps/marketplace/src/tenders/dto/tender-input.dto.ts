@@ -8,7 +8,6 @@ import {
   IsInt,
   IsObject,
   IsString,
-  IsUUID,
   IsUrl,
   Matches,
   Max,
@@ -17,7 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsTimestamp, Optional } from '../../common/validation';
+import { IsId, IsTimestamp, Optional } from '../../common/validation';
 import { AreCharacteristics, CharacteristicDto } from '../../catalog/dto/catalog-item-input.dto';
 
 /** Money as a decimal string: at most 2 decimals, at most 1e12. Never a float. */
@@ -36,14 +35,14 @@ export class ClassificationDto {
 }
 
 export class BuyerQuantityDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() buyerId: string;
+  @ApiProperty({ format: 'uuid' }) @IsId() buyerId: string;
   @ApiProperty({ example: '120' })
   @Matches(QUANTITY, { message: 'quantity must be a decimal string' })
   quantity: string;
 }
 
 export class BuyerShareDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() buyerId: string;
+  @ApiProperty({ format: 'uuid' }) @IsId() buyerId: string;
   @ApiProperty({ example: '50000.00' })
   @Matches(AMOUNT, { message: `amount ${AMOUNT_MESSAGE}` })
   amount: string;
@@ -52,7 +51,7 @@ export class BuyerShareDto {
 export class ItemDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @Optional()
-  @IsUUID()
+  @IsId()
   catalogItemId?: string;
 
   @ApiProperty({ example: 'Бумага офисная A4, 80 г/м², 500 листов' })
@@ -96,7 +95,7 @@ export class ItemDto {
   quantities?: BuyerQuantityDto[];
 
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsId()
   deliveryCityId: string;
 
   @ApiProperty({ example: '2027-03-01' })
@@ -234,7 +233,7 @@ export class TenderInputDto {
   @Optional()
   @IsArray()
   @ArrayMaxSize(19)
-  @IsUUID('all', { each: true })
+  @IsId({ each: true })
   jointBuyerIds?: string[];
 
   @ApiProperty({ type: [LotDto] })
