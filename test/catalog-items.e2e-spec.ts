@@ -356,6 +356,20 @@ describe('CatalogItemsController', () => {
       expect(unknown.body).toMatchObject({ code: 'CPV_CODE_UNKNOWN', details: { field: 'cpvCode' } });
     });
 
+    it('takes a unit by its ОКЕИ code and keeps its Recommendation 20 code', async () => {
+      const res = await propose({
+        ...base,
+        unitCode: '796',
+        characteristics: [{ name: 'Масса', value: '2,5', unit: '166' }],
+      }).expect(201);
+      expect(res.body).toMatchObject({
+        unit: { code: 'H87', okei: '796' },
+        characteristics: [{ name: 'Масса', value: '2,5', unit: 'KGM' }],
+      });
+      const unknown = await propose({ ...base, unitCode: '999' }).expect(400);
+      expect(unknown.body).toMatchObject({ code: 'UNIT_UNKNOWN', details: { field: 'unitCode' } });
+    });
+
     it('refuses unknown units, also in characteristics', async () => {
       const unit = await propose({ ...base, unitCode: 'BOX' }).expect(400);
       expect(unit.body).toEqual({

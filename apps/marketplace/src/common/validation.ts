@@ -14,6 +14,7 @@ import {
   ValidateIf,
   type ValidationOptions,
 } from 'class-validator';
+import { recommendation20Code } from '@app/catalog';
 import { defineError, ValidationFailedError } from '@app/domain';
 
 export class InvalidIdError extends defineError('INVALID_ID', 'invalid') {}
@@ -125,3 +126,7 @@ export const IsId = (options?: ValidationOptions): PropertyDecorator =>
     ),
     IsUUID(undefined, options),
   );
+
+/** A unit code field: a Recommendation 20 code, or an ОКЕИ code that is read as its Recommendation 20 code. */
+export const UnitCode = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) => recommendation20Code(value));

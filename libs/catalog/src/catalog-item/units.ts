@@ -43,3 +43,16 @@ export const UNIT_CODES: readonly string[] = UNITS_OF_MEASURE.map((unit) => unit
 export function findUnit(code: string): UnitOfMeasure | undefined {
   return BY_CODE.get(code);
 }
+
+const BY_OKEI = new Map(UNITS_OF_MEASURE.flatMap((unit) => (unit.okei ? [[unit.okei, unit] as const] : [])));
+
+/** What a request may name a unit by: its Recommendation 20 code or its ОКЕИ code. */
+export const UNIT_INPUT_CODES: readonly string[] = [...UNIT_CODES, ...BY_OKEI.keys()];
+
+/**
+ * The Recommendation 20 code of a unit named by that code or by its ОКЕИ code (796 is H87, the piece); any
+ * other value as it is, for validation to judge. Units are stored by their Recommendation 20 code.
+ */
+export function recommendation20Code(code: unknown): unknown {
+  return typeof code === 'string' ? (BY_OKEI.get(code.trim())?.code ?? code) : code;
+}

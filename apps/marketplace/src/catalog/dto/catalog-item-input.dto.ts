@@ -15,9 +15,9 @@ import {
   NotContains,
   ValidateNested,
 } from 'class-validator';
-import { CATALOG_ITEM_STATUSES, UNIT_CODES } from '@app/catalog';
+import { CATALOG_ITEM_STATUSES, UNIT_INPUT_CODES } from '@app/catalog';
 import { PageQueryDto } from '../../common/pagination.dto';
-import { IsId, Optional } from '../../common/validation';
+import { IsId, Optional, UnitCode } from '../../common/validation';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
 
@@ -43,8 +43,12 @@ export class CharacteristicDto {
   @NotContains('\u0000', { message: 'value must not contain NUL characters' })
   value: string;
 
-  @ApiPropertyOptional({ enum: UNIT_CODES, description: 'UN/ECE Recommendation 20 code' })
+  @ApiPropertyOptional({
+    enum: UNIT_INPUT_CODES,
+    description: 'UN/ECE Recommendation 20 code, or its ОКЕИ code',
+  })
   @Optional()
+  @UnitCode()
   @IsString()
   @MaxLength(10)
   unit?: string;
@@ -105,7 +109,13 @@ export class CatalogItemInputDto {
   @MaxLength(64)
   cpvCode: string;
 
-  @ApiProperty({ enum: UNIT_CODES, example: 'XPK', description: 'UN/ECE Recommendation 20 code' })
+  @ApiProperty({
+    enum: UNIT_INPUT_CODES,
+    example: 'XPK',
+    description:
+      'UN/ECE Recommendation 20 code, or its ОКЕИ code (796 for H87, the piece); stored as the former',
+  })
+  @UnitCode()
   @IsString()
   @MaxLength(10)
   unitCode: string;

@@ -16,7 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsId, IsTimestamp, Optional } from '../../common/validation';
+import { IsId, IsTimestamp, Optional, UnitCode } from '../../common/validation';
 import { AreCharacteristics, CharacteristicDto } from '../../catalog/dto/catalog-item-input.dto';
 
 /** Money as a decimal string: at most 2 decimals, at most 1e12. Never a float. */
@@ -76,7 +76,8 @@ export class ItemDto {
   @Type(() => ClassificationDto)
   classification: ClassificationDto;
 
-  @ApiProperty({ example: 'XPK', description: 'UN/ECE Recommendation 20 unit code' })
+  @ApiProperty({ example: 'XPK', description: 'UN/ECE Recommendation 20 unit code, or its ОКЕИ code' })
+  @UnitCode()
   @IsString()
   @Matches(/^[A-Z0-9]{2,3}$/, { message: 'unitCode must be a UN/ECE Recommendation 20 code' })
   unitCode: string;
