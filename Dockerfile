@@ -23,4 +23,5 @@ COPY package.json ./
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000
-CMD ["node", "dist/apps/marketplace/src/main.js"]
+# --max-semi-space-size: see apps/marketplace/src/node-args.ts.
+CMD ["node", "--max-semi-space-size=64", "dist/apps/marketplace/src/main.js"]

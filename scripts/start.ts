@@ -5,6 +5,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { API_NODE_ARGS } from '../apps/marketplace/src/node-args';
 import { localEnv, ROOT, say, stopChild, stoppers, stopStarted } from './lib/local-env';
 
 let stopping = false;
@@ -17,8 +18,13 @@ async function stopAll(code: number): Promise<never> {
   process.exit(code);
 }
 
-function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', script)], { env, stdio: 'inherit' });
+function launch(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: readonly string[] = [],
+): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', script)], { env, stdio: 'inherit' });
   child.once('exit', (code, signal) => {
     if (!stopping) {
       say(`${name} exited (${signal ?? code}); stopping the rest`);
@@ -34,7 +40,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stopAll(0));
   const env = await localEnv();
   launch('worker', 'apps/worker/src/main.js', env);
-  launch('api', 'apps/marketplace/src/main.js', env);
+  launch('api', 'apps/marketplace/src/main.js', env, API_NODE_ARGS);
   const port = env.PORT ?? '3000';
   say(`starting the API on http://localhost:${port}/api/v1 and the worker; Ctrl-C stops everything`);
   say(`API documentation: http://localhost:${port}/docs (OpenAPI: http://localhost:${port}/openapi.json)`);

@@ -4,9 +4,13 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrationsLocked } from '@app/domain';
+import { API_NODE_ARGS } from '../../apps/marketplace/src/node-args';
 
 /** Compiled output root (bench runs from dist/, after `npm run build`). */
 export const DIST = resolve(__dirname, '..', '..');
+
+/** The API's entry point under dist. */
+export const API_SCRIPT = 'apps/marketplace/src/main.js';
 
 /** The benchmark's own database and Redis database, never the ones of a running marketplace. */
 export function benchEnv(): Record<string, string> {
@@ -71,7 +75,9 @@ export async function startProcess(
   readyUrl?: string,
 ): Promise<ChildProcess> {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(DIST, script)], {
+  // The API runs with the flags every start of it passes.
+  const ownArgs = script === API_SCRIPT ? API_NODE_ARGS : [];
+  const child = spawn(process.execPath, [...ownArgs, ...nodeArgs, join(DIST, script)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,7 +1,7 @@
 import { makeValidTaxId } from '@app/domain';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { benchEnv, DIST, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
+import { API_SCRIPT, benchEnv, DIST, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
 import { cpuMeter, cpuSeconds, load, printComparison } from '../lib/measure';
 
 /**
@@ -14,7 +14,7 @@ export async function run(): Promise<void> {
   const [city] = await dataSource.query<{ id: string }[]>(`SELECT id FROM cities WHERE code = 'moscow'`);
   await dataSource.destroy();
   const base = `http://127.0.0.1:${env.PORT}`;
-  const api = await startProcess('apps/marketplace/src/main.js', env, `${base}/health`);
+  const api = await startProcess(API_SCRIPT, env, `${base}/health`);
   try {
     const n = Date.now() % 1_000_000;
     const email = `bench-${n}@example.test`;

@@ -5,7 +5,7 @@ import { cpus, loadavg } from 'node:os';
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { BID_PLACE_WRITE, type BidPlaceWritten, bidPlaceWriteValues, sealBid } from '@app/domain';
-import { benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
+import { API_SCRIPT, benchEnv, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
 import { insertOpenTenders, loginSuppliers, seedBuyerAndSuppliers } from '../lib/world';
 import {
   cpuMeter,
@@ -69,7 +69,7 @@ export async function run(args: string[]): Promise<void> {
   await dataSource.destroy();
 
   const base = `http://127.0.0.1:${env.PORT}`;
-  const api = await startProcess('apps/marketplace/src/main.js', env, `${base}/health`);
+  const api = await startProcess(API_SCRIPT, env, `${base}/health`);
   let system: LoadResult;
   let systemPhase: Phase;
   let systemCpu: string;

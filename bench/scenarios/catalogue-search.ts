@@ -10,7 +10,13 @@ import {
   searchWords,
 } from '@app/catalog';
 import { seedCatalogue } from '../../scripts/catalogue-seed/seed';
-import { benchEnvWithDatabase, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
+import {
+  API_SCRIPT,
+  benchEnvWithDatabase,
+  prepareDatabase,
+  startProcess,
+  stopProcess,
+} from '../lib/bench-env';
 import { load, loadFn, printComparison } from '../lib/measure';
 
 type Query = Record<string, string>;
@@ -130,7 +136,7 @@ export async function run(args: string[]): Promise<void> {
   const mix = queryMix((code) => cities.find((c) => c.code === code)?.id ?? '');
   const plans = mix.map((q) => planOf(q, byId));
   const base = `http://127.0.0.1:${env.PORT}`;
-  const api = await startProcess('apps/marketplace/src/main.js', env, `${base}/health`);
+  const api = await startProcess(API_SCRIPT, env, `${base}/health`);
   try {
     const paths = mix.map((q) => `/api/v1/catalogue/items?${new URLSearchParams(q).toString()}`);
     for (const path of paths) {

@@ -20,7 +20,7 @@ import {
   signTreeHead,
   storeFullPages,
 } from '@app/domain';
-import { benchEnv, DIST, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
+import { API_SCRIPT, benchEnv, DIST, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
 import { insertOpenTenders, loginSuppliers, seedBuyerAndSuppliers } from '../lib/world';
 import { type LoadResult, percentile, printComparison, sleep, waitFor } from '../lib/measure';
 
@@ -144,7 +144,7 @@ async function appendBenchmark(env: Record<string, string>, options: Options): P
         60_000,
         'the worker did not start sequencing within 60 s',
       );
-      const api = await startProcess('apps/marketplace/src/main.js', env, `${base}/health`);
+      const api = await startProcess(API_SCRIPT, env, `${base}/health`);
       try {
         const suppliers = await loginSuppliers(base, supplierIds);
         const agents = suppliers.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
@@ -385,7 +385,7 @@ async function proofAndVerifierBenchmark(
         `root ${built.root}\n`,
     );
     const base = `http://127.0.0.1:${env.PORT}`;
-    const api = await startProcess('apps/marketplace/src/main.js', env, `${base}/health`);
+    const api = await startProcess(API_SCRIPT, env, `${base}/health`);
     try {
       const sth = (await (await fetch(`${base}/api/v1/log/sth`)).json()) as {
         treeSize: number;

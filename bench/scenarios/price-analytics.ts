@@ -25,7 +25,13 @@ import {
   PriceStatsService,
   REBUILD_WORK_MEM,
 } from '@app/domain/analytics';
-import { benchEnvWithDatabase, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
+import {
+  API_SCRIPT,
+  benchEnvWithDatabase,
+  prepareDatabase,
+  startProcess,
+  stopProcess,
+} from '../lib/bench-env';
 import { postJson } from '../lib/http';
 import { load, loadFn, type LoadResult, percentile, printComparison, sleep, waitFor } from '../lib/measure';
 import { BENCH_PASSWORD, loginSuppliers } from '../lib/world';
@@ -112,7 +118,7 @@ export async function run(args: string[]): Promise<void> {
     await pool.query('VACUUM ANALYZE price_stats');
     if (options.parts.has('endpoint') || options.parts.has('latency')) {
       const base = `http://127.0.0.1:${env.PORT}`;
-      const api = await startProcess('apps/marketplace/src/main.js', env, `${base}/health`);
+      const api = await startProcess(API_SCRIPT, env, `${base}/health`);
       try {
         if (options.parts.has('endpoint')) figures.endpoint = await endpointBenchmark(pool, base, options);
         if (options.parts.has('latency')) {
