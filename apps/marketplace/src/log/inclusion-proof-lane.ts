@@ -50,7 +50,6 @@ export class InclusionProofLane {
     if (logger?.isLevelEnabled('info')) {
       logger.info(
         {
-          reqId: id,
           req: { id, method: 'GET', url },
           res: { statusCode: 200 },
           responseTime: Math.round(ms),

@@ -47,9 +47,9 @@ export class LoggerModule {
                 res.setHeader('X-Request-Id', id);
                 return id;
               },
-              customProps: (req: IncomingMessage) => ({
-                correlationId: (req as IncomingMessage & { id: string }).id,
-              }),
+              // Every line of a request carries its id as correlationId: the one child logger pino-http makes
+              // per request binds it under that name (customProps would make a second child for it).
+              customAttributeKeys: { reqId: 'correlationId' },
               redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
               serializers: {
                 req: (req: { id: string; method: string; url: string }) => ({
