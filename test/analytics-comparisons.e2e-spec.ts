@@ -272,6 +272,8 @@ describe('PriceComparisonsController', () => {
     });
     const badMonth = await compare(buyer, { ...paper, month: '2026-13', baseCurrency: 'RUB' }).expect(400);
     expect(badMonth.body).toEqual(validation('month: month must be a month YYYY-MM', 'month'));
+    const yearZero = await compare(buyer, { ...paper, month: '0000-01', baseCurrency: 'RUB' }).expect(400);
+    expect(yearZero.body).toEqual(validation('month: month must be a month YYYY-MM', 'month'));
     const notIso = await compare(buyer, { ...paper, baseCurrency: 'RUR' }).expect(400);
     expect(notIso.body).toEqual({
       statusCode: 400,

@@ -140,6 +140,9 @@ describe('PriceStats', () => {
       { limit: '0' },
       { limit: '201' },
       { limit: 'many' },
+      // Year 0000 does not exist in PostgreSQL's calendar.
+      { from: '0000-01' },
+      { to: '0000-12' },
       { cursor: 'not-a-cursor' },
       { cursor: Buffer.from(JSON.stringify(['x', 'RU', 'RU', 'XPK', 'RUB', '30'])).toString('base64url') },
     ]) {

@@ -138,6 +138,28 @@ describe('ReferencePrice', () => {
     expect(sources(both.body)).toEqual(sources(a4.body));
   });
 
+  it('refuses characteristics holding text PostgreSQL cannot store, or nested past any request shape', async () => {
+    // The query's JSON spells a lone surrogate as an escape, which only JSON.parse turns into one.
+    const surrogate = await reference({
+      cpv: PAPER_CPV,
+      unitCode: 'XPK',
+      characteristics: '[{"name":"\\ud800","value":"A4"}]',
+    }).expect(400);
+    expect(surrogate.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: [{ field: 'characteristics.0.name' }] },
+    });
+    const deep = await reference({
+      cpv: PAPER_CPV,
+      unitCode: 'XPK',
+      characteristics: `${'['.repeat(5000)}${']'.repeat(5000)}`,
+    }).expect(400);
+    expect(deep.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: [{ field: 'characteristics' }] },
+    });
+  });
+
   it('matches a characteristic given without a unit whatever the unit, and one with a unit only on it', async () => {
     const anyUnit = await byCharacteristics([{ name: 'Листов в пачке', value: '500' }]);
     expect(anyUnit.body).toMatchObject({ status: 'not_comparable', count: 5 });

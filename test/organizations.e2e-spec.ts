@@ -40,6 +40,19 @@ describe('OrganizationsController', () => {
     await factory.login(body.user.email, body.user.password);
   });
 
+  it('refuses a legal name or a user name of spaces only, and writes nothing', async () => {
+    const body = await registration();
+    const before = await countOrgs();
+    for (const [field, changed] of [
+      ['organization.legalName', { ...body, organization: { ...body.organization, legalName: '    ' } }],
+      ['user.fullName', { ...body, user: { ...body.user, fullName: ' \t ' } }],
+    ] as const) {
+      const res = await request(t.http).post('/api/v1/organizations/register').send(changed).expect(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field }] } });
+    }
+    expect(await countOrgs()).toBe(before);
+  });
+
   it('refuses a tax id with a wrong check digit, and writes nothing', async () => {
     const body = await registration();
     const before = await countOrgs();

@@ -190,6 +190,27 @@ describe('Platform plumbing', () => {
     }
   });
 
+  it('refuses a body nested deeper than any request shape, before the validators recurse into it', async () => {
+    const deep = `{"email": ${'['.repeat(100_000)}${']'.repeat(100_000)}, "password": "x"}`;
+    const res = await request(t.http)
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/json')
+      .send(deep)
+      .expect(400);
+    expect(res.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: {
+        fields: [{ field: 'body', messages: ['must not nest arrays and objects more than 32 deep'] }],
+      },
+    });
+    // Brackets inside strings are text, not nesting.
+    const text = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: 'nobody@example.com', password: '['.repeat(100) + '\\"{' })
+      .expect(401);
+    expect(text.body.code).toBe('INVALID_CREDENTIALS');
+  });
+
   it('refuses a body over 1 MB with 413 PAYLOAD_TOO_LARGE', async () => {
     const res = await request(t.http)
       .post('/api/v1/organizations/register')

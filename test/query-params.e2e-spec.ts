@@ -86,7 +86,15 @@ describe('Query parameters', () => {
 
   it('refuses dates that ISO 8601 allows but no calendar reading gives, with VALIDATION_FAILED', async () => {
     // Week, ordinal and basic forms: valid ISO 8601, unreadable by JavaScript's Date; and days that do not exist.
-    const odd = ['2027-W01-1', '2027-W01', '2027-100', '20270101', '2027-02-30', '2027-01-01T25:00:00Z'];
+    const odd = [
+      '2027-W01-1',
+      '2027-W01',
+      '2027-100',
+      '20270101',
+      '2027-02-30',
+      '2027-01-01T25:00:00Z',
+      '0000-01-01',
+    ];
     const dated = queryOperations(t).flatMap((op) =>
       op.params
         .filter((p) => p.schema.format === 'date-time' || p.schema.format === 'date')

@@ -38,6 +38,33 @@ export function defaultEmptyBody(req: Request, _res: Response, next: NextFunctio
 /** The JSON escapes that can carry text PostgreSQL refuses: U+0000, and UTF-16 surrogates (\uD800-\uDFFF). */
 const SUSPECT_ESCAPES = [Buffer.from('\\u0000'), Buffer.from('\\ud'), Buffer.from('\\uD')];
 const JSON_MAY_HOLD_UNSTORABLE = Symbol('jsonMayHoldUnstorable');
+const JSON_TOO_DEEP = Symbol('jsonTooDeep');
+
+/** How deep a request's JSON may nest: far more than any request shape, far less than the validators' recursion. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The deepest nesting of arrays and objects in a JSON text, or MAX_JSON_DEPTH + 1 as soon as it goes past it. */
+function jsonDepth(text: Buffer): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const byte = text[i];
+    if (inString) {
+      if (byte === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > MAX_JSON_DEPTH) return deepest;
+      }
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return deepest;
+}
 
 /**
  * `verify` hook of the JSON parser: a cheap byte search that tells refuseUnstorableText whether the parsed body
@@ -48,6 +75,10 @@ export function markSuspectEscapes(req: Request, _res: Response, body: Buffer): 
   if (SUSPECT_ESCAPES.some((escape) => body.includes(escape))) {
     (req as SuspectMarked)[JSON_MAY_HOLD_UNSTORABLE] = true;
   }
+  // JSON.parse takes any depth, but the validation pipe and class-transformer recurse once per level: a body
+  // nested a hundred thousand deep would overflow the stack there (a 500).
+  if (body.length > MAX_JSON_DEPTH && jsonDepth(body) > MAX_JSON_DEPTH)
+    (req as SuspectMarked)[JSON_TOO_DEEP] = true;
 }
 
 const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
@@ -60,6 +91,11 @@ const SURROGATE_MESSAGE = 'must not contain a lone UTF-16 surrogate (U+D800-U+DF
  * VALIDATION_FAILED naming the field.
  */
 export function refuseUnstorableText(req: Request, _res: Response, next: NextFunction): void {
+  if ((req as SuspectMarked)[JSON_TOO_DEEP] === true) {
+    const message = `must not nest arrays and objects more than ${MAX_JSON_DEPTH} deep`;
+    next(new ValidationFailedError(`body: ${message}`, { fields: [{ field: 'body', messages: [message] }] }));
+    return;
+  }
   let found: Unstorable | undefined;
   if (req.originalUrl.includes('%00'))
     found = unstorablePath(req.query, '') ?? { field: 'query', message: NUL_MESSAGE };
@@ -74,8 +110,8 @@ export function refuseUnstorableText(req: Request, _res: Response, next: NextFun
   next(new ValidationFailedError(`${field}: ${message}`, { fields: [{ field, messages: [message] }] }));
 }
 
-type SuspectMarked = Request & { [JSON_MAY_HOLD_UNSTORABLE]?: boolean };
-interface Unstorable {
+type SuspectMarked = Request & { [JSON_MAY_HOLD_UNSTORABLE]?: boolean; [JSON_TOO_DEEP]?: boolean };
+export interface Unstorable {
   field: string;
   message: string;
 }
@@ -89,7 +125,7 @@ function problemOf(text: string): string | undefined {
 }
 
 /** The first string or key holding unstorable text, with its path as the validation pipe names fields. */
-function unstorablePath(value: unknown, path: string, depth = 0): Unstorable | undefined {
+export function unstorablePath(value: unknown, path: string, depth = 0): Unstorable | undefined {
   if (typeof value === 'string') {
     const message = problemOf(value);
     return message ? { field: path || 'body', message } : undefined;

@@ -1,15 +1,33 @@
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
 import { ValidationFailedError } from '@app/domain';
+import { MAX_JSON_DEPTH, unstorablePath } from './body-parser-errors';
 
-/** The JSON array in `value`, or null for anything else (not text, not JSON, not an array). */
-function parseArray(value: unknown): unknown[] | null {
+/** Whether `value` nests arrays and objects deeper than `limit`. */
+function nestsDeeper(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  return Object.values(value).some((v) => nestsDeeper(v, limit - 1));
+}
+
+/**
+ * The JSON array in `value`, or null for anything else (not text, not JSON, not an array, nested deeper than a
+ * body may be). Its escapes may spell text PostgreSQL cannot store, which the body guard never saw: refused.
+ */
+function parseArray(key: string, value: unknown): unknown[] | null {
   if (typeof value !== 'string') return null;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(value);
-    return Array.isArray(parsed) ? parsed : null;
+    parsed = JSON.parse(value);
   } catch {
     return null;
   }
+  if (!Array.isArray(parsed) || nestsDeeper(parsed, MAX_JSON_DEPTH)) return null;
+  const unstorable = unstorablePath(parsed, key);
+  if (unstorable) {
+    const { field, message } = unstorable;
+    throw new ValidationFailedError(`${field}: ${message}`, { fields: [{ field, messages: [message] }] });
+  }
+  return parsed as unknown[];
 }
 
 /**
@@ -23,7 +41,7 @@ export function jsonArrayOf<T>(
   elements: string,
 ): (params: { key: string; value: unknown }) => unknown {
   return ({ key, value }) => {
-    const array = parseArray(value);
+    const array = parseArray(key, value);
     if (!array) {
       const message = `${key} must be a JSON array of ${elements}`;
       throw new ValidationFailedError(`${key}: ${message}`, {

@@ -130,3 +130,6 @@ export const IsId = (options?: ValidationOptions): PropertyDecorator =>
 /** A unit code field: a Recommendation 20 code, or an ОКЕИ code that is read as its Recommendation 20 code. */
 export const UnitCode = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) => recommendation20Code(value));
+
+/** A month YYYY-MM that PostgreSQL reads as a date (its first day): year 0000 does not exist. */
+export const MONTH_PATTERN = /^(?!0000)\d{4}-(0[1-9]|1[0-2])$/;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, Matches } from 'class-validator';
-import { IsId, Optional } from '../../common/validation';
+import { IsId, MONTH_PATTERN, Optional } from '../../common/validation';
 
 /** Exactly one of cpv and catalogItemId (checked by the controller: it spans two fields). */
 export class PriceComparisonInputDto {
@@ -16,7 +16,7 @@ export class PriceComparisonInputDto {
   unitCode: string;
 
   @ApiProperty({ example: '2026-11', description: 'Month of signing, YYYY-MM' })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a month YYYY-MM' })
+  @Matches(MONTH_PATTERN, { message: 'month must be a month YYYY-MM' })
   month: string;
 
   @ApiProperty({ example: 'RUB', description: 'ISO 4217 currency every city is converted into' })

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsId } from '../../common/validation';
+import { IsId, MONTH_PATTERN } from '../../common/validation';
 import { IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.dto';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const MONTH = MONTH_PATTERN;
 
 /** Exactly one of cpv and catalogItemId (checked by the controller: it spans two fields). */
 export class PriceStatsQueryDto extends PageQueryDto {

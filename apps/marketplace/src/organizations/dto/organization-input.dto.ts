@@ -32,6 +32,7 @@ export class OrganizationInputDto {
   @IsString()
   @MinLength(2)
   @MaxLength(300)
+  @Matches(/\S.*\S/s, { message: 'legalName must have at least 2 characters besides spaces' })
   legalName: string;
 
   @ApiProperty({ type: TaxIdDto })
@@ -66,6 +67,7 @@ export class UserInputDto {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @Matches(/\S/, { message: 'fullName must not be blank' })
   fullName: string;
 
   @ApiProperty({ minLength: 12, maxLength: 256 })
