@@ -44,6 +44,28 @@ describe('loadConfig', () => {
     }
   });
 
+  it('never echoes a key, a URL or an address, and echoes a harmless value', () => {
+    const bad = {
+      ...base,
+      LOG_SIGNING_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\n',
+      DATABASE_URL: 'postgresql+psycopg://app:S3cret-pw@db/x',
+      BOOTSTRAP_OPERATOR_EMAIL: 'not-an-address-ivanov',
+      LOG_LEVEL: 'loud',
+    };
+    let message = '';
+    try {
+      loadConfig(bad);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const name of ['LOG_SIGNING_KEY', 'DATABASE_URL', 'BOOTSTRAP_OPERATOR_EMAIL', 'LOG_LEVEL']) {
+      expect(message).toContain(name);
+    }
+    for (const secret of ['b3BlbnNzaC1rZXktdjEAAAA', 'S3cret-pw', 'ivanov'])
+      expect(message).not.toContain(secret);
+    expect(message).toContain('"loud"');
+  });
+
   it('requires the bootstrap operator email and password together', () => {
     expect(() => loadConfig({ ...base, BOOTSTRAP_OPERATOR_EMAIL: 'op@example.org' })).toThrow(/together/);
   });

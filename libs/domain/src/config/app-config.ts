@@ -268,6 +268,12 @@ const CONFIG_KEYS = [
   'OCDS_PUBLICATION_POLICY',
 ];
 
+/**
+ * Variables whose value is never echoed in a configuration error: secrets, keys, and URLs or addresses that can
+ * carry credentials or personal data (a signing key in the wrong format would otherwise land in the logs).
+ */
+const MAY_HOLD_A_SECRET = /SECRET|PASSWORD|KEY|URL|EMAIL/;
+
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const relevant: Record<string, string> = {};
@@ -280,10 +286,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (errors.length > 0) {
     const problems = errors.map((e) => {
       const messages = Object.values(e.constraints ?? {});
-      const value =
-        e.property.includes('SECRET') || e.property.includes('PASSWORD')
-          ? ''
-          : ` (got ${JSON.stringify(e.value)})`;
+      const value = MAY_HOLD_A_SECRET.test(e.property) ? '' : ` (got ${JSON.stringify(e.value)})`;
       return `${e.property}: ${messages.join('; ')}${e.value === undefined ? ' (not set)' : value}`;
     });
     throw new ConfigError(problems);
