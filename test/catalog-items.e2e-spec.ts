@@ -259,6 +259,28 @@ describe('CatalogItemsController', () => {
         .expect(200);
       const res = await request(t.http).get('/api/v1/catalogue/items').query({ q: 'калька' }).expect(200);
       expect(res.body.items).toEqual([]);
+      // Once public, it stays readable by its link.
+      await request(t.http).get(`/api/v1/catalogue/items/${id}`).expect(200);
+    });
+
+    it('keeps a proposal that was archived before approval private to its proposer and the moderators', async () => {
+      const { id } = await catalogue.propose(supplier, { titleRu: 'Черновик: бумага крафт' }, false);
+      await request(t.http)
+        .post(`/api/v1/catalogue/items/${id}/archive`)
+        .set(as(operator))
+        .send({ reason: 'Дубликат' })
+        .expect(200);
+      for (const path of [`/api/v1/catalogue/items/${id}`, `/api/v1/catalogue/items/${id}/versions`]) {
+        await request(t.http).get(path).expect(404);
+      }
+      for (const path of [
+        `/api/v1/catalogue/proposals/${id}`,
+        `/api/v1/catalogue/proposals/${id}/versions`,
+      ]) {
+        await request(t.http).get(path).set(as(otherSupplier)).expect(404);
+        await request(t.http).get(path).set(as(supplier)).expect(200);
+        await request(t.http).get(path).set(as(operator)).expect(200);
+      }
     });
   });
 

@@ -184,8 +184,12 @@ export class CatalogItemsService {
     return toCatalogPage(await qb.getMany(), page.limit, 'versions', (v) => [v.version]);
   }
 
+  /**
+   * Active items, and archived ones that once were, are public. A draft or pending item, also once archived or
+   * merged without ever being approved, stays its proposer's and the moderators'.
+   */
   private canSee(actor: CatalogActor | null, item: CatalogItem): boolean {
-    if (item.status === 'active' || item.status === 'archived') return true;
+    if (item.status === 'active' || (item.status === 'archived' && item.publishedAt !== null)) return true;
     if (!actor) return false;
     return READERS_OF_PROPOSALS.has(actor.role) || item.proposedByOrganizationId === actor.organizationId;
   }
