@@ -236,6 +236,35 @@ describe('Deal log', () => {
     }
   });
 
+  it('keeps the watermark at a transaction running in the reader’s snapshot, even once it has committed', async () => {
+    const { Client } = await import('pg');
+    const reader = new Client({ connectionString: process.env.DATABASE_URL });
+    const writer = new Client({ connectionString: process.env.DATABASE_URL });
+    const later = new Client({ connectionString: process.env.DATABASE_URL });
+    await Promise.all([reader.connect(), writer.connect(), later.connect()]);
+    try {
+      await writer.query('BEGIN');
+      const { rows } = await writer.query('SELECT pg_current_xact_id()::text AS xid');
+      // A later transaction commits first, so the reader's snapshot lists the writer as running below its xmax;
+      // then the writer commits, before the watermark is read.
+      await later.query('BEGIN');
+      await later.query('SELECT pg_current_xact_id()');
+      await later.query('COMMIT');
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query('SELECT 1');
+      await writer.query('COMMIT');
+      const mark = await reader.query('SELECT deal_log_watermark()::text AS w');
+      // Its events are invisible to this snapshot: a watermark past its xid would let a reader skip them for good.
+      expect(BigInt(mark.rows[0].w)).toBeLessThanOrEqual(BigInt(rows[0].xid));
+      await reader.query('ROLLBACK');
+      const next = await reader.query('SELECT deal_log_watermark()::text AS w');
+      expect(BigInt(next.rows[0].w)).toBeGreaterThan(BigInt(rows[0].xid));
+    } finally {
+      await reader.query('ROLLBACK').catch(() => undefined);
+      await Promise.all([reader.end(), writer.end(), later.end()]);
+    }
+  });
+
   it('stores each full page of entries as it is sequenced, and serves it as the entries are served', async () => {
     const db = t.app.get(DataSource);
     const [tender] = await db.query(`SELECT id FROM tenders WHERE status <> 'draft' LIMIT 1`);

@@ -25,6 +25,7 @@ import { OfferKeysInDocument1764950000000 } from './1764950000000-OfferKeysInDoc
 import { TenderingDue1764960000000 } from './1764960000000-TenderingDue';
 import { RoomToOpenBids1764970000000 } from './1764970000000-RoomToOpenBids';
 import { TenderSearchDocuments1764980000000 } from './1764980000000-TenderSearchDocuments';
+import { SnapshotWatermark1764990000000 } from './1764990000000-SnapshotWatermark';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -55,4 +56,5 @@ export const MIGRATIONS: (new () => object)[] = [
   TenderingDue1764960000000,
   RoomToOpenBids1764970000000,
   TenderSearchDocuments1764980000000,
+  SnapshotWatermark1764990000000,
 ];
