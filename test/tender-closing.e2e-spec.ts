@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bidCommitment, QUEUES } from '@app/domain';
+import { bidCommitment, CLAIM_TENDERS, QUEUES } from '@app/domain';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
@@ -73,6 +73,34 @@ describe('Tender closing by the worker', () => {
       await db.query('DROP TRIGGER test_refuse_status ON tenders; DROP FUNCTION test_refuse_status()');
     }
   };
+
+  it('claims only tenders overdue when its transaction began, so every bid it opens is logged before it', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId, {}, 3600));
+    const { Client } = await import('pg');
+    const closer = new Client({ connectionString: process.env.DATABASE_URL });
+    await closer.connect();
+    try {
+      await closer.query('BEGIN');
+      // Held by this transaction, so the worker leaves it alone; its deadline passes while the transaction runs.
+      await closer.query('SELECT id FROM tenders WHERE id = $1 FOR UPDATE', [tender.id]);
+      await closer.query(
+        `UPDATE tenders SET tender_end = now() + interval '200 milliseconds' WHERE id = $1`,
+        [tender.id],
+      );
+      await closer.query('SELECT pg_sleep(0.4)');
+      const late = await closer.query(CLAIM_TENDERS, [10, [tender.id], null]);
+      expect(late.rows).toEqual([]);
+      // A transaction that begins after the deadline claims it.
+      await closer.query(`UPDATE tenders SET tender_end = now() - interval '1 millisecond' WHERE id = $1`, [
+        tender.id,
+      ]);
+      const due = await closer.query(CLAIM_TENDERS, [10, [tender.id], null]);
+      expect(due.rows.map((r: { id: string }) => r.id)).toEqual([tender.id]);
+    } finally {
+      await closer.query('ROLLBACK');
+      await closer.end();
+    }
+  });
 
   it('closes a tender at its deadline through the delayed job, exactly once', async () => {
     const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));

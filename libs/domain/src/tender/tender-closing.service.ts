@@ -17,8 +17,14 @@ export interface ClosingResult {
   closed: { tenderId: string; status: string }[];
 }
 
-/** A tender (alias t) due to be closed: overdue, and not held by an unanswered question (read by ix_tenders_closing_due). */
-const DUE = `t.status = 'active.tendering' AND t.tender_end <= clock_timestamp()
+/**
+ * A tender (alias t) due to be closed: overdue when the transaction began (now()), and not held by an unanswered
+ * question (read by ix_tenders_closing_due). Not the clock of the moment: a closing takes its transaction id with
+ * its first claim, and a bid takes its own before it reads the clock against the deadline, so every bid a closing
+ * opens has the lower id and comes first in the deal log (which is in transaction-id order). A tender whose
+ * deadline passed after the closing's transaction began waits for the next one.
+ */
+const DUE = `t.status = 'active.tendering' AND t.tender_end <= now()
   AND NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)`;
 
 const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
