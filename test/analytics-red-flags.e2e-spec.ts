@@ -97,6 +97,33 @@ describe('RedFlags', () => {
     expect((await runOf()).done).toBeGreaterThanOrEqual(run.wanted);
   });
 
+  it('asks again for a recomputation whose job used up its attempts', async () => {
+    const db = t.app.get(DataSource);
+    const tender = await flows.publish(
+      await factory.actor('buyer', { cityCode: 'moscow' }),
+      tenderBody(cityId, {}, 2),
+    );
+    await flows.bid(await factory.actor('supplier'), tender, ['50000.00']);
+    await flows.closeAfterDeadline(tender);
+    await codesOf(tender.id, ['SINGLE_BID']);
+    const [run] = await db.query(`SELECT wanted_idx::int AS wanted FROM red_flag_runs WHERE tender_id = $1`, [
+      tender.id,
+    ]);
+    await db.query(`DELETE FROM red_flags WHERE tender_id = $1`, [tender.id]);
+    await db.query(`UPDATE red_flag_runs SET done_idx = -1 WHERE tender_id = $1`, [tender.id]);
+    // Its job, under the id the sweep uses, fails for good (as one would with the database down through every retry).
+    const queue = worker.get<Queue>(getQueueToken(QUEUES.redFlags), { strict: false });
+    const id = jobId(JOBS.computeRedFlags, tender.id, run.wanted);
+    await queue.remove(id);
+    await queue.add(
+      JOBS.computeRedFlags,
+      { tenderId: 'not-a-tender' },
+      { jobId: id, attempts: 1, removeOnFail: false },
+    );
+    await eventually(async () => ((await queue.getJobState(id)) === 'failed' ? true : undefined), 10_000);
+    await codesOf(tender.id, ['SINGLE_BID']);
+  });
+
   it('recomputes on award decisions: identical prices, the lowest bid and all but the winner disqualified', async () => {
     const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
     const first = await factory.actor('supplier');

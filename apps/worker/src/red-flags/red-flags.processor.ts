@@ -42,13 +42,19 @@ export class RedFlagsProcessor extends ObservedProcessor {
       case JOBS.sweepRedFlags: {
         const stale = await this.redFlags.sweep(RED_FLAGS_SWEEP_SCAN, RED_FLAGS_SWEEP_BATCH);
         // The job id names the log index the flags will reflect: a later award gets a new job, a repeat does not.
-        await this.queue.addBulk(
-          stale.map(({ tenderId, wantedIdx }) => ({
-            name: JOBS.computeRedFlags,
-            data: { tenderId } satisfies JobPayloads[typeof JOBS.computeRedFlags],
-            opts: { jobId: jobId(JOBS.computeRedFlags, tenderId, wantedIdx) },
-          })),
+        const jobs = stale.map(({ tenderId, wantedIdx }) => ({
+          name: JOBS.computeRedFlags,
+          data: { tenderId } satisfies JobPayloads[typeof JOBS.computeRedFlags],
+          opts: { jobId: jobId(JOBS.computeRedFlags, tenderId, wantedIdx) },
+        }));
+        // A job that used up its attempts (the database down for a while) stays, failed, under its id, and
+        // BullMQ adds nothing under an id it holds: without this, its tender (and, were there a batch of them,
+        // every tender after them in the sweep's order) would never be recomputed.
+        const states = await Promise.all(jobs.map((j) => this.queue.getJobState(j.opts.jobId)));
+        await Promise.all(
+          jobs.filter((_, i) => states[i] === 'failed').map((j) => this.queue.remove(j.opts.jobId)),
         );
+        await this.queue.addBulk(jobs);
         if (stale.length > 0) this.logger.info({ tenders: stale.length }, 'enqueued red flag recomputations');
         return { enqueued: stale.length };
       }
