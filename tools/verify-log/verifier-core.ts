@@ -567,13 +567,17 @@ const BID_COMMITTING = new Set(['bid.submitted', 'bid.changed', 'bid.confirmed']
 
 /**
  * Checks, in index order, that every opened bid hashes to its commitment (SHA-256 of the canonical JSON of
- * { content, salt }) and that the same tender logged that commitment earlier, in a bid.submitted, bid.changed
- * or bid.confirmed entry. Entries are `{ type, tenderId, occurredAt, payload }`; nothing else is read.
+ * { content, salt }), that the same tender logged that commitment earlier, in a bid.submitted, bid.changed
+ * or bid.confirmed entry, that no commitment is opened twice, and that the bid, supplier and tender the opening
+ * names are those of the committed content (the only ones the commitment binds). Entries are
+ * `{ type, tenderId, occurredAt, payload }`; nothing else is read.
  */
 export class CommitmentChecker {
   readonly problems: Problem[] = [];
   /** Where each commitment was first logged, by tender. */
   private readonly commitments: CommitmentTable;
+  /** Where each commitment was opened, by tender. */
+  private readonly openings = new CommitmentTable(0);
 
   /** `entries`: how many entries are coming, if known (the table is sized for them at once). */
   constructor(entries = 0) {
@@ -640,6 +644,30 @@ export class CommitmentChecker {
         index,
         message: `opened bid at ${index}: commitment ${commitment} was not logged for tender ${tenderId} before it`,
       });
+    }
+    const before = this.openings.first(tenderId, commitment);
+    if (before !== undefined) {
+      this.problems.push({
+        index,
+        message: `opened bid at ${index}: commitment ${commitment} was opened at ${before}`,
+      });
+    } else this.openings.add(tenderId, commitment, index);
+    const committed = (typeof content === 'object' && content !== null ? content : {}) as Record<
+      string,
+      unknown
+    >;
+    const named: [string, unknown, unknown][] = [
+      ['bidId', data.bidId, committed.bidId],
+      ['supplierId', data.supplierId, committed.supplierId],
+      ['tenderId', tenderId, committed.tenderId ?? tenderId],
+    ];
+    for (const [field, said, sealed] of named) {
+      if (said !== sealed) {
+        this.problems.push({
+          index,
+          message: `opened bid at ${index} names ${field} ${String(said)}, its committed content ${String(sealed)}`,
+        });
+      }
     }
   }
 }

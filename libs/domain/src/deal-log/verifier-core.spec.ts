@@ -488,7 +488,12 @@ describe('verifier core: sealed bids', () => {
   const tender = '6f1c8a52-3f0e-4a5b-9a57-1f6d2c3b4a5e';
   const otherTender = '0b7d2a41-8c3e-4f19-b2d6-5e4f3a2c1b0d';
   const at = '2025-03-01T12:00:00.000Z';
-  const content = { lots: [{ lotId: 'l1', price: { amount: '1200.00', currency: 'UAH' } }] };
+  const content = {
+    bidId: 'b1',
+    supplierId: 's1',
+    tenderId: tender,
+    lots: [{ lotId: 'l1', price: { amount: '1200.00', currency: 'UAH' } }],
+  };
   const salt = newSalt();
   const commitment = bidCommitment(content, salt);
   const ev = (type: string, tenderId: string, payload: Record<string, unknown>) => ({
@@ -498,7 +503,15 @@ describe('verifier core: sealed bids', () => {
     payload,
   });
   const opened = (extra: Record<string, unknown> = {}) =>
-    ev('bid.opened', tender, { bidId: 'b1', content, salt, commitment, status: 'opened', ...extra });
+    ev('bid.opened', tender, {
+      bidId: 'b1',
+      supplierId: 's1',
+      content,
+      salt,
+      commitment,
+      status: 'opened',
+      ...extra,
+    });
   const log = (...entries: unknown[]) => entries.map((entry, index) => ({ index, entry }));
 
   it('accepts opened bids committed to earlier, by submission, change or confirmation', () => {
@@ -532,6 +545,25 @@ describe('verifier core: sealed bids', () => {
       expect(result.ok).toBe(false);
       expect(new Set(indexed(result.problems))).toEqual(new Set([2]));
     }
+  });
+
+  it('names a commitment opened twice, and an opening that credits the bid to another supplier or bid', () => {
+    const submitted = ev('bid.submitted', tender, { commitment });
+    expect(indexed(checkCommitments(log(submitted, opened(), opened())).problems)).toEqual([2]);
+    for (const entry of [
+      opened({ supplierId: 's2' }),
+      opened({ bidId: 'b2' }),
+      opened({ supplierId: undefined }),
+    ]) {
+      const result = checkCommitments(log(submitted, entry));
+      expect(result.problems.map((p) => [p.index, /names (bidId|supplierId)/.test(p.message)])).toEqual([
+        [1, true],
+      ]);
+    }
+    // The content names its tender: an opening logged under another tender is refused for that too.
+    const moved = ev('bid.opened', otherTender, { bidId: 'b1', supplierId: 's1', content, salt, commitment });
+    const result = checkCommitments(log(ev('bid.submitted', otherTender, { commitment }), moved));
+    expect(result.problems.map((p) => p.message)).toEqual([expect.stringMatching(/names tenderId/)]);
   });
 
   it('names an opened bid whose commitment was not logged before it for that tender', () => {
