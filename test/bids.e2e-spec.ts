@@ -122,6 +122,30 @@ describe('BidsController', () => {
     expect(res.body).toMatchObject({ code: 'TENDER_NOT_ACCEPTING_BIDS', details: { status: 'cancelled' } });
   });
 
+  it('takes bids once the enquiry period is over, before any worker moved the tender, logging the move first', async () => {
+    const db = t.app.get(DataSource);
+    const enquiryEnd = new Date(Date.now() + 1500).toISOString();
+    const tender = await flows.publish(buyer, tenderBody(cityId, { enquiryPeriod: { endDate: enquiryEnd } }));
+    expect(tender.status).toBe('active.enquiries');
+    const body = { currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '90000.00' }] };
+    const early = await place(await factory.actor('supplier'), tender, body).expect(409);
+    expect(early.body.code).toBe('TENDER_NOT_ACCEPTING_BIDS');
+    // No worker runs here: only the API can notice that the enquiry period is over.
+    await new Promise((r) => setTimeout(r, Date.parse(enquiryEnd) - Date.now() + 100));
+    await place(await factory.actor('supplier'), tender, body).expect(201);
+    await place(await factory.actor('supplier'), tender, body).expect(201);
+    const events = await db.query(
+      `SELECT type FROM deal_events WHERE tender_id = $1 AND type IN ('tender.tendering', 'bid.submitted')
+        ORDER BY txid, id`,
+      [tender.id],
+    );
+    expect(events.map((e: { type: string }) => e.type)).toEqual([
+      'tender.tendering',
+      'bid.submitted',
+      'bid.submitted',
+    ]);
+  });
+
   it('makes a retried POST with the same Idempotency-Key safe', async () => {
     const tender = await flows.publish(buyer, tenderBody(cityId));
     const supplier = await factory.actor('supplier');

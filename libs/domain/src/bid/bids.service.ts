@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/pg-errors';
 import { PreparedStatement } from '../database/prepared-statement';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
+import { TenderClosingService } from '../tender/tender-closing.service';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
 import { bidCommitment, canonicalJson, newSalt } from '../procurement/rules/commitment';
 import { formatAmount, parseAmount } from '../procurement/rules/money';
@@ -54,6 +55,11 @@ interface LockedTender {
   on_time: boolean;
 }
 
+interface StateOfTender extends LockedTender {
+  /** In enquiries, with the enquiry period over: bids are due, whether or not the worker has moved it yet. */
+  tendering_due: boolean;
+}
+
 /**
  * Sealed bids. Invariant: a bid is accepted only while the tender row is share-locked and the database
  * clock is before the deadline, so the closer (which takes the row for update) sees every accepted bid and no late one.
@@ -63,6 +69,7 @@ export class BidsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly log: DealLogWriter,
+    private readonly closing: TenderClosingService,
   ) {}
 
   async place(
@@ -77,6 +84,7 @@ export class BidsService {
     // what the bid is checked against and names the reason, or lets the bid through to the write again.
     const fresh = await this.placeFresh(supplierId, tenderId, input, idempotencyKey);
     if (fresh) return { bid: fresh, replayed: false };
+    let movedIntoTendering = false;
     for (let attempt = 1; ; attempt++) {
       const [state] = await BID_PLACE_STATE.run<PlaceState>(this.dataSource, [
         tenderId,
@@ -92,6 +100,13 @@ export class BidsService {
           bid: await this.replay(this.dataSource.manager, supplierId, tenderId, input, idempotencyKey),
           replayed: true,
         };
+      }
+      if (state?.tendering_due && !movedIntoTendering) {
+        // The API checks the time itself: the enquiry period is over, so bids are taken even if the worker has
+        // not moved the tender yet. The move (once, with its tender.tendering event) commits before the bid.
+        movedIntoTendering = true;
+        await this.closing.startTendering([tenderId]);
+        continue;
       }
       const tender = this.assertAcceptingBids(state, tenderId);
       this.assertLotsAgainst(tender, state!.lots, input);
@@ -489,7 +504,7 @@ export function bidPlaceWriteValues(sealed: SealedBid, idempotencyKey: string | 
   ];
 }
 
-interface PlaceState extends LockedTender {
+interface PlaceState extends StateOfTender {
   supplier: { kind: string; status: string } | null;
   lots: { id: string; estimate: string; status: string }[];
   existing: { id: string; status: string } | null;
@@ -504,6 +519,7 @@ export const BID_PLACE_STATE = new PreparedStatement(
   'bid-place-state',
   `
 SELECT t.id, t.status, t.currency, t.tender_end, clock_timestamp() < t.tender_end AS on_time,
+       t.status = 'active.enquiries' AND t.enquiry_end <= clock_timestamp() AS tendering_due,
        (SELECT jsonb_build_object('kind', o.kind, 'status', o.status) FROM organizations o WHERE o.id = $2) AS supplier,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('id', l.id, 'estimate', l.estimate::text, 'status', l.status)), '[]')
           FROM lots l WHERE l.tender_id = t.id AND l.id = ANY($3::uuid[])) AS lots,
