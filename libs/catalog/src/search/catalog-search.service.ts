@@ -182,8 +182,7 @@ export class CatalogSearchService {
       words,
       cpvPrefix,
       areaKeys,
-      // Offer keys hold ids as PostgreSQL writes them: lower case.
-      supplierCityId: input.supplierCityId?.toLowerCase() ?? null,
+      supplierCityId: input.supplierCityId ?? null,
       supplierCountry: input.supplierCountry ?? null,
       currency,
       priceMin,
