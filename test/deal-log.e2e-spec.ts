@@ -37,6 +37,14 @@ describe('Deal log', () => {
   const sth = async () => (await request(t.http).get('/api/v1/log/sth')).body;
   const eventCount = async () =>
     Number((await t.app.get(DataSource).query('SELECT count(*) AS n FROM deal_events'))[0].n);
+  /** The head once every committed event is in the log. */
+  const settledHead = async () => {
+    const total = await eventCount();
+    return eventually(async () => {
+      const h = await sth();
+      return h.treeSize === total ? h : undefined;
+    }, 10_000);
+  };
 
   it('sequences every committed event and signs a tree head that verifies with the published key', async () => {
     const factory = new ActorFactory(t.app);
@@ -85,6 +93,39 @@ describe('Deal log', () => {
     expect(bidCommitment(opened.content, opened.salt)).toBe(opened.commitment);
   });
 
+  it('signs the head again about every second while the log does not grow, and keeps the first of its size', async () => {
+    const first = await settledHead();
+    const later = async (than: { timestamp: string }) =>
+      eventually(async () => {
+        const h = await sth();
+        return h.timestamp > than.timestamp ? h : undefined;
+      }, 5_000);
+    const second = await later(first);
+    const third = await later(second);
+    const key = (await request(t.http).get('/api/v1/log/public-key').expect(200)).body;
+    const publicKey = publicKeyFromRaw(Buffer.from(key.publicKey, 'base64'));
+    for (const head of [second, third]) {
+      expect(head.treeSize).toBe(first.treeSize);
+      expect(head.rootHash).toBe(first.rootHash);
+      const { signature, ...signed } = head;
+      expect(verifyTreeHead(signed, signature, publicKey)).toBe(true);
+    }
+    expect(Date.parse(third.timestamp) - Date.parse(second.timestamp)).toBeLessThan(3_000);
+    // The append-only history keeps one head a size: the first signed, which any verifier may have saved.
+    const stored = await request(t.http).get('/api/v1/log/proof/consistency').query({
+      first: first.treeSize,
+      second: first.treeSize,
+    });
+    expect(stored.status).toBe(200);
+    const [row] = await t.app
+      .get(DataSource)
+      .query('SELECT count(*)::int AS n, min(timestamp) AS ts FROM log_tree_heads WHERE tree_size = $1', [
+        first.treeSize,
+      ]);
+    expect(row.n).toBe(1);
+    expect(row.ts <= first.timestamp).toBe(true);
+  });
+
   it('proves consistency between an earlier and a later tree head', async () => {
     const first = await sth();
     const factory = new ActorFactory(t.app);
@@ -120,11 +161,7 @@ describe('Deal log', () => {
   });
 
   it('answers inclusion proofs from the tree held in memory, as the stored nodes give them', async () => {
-    const total = await eventCount();
-    const head = await eventually(async () => {
-      const h = await sth();
-      return h.treeSize === total ? h : undefined;
-    }, 10_000);
+    const head = await settledHead();
     const log = t.app.get(LogService);
     await log.warmTree();
     // The controller's way calls LogService.inclusionProof; the lane only takes a proof at hand.

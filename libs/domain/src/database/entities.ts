@@ -13,7 +13,7 @@ import { AnalyticsCursor, RedFlag, RedFlagRun } from '../analytics/red-flag.enti
 import { Award, Contract } from '../award/award.entity';
 import { Bid, BidLot } from '../bid/bid.entity';
 import { DealEvent } from '../deal-log/deal-event.entity';
-import { LogEntry, LogNode, LogPage, LogTreeHead } from '../deal-log/log.entity';
+import { LogEntry, LogFreshHead, LogNode, LogPage, LogTreeHead } from '../deal-log/log.entity';
 import { Tender } from '../tender/tender.entity';
 import { TenderSearchDocument } from '../tender/tender-search-document.entity';
 import {
@@ -48,6 +48,7 @@ export const PROCUREMENT_ENTITIES = [
   LogNode,
   LogPage,
   LogTreeHead,
+  LogFreshHead,
   RedFlag,
   RedFlagRun,
   AnalyticsCursor,

@@ -12,6 +12,19 @@ import { signTreeHead } from './tree-head';
 /** Only one sequencer appends at a time: the holder of this session advisory lock. */
 export const SEQUENCER_LOCK_KEY = 72_410_010;
 const BATCH = 5000;
+/**
+ * While nothing new arrives, the head of the current size is signed again with a fresh timestamp this often, so
+ * the latest head shows the log is live (the brief: a signed tree head at least every second). The sequencer
+ * ticks every SEQUENCER_INTERVAL_MS (200 ms by default), so a head is never more than about a second old.
+ */
+export const HEAD_REFRESH_MS = 800;
+
+/** The newest head, unless the stored one is of a larger size or later (a head never goes back). */
+const FRESH_HEAD_UPSERT = `INSERT INTO log_fresh_head (singleton, tree_size, root_hash, timestamp, signature)
+  VALUES (true, $1, decode($2, 'hex'), $3, $4)
+  ON CONFLICT (singleton) DO UPDATE SET tree_size = EXCLUDED.tree_size, root_hash = EXCLUDED.root_hash,
+    timestamp = EXCLUDED.timestamp, signature = EXCLUDED.signature
+  WHERE (log_fresh_head.tree_size, log_fresh_head.timestamp) < (EXCLUDED.tree_size, EXCLUDED.timestamp)`;
 
 interface EventRow {
   id: string;
@@ -48,6 +61,8 @@ export class LogSequencerService {
   private range?: CompactRange;
   private cursor: [string, string] = ['0', '0'];
   private signedSize = -1;
+  /** The latest head's timestamp, in milliseconds since the epoch. */
+  private signedAt = 0;
   /** Whether the last attempt to lead found that this worker's key does not verify the latest signed head. */
   keyRefused = false;
 
@@ -103,7 +118,10 @@ export class LogSequencerService {
     await runner.release();
   }
 
-  /** Sequences what has committed since the last call and signs a head if the tree grew; returns entries added. */
+  /**
+   * Sequences what has committed since the last call and signs a head if the tree grew, or signs the same head
+   * again when the latest is HEAD_REFRESH_MS old; returns entries added.
+   */
   async tick(): Promise<number> {
     if (!this.lockRunner || !this.range) return 0;
     try {
@@ -137,6 +155,7 @@ export class LogSequencerService {
     const startSize = range.size;
     if (events.length === 0) {
       if (this.signedSize !== startSize) await this.signHead();
+      else if (Date.now() - this.signedAt >= HEAD_REFRESH_MS) await this.refreshHead();
       return 0;
     }
     const entries: {
@@ -185,19 +204,37 @@ export class LogSequencerService {
   }
 
   private async insertHead(query: (sql: string, params: unknown[]) => Promise<unknown>): Promise<void> {
+    const { head, signature } = this.freshHead();
+    const values = [head.treeSize, head.rootHash, head.timestamp, signature];
+    await query(
+      `INSERT INTO log_tree_heads (tree_size, root_hash, timestamp, signature) VALUES ($1, decode($2, 'hex'), $3, $4)
+       ON CONFLICT (tree_size) DO NOTHING`,
+      values,
+    );
+    await query(FRESH_HEAD_UPSERT, values);
+    this.signedSize = head.treeSize;
+    this.signedAt = Date.parse(head.timestamp);
+  }
+
+  /**
+   * The log has not grown: its head is signed again with the current time, as the fresh head of the same size
+   * (log_tree_heads keeps the first one). A timestamp never goes back: with the clock behind, nothing is signed.
+   */
+  private async refreshHead(): Promise<void> {
+    const { head, signature } = this.freshHead();
+    if (Date.parse(head.timestamp) <= this.signedAt) return;
+    await this.dataSource.query(FRESH_HEAD_UPSERT, [head.treeSize, head.rootHash, head.timestamp, signature]);
+    this.signedAt = Date.parse(head.timestamp);
+  }
+
+  private freshHead() {
     const range = this.range!;
     const head = {
       rootHash: range.root().toString('hex'),
       timestamp: new Date().toISOString(),
       treeSize: range.size,
     };
-    const signature = signTreeHead(head, this.keys.privateKey);
-    await query(
-      `INSERT INTO log_tree_heads (tree_size, root_hash, timestamp, signature) VALUES ($1, decode($2, 'hex'), $3, $4)
-       ON CONFLICT (tree_size) DO NOTHING`,
-      [head.treeSize, head.rootHash, head.timestamp, signature],
-    );
-    this.signedSize = range.size;
+    return { head, signature: signTreeHead(head, this.keys.privateKey) };
   }
 
   private async load(): Promise<void> {
@@ -215,9 +252,13 @@ export class LogSequencerService {
       if (!row) throw new Error(`log node ${level}/${index} is missing`);
       return row.hash;
     });
-    const [head] = await this.dataSource.query<{ size: string }[]>(
-      'SELECT max(tree_size)::text AS size FROM log_tree_heads',
+    const [head] = await this.dataSource.query<{ size: string; timestamp: string }[]>(
+      `SELECT tree_size::text AS size, timestamp FROM (
+         (SELECT tree_size, timestamp FROM log_tree_heads ORDER BY tree_size DESC LIMIT 1)
+         UNION ALL SELECT tree_size, timestamp FROM log_fresh_head) h
+        ORDER BY h.tree_size DESC, h.timestamp DESC LIMIT 1`,
     );
-    this.signedSize = head?.size ? Number(head.size) : -1;
+    this.signedSize = head ? Number(head.size) : -1;
+    this.signedAt = head ? Date.parse(head.timestamp) : 0;
   }
 }

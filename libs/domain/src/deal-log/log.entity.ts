@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * One leaf of the transparency log: a deal event in its public form, at a fixed index.
@@ -42,12 +42,8 @@ export class LogNode {
   hash: Buffer;
 }
 
-/** A signed tree head; every one is kept so any earlier head can be produced again. */
-@Entity({ name: 'log_tree_heads' })
-export class LogTreeHead {
-  @PrimaryColumn({ name: 'tree_size', type: 'bigint', primaryKeyConstraintName: 'PK_log_tree_heads' })
-  treeSize: string;
-
+/** What a tree head's signature covers besides its size, and the signature. */
+abstract class SignedHeadColumns {
   @Column({ name: 'root_hash', type: 'bytea' })
   rootHash: Buffer;
 
@@ -58,9 +54,27 @@ export class LogTreeHead {
   /** Ed25519 signature, base64. */
   @Column({ type: 'text' })
   signature: string;
+}
+
+/** A signed tree head, the first of its size; every one is kept so any earlier head can be produced again. */
+@Entity({ name: 'log_tree_heads' })
+export class LogTreeHead extends SignedHeadColumns {
+  @PrimaryColumn({ name: 'tree_size', type: 'bigint', primaryKeyConstraintName: 'PK_log_tree_heads' })
+  treeSize: string;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
+}
+
+/** The newest signature of the current tree size (one row): the head is signed again while the log is idle. */
+@Entity({ name: 'log_fresh_head' })
+@Check('ck_log_fresh_head_singleton', '"singleton"')
+export class LogFreshHead extends SignedHeadColumns {
+  @PrimaryColumn({ type: 'boolean', default: true, primaryKeyConstraintName: 'PK_log_fresh_head' })
+  singleton: boolean;
+
+  @Column({ name: 'tree_size', type: 'bigint' })
+  treeSize: string;
 }
 
 /**

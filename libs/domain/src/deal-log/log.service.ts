@@ -34,6 +34,12 @@ export interface SignedTreeHeadView {
 /** Folded proof elements kept (a few for each tree size asked about). */
 const MAX_FOLDS = 4096;
 
+/** The fresh head (see LogSequencerService.refreshHead), or the newest stored head when that is larger. */
+const LATEST_HEAD_SQL = `SELECT tree_size, root_hash, timestamp, signature FROM (
+    (SELECT tree_size, root_hash, timestamp, signature FROM log_tree_heads ORDER BY tree_size DESC LIMIT 1)
+    UNION ALL SELECT tree_size, root_hash, timestamp, signature FROM log_fresh_head) h
+  ORDER BY h.tree_size DESC, h.timestamp DESC LIMIT 1`;
+
 export interface InclusionProofView {
   index: number;
   treeSize: number;
@@ -136,13 +142,16 @@ export class LogService {
       : { status: 'mismatch', treeSize: head.treeSize };
   }
 
-  /** The latest signed tree head, or the one of a given size. */
+  /**
+   * The latest signed tree head (the fresh head, re-signed while the log is idle, or the newest stored one if
+   * that is larger), or the first head signed at a given size.
+   */
   async treeHead(treeSize?: number): Promise<SignedTreeHeadView> {
     const [row] = await this.dataSource.query<
       { tree_size: string; root_hash: Buffer; timestamp: string; signature: string }[]
     >(
       treeSize === undefined
-        ? 'SELECT tree_size, root_hash, timestamp, signature FROM log_tree_heads ORDER BY tree_size DESC LIMIT 1'
+        ? LATEST_HEAD_SQL
         : 'SELECT tree_size, root_hash, timestamp, signature FROM log_tree_heads WHERE tree_size = $1',
       treeSize === undefined ? [] : [treeSize],
     );

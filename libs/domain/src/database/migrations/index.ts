@@ -26,6 +26,7 @@ import { TenderingDue1764960000000 } from './1764960000000-TenderingDue';
 import { RoomToOpenBids1764970000000 } from './1764970000000-RoomToOpenBids';
 import { TenderSearchDocuments1764980000000 } from './1764980000000-TenderSearchDocuments';
 import { SnapshotWatermark1764990000000 } from './1764990000000-SnapshotWatermark';
+import { FreshTreeHead1765000000000 } from './1765000000000-FreshTreeHead';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -57,4 +58,5 @@ export const MIGRATIONS: (new () => object)[] = [
   RoomToOpenBids1764970000000,
   TenderSearchDocuments1764980000000,
   SnapshotWatermark1764990000000,
+  FreshTreeHead1765000000000,
 ];
