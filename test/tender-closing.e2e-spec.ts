@@ -292,4 +292,59 @@ describe('Tender closing by the worker', () => {
       .expect(200);
     await eventually(async () => ((await statusOf(tender.id)) === 'unsuccessful' ? true : undefined), 10_000);
   });
+
+  it('opens the bids of a tender cancelled after its deadline, and keeps sealed those cancelled before it', async () => {
+    const db = t.app.get(DataSource);
+    const ask = (tender: any) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/questions`)
+        .set(auth(supplier))
+        .send({ text: 'Is recycled paper acceptable?' })
+        .expect(201);
+    const cancel = (tender: any) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/cancel`)
+        .set(auth(buyer))
+        .send({ reason: 'The need has gone away' })
+        .expect(200);
+    const events = async (id: string) =>
+      db.query(`SELECT type, payload FROM deal_events WHERE tender_id = $1 ORDER BY id`, [id]);
+
+    // Held past its deadline by an unanswered question, then cancelled: its bids arrived in time.
+    const late = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    const other = await factory.actor('supplier');
+    const bids = [await flows.bid(supplier, late, ['1234.56']), await flows.bid(other, late, ['1200.00'])];
+    await ask(late);
+    const wait = new Date(late.tenderPeriod.endDate).getTime() - Date.now() + 200;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    expect(await statusOf(late.id)).toBe('active.tendering');
+    await cancel(late);
+    const opened = (await request(t.http).get(`/api/v1/tenders/${late.id}/bids`).expect(200)).body;
+    expect(opened.sealed).toBe(false);
+    expect(opened.items.map((b: any) => [b.bidId, b.status, b.lots[0].price]).sort()).toEqual(
+      [
+        [bids[0].id, 'opened', '1234.56'],
+        [bids[1].id, 'opened', '1200.00'],
+      ].sort(),
+    );
+    const logged = await events(late.id);
+    const types = logged.map((e: any) => e.type);
+    expect(types.slice(-3)).toEqual(['bid.opened', 'bid.opened', 'tender.cancelled']);
+    for (const e of logged.filter((x: any) => x.type === 'bid.opened')) {
+      expect(bidCommitment(e.payload.content, e.payload.salt)).toBe(e.payload.commitment);
+    }
+    expect(await statusOf(late.id)).toBe('cancelled');
+
+    // Cancelled before its deadline: nothing is opened, to anyone, ever.
+    const early = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    await flows.bid(supplier, early, ['1000.00']);
+    await cancel(early);
+    const wait2 = new Date(early.tenderPeriod.endDate).getTime() - Date.now() + 200;
+    if (wait2 > 0) await new Promise((r) => setTimeout(r, wait2));
+    expect((await request(t.http).get(`/api/v1/tenders/${early.id}/bids`).expect(200)).body).toEqual({
+      sealed: true,
+      items: [],
+    });
+    expect((await events(early.id)).map((e: any) => e.type)).not.toContain('bid.opened');
+  });
 });

@@ -6,6 +6,7 @@ import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { formatAmount, MAX_TOTAL_MINOR, parseAmount, splitByShares } from '../procurement/rules/money';
 import { isTerminal, type TenderStatus } from '../procurement/rules/tender-state';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
+import { OPEN_BIDS_ON_LATE_CANCELLATION } from './tender-closing.service';
 import { assertDeadlineHorizon, assertSubmissionPeriod } from './tender-periods';
 import { advanceTender } from './tender-progress';
 import {
@@ -235,6 +236,7 @@ export class TenderAmendmentsService {
     const deadline = await this.dataSource.transaction(async (manager) => {
       const tender = await this.lock(manager, tenderId, buyerId);
       await this.assertCancellable(manager, tender, null);
+      await manager.query(OPEN_BIDS_ON_LATE_CANCELLATION, [tenderId]);
       await manager.query(
         `UPDATE tenders SET status = 'cancelled', status_reason = $2, updated_at = now() WHERE id = $1`,
         [tenderId, reason],

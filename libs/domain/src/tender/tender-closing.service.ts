@@ -66,6 +66,41 @@ const AWARDED = nextStatus('active.tendering', 'close', { anyLotAwarded: true })
 const UNSUCCESSFUL = nextStatus('active.tendering', 'close', { anyLotAwarded: false });
 const EAEU = EAEU_COUNTRIES.map((c) => `'${c}'`).join(', ');
 
+/** Opens the sealed bids (alias s; active or awaiting confirmation): the second are dropped. */
+const OPEN_SEALED = `UPDATE bids b SET status = CASE WHEN s.status = 'active' THEN 'opened' ELSE 'dropped' END,
+    opened_at = now()
+    FROM sealed s WHERE b.id = s.id`;
+
+/** The public payload of a bid.opened event, from a sealed bid (alias s), as docs/transparency.md gives it. */
+const BID_OPENED_PAYLOAD = `jsonb_build_object('bidId', s.id, 'supplierId', s.supplier_id, 'content', s.content,
+               'salt', s.salt, 'commitment', s.commitment,
+               'status', CASE WHEN s.status = 'active' THEN 'opened' ELSE 'dropped' END)
+             || CASE WHEN s.status = 'active' THEN '{}'::jsonb
+                     ELSE '{"reason": "not confirmed after an amendment of terms"}'::jsonb END`;
+
+/**
+ * A tender ($1, locked) cancelled after its deadline (when the transaction began) and before the worker closed it
+ * - the closing waits for every question to be answered - has its bids opened all the same: every bid is opened at
+ * the deadline, and a cancellation must not keep the bids that arrived in time sealed for good. Opened (or dropped)
+ * with the same events as at a closing, in commit order, and the tender's closed_at says when; nothing is ranked or
+ * awarded. A tender cancelled before its deadline keeps its bids sealed.
+ */
+export const OPEN_BIDS_ON_LATE_CANCELLATION = `
+WITH late AS (
+  UPDATE tenders t SET closed_at = now()
+   WHERE t.id = $1 AND t.status = 'active.tendering' AND t.tender_end <= now() AND t.closed_at IS NULL
+  RETURNING t.id
+), sealed AS MATERIALIZED (
+  SELECT b.id, b.tender_id, b.supplier_id, b.status, b.sequence, b.content, b.salt, b.commitment
+    FROM late JOIN bids b ON b.tender_id = late.id AND b.status IN ('active', 'pending_confirmation')
+), opened AS (
+  ${OPEN_SEALED}
+)
+${DealLogWriter.insertFrom(`
+  SELECT 'bid.opened' AS type, s.tender_id, s.supplier_id AS actor_id, ${BID_OPENED_PAYLOAD} AS payload,
+         NULL::jsonb AS sealed_payload
+    FROM sealed s ORDER BY s.sequence`)}`;
+
 /**
  * The closing of claimed tenders ($1, locked by the claim; $2 each one's published rule, from describeRule), as
  * rankLot ranks, in one statement (the closing-storm bench runs it in its raw baseline). Every sealed bid is
@@ -103,8 +138,7 @@ WITH due AS MATERIALIZED (
     FROM due d
     JOIN bids b ON b.tender_id = d.id AND b.status IN ('active', 'pending_confirmation')
 ), opened AS (
-  UPDATE bids b SET status = CASE WHEN s.status = 'active' THEN 'opened' ELSE 'dropped' END, opened_at = now()
-    FROM sealed s WHERE b.id = s.id
+  ${OPEN_SEALED}
 ), ranked AS MATERIALIZED (
   SELECT r.*, div(r.scaled * 100 + 5000, 10000) * 0.01 AS evaluated,
          row_number() OVER (PARTITION BY r.lot_id
@@ -162,11 +196,7 @@ WITH due AS MATERIALIZED (
     FROM (
       SELECT 1 AS part, s.ord, s.sequence::numeric AS k, 'bid.opened' AS type, s.tender_id,
              s.supplier_id AS actor_id,
-             jsonb_build_object('bidId', s.id, 'supplierId', s.supplier_id, 'content', s.content, 'salt', s.salt,
-                                'commitment', s.commitment,
-                                'status', CASE WHEN s.status = 'active' THEN 'opened' ELSE 'dropped' END)
-             || CASE WHEN s.status = 'active' THEN '{}'::jsonb
-                     ELSE '{"reason": "not confirmed after an amendment of terms"}'::jsonb END AS payload
+             ${BID_OPENED_PAYLOAD} AS payload
         FROM sealed s
       UNION ALL
       SELECT 2, tr.ord, 0, 'tender.closed', tr.id, NULL::uuid,
