@@ -290,9 +290,9 @@ export class RedFlagsService {
       [tenderId],
     );
     const bids = await manager.query<
-      { lot_id: string; bid_id: string; supplier_id: string; price: string }[]
+      { lot_id: string; bid_id: string; supplier_id: string; price: string; evaluated_price: string | null }[]
     >(
-      `SELECT bl.lot_id, b.id AS bid_id, b.supplier_id, bl.price::text
+      `SELECT bl.lot_id, b.id AS bid_id, b.supplier_id, bl.price::text, bl.evaluated_price::text
          FROM bids b JOIN bid_lots bl ON bl.bid_id = b.id
         WHERE b.tender_id = $1 AND b.status = 'opened'
         ORDER BY bl.price, b.id`,
@@ -324,7 +324,12 @@ export class RedFlagsService {
       market: markets.get(lot.id),
       bids: bids
         .filter((b) => b.lot_id === lot.id)
-        .map((b) => ({ bidId: b.bid_id, supplierId: b.supplier_id, price: b.price })),
+        .map((b) => ({
+          bidId: b.bid_id,
+          supplierId: b.supplier_id,
+          price: b.price,
+          evaluatedPrice: b.evaluated_price,
+        })),
       awards: awards
         .filter((a) => a.lot_id === lot.id)
         .map((a) => ({

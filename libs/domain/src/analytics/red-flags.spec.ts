@@ -112,6 +112,26 @@ describe('computeRedFlags', () => {
     });
   });
 
+  it('takes the lowest bid by the evaluated price: a local bid ranked first and rejected is flagged', () => {
+    // A 15% city preference: the local 110.00 is evaluated at 93.50, below the foreign 100.00.
+    const local = { ...bid('b1', 's1', '110.00'), evaluatedPrice: '93.50' };
+    const lot: FlagLot = {
+      lotId: 'l1',
+      estimate: '2000.00',
+      bids: [local, bid('b2', 's2', '100.00'), bid('b3', 's3', '120.00')],
+      awards: [award('b1', 's1', 'unsuccessful', '110.00'), award('b3', 's3', 'active', '120.00')],
+    };
+    const flags = computeRedFlags(tender([lot]), options);
+    expect(flags.map((f) => f.code)).toEqual(['LOWEST_BID_DISQUALIFIED']);
+    expect(flags[0]?.subject.supplierId).toBe('s1');
+    expect(flags[0]?.figures).toEqual({
+      lowestPrice: '110.00',
+      lowestEvaluatedPrice: '93.50',
+      disqualifiedBidIds: ['b1'],
+      winningAmount: '120.00',
+    });
+  });
+
   it('flags an award unit price above Q3 + 1.5 IQR of the market, not one at the fence', () => {
     const lot = (amount: string): FlagLot => ({
       lotId: 'l1',

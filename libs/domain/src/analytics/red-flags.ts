@@ -25,6 +25,11 @@ export interface FlagBid {
   supplierId: string;
   /** Exact decimal text, e.g. "1000.00". */
   price: string;
+  /**
+   * The price the closing ranked it by, after a local preference (exact decimal text); absent where it was not
+   * ranked, when the price is what counts.
+   */
+  evaluatedPrice?: string | null;
 }
 
 export interface FlagAward {
@@ -190,6 +195,9 @@ function lotFlags(facts: TenderFacts, lot: FlagLot): RedFlagDraft[] {
       subject: subjectOf(facts, lot, undefined, firstLowest.supplierId),
       figures: {
         lowestPrice: firstLowest.price,
+        ...(firstLowest.evaluatedPrice && firstLowest.evaluatedPrice !== firstLowest.price
+          ? { lowestEvaluatedPrice: firstLowest.evaluatedPrice }
+          : {}),
         disqualifiedBidIds: lowest.map((b) => b.bidId),
         winningAmount: winner?.amount ?? null,
       },
@@ -244,12 +252,16 @@ export function identicalPriceGroups(bids: FlagBid[]): { price: string; supplier
     .map(([cents, suppliers]) => ({ price: formatAmount(cents), supplierIds: [...suppliers].sort() }));
 }
 
-/** The bids at the lowest price (several when tied). */
+/**
+ * The bids at the lowest price the lot was ranked by (several when tied): the evaluated price, so a local
+ * supplier's bid that won on the preference is the lowest even when a foreign one offered less.
+ */
 export function lowestBids(bids: FlagBid[]): FlagBid[] {
+  const ranked = (bid: FlagBid) => parseAmount(bid.evaluatedPrice ?? bid.price);
   let min: bigint | null = null;
   for (const bid of bids) {
-    const cents = parseAmount(bid.price);
+    const cents = ranked(bid);
     if (min === null || cents < min) min = cents;
   }
-  return bids.filter((b) => parseAmount(b.price) === min);
+  return bids.filter((b) => ranked(b) === min);
 }
