@@ -132,7 +132,6 @@ describe('CatalogItemsController', () => {
         expect.objectContaining({
           version: 1,
           action: 'proposed',
-          actorUserId: supplier.userId,
           actorOrganizationId: supplier.organization.id,
           actorRole: 'supplier',
           at: expect.any(String),
@@ -149,7 +148,6 @@ describe('CatalogItemsController', () => {
         expect.objectContaining({
           version: 3,
           action: 'approved',
-          actorUserId: operator.userId,
           actorRole: 'operator',
           changes: { status: { from: 'pending', to: 'active' } },
         }),
@@ -161,6 +159,20 @@ describe('CatalogItemsController', () => {
         }),
       ]);
       expect(res.body.items[0].changes.titleRu).toEqual({ from: null, to: 'Бумага для заметок' });
+      // Who acted is public as an organisation and a role; the person only to operators and their own organisation.
+      expect(res.body.items.filter((v: any) => 'actorUserId' in v)).toEqual([]);
+      const usersSeenBy = async (viewer: any) =>
+        (
+          await request(t.http).get(`/api/v1/catalogue/proposals/${id}/versions`).set(as(viewer)).expect(200)
+        ).body.items.map((v: any) => v.actorUserId ?? null);
+      expect(await usersSeenBy(operator)).toEqual([
+        supplier.userId,
+        supplier.userId,
+        operator.userId,
+        operator.userId,
+      ]);
+      expect(await usersSeenBy(supplier)).toEqual([supplier.userId, supplier.userId, null, null]);
+      expect(await usersSeenBy(otherSupplier)).toEqual([null, null, null, null]);
 
       // The edit by the operator reached the search index in the same transaction.
       const found = await request(t.http)

@@ -70,7 +70,7 @@ export class CatalogItemsController {
       limit: query.limit ?? CATALOG_DEFAULT_PAGE_SIZE,
       cursor: query.cursor,
     });
-    return { items: page.items.map((v) => CatalogItemVersionDto.from(v)), nextCursor: page.nextCursor };
+    return { items: page.items.map((v) => CatalogItemVersionDto.from(v, null)), nextCursor: page.nextCursor };
   }
 
   @Patch('items/:id')
@@ -194,7 +194,7 @@ export class CatalogItemsController {
       limit: query.limit ?? CATALOG_DEFAULT_PAGE_SIZE,
       cursor: query.cursor,
     });
-    return { items: page.items.map((v) => CatalogItemVersionDto.from(v)), nextCursor: page.nextCursor };
+    return { items: page.items.map((v) => CatalogItemVersionDto.from(v, user)), nextCursor: page.nextCursor };
   }
 
   private async dto(item: CatalogItem): Promise<CatalogItemDto> {

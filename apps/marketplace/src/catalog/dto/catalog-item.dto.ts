@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   type CatalogItem,
   type CatalogItemVersion,
@@ -86,7 +86,11 @@ export class CatalogItemVersionDto {
   @ApiProperty() version: number;
   @ApiProperty({ enum: ['proposed', 'edited', 'submitted', 'approved', 'rejected', 'merged', 'archived'] })
   action: string;
-  @ApiProperty({ format: 'uuid' }) actorUserId: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The person who acted: only to operators and to that person’s own organisation',
+  })
+  actorUserId?: string;
   @ApiProperty({ format: 'uuid' }) actorOrganizationId: string;
   @ApiProperty({ example: 'operator' }) actorRole: string;
   @ApiProperty({
@@ -99,11 +103,20 @@ export class CatalogItemVersionDto {
   @ApiProperty({ type: String, nullable: true }) reason: string | null;
   @ApiProperty({ type: String, format: 'date-time' }) at: string;
 
-  static from(v: CatalogItemVersion): CatalogItemVersionDto {
+  /**
+   * A version as `viewer` may see it: who acted is an organisation and a role; the user, personal data, only
+   * for operators and the user's own organisation.
+   */
+  static from(
+    v: CatalogItemVersion,
+    viewer: { organizationId: string; role: string } | null,
+  ): CatalogItemVersionDto {
+    const person =
+      viewer !== null && (viewer.role === 'operator' || viewer.organizationId === v.actorOrganizationId);
     return {
       version: v.version,
       action: v.action,
-      actorUserId: v.actorUserId,
+      ...(person ? { actorUserId: v.actorUserId } : {}),
       actorOrganizationId: v.actorOrganizationId,
       actorRole: v.actorRole,
       changes: v.changes,
