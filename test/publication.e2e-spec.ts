@@ -49,6 +49,39 @@ describe('Publication rules (production minimum periods)', () => {
     expect(res.body.details.workingDays).toBeLessThan(7);
   });
 
+  it('counts working days by the calendar an operator set for the buyer’s country', async () => {
+    // Armenia has no built-in calendar: weekends only, until an operator sets its years.
+    const yerevan = await factory.actor('buyer', { cityCode: 'yerevan' });
+    const yerevanId = (await factory.city('yerevan')).id;
+    const publish = async () => {
+      const draft = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(yerevan))
+        .send(tenderBody(yerevanId, {}, 5 * 86_400))
+        .expect(201);
+      return request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(yerevan)).expect(400);
+    };
+    const before = (await publish()).body.details.workingDays;
+    expect(before).toBeGreaterThan(0);
+    // Every weekday from today to a week ahead made a day off, in each year those days fall in.
+    const byYear = new Map<string, string[]>();
+    for (let i = 0; i <= 7; i++) {
+      const day = new Date(Date.now() + i * 86_400_000);
+      if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
+      const date = day.toISOString().slice(0, 10);
+      byYear.set(date.slice(0, 4), [...(byYear.get(date.slice(0, 4)) ?? []), date]);
+    }
+    const operator = await factory.actor('operator');
+    for (const [year, daysOff] of byYear) {
+      await request(t.http)
+        .put(`/api/v1/calendars/AM/${year}`)
+        .set(auth(operator))
+        .send({ daysOff, workingWeekendDays: [] })
+        .expect(200);
+    }
+    expect((await publish()).body.details).toMatchObject({ workingDays: 0, minimumWorkingDays: 7 });
+  });
+
   it('publishes with a long enough period', async () => {
     const res = await publishWithDeadline(20);
     expect(res.status).toBe(200);

@@ -13,6 +13,7 @@ export * from './database/pg-errors';
 export * from './database/entities';
 export * from './cities/city.entity';
 export * from './cities/cities.service';
+export * from './cities/working-calendars.service';
 export * from './cities/cities.module';
 export * from './organizations/organization.entity';
 export * from './organizations/organizations.errors';

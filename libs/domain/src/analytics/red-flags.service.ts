@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
 import { TenderNotFoundError } from '../tender/tender.errors';
+import { operatorCalendarYears } from '../cities/working-calendars.service';
 import { cpvKey } from './price-stats';
 import {
   computeRedFlags,
@@ -346,6 +347,14 @@ export class RedFlagsService {
         buyerId: tender.organizer_id,
         method: tender.method,
         country: tender.country,
+        calendarYears: tender.published_on
+          ? await operatorCalendarYears(
+              manager,
+              tender.country,
+              Number(tender.published_on.slice(0, 4)),
+              Number(tender.tender_end_on.slice(0, 4)),
+            )
+          : [],
         publishedOn: tender.published_on,
         tenderEndOn: tender.tender_end_on,
         lots: flagLots,

@@ -1,6 +1,6 @@
 import { formatAmount, parseAmount } from '../procurement/rules/money';
 import { fromScaled, toScaled, UNIT_PRICE_SCALE, upperFence } from './price-stats';
-import { workingDaysBetween } from '../procurement/rules/working-calendar';
+import { type CalendarYear, workingDaysBetween } from '../procurement/rules/working-calendar';
 
 /**
  * Red flags: pure rules over the facts of one tender, each returning the figures behind it.
@@ -67,6 +67,8 @@ export interface TenderFacts {
   method: string;
   /** The buyer's country, for its working calendar. */
   country: string;
+  /** The operator's calendars of that country for the years of the tender, replacing the built-in ones. */
+  calendarYears?: readonly CalendarYear[];
   /** Local dates (YYYY-MM-DD) in the buyer's time zone; null when the tender was never published. */
   publishedOn: string | null;
   tenderEndOn: string;
@@ -125,7 +127,12 @@ function subjectOf(
 
 export function shortSubmissionPeriod(facts: TenderFacts, options: RedFlagOptions): RedFlagDraft | null {
   if (facts.method !== 'open' || facts.publishedOn === null) return null;
-  const workingDays = workingDaysBetween(facts.country, facts.publishedOn, facts.tenderEndOn);
+  const workingDays = workingDaysBetween(
+    facts.country,
+    facts.publishedOn,
+    facts.tenderEndOn,
+    facts.calendarYears,
+  );
   const minimum = options.openTenderMinWorkingDays;
   if (workingDays >= minimum) return null;
   return {

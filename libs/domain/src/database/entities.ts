@@ -2,6 +2,7 @@ import { CATALOG_ENTITIES } from '@app/catalog';
 import { RefreshToken } from '../accounts/refresh-token.entity';
 import { User } from '../accounts/user.entity';
 import { City } from '../cities/city.entity';
+import { WorkingCalendarYearRow } from '../cities/working-calendar-year.entity';
 import { Organization } from '../organizations/organization.entity';
 import { ExchangeRate } from '../analytics/exchange-rate.entity';
 import { PriceComparison } from '../analytics/price-comparison.entity';
@@ -62,6 +63,7 @@ export const PROCUREMENT_ENTITIES = [
 
 export const ENTITIES = [
   City,
+  WorkingCalendarYearRow,
   Organization,
   User,
   RefreshToken,

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
+import { operatorCalendarYears } from '../cities/working-calendars.service';
 import { workingDaysBetween } from '../procurement/rules/working-calendar';
 import { TenderInvalidError, TenderPeriodTooShortError, UnknownBuyerError } from './tender.errors';
 
@@ -18,7 +19,8 @@ export function assertDeadlineHorizon(end: Date, now: Date): void {
 
 /**
  * The submission period an open tender must give suppliers, from `from` (when bids open: the end of its
- * enquiry period, or its publication) to `end` (its deadline): OPEN_TENDER_MIN_WORKING_DAYS working days in the organiser's country calendar, counted in its
+ * enquiry period, or its publication) to `end` (its deadline): OPEN_TENDER_MIN_WORKING_DAYS working days in the
+ * organiser's country calendar (an operator's year replacing the built-in one), counted in its
  * city's time zone, or TENDER_MIN_PERIOD_SECONDS where that is set (tests and demos).
  */
 export async function assertSubmissionPeriod(
@@ -44,7 +46,14 @@ export async function assertSubmissionPeriod(
   );
   if (!place) throw new UnknownBuyerError('The organiser has no city', { field: 'organizer' });
   const local = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: place.time_zone });
-  const days = workingDaysBetween(place.country, local(from), local(end));
+  const [first, last] = [local(from), local(end)];
+  const years = await operatorCalendarYears(
+    manager,
+    place.country,
+    Number(first.slice(0, 4)),
+    Number(last.slice(0, 4)),
+  );
+  const days = workingDaysBetween(place.country, first, last, years);
   const minimum = config.OPEN_TENDER_MIN_WORKING_DAYS;
   if (days < minimum) {
     throw new TenderPeriodTooShortError(

@@ -27,6 +27,7 @@ import { RoomToOpenBids1764970000000 } from './1764970000000-RoomToOpenBids';
 import { TenderSearchDocuments1764980000000 } from './1764980000000-TenderSearchDocuments';
 import { SnapshotWatermark1764990000000 } from './1764990000000-SnapshotWatermark';
 import { FreshTreeHead1765000000000 } from './1765000000000-FreshTreeHead';
+import { WorkingCalendars1765010000000 } from './1765010000000-WorkingCalendars';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -59,4 +60,5 @@ export const MIGRATIONS: (new () => object)[] = [
   TenderSearchDocuments1764980000000,
   SnapshotWatermark1764990000000,
   FreshTreeHead1765000000000,
+  WorkingCalendars1765010000000,
 ];

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import {
   addWorkingDays,
+  builtInCalendarYear,
+  calendarYearProblems,
   hasHolidayData,
   isWorkingDay,
   supportedCalendarCountries,
@@ -177,5 +179,59 @@ describe('workingDaysBetween', () => {
       }),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('calendars set by an operator', () => {
+  // Armenia 2027 (no built-in calendar): Jan 1-2, Jan 6 and Mar 8 off, as a decree might give them.
+  const am2027 = { year: 2027, daysOff: ['2027-01-01', '2027-01-06', '2027-03-08'], workingWeekendDays: [] };
+
+  it('gives a country without a built-in calendar its holidays', () => {
+    expect(hasHolidayData('AM', 2027)).toBe(false);
+    expect(hasHolidayData('AM', 2027, [am2027])).toBe(true);
+    expect(isWorkingDay('AM', '2027-01-06')).toBe(true);
+    expect(isWorkingDay('AM', '2027-01-06', [am2027])).toBe(false);
+    // Thu 31 Dec 2026 to Fri 8 Jan 2027: six weekdays, two of them days off.
+    expect(workingDaysBetween('AM', '2026-12-31', '2027-01-08')).toBe(6);
+    expect(workingDaysBetween('AM', '2026-12-31', '2027-01-08', [am2027])).toBe(4);
+    expect(addWorkingDays('AM', '2026-12-31', 4, [am2027])).toBe('2027-01-08');
+  });
+
+  it('replaces the built-in year it names, and only that year', () => {
+    const builtIn = builtInCalendarYear('RU', 2027)!;
+    expect(builtIn.daysOff).toContain('2027-01-04');
+    // The 2027 decree as published: Friday 31 December becomes a day off, Saturday 13 November a working day.
+    const decree = {
+      year: 2027,
+      daysOff: [...builtIn.daysOff, '2027-12-31'],
+      workingWeekendDays: ['2027-11-13'],
+    };
+    expect(isWorkingDay('RU', '2027-12-31')).toBe(true);
+    expect(isWorkingDay('RU', '2027-12-31', [decree])).toBe(false);
+    expect(isWorkingDay('RU', '2027-11-13', [decree])).toBe(true);
+    // Without the built-in days off in it, the operator's year alone counts: 4 January is a working day.
+    expect(isWorkingDay('RU', '2027-01-04', [{ year: 2027, daysOff: [], workingWeekendDays: [] }])).toBe(
+      true,
+    );
+    // Other years keep the built-in calendar.
+    expect(isWorkingDay('RU', '2026-01-05', [decree])).toBe(false);
+  });
+
+  it('takes only dates of its year, each once, days off on weekdays and working days on weekends', () => {
+    expect(calendarYearProblems(am2027)).toEqual([]);
+    expect(
+      calendarYearProblems({
+        year: 2027,
+        daysOff: ['2026-12-31', '2027-01-02', '2027-02-30', '2027-03-08', '2027-03-08', 'soon'],
+        workingWeekendDays: ['2027-11-12'],
+      }),
+    ).toEqual([
+      { field: 'daysOff[0]', message: 'must be a date of 2027 (YYYY-MM-DD)' },
+      { field: 'daysOff[1]', message: 'must be Monday to Friday' },
+      { field: 'daysOff[2]', message: 'must be a date of 2027 (YYYY-MM-DD)' },
+      { field: 'daysOff[4]', message: 'is listed twice' },
+      { field: 'daysOff[5]', message: 'must be a date of 2027 (YYYY-MM-DD)' },
+      { field: 'workingWeekendDays[0]', message: 'must be a Saturday or Sunday' },
+    ]);
   });
 });

@@ -3,9 +3,10 @@
  * unless the country's calendar lists it as a day off (public holidays, days off moved by decree), plus the
  * Saturdays and Sundays that a transfer decree makes working days.
  *
- * Countries without a calendar here, and years outside 2025-2027, count weekends only: a duration there can
- * come out shorter than the law means, so check hasHolidayData() before relying on it, and extend the data
- * each autumn when the governments publish the next year's transfers.
+ * The calendars below are built in. An operator sets any other country's or year's calendar, or corrects a built-in
+ * one, through the API (working_calendar_years): such a year replaces the built-in year (CalendarYear, passed to
+ * the functions below). A country and year known to neither count weekends only: a duration there can come out
+ * shorter than the law means, so check hasHolidayData() before relying on it.
  */
 
 export type CalendarCountry = 'RU' | 'KZ' | 'BY';
@@ -120,38 +121,129 @@ interface CountryDays {
   on: Set<number>;
 }
 
+/** A year's calendar as an operator sets it: dates (YYYY-MM-DD) of that year. */
+export interface CalendarYear {
+  year: number;
+  /** Monday-to-Friday dates that are not working days */
+  daysOff: readonly string[];
+  /** Saturdays and Sundays that are working days */
+  workingWeekendDays: readonly string[];
+}
+
+/** The built-in calendar of a country's year, as dates, or undefined. */
+export function builtInCalendarYear(country: string, year: number): CalendarYear | undefined {
+  const code = country.toUpperCase();
+  const calendar = Object.hasOwn(CALENDARS, code) ? CALENDARS[code as CalendarCountry][year] : undefined;
+  if (!calendar) return undefined;
+  const date = (monthDay: string) => `${String(year).padStart(4, '0')}-${monthDay}`;
+  return {
+    year,
+    daysOff: calendar.daysOff.map(date),
+    workingWeekendDays: calendar.workingWeekendDays.map(date),
+  };
+}
+
+/**
+ * Why a year's calendar cannot be taken, by field, or an empty list: every date of that year, each once, days off
+ * on Monday to Friday, working days on Saturday or Sunday.
+ */
+export function calendarYearProblems(calendar: CalendarYear): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  const seen = new Set<string>();
+  const check = (field: 'daysOff' | 'workingWeekendDays', weekend: boolean) => {
+    calendar[field].forEach((date, i) => {
+      const day = ISO_DATE.test(date) ? toDayOrNull(date) : null;
+      const at = `${field}[${i}]`;
+      if (day === null || Number(date.slice(0, 4)) !== calendar.year) {
+        problems.push({ field: at, message: `must be a date of ${calendar.year} (YYYY-MM-DD)` });
+      } else if (isWeekend(day) !== weekend) {
+        problems.push({
+          field: at,
+          message: weekend ? 'must be a Saturday or Sunday' : 'must be Monday to Friday',
+        });
+      } else if (seen.has(date)) {
+        problems.push({ field: at, message: 'is listed twice' });
+      }
+      seen.add(date);
+    });
+  };
+  check('daysOff', false);
+  check('workingWeekendDays', true);
+  return problems;
+}
+
+function toDayOrNull(date: string): number | null {
+  try {
+    return toDay(date);
+  } catch {
+    return null;
+  }
+}
+
+function daysOf(calendars: Iterable<CalendarYear>): CountryDays {
+  const off = new Set<number>();
+  const on = new Set<number>();
+  for (const calendar of calendars) {
+    for (const date of calendar.daysOff) off.add(toDay(date));
+    for (const date of calendar.workingWeekendDays) on.add(toDay(date));
+  }
+  return { off, on };
+}
+
 const DAYS = new Map<string, CountryDays>(
-  Object.entries(CALENDARS).map(([country, years]) => {
-    const off = new Set<number>();
-    const on = new Set<number>();
-    for (const [year, calendar] of Object.entries(years)) {
-      for (const monthDay of calendar.daysOff) off.add(toDay(`${year}-${monthDay}`));
-      for (const monthDay of calendar.workingWeekendDays) on.add(toDay(`${year}-${monthDay}`));
-    }
-    return [country, { off, on }];
-  }),
+  Object.entries(CALENDARS).map(([country, years]) => [
+    country,
+    daysOf(Object.keys(years).map((year) => builtInCalendarYear(country, Number(year))!)),
+  ]),
 );
+
+/** The country's days: the built-in years, each replaced by the operator's calendar of that year if given. */
+function calendarOf(country: string, operatorYears: readonly CalendarYear[]): CountryDays | undefined {
+  const code = country.toUpperCase();
+  if (operatorYears.length === 0) return DAYS.get(code);
+  const byYear = new Map<number, CalendarYear>();
+  for (const year of Object.keys(Object.hasOwn(CALENDARS, code) ? CALENDARS[code as CalendarCountry] : {})) {
+    byYear.set(Number(year), builtInCalendarYear(code, Number(year))!);
+  }
+  for (const calendar of operatorYears) byYear.set(calendar.year, calendar);
+  return daysOf(byYear.values());
+}
 
 export function supportedCalendarCountries(): string[] {
   return Object.keys(CALENDARS);
 }
 
 /** Whether holidays are known for that country and year (otherwise only weekends count). */
-export function hasHolidayData(country: string, year: number): boolean {
-  const code = country.toUpperCase();
-  return Object.hasOwn(CALENDARS, code) && CALENDARS[code as CalendarCountry][year] !== undefined;
+export function hasHolidayData(
+  country: string,
+  year: number,
+  operatorYears: readonly CalendarYear[] = [],
+): boolean {
+  return (
+    operatorYears.some((calendar) => calendar.year === year) ||
+    builtInCalendarYear(country, year) !== undefined
+  );
 }
 
-export function isWorkingDay(country: string, date: string): boolean {
-  return isWorking(DAYS.get(country.toUpperCase()), toDay(date));
+export function isWorkingDay(
+  country: string,
+  date: string,
+  operatorYears: readonly CalendarYear[] = [],
+): boolean {
+  return isWorking(calendarOf(country, operatorYears), toDay(date));
 }
 
 /** The date `days` working days after `from`; 0 returns `from` itself, working or not. */
-export function addWorkingDays(country: string, from: string, days: number): string {
+export function addWorkingDays(
+  country: string,
+  from: string,
+  days: number,
+  operatorYears: readonly CalendarYear[] = [],
+): string {
   if (!Number.isSafeInteger(days) || days < 0 || days > MAX_WORKING_DAYS) {
     throw new RangeError(`working days must be an integer 0..${MAX_WORKING_DAYS}: ${days}`);
   }
-  const calendar = DAYS.get(country.toUpperCase());
+  const calendar = calendarOf(country, operatorYears);
   let day = toDay(from);
   for (let left = days; left > 0;) {
     day += 1;
@@ -161,13 +253,18 @@ export function addWorkingDays(country: string, from: string, days: number): str
 }
 
 /** Working days strictly after `from` up to and including `to`; 0 when `to` is not after `from`. */
-export function workingDaysBetween(country: string, from: string, to: string): number {
+export function workingDaysBetween(
+  country: string,
+  from: string,
+  to: string,
+  operatorYears: readonly CalendarYear[] = [],
+): number {
   const start = toDay(from);
   const end = toDay(to);
   if (end <= start) return 0;
   // Counted arithmetically rather than day by day: weekdays in the range, less the listed days off in it,
   // plus the listed working weekend days in it.
-  const calendar = DAYS.get(country.toUpperCase());
+  const calendar = calendarOf(country, operatorYears);
   const inRange = (day: number) => day > start && day <= end;
   const fullWeeks = Math.floor((end - start) / 7);
   let count = fullWeeks * 5;
