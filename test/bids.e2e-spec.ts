@@ -242,6 +242,20 @@ describe('BidsController', () => {
     expect(list.body.items.map((b: any) => b.id)).toEqual([placed.id]);
     await request(t.http).delete(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(supplier)).expect(204);
     await request(t.http).get(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(supplier)).expect(404);
+    // The log says which commitment each change replaced and which one was withdrawn, and nothing more.
+    const logged = await t.app
+      .get(DataSource)
+      .query(`SELECT type, payload FROM deal_events WHERE tender_id = $1 AND type LIKE 'bid.%' ORDER BY id`, [
+        tender.id,
+      ]);
+    expect(logged).toEqual([
+      { type: 'bid.submitted', payload: { commitment: placed.commitment } },
+      {
+        type: 'bid.changed',
+        payload: { commitment: changed.body.commitment, replaces: placed.commitment },
+      },
+      { type: 'bid.withdrawn', payload: { commitment: changed.body.commitment } },
+    ]);
   });
 
   it('checks in the write statement everything that may refuse a bid, and then writes nothing', async () => {

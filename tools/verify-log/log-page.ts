@@ -15,10 +15,12 @@
 /** What a canonical entry's `type` says for the commitment check. */
 export enum EntryKind {
   Other,
-  /** bid.submitted, bid.changed, bid.confirmed: logs a commitment. */
+  /** bid.submitted, bid.confirmed: logs a commitment. */
   Commits,
   /** bid.opened: reveals a bid. */
   Opens,
+  /** bid.changed (logs a commitment, retires the one it replaces), bid.withdrawn (retires one): read parsed. */
+  Retires,
 }
 
 /** One served item. Offsets are into the page's bytes. */
@@ -76,7 +78,8 @@ const NAMES = {
   commitment: ascii('commitment'),
 };
 const OPENS = ascii('bid.opened');
-const COMMITS = ['bid.submitted', 'bid.changed', 'bid.confirmed'].map(ascii);
+const COMMITS = ['bid.submitted', 'bid.confirmed'].map(ascii);
+const RETIRES = ['bid.changed', 'bid.withdrawn'].map(ascii);
 // An item as the log writes it: {"index":<digits>,"entry":<entry>,"leafHash":"<64 hex>"}.
 const ITEM_INDEX = ascii('{"index":');
 const ITEM_ENTRY = ascii(',"entry":');
@@ -397,6 +400,7 @@ class PageReader {
     if (this.buf[from] !== 0x62 || this.buf[from + 3] !== 0x2e) return EntryKind.Other;
     if (this.named(from, to, OPENS)) return EntryKind.Opens;
     for (let i = 0; i < COMMITS.length; i++) if (this.named(from, to, COMMITS[i]!)) return EntryKind.Commits;
+    for (let i = 0; i < RETIRES.length; i++) if (this.named(from, to, RETIRES[i]!)) return EntryKind.Retires;
     return EntryKind.Other;
   }
 

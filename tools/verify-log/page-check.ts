@@ -70,13 +70,15 @@ function leafOf(item: PageItem, page: Buffer, checked: CheckedPage, i: number): 
 
 /**
  * What the commitment check needs of the item: what the fast scan read suffices, except for an opened bid (its
- * content is hashed) or a tender id that is not a string; those entries, and any the fast scan did not read, go
- * parsed. Only a commitment of 64 lowercase hex digits can match an opened bid's (which must be one).
+ * content is hashed), a changed or withdrawn bid (the commitment it retires), or a tender id that is not a
+ * string; those entries, and any the fast scan did not read, go parsed. Only a commitment of 64 lowercase hex
+ * digits can match an opened bid's (which must be one).
  */
 function commitmentOf(item: PageItem, page: Buffer, checked: CheckedPage, i: number, at: number[]): void {
   if (
     !item.scanned ||
     item.kind === EntryKind.Opens ||
+    item.kind === EntryKind.Retires ||
     (item.kind === EntryKind.Commits && item.tenderStart < 0)
   ) {
     // An item without an entry has nothing to check.

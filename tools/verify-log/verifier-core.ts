@@ -568,9 +568,10 @@ const BID_COMMITTING = new Set(['bid.submitted', 'bid.changed', 'bid.confirmed']
 /**
  * Checks, in index order, that every opened bid hashes to its commitment (SHA-256 of the canonical JSON of
  * { content, salt }), that the same tender logged that commitment earlier, in a bid.submitted, bid.changed
- * or bid.confirmed entry, that no commitment is opened twice, and that the bid, supplier and tender the opening
- * names are those of the committed content (the only ones the commitment binds). Entries are
- * `{ type, tenderId, occurredAt, payload }`; nothing else is read.
+ * or bid.confirmed entry, that it was not withdrawn or replaced since (bid.withdrawn names the commitment it
+ * withdraws, bid.changed the one it `replaces`), that no commitment is opened twice, and that the bid, supplier
+ * and tender the opening names are those of the committed content (the only ones the commitment binds). Entries
+ * are `{ type, tenderId, occurredAt, payload }`; nothing else is read.
  */
 export class CommitmentChecker {
   readonly problems: Problem[] = [];
@@ -578,6 +579,8 @@ export class CommitmentChecker {
   private readonly commitments: CommitmentTable;
   /** Where each commitment was opened, by tender. */
   private readonly openings = new CommitmentTable(0);
+  /** Where each commitment was withdrawn or replaced, by tender. */
+  private readonly retirements = new CommitmentTable(0);
 
   /** `entries`: how many entries are coming, if known (the table is sized for them at once). */
   constructor(entries = 0) {
@@ -588,9 +591,15 @@ export class CommitmentChecker {
     if (typeof entry !== 'object' || entry === null) return;
     const { type, tenderId, payload } = entry as { type?: unknown; tenderId?: unknown; payload?: unknown };
     const data = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+    if (type === 'bid.changed' && typeof data.replaces === 'string') {
+      this.retired(String(tenderId), data.replaces, index);
+    }
     if (typeof type === 'string' && BID_COMMITTING.has(type)) {
       if (typeof data.commitment === 'string') this.logged(String(tenderId), data.commitment, index);
       return;
+    }
+    if (type === 'bid.withdrawn' && typeof data.commitment === 'string') {
+      this.retired(String(tenderId), data.commitment, index);
     }
     if (type === 'bid.opened') this.opened(index, String(tenderId), data);
   }
@@ -620,6 +629,10 @@ export class CommitmentChecker {
     if (HEX_HASH.test(commitment)) this.commitments.add(tenderId, commitment, index);
   }
 
+  private retired(tenderId: string, commitment: string, index: number): void {
+    if (HEX_HASH.test(commitment)) this.retirements.add(tenderId, commitment, index);
+  }
+
   private opened(index: number, tenderId: string, data: Record<string, unknown>): void {
     const { content, salt, commitment } = data;
     if (typeof commitment !== 'string' || !HEX_HASH.test(commitment) || typeof salt !== 'string') {
@@ -643,6 +656,13 @@ export class CommitmentChecker {
       this.problems.push({
         index,
         message: `opened bid at ${index}: commitment ${commitment} was not logged for tender ${tenderId} before it`,
+      });
+    }
+    const retiredAt = this.retirements.first(tenderId, commitment);
+    if (retiredAt !== undefined && retiredAt < index) {
+      this.problems.push({
+        index,
+        message: `opened bid at ${index}: commitment ${commitment} was withdrawn or replaced at ${retiredAt}`,
       });
     }
     const before = this.openings.first(tenderId, commitment);

@@ -193,7 +193,7 @@ export class BidsService {
         type: 'bid.changed',
         tenderId,
         actorId: null,
-        payload: { commitment: sealed.commitment },
+        payload: { commitment: sealed.commitment, replaces: bid.commitment },
         sealedPayload: { bidId: bid.id, supplierId },
       });
       await this.assertStillOnTime(manager, tender);

@@ -181,6 +181,37 @@ describe('verifier page reader', () => {
     // Bids b (logged for another tender), c (content changed) are refused; a, null and d pass.
     expect(fromBytes.problems.map((p) => p.index)).toEqual([5, 7, 7]);
   });
+
+  it('reads from the bytes which commitments a withdrawal or a change retired', () => {
+    const content = { lots: [{ lotId: 'l1', price: '10.00' }] };
+    const sealed = (salt: string) =>
+      createHash('sha256').update(canonicalJson({ content, salt })).digest('hex');
+    const [first, second, third] = ['c2FsdA==', 'c2FsdDI=', 'c2FsdDM='];
+    const entries: unknown[] = [
+      { type: 'bid.submitted', tenderId: 'a', payload: { commitment: sealed(first) } },
+      { type: 'bid.withdrawn', tenderId: 'a', payload: { commitment: sealed(first) } },
+      { type: 'bid.opened', tenderId: 'a', payload: { content, salt: first, commitment: sealed(first) } },
+      { type: 'bid.submitted', tenderId: 'b', payload: { commitment: sealed(second) } },
+      {
+        type: 'bid.changed',
+        tenderId: 'b',
+        payload: { commitment: sealed(third), replaces: sealed(second) },
+      },
+      { type: 'bid.opened', tenderId: 'b', payload: { content, salt: second, commitment: sealed(second) } },
+      { type: 'bid.opened', tenderId: 'b', payload: { content, salt: third, commitment: sealed(third) } },
+    ];
+    const bytes = page(entries.map((e, i) => item(i, canonicalJson(e), '0'.repeat(64))));
+    const fromBytes = new CommitmentChecker();
+    fromBytes.addChecked(checkPage(bytes));
+    const fromParsed = new CommitmentChecker();
+    entries.forEach((e, i) => fromParsed.add(i, e));
+    expect(fromBytes.problems).toEqual(fromParsed.problems);
+    // The withdrawn bid of a and the replaced version of b are refused; the version that replaced it is not.
+    expect(fromBytes.problems.map((p) => [p.index, p.message])).toEqual([
+      [2, expect.stringMatching(/withdrawn or replaced at 1/)],
+      [5, expect.stringMatching(/withdrawn or replaced at 4/)],
+    ]);
+  });
 });
 
 function safeCanonical(value: unknown): string | undefined {

@@ -566,6 +566,36 @@ describe('verifier core: sealed bids', () => {
     expect(result.problems.map((p) => p.message)).toEqual([expect.stringMatching(/names tenderId/)]);
   });
 
+  it('names the opening of a commitment withdrawn or replaced before it, and only before it', () => {
+    const submitted = ev('bid.submitted', tender, { commitment });
+    const withdrawn = ev('bid.withdrawn', tender, { commitment });
+    const newer = bidCommitment(content, newSalt());
+    const changed = ev('bid.changed', tender, { commitment: newer, replaces: commitment });
+    for (const retired of [withdrawn, changed]) {
+      const result = checkCommitments(log(submitted, retired, opened()));
+      expect(result.problems.map((p) => [p.index, p.message])).toEqual([
+        [2, expect.stringMatching(/withdrawn or replaced at 1/)],
+      ]);
+      // A retirement logged after the opening, or for another tender, says nothing of it.
+      expect(checkCommitments(log(submitted, opened(), retired)).ok).toBe(true);
+      expect(
+        checkCommitments(log(submitted, { ...retired, tenderId: otherTender }, opened())).problems,
+      ).toEqual([]);
+    }
+    // The version that replaced it opens cleanly.
+    const salt2 = newSalt();
+    const c2 = bidCommitment(content, salt2);
+    expect(
+      checkCommitments(
+        log(
+          submitted,
+          ev('bid.changed', tender, { commitment: c2, replaces: commitment }),
+          opened({ salt: salt2, commitment: c2 }),
+        ),
+      ),
+    ).toEqual({ ok: true, problems: [] });
+  });
+
   it('names an opened bid whose commitment was not logged before it for that tender', () => {
     const late = checkCommitments(
       log(ev('x', tender, {}), opened(), ev('bid.submitted', tender, { commitment })),
