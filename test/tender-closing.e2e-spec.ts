@@ -335,6 +335,27 @@ describe('Tender closing by the worker', () => {
     }
     expect(await statusOf(late.id)).toBe('cancelled');
 
+    // The same when the last lot goes, and the tender with it.
+    const lastLot = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    await flows.bid(supplier, lastLot, ['1100.00']);
+    await ask(lastLot);
+    const waitLot = new Date(lastLot.tenderPeriod.endDate).getTime() - Date.now() + 200;
+    if (waitLot > 0) await new Promise((r) => setTimeout(r, waitLot));
+    await request(t.http)
+      .post(`/api/v1/tenders/${lastLot.id}/lots/${lastLot.lots[0].id}/cancel`)
+      .set(auth(buyer))
+      .send({ reason: 'The need has gone away' })
+      .expect(200);
+    expect(await statusOf(lastLot.id)).toBe('cancelled');
+    const lotBids = (await request(t.http).get(`/api/v1/tenders/${lastLot.id}/bids`).expect(200)).body;
+    expect(lotBids.sealed).toBe(false);
+    expect(lotBids.items.map((b: any) => b.status)).toEqual(['opened']);
+    expect((await events(lastLot.id)).map((e: any) => e.type).slice(-3)).toEqual([
+      'lot.cancelled',
+      'bid.opened',
+      'tender.cancelled',
+    ]);
+
     // Cancelled before its deadline: nothing is opened, to anyone, ever.
     const early = await flows.publish(buyer, tenderBody(cityId, {}, 2));
     await flows.bid(supplier, early, ['1000.00']);

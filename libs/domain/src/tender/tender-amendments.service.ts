@@ -279,6 +279,8 @@ export class TenderAmendmentsService {
         [tenderId],
       );
       if (left?.n === 0) {
+        // The whole tender goes: past its deadline, its bids are opened first, as cancel() opens them.
+        await manager.query(OPEN_BIDS_ON_LATE_CANCELLATION, [tenderId]);
         await manager.query(`UPDATE tenders SET status = 'cancelled', status_reason = $2 WHERE id = $1`, [
           tenderId,
           'every lot was cancelled',
