@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { SearchIndexWriter } from '../libs/catalog/src/search/search-index.writer';
 import { Actor, ActorFactory } from './factories/actors';
 import { CatalogueFactory, inDays } from './factories/catalogue';
 import { createTestApp, TestApp } from './setup/app-factory';
@@ -202,6 +203,39 @@ describe('OffersController', () => {
       expect(await found({})).toEqual([item]);
       await db.query(`UPDATE organizations SET status = 'active' WHERE id = $1`, [lonely.organization.id]);
       for (const filter of filters) expect(await found(filter)).toEqual([item]);
+    });
+
+    it('keeps the search keys of two offers placed on one item at the same moment', async () => {
+      const item = await catalogue.activeItem(supplier, operator, { titleRu: 'Скрепки канцелярские 28 мм' });
+      // Suppliers of their own, so that the other tests' lists of a supplier's offers stay as they were.
+      const [one, two] = [await actors.actor('supplier'), await actors.actor('supplier')];
+      const writer = t.app.get(SearchIndexWriter);
+      const offer = (by: Actor, currency: string) =>
+        `INSERT INTO catalog_offers (item_id, supplier_organization_id, created_by_user_id, price, currency,
+           vat_included, min_quantity, delivery_area, lead_time_days, valid_from, valid_until)
+         VALUES ('${item}', '${by.organization.id}', '${by.userId}', 10, '${currency}', true, 1,
+           ARRAY['C:${moscowId}'], 1, now(), now() + interval '30 days')`;
+      const [first, second] = [db.createQueryRunner(), db.createQueryRunner()];
+      try {
+        await first.startTransaction();
+        await second.startTransaction();
+        await first.query(offer(one, 'RUB'));
+        await writer.refreshOffers(first.manager, item);
+        await second.query(offer(two, 'KZT'));
+        // The second waits for the first's lock on the search row, then computes the keys.
+        const waiting = writer.refreshOffers(second.manager, item);
+        await new Promise((r) => setTimeout(r, 200));
+        await first.commitTransaction();
+        await waiting;
+        await second.commitTransaction();
+      } finally {
+        await first.release();
+        await second.release();
+      }
+      const [row] = await db.query(`SELECT offer_keys FROM catalog_search_entries WHERE item_id = $1`, [
+        item,
+      ]);
+      expect(row.offer_keys).toEqual(expect.arrayContaining(['RUB', 'KZT']));
     });
 
     it('pages the item’s offers cheapest first and the supplier’s own offers newest first', async () => {
