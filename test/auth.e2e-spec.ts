@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { SessionsService } from '@app/domain';
 import { ActorFactory } from './factories/actors';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
@@ -133,6 +135,52 @@ describe('AuthController', () => {
       .set('Authorization', `Bearer ${rotated.body.accessToken}`)
       .expect(401);
     expect(me.body.code).toBe('SESSION_REVOKED');
+  });
+
+  it('logs out a session whose refresh token is being rotated at that moment, the new token included', async () => {
+    const buyer = await factory.actor('buyer');
+    const sessions = t.app.get(SessionsService);
+    // The rotation pauses after it has taken the old token, before it commits the new one.
+    let resume!: () => void;
+    const paused = new Promise<void>((r) => (resume = r));
+    let reached!: () => void;
+    const inside = new Promise<void>((r) => (reached = r));
+    const issue = (sessions as any).issue.bind(sessions);
+    const spy = jest.spyOn(sessions as any, 'issue').mockImplementationOnce(async (...args: unknown[]) => {
+      reached();
+      await paused;
+      return issue(...args);
+    });
+    try {
+      const rotating = request(t.http)
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: buyer.refreshToken });
+      const rotated = rotating.then((res) => res);
+      await inside;
+      const logout = request(t.http)
+        .post('/api/v1/auth/logout')
+        .set('Authorization', `Bearer ${buyer.accessToken}`)
+        .then((res) => res);
+      await new Promise((r) => setTimeout(r, 300));
+      resume();
+      const [refreshed, loggedOut] = await Promise.all([rotated, logout]);
+      expect(loggedOut.status).toBe(204);
+      expect(refreshed.status).toBe(200);
+      // The token the rotation issued died with the session.
+      const after = await request(t.http)
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: refreshed.body.refreshToken })
+        .expect(401);
+      expect(after.body.code).toBe('INVALID_REFRESH_TOKEN');
+      const [live] = await t.app.get(DataSource).query(
+        `SELECT count(*)::int AS n FROM refresh_tokens r JOIN users u ON u.id = r.user_id
+            WHERE u.email = $1 AND r.revoked_at IS NULL`,
+        [buyer.email],
+      );
+      expect(live.n).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('logs out: the access token and the refresh token stop working at once', async () => {

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { appKey, REDIS } from '../redis/redis.module';
 import { InvalidRefreshTokenError } from './accounts.errors';
@@ -52,6 +52,13 @@ export class SessionsService implements OnApplicationShutdown {
   async rotate(refreshToken: string): Promise<IssuedRefreshToken & { userId: string }> {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(RefreshToken);
+      // The session's lock first, as revoke() takes it: a revocation either commits before this rotation reads
+      // the token (which is then refused) or waits for it and revokes the token it issued too.
+      const [family] = await manager.query<{ family_id: string }[]>(
+        'SELECT family_id FROM refresh_tokens WHERE token_hash = $1',
+        [hashToken(refreshToken)],
+      );
+      if (family) await lockSession(manager, family.family_id);
       // Conditional update decides the race: only one caller can mark a token used.
       const used: [{ user_id: string; family_id: string }[], number] = await manager.query(
         `UPDATE refresh_tokens SET used_at = now()
@@ -73,10 +80,13 @@ export class SessionsService implements OnApplicationShutdown {
   }
 
   async revoke(sessionId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`,
-      [sessionId],
-    );
+    await this.dataSource.transaction(async (manager) => {
+      await lockSession(manager, sessionId);
+      await manager.query(
+        `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`,
+        [sessionId],
+      );
+    });
     await this.redis.set(this.revokedKey(sessionId), '1', 'EX', this.config.JWT_ACCESS_TTL_SECONDS + 60);
     await this.revoked.announce(sessionId);
   }
@@ -110,4 +120,15 @@ export class SessionsService implements OnApplicationShutdown {
     await repo.insert({ tokenHash: hashToken(refreshToken), familyId: sessionId, userId, expiresAt });
     return { refreshToken, sessionId, expiresAt };
   }
+}
+
+/**
+ * Serialises what changes one session's refresh tokens (rotation, revocation), for the rest of the transaction.
+ * Without it, a logout whose UPDATE waited for a rotation in flight saw only the rows of its own snapshot, and
+ * the token that rotation issued stayed valid.
+ */
+async function lockSession(manager: EntityManager, sessionId: string): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('refresh-session:' || $1, 0))`, [
+    sessionId,
+  ]);
 }
