@@ -89,6 +89,27 @@ describe('AuthController', () => {
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('checks no more guesses of a concurrent burst than of a sequence, and forgets failures after a success', async () => {
+    const buyer = await factory.actor('buyer');
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        request(t.http).post('/api/v1/auth/login').send({ email: buyer.email, password: 'wrong' }),
+      ),
+    );
+    const codes = burst.map((r) => r.body.code as string);
+    expect(codes.filter((c) => c === 'INVALID_CREDENTIALS')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'LOGIN_THROTTLED')).toHaveLength(15);
+
+    // Four failures, then the right password: the account starts afresh.
+    const other = await factory.actor('buyer');
+    const login = (password: string) =>
+      request(t.http).post('/api/v1/auth/login').send({ email: other.email, password });
+    for (let i = 0; i < 4; i++) await login('wrong').expect(401);
+    await login(other.password).expect(200);
+    for (let i = 0; i < 5; i++) await login('wrong').expect(401);
+    await login(other.password).expect(429);
+  });
+
   it('refuses a malformed login body with 400 naming the field, not 401', async () => {
     const res = await request(t.http).post('/api/v1/auth/login').send({ email: 'not-an-email' }).expect(400);
     expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });

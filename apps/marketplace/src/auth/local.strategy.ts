@@ -22,14 +22,12 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
 
   async validate(req: Request, email: string, password: string): Promise<User> {
     const ip = req.ip ?? 'unknown';
-    await this.throttle.assertAllowed(email, ip);
+    // Counted as a failure from here, until the password is found right.
+    await this.throttle.takeAttempt(email, ip);
     const user = await this.users.findForLogin(email);
     const ok = await verifyPassword(user?.passwordHash, password);
-    if (!user || !ok || !user.active) {
-      await this.throttle.recordFailure(email, ip);
-      throw new InvalidCredentialsError('The email or password is wrong');
-    }
-    await this.throttle.recordSuccess(email);
+    if (!user || !ok || !user.active) throw new InvalidCredentialsError('The email or password is wrong');
+    await this.throttle.recordSuccess(email, ip);
     return user;
   }
 }
