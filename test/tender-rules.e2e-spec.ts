@@ -249,6 +249,76 @@ describe('Tender rules', () => {
     expect(view.body.tenderPeriod.endDate).toBe(later);
   });
 
+  it('answers a retried amendment or question with the same Idempotency-Key with what the first one did', async () => {
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 5 * 86_400));
+    const supplier = await factory.actor('supplier');
+    await flows.bid(supplier, tender, ['70000.00']);
+    const db = t.app.get(DataSource);
+    const count = async (sql: string) => (await db.query(sql, [tender.id]))[0].n as number;
+    const amendments = () =>
+      count(`SELECT count(*)::int AS n FROM deal_events WHERE tender_id = $1 AND type = 'tender.amended'`);
+    const documents = () => count(`SELECT count(*)::int AS n FROM tender_documents WHERE tender_id = $1`);
+    const questions = () => count(`SELECT count(*)::int AS n FROM tender_questions WHERE tender_id = $1`);
+    const [amendmentsBefore, documentsBefore] = [await amendments(), await documents()];
+    const body = {
+      rationale: 'The drawings were missing',
+      addDocuments: [
+        { title: 'Чертежи', url: 'https://docs.example.test/drawings.pdf', sha256: 'a'.repeat(64) },
+      ],
+    };
+    const amend = (key: string, sent: object = body) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/amendments`)
+        .set(auth(moscowBuyer))
+        .set('Idempotency-Key', key)
+        .send(sent);
+    const first = await amend('amend-drawings-1').expect(201);
+    expect(first.body).toEqual({ number: 1, termsChanged: true });
+    // The supplier confirms; the retry must not put the bid on hold again.
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`)
+      .set(auth(supplier))
+      .expect(200);
+    expect((await amend('amend-drawings-1').expect(200)).body).toEqual(first.body);
+    expect(await amendments()).toBe(amendmentsBefore + 1);
+    expect(await documents()).toBe(documentsBefore + 1);
+    const mine = await request(t.http).get(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(supplier));
+    expect(mine.body.status).toBe('active');
+    const reused = await amend('amend-drawings-1', { ...body, rationale: 'Something else' }).expect(409);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await amend('bad key!').expect(400)).body.code).toBe('VALIDATION_FAILED');
+
+    const ask = (key: string, text = 'Is recycled paper acceptable?') =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/questions`)
+        .set(auth(supplier))
+        .set('Idempotency-Key', key)
+        .send({ text });
+    const asked = await ask('question-paper-1').expect(201);
+    const [again, concurrent] = await Promise.all([ask('question-paper-1'), ask('question-paper-1')]);
+    for (const res of [again, concurrent]) {
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(asked.body);
+    }
+    expect(await questions()).toBe(1);
+    expect((await ask('question-paper-1', 'Another question').expect(409)).body.code).toBe(
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    // Two concurrent first attempts under one key: one question, both answered with it.
+    const [a, b] = await Promise.all([
+      ask('question-paper-2', 'Pallets?'),
+      ask('question-paper-2', 'Pallets?'),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(a.body.id).toBe(b.body.id);
+    expect(await questions()).toBe(2);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM deal_events WHERE tender_id = $1 AND type = 'question.asked'`,
+      ),
+    ).toBe(2);
+  });
+
   it('refuses an amendment that changes one lot twice, or changes nothing, and writes nothing', async () => {
     const db = t.app.get(DataSource);
     const tender = await flows.publish(moscowBuyer, tenderBody(moscowId));

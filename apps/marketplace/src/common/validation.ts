@@ -133,3 +133,26 @@ export const UnitCode = (): PropertyDecorator =>
 
 /** A month YYYY-MM that PostgreSQL reads as a date (its first day): year 0000 does not exist. */
 export const MONTH_PATTERN = /^(?!0000)\d{4}-(0[1-9]|1[0-2])$/;
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+/** The OpenAPI description of the header (ApiHeader). */
+export const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Makes retries safe: a retry with the same key gets the first answer (200), nothing done twice',
+};
+
+/**
+ * The Idempotency-Key header of a POST that makes retries safe (a bid, a question, an amendment): absent, or
+ * 8-128 letters, digits, _ . : or -.
+ */
+export function checkedIdempotencyKey(key: string | undefined): string | undefined {
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw new ValidationFailedError('Idempotency-Key: must be 8-128 letters, digits, _ . : or -', {
+      fields: [{ field: 'Idempotency-Key', messages: ['must be 8-128 letters, digits, _ . : or -'] }],
+    });
+  }
+  return key;
+}

@@ -13,15 +13,14 @@ import {
 } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AwardsService, BidsService, TenderQueriesService, ValidationFailedError } from '@app/domain';
+import { AwardsService, BidsService, TenderQueriesService } from '@app/domain';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { AuthUser, CurrentUser, Public, Roles } from '../common/auth.decorators';
 import { PageQueryDto } from '../common/pagination.dto';
-import { uuidParam } from '../common/validation';
+import { checkedIdempotencyKey, IDEMPOTENCY_HEADER, uuidParam } from '../common/validation';
 import { BidDto, TenderReasonDto } from './dto/actions.dto';
 
 const BID = { description: 'Your own bid, with its commitment', schema: { type: 'object' } };
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 @ApiTags('bids')
 @Controller()
@@ -33,7 +32,7 @@ export class BidsController {
 
   @Post('tenders/:id/bids')
   @Roles('supplier')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes retries of the same bid safe' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse(BID)
   @ApiOkResponse({
     description: 'A retry with the same Idempotency-Key: the bid already placed',
@@ -47,12 +46,12 @@ export class BidsController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw new ValidationFailedError('Idempotency-Key: must be 8-128 letters, digits, _ . : or -', {
-        fields: [{ field: 'Idempotency-Key', messages: ['must be 8-128 letters, digits, _ . : or -'] }],
-      });
-    }
-    const { bid, replayed } = await this.bids.place(caller.organizationId, id, body, key);
+    const { bid, replayed } = await this.bids.place(
+      caller.organizationId,
+      id,
+      body,
+      checkedIdempotencyKey(key),
+    );
     res.status(replayed ? 200 : 201);
     return bid;
   }

@@ -1,5 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import {
   TenderAmendmentsService,
   TenderClarificationsService,
@@ -10,7 +23,7 @@ import {
 import { ApiErrors } from '../common/api-errors.decorator';
 import { AuthUser, CurrentUser, Public, Roles } from '../common/auth.decorators';
 import { PageQueryDto } from '../common/pagination.dto';
-import { uuidParam } from '../common/validation';
+import { checkedIdempotencyKey, IDEMPOTENCY_HEADER, uuidParam } from '../common/validation';
 import {
   AmendmentDto,
   AnswerDto,
@@ -141,13 +154,29 @@ export class TendersController {
 
   @Post(':id/questions')
   @Roles('supplier')
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse({
     description: 'The question, public with the asker anonymised',
     schema: { type: 'object' },
   })
+  @ApiOkResponse({ description: 'A retry with the same Idempotency-Key: the question already asked' })
   @ApiErrors(400, 403, 404, 409)
-  ask(@CurrentUser() caller: AuthUser, @Param('id', uuidParam('id')) id: string, @Body() body: QuestionDto) {
-    return this.clarifications.ask(caller.organizationId, id, body.text, body.lotId ?? null);
+  async ask(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: QuestionDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { question, replayed } = await this.clarifications.ask(
+      caller.organizationId,
+      id,
+      body.text,
+      body.lotId ?? null,
+      checkedIdempotencyKey(key),
+    );
+    res.status(replayed ? 200 : 201);
+    return question;
   }
 
   @Post(':id/questions/:questionId/answer')
@@ -166,21 +195,32 @@ export class TendersController {
 
   @Post(':id/amendments')
   @Roles('buyer')
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse({ description: '{ number, termsChanged }', schema: { type: 'object' } })
+  @ApiOkResponse({ description: 'A retry with the same Idempotency-Key: the amendment already made' })
   @ApiErrors(400, 403, 404, 409)
-  amend(
+  async amend(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidParam('id')) id: string,
     @Body() body: AmendmentDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
   ) {
-    return this.amendments.amend(caller.organizationId, id, {
-      rationale: body.rationale,
-      title: body.title,
-      description: body.description,
-      tenderEnd: body.tenderPeriod ? new Date(body.tenderPeriod.endDate) : undefined,
-      lots: body.lots,
-      addDocuments: body.addDocuments,
-    });
+    const { replayed, ...amendment } = await this.amendments.amend(
+      caller.organizationId,
+      id,
+      {
+        rationale: body.rationale,
+        title: body.title,
+        description: body.description,
+        tenderEnd: body.tenderPeriod ? new Date(body.tenderPeriod.endDate) : undefined,
+        lots: body.lots,
+        addDocuments: body.addDocuments,
+      },
+      checkedIdempotencyKey(key),
+    );
+    res.status(replayed ? 200 : 201);
+    return amendment;
   }
 
   @Post(':id/cancel')

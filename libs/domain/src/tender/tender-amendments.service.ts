@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { IdempotencyKeyReusedError } from '../bid/bid.errors';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
+import { canonicalJson } from '../procurement/rules/commitment';
 import { formatAmount, MAX_TOTAL_MINOR, parseAmount, splitByShares } from '../procurement/rules/money';
 import { isTerminal, type TenderStatus } from '../procurement/rules/tender-state';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
@@ -65,9 +68,31 @@ export class TenderAmendmentsService {
     buyerId: string,
     tenderId: string,
     input: AmendmentInput,
-  ): Promise<{ number: number; termsChanged: boolean }> {
+    idempotencyKey?: string,
+  ): Promise<{ number: number; termsChanged: boolean; replayed: boolean }> {
+    const requestHash = createHash('sha256')
+      .update(canonicalJson(JSON.parse(JSON.stringify(input)) as unknown))
+      .digest('hex');
     const result = await this.dataSource.transaction(async (manager) => {
       const tender = await this.lock(manager, tenderId, buyerId);
+      // Under the tender's lock: a retry finds the amendment its first request made, whatever the tender is now.
+      if (idempotencyKey) {
+        const [earlier] = await manager.query<
+          { number: number; terms_changed: boolean; request_hash: string }[]
+        >(
+          `SELECT number, terms_changed, request_hash FROM tender_amendments
+            WHERE tender_id = $1 AND idempotency_key = $2`,
+          [tenderId, idempotencyKey],
+        );
+        if (earlier) {
+          if (earlier.request_hash !== requestHash) {
+            throw new IdempotencyKeyReusedError('This Idempotency-Key was used for a different request', {
+              header: 'Idempotency-Key',
+            });
+          }
+          return { number: earlier.number, termsChanged: earlier.terms_changed, replayed: true } as const;
+        }
+      }
       if (!AMENDABLE.includes(tender.status)) {
         throw new TenderStateError(
           `The tender is ${tender.status}; it can be amended during enquiries or tendering`,
@@ -200,8 +225,17 @@ export class TenderAmendmentsService {
         ],
       );
       await manager.query(
-        `INSERT INTO tender_amendments (tender_id, number, rationale, changes, terms_changed) VALUES ($1, $2, $3, $4, $5)`,
-        [tenderId, number, input.rationale, JSON.stringify(changes), termsChanged],
+        `INSERT INTO tender_amendments (tender_id, number, rationale, changes, terms_changed, idempotency_key,
+           request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          tenderId,
+          number,
+          input.rationale,
+          JSON.stringify(changes),
+          termsChanged,
+          idempotencyKey ?? null,
+          idempotencyKey ? requestHash : null,
+        ],
       );
       let heldBids = 0;
       if (termsChanged) {
@@ -224,12 +258,13 @@ export class TenderAmendmentsService {
           bidsAwaitingConfirmation: heldBids,
         },
       });
-      return { number, termsChanged, deadline, previous: tender.tender_end };
+      return { number, termsChanged, deadline, previous: tender.tender_end, replayed: false } as const;
     });
+    if (result.replayed) return result;
     if (result.deadline.getTime() !== result.previous.getTime()) {
       await this.scheduler.schedule(tenderId, result.deadline, result.previous);
     }
-    return { number: result.number, termsChanged: result.termsChanged };
+    return { number: result.number, termsChanged: result.termsChanged, replayed: false };
   }
 
   async cancel(buyerId: string, tenderId: string, reason: string): Promise<void> {

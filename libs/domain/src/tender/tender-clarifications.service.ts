@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PreparedStatement } from '../database/prepared-statement';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
+import { IdempotencyKeyReusedError } from '../bid/bid.errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
 import {
   ClarificationsClosedError,
@@ -39,10 +40,32 @@ export class TenderClarificationsService {
    * One statement, so one round trip: the checks, the question and its event commit together or not at all
    * (a statement is its own transaction). The row says which check failed when nothing was inserted.
    */
-  async ask(supplierId: string, tenderId: string, text: string, lotId: string | null): Promise<QuestionView> {
-    const [row] = await ASK.run<AskRow>(this.dataSource, [supplierId, tenderId, lotId, text]);
+  async ask(
+    supplierId: string,
+    tenderId: string,
+    text: string,
+    lotId: string | null,
+    idempotencyKey?: string,
+  ): Promise<{ question: QuestionView; replayed: boolean }> {
+    // A retry answers with the question it asked, whatever has changed since (the deadline may have passed).
+    const earlier = idempotencyKey
+      ? await this.askedBefore(supplierId, idempotencyKey, { tenderId, lotId, text })
+      : undefined;
+    if (earlier) return { question: earlier, replayed: true };
+    const [row] = await ASK.run<AskRow>(this.dataSource, [
+      supplierId,
+      tenderId,
+      lotId,
+      text,
+      idempotencyKey ?? null,
+    ]);
     if (!row) throw new Error('the ask statement returned no row');
-    if (row.id) return questionOf(row);
+    if (row.id) return { question: questionOf(row), replayed: false };
+    if (idempotencyKey && row.passed) {
+      // Every check passed and nothing was inserted: a request with the same key asked it in between.
+      const raced = await this.askedBefore(supplierId, idempotencyKey, { tenderId, lotId, text });
+      if (raced) return { question: raced, replayed: true };
+    }
     if (row.orgKind !== 'supplier' || row.orgStatus !== 'active') {
       throw new SupplierNotActiveError('Only an active supplier may ask questions', {
         status: row.orgStatus,
@@ -61,6 +84,30 @@ export class TenderClarificationsService {
     }
     if (!row.open) throw new ClarificationsClosedError('The clarification deadline has passed');
     throw new LotNotFoundError('No active lot with this id in this tender', { field: 'lotId' });
+  }
+
+  /**
+   * The question this supplier asked with this Idempotency-Key, if the request is the same one; another request
+   * under the key is refused (IDEMPOTENCY_KEY_REUSED).
+   */
+  private async askedBefore(
+    supplierId: string,
+    key: string,
+    asked: { tenderId: string; lotId: string | null; text: string },
+  ): Promise<QuestionView | undefined> {
+    const [row] = await this.dataSource.query<(QuestionView & { tenderId: string })[]>(
+      `SELECT tender_id AS "tenderId", ${QUESTION_COLUMNS} FROM tender_questions
+        WHERE asker_id = $1 AND idempotency_key = $2`,
+      [supplierId, key],
+    );
+    if (!row) return undefined;
+    if (row.tenderId !== asked.tenderId || row.lotId !== asked.lotId || row.text !== asked.text) {
+      throw new IdempotencyKeyReusedError('This Idempotency-Key was used for a different request', {
+        header: 'Idempotency-Key',
+      });
+    }
+    const { tenderId: _tender, ...question } = row;
+    return question;
   }
 
   async answer(buyerId: string, tenderId: string, questionId: string, answer: string): Promise<QuestionView> {
@@ -124,6 +171,7 @@ const QUESTION_COLUMNS = `id, lot_id AS "lotId", text, answer,
   to_char(answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "answeredAt"`;
 
 type AskRow = QuestionView & {
+  passed: boolean;
   orgKind: string | null;
   orgStatus: string | null;
   tenderStatus: string | null;
@@ -136,7 +184,8 @@ function questionOf(row: AskRow): QuestionView {
 }
 
 /**
- * $1 supplier, $2 tender, $3 lot or null, $4 text. The tender row is share-locked, as a bid locks it, and then
+ * $1 supplier, $2 tender, $3 lot or null, $4 text, $5 Idempotency-Key or null (a key already used inserts
+ * nothing, with every check passed: the service reads what it asked). The tender row is share-locked, as a bid locks it, and then
  * the lot asked about: locked rows are read as they are once the lock is granted, and the clock after the lock,
  * so a question that waited for a lot's cancellation or for a closing sees it.
  */
@@ -149,16 +198,20 @@ const ASK = new PreparedStatement(
     SELECT id, status, clarifications_until, tender_end FROM tenders WHERE id = $2 FOR SHARE
   ), lot AS MATERIALIZED (
     SELECT l.status FROM tender t JOIN lots l ON l.tender_id = t.id WHERE l.id = $3::uuid FOR SHARE OF l
-  ), checks AS (
+  ), facts AS (
     SELECT (SELECT kind FROM org) AS org_kind, (SELECT status FROM org) AS org_status,
            (SELECT status FROM tender) AS tender_status,
            (SELECT clock_timestamp() < coalesce(clarifications_until, tender_end) FROM tender) AS open,
            ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM lot WHERE status = 'active')) AS lot_ok
+  ), checks AS (
+    SELECT f.*, coalesce(f.org_kind = 'supplier' AND f.org_status = 'active'
+      AND f.tender_status IN (${OPEN_FOR_QUESTIONS.map((s) => `'${s}'`).join(', ')}) AND f.open AND f.lot_ok, false)
+      AS passed
+    FROM facts f
   ), question AS (
-    INSERT INTO tender_questions (tender_id, lot_id, asker_id, text, asked_at)
-    SELECT $2, $3::uuid, $1, $4, clock_timestamp() FROM checks
-     WHERE org_kind = 'supplier' AND org_status = 'active'
-       AND tender_status IN (${OPEN_FOR_QUESTIONS.map((s) => `'${s}'`).join(', ')}) AND open AND lot_ok
+    INSERT INTO tender_questions (tender_id, lot_id, asker_id, text, asked_at, idempotency_key)
+    SELECT $2, $3::uuid, $1, $4, clock_timestamp(), $5::text FROM checks WHERE passed
+    ON CONFLICT (asker_id, idempotency_key) DO NOTHING
     RETURNING ${QUESTION_COLUMNS}
   ), event AS (
     ${DealLogWriter.insertFrom(
@@ -168,6 +221,7 @@ const ASK = new PreparedStatement(
          FROM question q`,
     )}
   )
-  SELECT c.org_kind AS "orgKind", c.org_status AS "orgStatus", c.tender_status AS "tenderStatus", c.open, q.*
+  SELECT c.org_kind AS "orgKind", c.org_status AS "orgStatus", c.tender_status AS "tenderStatus", c.open,
+         c.passed, q.*
     FROM checks c LEFT JOIN question q ON true`,
 );

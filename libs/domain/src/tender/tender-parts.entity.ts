@@ -142,6 +142,7 @@ export class TenderDocument {
 @Entity({ name: 'tender_questions' })
 @Index('ix_tender_questions_tender', ['tenderId', 'askedAt'])
 @Index('ix_tender_questions_unanswered', ['tenderId'], { where: '"answered_at" IS NULL' })
+@Index('uq_tender_questions_asker_idempotency', ['askerId', 'idempotencyKey'], { unique: true })
 export class TenderQuestion {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -167,11 +168,16 @@ export class TenderQuestion {
 
   @Column({ name: 'answered_at', type: 'timestamptz', nullable: true })
   answeredAt: Date | null;
+
+  /** The asker's Idempotency-Key, if it sent one: a retry gets this question back. */
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey: string | null;
 }
 
 /** An amendment of a published tender, with its rationale and the values it replaced. */
 @Entity({ name: 'tender_amendments' })
 @Index('uq_tender_amendments_number', ['tenderId', 'number'], { unique: true })
+@Index('uq_tender_amendments_idempotency', ['tenderId', 'idempotencyKey'], { unique: true })
 export class TenderAmendment {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -190,6 +196,13 @@ export class TenderAmendment {
 
   @Column({ name: 'terms_changed', type: 'boolean' })
   termsChanged: boolean;
+
+  /** The organiser's Idempotency-Key, if it sent one, and the hash of the request it came with. */
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey: string | null;
+
+  @Column({ name: 'request_hash', type: 'text', nullable: true })
+  requestHash: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -28,6 +28,7 @@ import { TenderSearchDocuments1764980000000 } from './1764980000000-TenderSearch
 import { SnapshotWatermark1764990000000 } from './1764990000000-SnapshotWatermark';
 import { FreshTreeHead1765000000000 } from './1765000000000-FreshTreeHead';
 import { WorkingCalendars1765010000000 } from './1765010000000-WorkingCalendars';
+import { RetrySafeQuestionsAndAmendments1765020000000 } from './1765020000000-RetrySafeQuestionsAndAmendments';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -61,4 +62,5 @@ export const MIGRATIONS: (new () => object)[] = [
   SnapshotWatermark1764990000000,
   FreshTreeHead1765000000000,
   WorkingCalendars1765010000000,
+  RetrySafeQuestionsAndAmendments1765020000000,
 ];
