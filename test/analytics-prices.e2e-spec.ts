@@ -341,7 +341,18 @@ describe('PriceStats', () => {
     const moscow = res.body.buyerCities.find((b: any) => b.buyerCityId === moscowId);
     expect(moscow.sameCity).toEqual({ contracts: 4, value: '140000.00', valueShare: '1.0000' });
     const past = await request(t.http).get('/api/v1/analytics/trade-matrix').query({ to: '2000-01-01' });
-    expect(past.body.cells).toEqual([]);
+    expect(past.body).toMatchObject({ from: '1999-01-01', to: '2000-01-01', cells: [] });
+    // By default the year up to today, which holds today's contracts; never more than 366 days at once.
+    const year = await request(t.http).get('/api/v1/analytics/trade-matrix').expect(200);
+    expect(year.body.to).toBe(today);
+    expect(year.body.cells).toEqual(res.body.cells);
+    for (const range of [
+      { from: '2025-01-01', to: '2026-01-02' },
+      { from: '2026-02-01', to: '2026-01-31' },
+    ]) {
+      const refused = await request(t.http).get('/api/v1/analytics/trade-matrix').query(range).expect(400);
+      expect(refused.body.code).toBe('TRADE_RANGE_INVALID');
+    }
   });
 
   it('flags an award whose unit price is above Q3 + 1.5 IQR of the same item in the same city', async () => {

@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { defineError } from '../errors';
 import { BuyerCityTrade, summarizeTrade, TradeCell } from './trade-matrix';
 
+export class TradeRangeInvalidError extends defineError('TRADE_RANGE_INVALID', 'invalid') {}
+
+/** The longest period one matrix covers: its cost grows with the contracts signed in it. */
+export const MAX_TRADE_RANGE_DAYS = 366;
+
 export interface TradeMatrix {
-  /** Signing dates (UTC), inclusive; null when open. */
-  from: string | null;
-  to: string | null;
+  /** Signing dates (UTC), inclusive. */
+  from: string;
+  to: string;
   cells: TradeCell[];
   buyerCities: BuyerCityTrade[];
 }
@@ -16,7 +22,23 @@ export interface TradeMatrix {
 export class TradeMatrixService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async matrix(from?: string, to?: string): Promise<TradeMatrix> {
+  /**
+   * The matrix of contracts signed from `from` to `to` (UTC days, inclusive): by default the year up to today
+   * (or up to `to`); at most MAX_TRADE_RANGE_DAYS days, read through ix_contracts_signed_month.
+   */
+  async matrix(fromDay?: string, toDay?: string): Promise<TradeMatrix> {
+    const DAY_MS = 86_400_000;
+    const to = toDay ?? new Date().toISOString().slice(0, 10);
+    const from =
+      fromDay ?? new Date(Date.parse(to) - (MAX_TRADE_RANGE_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
+    const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+    if (days < 1) throw new TradeRangeInvalidError('from: must not be after to', { field: 'from' });
+    if (days > MAX_TRADE_RANGE_DAYS) {
+      throw new TradeRangeInvalidError(`from, to: at most ${MAX_TRADE_RANGE_DAYS} days`, {
+        field: 'from',
+        maximumDays: MAX_TRADE_RANGE_DAYS,
+      });
+    }
     const cells = await this.dataSource.query<TradeCell[]>(
       `SELECT bc.id AS "buyerCityId", bc.region AS "buyerRegion", bc.country AS "buyerCountry",
               sc.id AS "supplierCityId", sc.region AS "supplierRegion", sc.country AS "supplierCountry",
@@ -28,12 +50,12 @@ export class TradeMatrixService {
          JOIN organizations s ON s.id = k.supplier_id
          JOIN cities sc ON sc.id = s.city_id
         WHERE k.status = 'signed'
-          AND ($1::date IS NULL OR GREATEST(k.buyer_signed_at, k.supplier_signed_at) >= $1::date::timestamp AT TIME ZONE 'UTC')
-          AND ($2::date IS NULL OR GREATEST(k.buyer_signed_at, k.supplier_signed_at) < ($2::date + 1)::timestamp AT TIME ZONE 'UTC')
+          AND GREATEST(k.buyer_signed_at, k.supplier_signed_at) >= $1::date::timestamp AT TIME ZONE 'UTC'
+          AND GREATEST(k.buyer_signed_at, k.supplier_signed_at) < ($2::date + 1)::timestamp AT TIME ZONE 'UTC'
         GROUP BY bc.id, sc.id, t.currency
         ORDER BY bc.id, sc.id, t.currency`,
-      [from ?? null, to ?? null],
+      [from, to],
     );
-    return { from: from ?? null, to: to ?? null, cells, buyerCities: summarizeTrade(cells) };
+    return { from, to, cells, buyerCities: summarizeTrade(cells) };
   }
 }

@@ -8,7 +8,8 @@ export class TradeMatrixQueryDto {
   @ApiPropertyOptional({
     format: 'date',
     example: '2026-01-01',
-    description: 'First signing day (UTC), inclusive',
+    description:
+      'First signing day (UTC), inclusive; by default 366 days before `to`, at most 366 days in all',
   })
   @IsOptional()
   @Matches(DAY, { message: 'from must be a date YYYY-MM-DD' })
@@ -18,7 +19,7 @@ export class TradeMatrixQueryDto {
   @ApiPropertyOptional({
     format: 'date',
     example: '2026-12-31',
-    description: 'Last signing day (UTC), inclusive',
+    description: 'Last signing day (UTC), inclusive; by default today',
   })
   @IsOptional()
   @Matches(DAY, { message: 'to must be a date YYYY-MM-DD' })
