@@ -26,6 +26,8 @@ export type OrganizationStatus = (typeof ORGANIZATION_STATUSES)[number];
 @Check('ck_organizations_status', `"status" IN ('pending', 'active', 'suspended')`)
 @Index('uq_organizations_tax_id', ['taxScheme', 'taxId'], { unique: true })
 @Index('ix_organizations_kind_status_created', ['kind', 'status', 'createdAt', 'id'])
+@Index('ix_organizations_status_created', ['status', 'createdAt', 'id'])
+@Index('ix_organizations_created', ['createdAt', 'id'])
 // Suppliers that are not active (few): partial, defined in the migration; the catalogue search reads it.
 @Index('ix_organizations_inactive_suppliers', { synchronize: false })
 export class Organization {

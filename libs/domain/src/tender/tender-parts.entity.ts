@@ -62,6 +62,7 @@ export class LotBuyerShare {
 @Index('ix_tender_items_tender', ['tenderId'])
 @Index('ix_tender_items_lot', ['lotId'])
 @Index('ix_tender_items_cpv', ['cpvCode'])
+@Index('ix_tender_items_catalog_item', ['catalogItemId'], { where: '"catalog_item_id" IS NOT NULL' })
 @Index('ix_tender_items_cpv_pattern', { synchronize: false })
 export class TenderItem {
   @PrimaryGeneratedColumn('uuid')

@@ -73,7 +73,9 @@ export class TenderQueriesService {
   /** Published tenders, newest first, with filters; a stable cursor over (published_at, id). */
   async list(filter: TenderFilter): Promise<Page<TenderView>> {
     const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
-    const where = [`t.status <> 'draft'`];
+    // Drafts have no publication time: said so, the scan of ix_tenders_published skips them instead of reading
+    // every draft (NULLs come first in descending order) before the first published tender.
+    const where = [`t.status <> 'draft'`, `t.published_at IS NOT NULL`];
     const params: unknown[] = [];
     // Every ? of one condition is the same new parameter.
     const add = (sql: string, value: unknown) => {

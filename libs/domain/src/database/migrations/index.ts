@@ -29,6 +29,7 @@ import { SnapshotWatermark1764990000000 } from './1764990000000-SnapshotWatermar
 import { FreshTreeHead1765000000000 } from './1765000000000-FreshTreeHead';
 import { WorkingCalendars1765010000000 } from './1765010000000-WorkingCalendars';
 import { RetrySafeQuestionsAndAmendments1765020000000 } from './1765020000000-RetrySafeQuestionsAndAmendments';
+import { ListIndexes1765030000000 } from './1765030000000-ListIndexes';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -63,4 +64,5 @@ export const MIGRATIONS: (new () => object)[] = [
   FreshTreeHead1765000000000,
   WorkingCalendars1765010000000,
   RetrySafeQuestionsAndAmendments1765020000000,
+  ListIndexes1765030000000,
 ];
