@@ -11,7 +11,7 @@ import { isTerminal, type TenderStatus } from '../procurement/rules/tender-state
 import { TenderClosingScheduler } from './tender-closing.scheduler';
 import { OPEN_BIDS_ON_LATE_CANCELLATION } from './tender-closing.service';
 import { assertDeadlineHorizon, assertSubmissionPeriod } from './tender-periods';
-import { advanceTender } from './tender-progress';
+import { cancelAwards, cancelLot } from './tender-progress';
 import {
   DeadlineExtensionRequiredError,
   LotNotFoundError,
@@ -280,7 +280,7 @@ export class TenderAmendmentsService {
         `UPDATE lots SET status = 'cancelled', status_reason = $2 WHERE tender_id = $1 AND status = 'active'`,
         [tenderId, reason],
       );
-      await this.cancelAwards(manager, tenderId, null);
+      await cancelAwards(manager, tenderId, null);
       await this.log.append(manager, {
         type: 'tender.cancelled',
         tenderId,
@@ -296,39 +296,8 @@ export class TenderAmendmentsService {
     await this.dataSource.transaction(async (manager) => {
       const tender = await this.lock(manager, tenderId, buyerId);
       await this.assertCancellable(manager, tender, lotId);
-      const [, updated] = await manager.query<[unknown[], number]>(
-        `UPDATE lots SET status = 'cancelled', status_reason = $3 WHERE id = $1 AND tender_id = $2 AND status = 'active'`,
-        [lotId, tenderId, reason],
-      );
-      if (updated === 0)
+      if (!(await cancelLot(manager, this.log, tender, lotId, reason, buyerId))) {
         throw new LotNotFoundError('No active lot with this id in this tender', { id: lotId });
-      await this.cancelAwards(manager, tenderId, lotId);
-      await this.log.append(manager, {
-        type: 'lot.cancelled',
-        tenderId,
-        actorId: buyerId,
-        payload: { lotId, reason },
-      });
-      const [left] = await manager.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM lots WHERE tender_id = $1 AND status <> 'cancelled'`,
-        [tenderId],
-      );
-      if (left?.n === 0) {
-        // The whole tender goes: past its deadline, its bids are opened first, as cancel() opens them.
-        await manager.query(OPEN_BIDS_ON_LATE_CANCELLATION, [tenderId]);
-        await manager.query(`UPDATE tenders SET status = 'cancelled', status_reason = $2 WHERE id = $1`, [
-          tenderId,
-          'every lot was cancelled',
-        ]);
-        await this.log.append(manager, {
-          type: 'tender.cancelled',
-          tenderId,
-          actorId: buyerId,
-          payload: { reason: 'every lot was cancelled' },
-        });
-      } else {
-        // In qualification the cancelled lot may have been the last one undecided.
-        await advanceTender(manager, this.log, tender, buyerId);
       }
     });
   }
@@ -418,19 +387,6 @@ export class TenderAmendmentsService {
       before: view(shares.map((s) => formatAmount(parseAmount(s.amount)))),
       after: view(amounts),
     };
-  }
-
-  private async cancelAwards(manager: EntityManager, tenderId: string, lotId: string | null): Promise<void> {
-    await manager.query(
-      `UPDATE awards SET status = 'cancelled' WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2)
-         AND status IN ('pending', 'active')`,
-      [tenderId, lotId],
-    );
-    await manager.query(
-      `UPDATE contracts SET status = 'cancelled' WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2)
-         AND status IN ('pending', 'buyer_signed')`,
-      [tenderId, lotId],
-    );
   }
 
   private async lock(manager: EntityManager, tenderId: string, buyerId: string): Promise<LockedTender> {

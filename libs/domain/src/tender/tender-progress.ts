@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { DealLogWriter } from '../deal-log/deal-log.writer';
 import { nextStatus, type TenderStatus } from '../procurement/rules/tender-state';
+import { OPEN_BIDS_ON_LATE_CANCELLATION } from './tender-closing.service';
 
 /**
  * Moves a tender in qualification or awarded on when its lots allow, and logs it: qualification → awarded
@@ -46,4 +47,69 @@ export async function advanceTender(
     actorId,
     payload: { status },
   });
+}
+
+/** Cancels the pending and accepted awards of a tender (or of one lot) and their unsigned contracts. */
+export async function cancelAwards(
+  manager: EntityManager,
+  tenderId: string,
+  lotId: string | null,
+): Promise<void> {
+  await manager.query(
+    `UPDATE awards SET status = 'cancelled' WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2)
+       AND status IN ('pending', 'active')`,
+    [tenderId, lotId],
+  );
+  await manager.query(
+    `UPDATE contracts SET status = 'cancelled' WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2)
+       AND status IN ('pending', 'buyer_signed')`,
+    [tenderId, lotId],
+  );
+}
+
+/**
+ * Cancels an active lot of a tender (its row locked) with its awards and unsigned contracts, and logs it; with no
+ * lot left the tender is cancelled too (past its deadline, its bids opened first), otherwise it moves on if the
+ * lot was the last one undecided. Returns false, changing nothing, when the lot is not an active lot of it.
+ */
+export async function cancelLot(
+  manager: EntityManager,
+  log: DealLogWriter,
+  tender: { id: string; status: TenderStatus },
+  lotId: string,
+  reason: string,
+  actorId: string,
+): Promise<boolean> {
+  const [, updated] = await manager.query<[unknown[], number]>(
+    `UPDATE lots SET status = 'cancelled', status_reason = $3 WHERE id = $1 AND tender_id = $2 AND status = 'active'`,
+    [lotId, tender.id, reason],
+  );
+  if (updated === 0) return false;
+  await cancelAwards(manager, tender.id, lotId);
+  await log.append(manager, {
+    type: 'lot.cancelled',
+    tenderId: tender.id,
+    actorId,
+    payload: { lotId, reason },
+  });
+  const [left] = await manager.query<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM lots WHERE tender_id = $1 AND status <> 'cancelled'`,
+    [tender.id],
+  );
+  if (left?.n === 0) {
+    await manager.query(OPEN_BIDS_ON_LATE_CANCELLATION, [tender.id]);
+    await manager.query(`UPDATE tenders SET status = 'cancelled', status_reason = $2 WHERE id = $1`, [
+      tender.id,
+      'every lot was cancelled',
+    ]);
+    await log.append(manager, {
+      type: 'tender.cancelled',
+      tenderId: tender.id,
+      actorId,
+      payload: { reason: 'every lot was cancelled' },
+    });
+  } else {
+    await advanceTender(manager, log, tender, actorId);
+  }
+  return true;
 }
