@@ -49,6 +49,8 @@ export * from './bid/bids.service';
 export * from './award/award.entity';
 export * from './award/award.errors';
 export * from './award/awards.service';
+export * from './award/complaint.entity';
+export * from './award/complaints.service';
 export * from './deal-log/deal-event.entity';
 export * from './deal-log/deal-log.writer';
 export * from './procurement/rules';

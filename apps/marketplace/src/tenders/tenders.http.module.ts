@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ProcurementModule } from '@app/domain';
 import { AwardsController, BidsController } from './bids.controller';
+import { ComplaintsController } from './complaints.controller';
 import { TendersController } from './tenders.controller';
 
-@Module({ imports: [ProcurementModule], controllers: [TendersController, BidsController, AwardsController] })
+@Module({
+  imports: [ProcurementModule],
+  controllers: [TendersController, BidsController, AwardsController, ComplaintsController],
+})
 export class TendersHttpModule {}

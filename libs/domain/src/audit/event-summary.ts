@@ -53,6 +53,10 @@ const SUMMARIES: Record<string, (p: Payload) => string> = {
   'contract.created': (p) =>
     `Contract ${text(p, 'contractId')} created for buyer ${text(p, 'buyerId')} at ${text(p, 'amount')}`,
   'contract.signed': (p) => `Contract ${text(p, 'contractId')} signed by the ${text(p, 'by')}`,
+  'complaint.filed': (p) =>
+    `Complaint ${text(p, 'complaintId')} about award ${text(p, 'awardId')} by supplier ${text(p, 'complainantId')}: ${text(p, 'text')}`,
+  'complaint.decided': (p) =>
+    `Complaint ${text(p, 'complaintId')} ${text(p, 'decision')}: ${text(p, 'reason')}`,
 };
 
 /**

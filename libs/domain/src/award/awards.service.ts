@@ -12,6 +12,7 @@ import { NotTheBuyerError, TenderNotFoundError, TenderStateError } from '../tend
 import {
   AwardNotFoundError,
   AwardStateError,
+  ComplaintPendingError,
   ContractNotFoundError,
   ContractStateError,
   StandstillNotOverError,
@@ -139,6 +140,18 @@ export class AwardsService {
       if (!contract.standstill_over) {
         throw new StandstillNotOverError('The stand-still period is not over yet', {
           standstillEnd: contract.standstill_end.toISOString(),
+        });
+      }
+      // Complaints are filed under the tender's lock, held here: none can arrive between this check and the
+      // signature.
+      const [complained] = await manager.query<{ id: string }[]>(
+        `SELECT c.id FROM complaints c JOIN contracts k ON k.award_id = c.award_id
+          WHERE k.id = $1 AND c.status = 'pending' LIMIT 1`,
+        [contractId],
+      );
+      if (complained) {
+        throw new ComplaintPendingError('A complaint about the award waits for its decision', {
+          complaintId: complained.id,
         });
       }
       await manager.query(

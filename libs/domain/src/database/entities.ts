@@ -12,6 +12,7 @@ import { PriceStatsChange } from '../analytics/price-stats-change.entity';
 import { PriceStatsPartRow } from '../analytics/price-stats-part.entity';
 import { AnalyticsCursor, RedFlag, RedFlagRun } from '../analytics/red-flag.entity';
 import { Award, Contract } from '../award/award.entity';
+import { Complaint } from '../award/complaint.entity';
 import { Bid, BidLot } from '../bid/bid.entity';
 import { DealEvent } from '../deal-log/deal-event.entity';
 import { LogEntry, LogFreshHead, LogNode, LogPage, LogTreeHead } from '../deal-log/log.entity';
@@ -43,6 +44,7 @@ export const PROCUREMENT_ENTITIES = [
   Bid,
   BidLot,
   Award,
+  Complaint,
   Contract,
   DealEvent,
   LogEntry,

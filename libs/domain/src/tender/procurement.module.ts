@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsModule } from '../analytics/analytics.module';
 import { AwardsService } from '../award/awards.service';
+import { ComplaintsService } from '../award/complaints.service';
 import { BidsService } from '../bid/bids.service';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { TenderAmendmentsService } from './tender-amendments.service';
@@ -22,6 +23,7 @@ const SERVICES = [
   TenderClosingService,
   BidsService,
   AwardsService,
+  ComplaintsService,
 ];
 
 /** Tenders, bids, awards and contracts, with their deal events. */

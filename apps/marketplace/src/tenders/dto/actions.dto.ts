@@ -166,3 +166,25 @@ export class TenderQueryDto extends PageQueryDto {
 export class ChangesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsId() tenderId?: string;
 }
+
+export class ComplaintDto {
+  @ApiProperty({ description: 'What was wrong with the award, and why' })
+  @IsString()
+  @MinLength(10)
+  @MaxLength(5000)
+  text: string;
+}
+
+export class ComplaintDecisionDto {
+  @ApiProperty({ enum: ['upheld', 'dismissed'] })
+  @IsIn(['upheld', 'dismissed'], { message: 'decision must be upheld or dismissed' })
+  decision: 'upheld' | 'dismissed';
+  @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason: string;
+}
+
+export class ComplaintQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['pending', 'upheld', 'dismissed'] })
+  @Optional()
+  @IsIn(['pending', 'upheld', 'dismissed'], { message: 'status must be pending, upheld or dismissed' })
+  status?: 'pending' | 'upheld' | 'dismissed';
+}

@@ -30,6 +30,7 @@ import { FreshTreeHead1765000000000 } from './1765000000000-FreshTreeHead';
 import { WorkingCalendars1765010000000 } from './1765010000000-WorkingCalendars';
 import { RetrySafeQuestionsAndAmendments1765020000000 } from './1765020000000-RetrySafeQuestionsAndAmendments';
 import { ListIndexes1765030000000 } from './1765030000000-ListIndexes';
+import { Complaints1765040000000 } from './1765040000000-Complaints';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -65,4 +66,5 @@ export const MIGRATIONS: (new () => object)[] = [
   WorkingCalendars1765010000000,
   RetrySafeQuestionsAndAmendments1765020000000,
   ListIndexes1765030000000,
+  Complaints1765040000000,
 ];
