@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   AwardsService,
+  ComplaintsService,
   BidsService,
   makeValidTaxId,
   OrganizationsService,
@@ -272,13 +273,23 @@ async function seedTenders(app: INestApplicationContext, orgs: Orgs): Promise<vo
     await close(qualification);
   }
 
-  // Awarded: accepted, stand-still running.
+  // Awarded: accepted, stand-still running, a complaint pending.
   const awarded = await tender('Бумага для библиотек Минска', 'minsk-buyer', 'minsk', '200000.00');
   if (awarded) {
     await bid('print-minsk', awarded, '185000.00');
     await bid('paper-kazan', awarded, '191000.00');
     await close(awarded);
-    await awards.accept(id('minsk-buyer'), awarded, await pendingAward(awarded));
+    const awardId = await pendingAward(awarded);
+    await awards.accept(id('minsk-buyer'), awarded, awardId);
+    // The runner-up complains during the stand-still: the contract waits for an operator's decision.
+    await app
+      .get(ComplaintsService)
+      .file(
+        id('paper-kazan'),
+        awarded,
+        awardId,
+        'Образцы победителя не соответствуют плотности 80 г/м², указанной в документации',
+      );
   }
 
   // Complete: a joint purchase of Moscow and Kazan, one contract per city.
