@@ -10,6 +10,8 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 @Index('ix_red_flags_computed', ['computedAt', 'id'])
 @Index('ix_red_flags_buyer', ['buyerId', 'computedAt'])
 @Index('ix_red_flags_supplier', ['supplierId', 'computedAt'])
+@Index('ix_red_flags_city', ['cityId', 'computedAt', 'id'])
+@Index('ix_red_flags_code', ['code', 'computedAt', 'id'])
 export class RedFlag {
   @PrimaryGeneratedColumn('uuid')
   id: string;

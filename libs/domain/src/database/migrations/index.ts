@@ -31,6 +31,7 @@ import { WorkingCalendars1765010000000 } from './1765010000000-WorkingCalendars'
 import { RetrySafeQuestionsAndAmendments1765020000000 } from './1765020000000-RetrySafeQuestionsAndAmendments';
 import { ListIndexes1765030000000 } from './1765030000000-ListIndexes';
 import { Complaints1765040000000 } from './1765040000000-Complaints';
+import { RedFlagFilterIndexes1765050000000 } from './1765050000000-RedFlagFilterIndexes';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -67,4 +68,5 @@ export const MIGRATIONS: (new () => object)[] = [
   RetrySafeQuestionsAndAmendments1765020000000,
   ListIndexes1765030000000,
   Complaints1765040000000,
+  RedFlagFilterIndexes1765050000000,
 ];
