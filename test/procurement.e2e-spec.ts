@@ -109,6 +109,33 @@ describe('Procurement end to end', () => {
     ]);
   });
 
+  it('keeps a draft’s lots and items in the order the buyer gave them, through a rewrite too', async () => {
+    const base = tenderBody(moscowId) as any;
+    const item = base.lots[0].items[0];
+    const lot = (n: number, count: number) => ({
+      title: `Lot ${n}`,
+      estimate: '1000.00',
+      items: Array.from({ length: count }, (_, i) => ({ ...item, description: `Item ${n}.${i + 1}` })),
+    });
+    const body = { ...base, lots: [lot(1, 12), lot(2, 3), lot(3, 9)] };
+    const draft = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(body).expect(201);
+    const order = (view: any) => view.lots.map((l: any) => [l.title, l.items.map((i: any) => i.description)]);
+    const expected = body.lots.map((l: any) => [l.title, l.items.map((i: any) => i.description)]);
+    expect(order(draft.body)).toEqual(expected);
+    const reversed = {
+      ...body,
+      lots: [...body.lots].reverse().map((l: any) => ({ ...l, items: [...l.items].reverse() })),
+    };
+    const rewritten = await request(t.http)
+      .put(`/api/v1/tenders/${draft.body.id}`)
+      .set(auth(buyer))
+      .send(reversed)
+      .expect(200);
+    expect(order(rewritten.body)).toEqual(
+      reversed.lots.map((l: any) => [l.title, l.items.map((i: any) => i.description)]),
+    );
+  });
+
   it('closes only the tenders asked for, or fills its transaction with other overdue ones, each once', async () => {
     const supplier = await factory.actor('supplier');
     const closing = t.app.get(TenderClosingService);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type Characteristic, findUnit } from '@app/catalog';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -402,6 +403,10 @@ export class TenderDraftsService {
     }
   }
 
+  /**
+   * The parts of a draft, a few multi-row inserts in all (a tender may have 100 lots of 200 items). Lots and items
+   * get ids made here, in the order given, so that the views, which order items by id, list them as the buyer did.
+   */
   private async insertParts(
     manager: EntityManager,
     tenderId: string,
@@ -409,26 +414,26 @@ export class TenderDraftsService {
     input: TenderInput,
   ) {
     const buyerIds = [organizerId, ...(input.jointBuyerIds ?? [])];
-    await manager.insert(
-      TenderBuyer,
-      buyerIds.map((buyerId) => ({ tenderId, buyerId })),
-    );
+    const lotIds = orderedUuids(input.lots.length);
+    const itemIds = orderedUuids(input.lots.reduce((n, lot) => n + lot.items.length, 0));
+    const lots: Partial<Lot>[] = [];
+    const shares: Partial<LotBuyerShare>[] = [];
+    const items: Partial<TenderItem>[] = [];
+    const quantities: Partial<TenderItemQuantity>[] = [];
     for (const [l, lotInput] of input.lots.entries()) {
-      const lot = await manager.insert(Lot, {
+      const lotId = lotIds[l]!;
+      lots.push({
+        id: lotId,
         tenderId,
         number: l + 1,
         title: lotInput.title.trim(),
         estimate: lotInput.estimate,
       });
-      const lotId = (lot.identifiers[0] as { id: string }).id;
-      if (lotInput.shares?.length) {
-        await manager.insert(
-          LotBuyerShare,
-          lotInput.shares.map((s) => ({ lotId, buyerId: s.buyerId, amount: s.amount })),
-        );
-      }
+      for (const s of lotInput.shares ?? []) shares.push({ lotId, buyerId: s.buyerId, amount: s.amount });
       for (const item of lotInput.items) {
-        const inserted = await manager.insert(TenderItem, {
+        const itemId = itemIds[items.length]!;
+        items.push({
+          id: itemId,
           lotId,
           tenderId,
           catalogItemId: item.catalogItemId ?? null,
@@ -440,21 +445,24 @@ export class TenderDraftsService {
           deliveryCityId: item.deliveryCityId,
           deliveryDate: item.deliveryDate,
         });
-        const itemId = (inserted.identifiers[0] as { id: string }).id;
-        if (item.quantities?.length) {
-          await manager.insert(
-            TenderItemQuantity,
-            item.quantities.map((q) => ({ itemId, buyerId: q.buyerId, quantity: q.quantity })),
-          );
-        }
+        for (const q of item.quantities ?? [])
+          quantities.push({ itemId, buyerId: q.buyerId, quantity: q.quantity });
       }
     }
-    if (input.documents?.length) {
-      await manager.insert(
-        TenderDocument,
-        input.documents.map((d) => ({ tenderId, ...d })),
-      );
-    }
+    await insertAll(
+      manager,
+      TenderBuyer,
+      buyerIds.map((buyerId) => ({ tenderId, buyerId })),
+    );
+    await insertAll(manager, Lot, lots);
+    await insertAll(manager, LotBuyerShare, shares);
+    await insertAll(manager, TenderItem, items);
+    await insertAll(manager, TenderItemQuantity, quantities);
+    await insertAll(
+      manager,
+      TenderDocument,
+      (input.documents ?? []).map((d) => ({ tenderId, ...d })),
+    );
   }
 
   private async deleteParts(manager: EntityManager, tenderId: string): Promise<void> {
@@ -471,4 +479,44 @@ export class TenderDraftsService {
     await manager.query('DELETE FROM tender_documents WHERE tender_id = $1', [tenderId]);
     await manager.query('DELETE FROM tender_buyers WHERE tender_id = $1', [tenderId]);
   }
+}
+
+/** Rows a statement: below PostgreSQL's 65,535 parameters for every part of a draft. */
+const INSERT_CHUNK = 1000;
+
+async function insertAll<T extends object>(
+  manager: EntityManager,
+  entity: new () => T,
+  rows: Partial<T>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await manager.insert(entity, rows.slice(i, i + INSERT_CHUNK) as never);
+  }
+}
+
+/**
+ * `count` UUIDs (version 7 layout: milliseconds, then a counter, then random bits) in increasing order, so that
+ * rows ordered by id come in the order the ids were made.
+ */
+export function orderedUuids(count: number): string[] {
+  const ids: string[] = [];
+  let ms = Date.now();
+  let seq = 0;
+  for (let i = 0; i < count; i++) {
+    if (seq > 0xfff) {
+      ms += 1;
+      seq = 0;
+    }
+    const b = randomBytes(16);
+    b.writeUIntBE(ms, 0, 6);
+    b[6] = 0x70 | (seq >> 8);
+    b[7] = seq & 0xff;
+    b[8] = 0x80 | (b[8]! & 0x3f);
+    seq += 1;
+    const hex = b.toString('hex');
+    ids.push(
+      `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
+    );
+  }
+  return ids;
 }
