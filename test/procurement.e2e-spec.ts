@@ -134,6 +134,54 @@ describe('Procurement end to end', () => {
     expect(order(rewritten.body)).toEqual(
       reversed.lots.map((l: any) => [l.title, l.items.map((i: any) => i.description)]),
     );
+
+    // "My tenders": newest first, a page at a time, for the organiser and for a joint buyer alike.
+    const partner = await factory.actor('buyer', { cityCode: 'kazan' });
+    const joint = await flows.publish(buyer, {
+      ...tenderBody(moscowId),
+      jointBuyerIds: [partner.organization.id],
+      lots: [
+        {
+          ...(tenderBody(moscowId) as any).lots[0],
+          shares: [
+            { buyerId: buyer.organization.id, amount: '60000.00' },
+            { buyerId: partner.organization.id, amount: '40000.00' },
+          ],
+          items: [
+            {
+              ...item,
+              quantities: [
+                { buyerId: buyer.organization.id, quantity: '120' },
+                { buyerId: partner.organization.id, quantity: '80' },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const pages = async (actor: Actor) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await request(t.http)
+          .get('/api/v1/tenders/mine')
+          .query({ limit: 1, ...(cursor ? { cursor } : {}) })
+          .set(auth(actor))
+          .expect(200);
+        ids.push(...res.body.items.map((x: any) => x.id));
+        cursor = res.body.nextCursor ?? undefined;
+      } while (cursor);
+      return ids;
+    };
+    const mine = await pages(buyer);
+    expect(mine.slice(0, 2)).toEqual([joint.id, draft.body.id]);
+    expect(new Set(mine).size).toBe(mine.length);
+    expect(await pages(partner)).toEqual([joint.id]);
+    const [drift] = await t.app.get(DataSource).query(
+      `SELECT count(*)::int AS n FROM tender_buyers tb JOIN tenders t ON t.id = tb.tender_id
+          WHERE tb.created_at <> t.created_at`,
+    );
+    expect(drift.n).toBe(0);
   });
 
   it('closes only the tenders asked for, or fills its transaction with other overdue ones, each once', async () => {

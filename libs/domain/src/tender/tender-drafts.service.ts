@@ -9,14 +9,7 @@ import { Organization } from '../organizations/organization.entity';
 import { formatAmount, MAX_TOTAL_MINOR, parseAmount, sumAmounts } from '../procurement/rules/money';
 import { EAEU_COUNTRIES } from '../procurement/rules/ranking';
 import { nextStatus } from '../procurement/rules/tender-state';
-import {
-  TenderDocument,
-  Lot,
-  LotBuyerShare,
-  TenderBuyer,
-  TenderItem,
-  TenderItemQuantity,
-} from './tender-parts.entity';
+import { TenderDocument, Lot, LotBuyerShare, TenderItem, TenderItemQuantity } from './tender-parts.entity';
 import { Tender } from './tender.entity';
 import {
   BuyerNotActiveError,
@@ -449,10 +442,10 @@ export class TenderDraftsService {
           quantities.push({ itemId, buyerId: q.buyerId, quantity: q.quantity });
       }
     }
-    await insertAll(
-      manager,
-      TenderBuyer,
-      buyerIds.map((buyerId) => ({ tenderId, buyerId })),
+    await manager.query(
+      `INSERT INTO tender_buyers (tender_id, buyer_id, created_at)
+       SELECT t.id, b.id, t.created_at FROM tenders t, unnest($2::uuid[]) AS b(id) WHERE t.id = $1`,
+      [tenderId, buyerIds],
     );
     await insertAll(manager, Lot, lots);
     await insertAll(manager, LotBuyerShare, shares);

@@ -3,13 +3,17 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGenerate
 
 /** A buyer of a tender: the organiser, and in a joint tender every other participating buyer. */
 @Entity({ name: 'tender_buyers' })
-@Index('ix_tender_buyers_buyer', ['buyerId'])
+@Index('ix_tender_buyers_buyer_created', ['buyerId', 'createdAt', 'tenderId'])
 export class TenderBuyer {
   @PrimaryColumn({ name: 'tender_id', type: 'uuid' })
   tenderId: string;
 
   @PrimaryColumn({ name: 'buyer_id', type: 'uuid' })
   buyerId: string;
+
+  /** The tender's own created_at, copied: a buyer's tenders are listed newest first from this table alone. */
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
 }
 
 export const LOT_STATUSES = ['active', 'unsuccessful', 'cancelled', 'complete'] as const;

@@ -142,11 +142,12 @@ export class TenderQueriesService {
     if (cursor) {
       const [at, id] = decodeCursor(cursor, ['instant', 'uuid']);
       params.push(at, id);
-      after = 'AND (t.created_at, t.id) < ($3::timestamptz, $4::uuid)';
+      after = 'AND (tb.created_at, tb.tender_id) < ($3::timestamptz, $4::uuid)';
     }
+    // Read in the order of ix_tender_buyers_buyer_created: the page, and nothing more.
     const rows = await this.dataSource.query<{ id: string; created_at: Date }[]>(
-      `SELECT t.id, t.created_at FROM tenders t JOIN tender_buyers tb ON tb.tender_id = t.id
-        WHERE tb.buyer_id = $1 ${after} ORDER BY t.created_at DESC, t.id DESC LIMIT $2`,
+      `SELECT tb.tender_id AS id, tb.created_at FROM tender_buyers tb
+        WHERE tb.buyer_id = $1 ${after} ORDER BY tb.created_at DESC, tb.tender_id DESC LIMIT $2`,
       params,
     );
     const page = toPage(rows, limit, (r) => [r.created_at.toISOString(), r.id]);

@@ -32,6 +32,7 @@ import { RetrySafeQuestionsAndAmendments1765020000000 } from './1765020000000-Re
 import { ListIndexes1765030000000 } from './1765030000000-ListIndexes';
 import { Complaints1765040000000 } from './1765040000000-Complaints';
 import { RedFlagFilterIndexes1765050000000 } from './1765050000000-RedFlagFilterIndexes';
+import { BuyerTendersByCreation1765060000000 } from './1765060000000-BuyerTendersByCreation';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -69,4 +70,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ListIndexes1765030000000,
   Complaints1765040000000,
   RedFlagFilterIndexes1765050000000,
+  BuyerTendersByCreation1765060000000,
 ];
