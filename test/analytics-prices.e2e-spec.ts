@@ -349,6 +349,7 @@ describe('PriceStats', () => {
     for (const range of [
       { from: '2025-01-01', to: '2026-01-02' },
       { from: '2026-02-01', to: '2026-01-31' },
+      { to: '1900-06-01' },
     ]) {
       const refused = await request(t.http).get('/api/v1/analytics/trade-matrix').query(range).expect(400);
       expect(refused.body.code).toBe('TRADE_RANGE_INVALID');

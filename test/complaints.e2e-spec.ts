@@ -116,11 +116,27 @@ describe('Complaints during the stand-still', () => {
     ]);
   });
 
-  it('cancels the lot, its award and contracts when a complaint is upheld', async () => {
-    const [winner, loser] = [await factory.actor('supplier'), await factory.actor('supplier')];
-    const { tender, awardId, contracts } = await awarded([winner, loser], ['90000.00', '95000.00']);
+  it('cancels the lot, its award and contracts when a complaint is upheld, closing the others about it', async () => {
+    const [winner, loser, third] = [
+      await factory.actor('supplier'),
+      await factory.actor('supplier'),
+      await factory.actor('supplier'),
+    ];
+    const { tender, awardId, contracts } = await awarded(
+      [winner, loser, third],
+      ['90000.00', '95000.00', '97000.00'],
+    );
     const filed = (await complain(loser, tender, awardId).expect(201)).body;
+    const other = (await complain(third, tender, awardId).expect(201)).body;
     await decide(operator, filed.id, 'upheld').expect(200);
+    const listed = (await request(t.http).get(`/api/v1/tenders/${tender.id}/complaints`).expect(200)).body;
+    expect(listed.items.map((c: any) => [c.id, c.status])).toEqual([
+      [filed.id, 'upheld'],
+      [other.id, 'closed'],
+    ]);
+    expect((await decide(operator, other.id, 'dismissed').expect(409)).body.code).toBe(
+      'COMPLAINT_STATE_CONFLICT',
+    );
     const view = (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body;
     expect(view.status).toBe('cancelled');
     expect(view.lots[0].status).toBe('cancelled');
@@ -128,11 +144,39 @@ describe('Complaints during the stand-still', () => {
     expect(awards.find((a: any) => a.id === awardId).status).toBe('cancelled');
     await endStandstill(awardId);
     expect((await sign(contracts[0].id).expect(409)).body.code).toBe('CONTRACT_STATE_CONFLICT');
-    expect((await events(tender.id)).slice(-4)).toEqual([
+    expect((await events(tender.id)).slice(-6)).toEqual([
+      'complaint.filed',
       'complaint.filed',
       'complaint.decided',
+      'complaint.closed',
       'lot.cancelled',
       'tender.cancelled',
     ]);
+  });
+
+  it('closes a pending complaint when the buyer cancels the tender first', async () => {
+    const [winner, loser] = [await factory.actor('supplier'), await factory.actor('supplier')];
+    const { tender, awardId } = await awarded([winner, loser], ['90000.00', '95000.00']);
+    const filed = (await complain(loser, tender, awardId).expect(201)).body;
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/cancel`)
+      .set(auth(buyer))
+      .send({ reason: 'The budget was withdrawn' })
+      .expect(200);
+    const [complaint] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/complaints`).expect(200))
+      .body.items;
+    expect(complaint).toMatchObject({
+      id: filed.id,
+      status: 'closed',
+      decisionReason: 'the tender was cancelled: The budget was withdrawn',
+    });
+    expect((await decide(operator, filed.id, 'upheld').expect(409)).body.code).toBe(
+      'COMPLAINT_STATE_CONFLICT',
+    );
+    const queue = (
+      await request(t.http).get('/api/v1/complaints').query({ status: 'pending' }).set(auth(operator))
+    ).body;
+    expect(queue.items.map((c: any) => c.id)).not.toContain(filed.id);
+    expect((await events(tender.id)).slice(-2)).toEqual(['complaint.closed', 'tender.cancelled']);
   });
 });

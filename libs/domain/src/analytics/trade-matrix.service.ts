@@ -31,6 +31,16 @@ export class TradeMatrixService {
     const to = toDay ?? new Date().toISOString().slice(0, 10);
     const from =
       fromDay ?? new Date(Date.parse(to) - (MAX_TRADE_RANGE_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
+    for (const [field, day] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
+      // A real calendar day the database takes: the default `from` of an early `to` may fall before year 1.
+      const at = Date.parse(`${day}T00:00:00Z`);
+      if (!Number.isFinite(at) || new Date(at).toISOString().slice(0, 10) !== day || day < '1900-01-01') {
+        throw new TradeRangeInvalidError(`${field}: must be a calendar day from 1900-01-01`, { field });
+      }
+    }
     const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
     if (days < 1) throw new TradeRangeInvalidError('from: must not be after to', { field: 'from' });
     if (days > MAX_TRADE_RANGE_DAYS) {

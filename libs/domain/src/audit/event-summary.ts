@@ -55,6 +55,7 @@ const SUMMARIES: Record<string, (p: Payload) => string> = {
   'contract.signed': (p) => `Contract ${text(p, 'contractId')} signed by the ${text(p, 'by')}`,
   'complaint.filed': (p) =>
     `Complaint ${text(p, 'complaintId')} about award ${text(p, 'awardId')} by supplier ${text(p, 'complainantId')}: ${text(p, 'text')}`,
+  'complaint.closed': (p) => `Complaint ${text(p, 'complaintId')} closed: ${text(p, 'reason')}`,
   'complaint.decided': (p) =>
     `Complaint ${text(p, 'complaintId')} ${text(p, 'decision')}: ${text(p, 'reason')}`,
 };

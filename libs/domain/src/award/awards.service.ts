@@ -142,18 +142,7 @@ export class AwardsService {
           standstillEnd: contract.standstill_end.toISOString(),
         });
       }
-      // Complaints are filed under the tender's lock, held here: none can arrive between this check and the
-      // signature.
-      const [complained] = await manager.query<{ id: string }[]>(
-        `SELECT c.id FROM complaints c JOIN contracts k ON k.award_id = c.award_id
-          WHERE k.id = $1 AND c.status = 'pending' LIMIT 1`,
-        [contractId],
-      );
-      if (complained) {
-        throw new ComplaintPendingError('A complaint about the award waits for its decision', {
-          complaintId: complained.id,
-        });
-      }
+      await assertNoPendingComplaint(manager, contractId);
       await manager.query(
         `UPDATE contracts SET status = 'buyer_signed', buyer_signed_at = now() WHERE id = $1`,
         [contractId],
@@ -188,6 +177,7 @@ export class AwardsService {
           },
         );
       }
+      await assertNoPendingComplaint(manager, contractId);
       await manager.query(
         `UPDATE contracts SET status = 'signed', supplier_signed_at = now() WHERE id = $1`,
         [contractId],
@@ -350,4 +340,22 @@ function assertTenderState(
     });
   }
   return tender;
+}
+
+/**
+ * A contract is not signed while a complaint about its award waits. Complaints are filed under the tender's lock,
+ * which signing holds too, and only while the stand-still runs by the clock read after that lock; signing needs
+ * the stand-still over. So none can arrive between this check and the signature.
+ */
+async function assertNoPendingComplaint(manager: EntityManager, contractId: string): Promise<void> {
+  const [complained] = await manager.query<{ id: string }[]>(
+    `SELECT c.id FROM complaints c JOIN contracts k ON k.award_id = c.award_id
+      WHERE k.id = $1 AND c.status = 'pending' LIMIT 1`,
+    [contractId],
+  );
+  if (complained) {
+    throw new ComplaintPendingError('A complaint about the award waits for its decision', {
+      complaintId: complained.id,
+    });
+  }
 }

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const COMPLAINT_STATUSES = ['pending', 'upheld', 'dismissed'] as const;
+export const COMPLAINT_STATUSES = ['pending', 'upheld', 'dismissed', 'closed'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 
 /** A bidder's complaint against an accepted award, filed during its stand-still; public. */
@@ -8,7 +8,7 @@ export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 @Index('uq_complaints_award_complainant', ['awardId', 'complainantId'], { unique: true })
 @Index('ix_complaints_tender', ['tenderId', 'filedAt', 'id'])
 @Index('ix_complaints_status', ['status', 'filedAt', 'id'])
-@Check('ck_complaints_status', `"status" IN ('pending', 'upheld', 'dismissed')`)
+@Check('ck_complaints_status', `"status" IN ('pending', 'upheld', 'dismissed', 'closed')`)
 export class Complaint {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_complaints' })
   id: string;

@@ -44,7 +44,8 @@ export type ComplaintDecision = 'upheld' | 'dismissed';
  * public). A supplier that bid on the lot, and did not win it, files one against the accepted award while its
  * stand-still runs; while it is pending no contract of the award can be signed. An operator decides it:
  * dismissed, the contracts may be signed; upheld, the lot is cancelled with its award and contracts, for the
- * buyer to procure again. Each step is an event of the deal log.
+ * buyer to procure again. A complaint whose award is cancelled first (its lot or tender cancelled) is closed.
+ * Each step is an event of the deal log.
  */
 @Injectable()
 export class ComplaintsService {
@@ -69,7 +70,10 @@ export class ComplaintsService {
       const [award] = await manager.query<
         { lot_id: string; supplier_id: string; status: string; standstill_end: Date | null; open: boolean }[]
       >(
-        `SELECT lot_id, supplier_id, status, standstill_end, coalesce(now() < standstill_end, false) AS open
+        // The clock after the tender's lock: a signature that committed meanwhile came after the stand-still,
+        // and so does this complaint.
+        `SELECT lot_id, supplier_id, status, standstill_end,
+                coalesce(clock_timestamp() < standstill_end, false) AS open
            FROM awards WHERE id = $1 AND tender_id = $2`,
         [awardId, tender.id],
       );
@@ -124,8 +128,11 @@ export class ComplaintsService {
       );
       if (!found) throw new ComplaintNotFoundError('No complaint with this id', { id: complaintId });
       const tender = await this.lockTender(manager, found.tender_id);
-      const [complaint] = await manager.query<{ status: string; lot_id: string; award_id: string }[]>(
-        'SELECT status, lot_id, award_id FROM complaints WHERE id = $1 FOR UPDATE',
+      const [complaint] = await manager.query<
+        { status: string; lot_id: string; award_id: string; award_status: string }[]
+      >(
+        `SELECT c.status, c.lot_id, c.award_id, a.status AS award_status
+           FROM complaints c JOIN awards a ON a.id = c.award_id WHERE c.id = $1 FOR UPDATE OF c`,
         [complaintId],
       );
       if (complaint!.status !== 'pending') {
@@ -134,6 +141,16 @@ export class ComplaintsService {
           {
             status: complaint!.status,
             required: 'pending',
+          },
+        );
+      }
+      // A pending complaint's award is in force: cancelling the award closes the complaint (cancelAwards).
+      if (complaint!.award_status !== 'active') {
+        throw new AwardStateError(
+          `The award is ${complaint!.award_status}; there is nothing left to decide`,
+          {
+            status: complaint!.award_status,
+            required: 'active',
           },
         );
       }
@@ -148,20 +165,16 @@ export class ComplaintsService {
         payload: { complaintId, awardId: complaint!.award_id, decision, reason },
       });
       if (decision === 'upheld') {
-        // The award falls with its lot; other pending complaints about it have nothing left to decide.
-        await manager.query(
-          `UPDATE complaints SET status = 'upheld', decision_reason = $2, decided_by = $3, decided_at = now()
-            WHERE award_id = $1 AND status = 'pending'`,
-          [complaint!.award_id, `decided with complaint ${complaintId}: ${reason}`, operatorId],
-        );
-        await cancelLot(
+        // The award falls with its lot; other complaints pending about it are closed, each with its event.
+        const cancelled = await cancelLot(
           manager,
           this.log,
           tender,
           complaint!.lot_id,
-          `complaint upheld: ${reason}`,
+          `complaint ${complaintId} upheld: ${reason}`,
           operatorId,
         );
+        if (!cancelled) throw new Error(`the lot of complaint ${complaintId} is not active`);
       }
       return this.view(manager, complaintId);
     });

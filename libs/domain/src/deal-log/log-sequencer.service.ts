@@ -218,11 +218,11 @@ export class LogSequencerService {
 
   /**
    * The log has not grown: its head is signed again with the current time, as the fresh head of the same size
-   * (log_tree_heads keeps the first one). A timestamp never goes back: with the clock behind, nothing is signed.
+   * (log_tree_heads keeps the first one). With the clock behind the latest head, nothing is re-signed.
    */
   private async refreshHead(): Promise<void> {
+    if (Date.now() <= this.signedAt) return;
     const { head, signature } = this.freshHead();
-    if (Date.parse(head.timestamp) <= this.signedAt) return;
     await this.dataSource.query(FRESH_HEAD_UPSERT, [head.treeSize, head.rootHash, head.timestamp, signature]);
     this.signedAt = Date.parse(head.timestamp);
   }
@@ -231,7 +231,8 @@ export class LogSequencerService {
     const range = this.range!;
     const head = {
       rootHash: range.root().toString('hex'),
-      timestamp: new Date().toISOString(),
+      // Never before the latest head's, even with the clock stepped back.
+      timestamp: new Date(Math.max(Date.now(), this.signedAt + 1)).toISOString(),
       treeSize: range.size,
     };
     return { head, signature: signTreeHead(head, this.keys.privateKey) };

@@ -280,7 +280,7 @@ export class TenderAmendmentsService {
         `UPDATE lots SET status = 'cancelled', status_reason = $2 WHERE tender_id = $1 AND status = 'active'`,
         [tenderId, reason],
       );
-      await cancelAwards(manager, tenderId, null);
+      await cancelAwards(manager, this.log, tenderId, null, buyerId, `the tender was cancelled: ${reason}`);
       await this.log.append(manager, {
         type: 'tender.cancelled',
         tenderId,

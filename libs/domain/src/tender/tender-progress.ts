@@ -49,11 +49,17 @@ export async function advanceTender(
   });
 }
 
-/** Cancels the pending and accepted awards of a tender (or of one lot) and their unsigned contracts. */
+/**
+ * Cancels the pending and accepted awards of a tender (or of one lot) and their unsigned contracts. A complaint
+ * still pending about one of those awards has nothing left to decide: it is closed, with its event.
+ */
 export async function cancelAwards(
   manager: EntityManager,
+  log: DealLogWriter,
   tenderId: string,
   lotId: string | null,
+  actorId: string,
+  reason: string,
 ): Promise<void> {
   await manager.query(
     `UPDATE awards SET status = 'cancelled' WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2)
@@ -64,6 +70,22 @@ export async function cancelAwards(
     `UPDATE contracts SET status = 'cancelled' WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2)
        AND status IN ('pending', 'buyer_signed')`,
     [tenderId, lotId],
+  );
+  // A top-level UPDATE comes back from TypeORM as [rows, affected].
+  const closed = await manager.query<[{ id: string; award_id: string }[], number]>(
+    `UPDATE complaints SET status = 'closed', decision_reason = $3, decided_at = now()
+      WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2) AND status = 'pending'
+      RETURNING id, award_id`,
+    [tenderId, lotId, reason],
+  );
+  await log.appendMany(
+    manager,
+    closed[0].map((c) => ({
+      type: 'complaint.closed',
+      tenderId,
+      actorId,
+      payload: { complaintId: c.id, awardId: c.award_id, reason },
+    })),
   );
 }
 
@@ -85,7 +107,7 @@ export async function cancelLot(
     [lotId, tender.id, reason],
   );
   if (updated === 0) return false;
-  await cancelAwards(manager, tender.id, lotId);
+  await cancelAwards(manager, log, tender.id, lotId, actorId, `the lot was cancelled: ${reason}`);
   await log.append(manager, {
     type: 'lot.cancelled',
     tenderId: tender.id,

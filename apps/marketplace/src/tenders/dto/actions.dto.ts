@@ -12,6 +12,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { COMPLAINT_STATUSES, type ComplaintStatus } from '@app/domain';
 import { IsId, IsTimestamp, Optional } from '../../common/validation';
 import { PageQueryDto } from '../../common/pagination.dto';
 import { AMOUNT, DocumentDto, PeriodEndDto } from './tender-input.dto';
@@ -183,8 +184,8 @@ export class ComplaintDecisionDto {
 }
 
 export class ComplaintQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ['pending', 'upheld', 'dismissed'] })
+  @ApiPropertyOptional({ enum: COMPLAINT_STATUSES })
   @Optional()
-  @IsIn(['pending', 'upheld', 'dismissed'], { message: 'status must be pending, upheld or dismissed' })
-  status?: 'pending' | 'upheld' | 'dismissed';
+  @IsIn(COMPLAINT_STATUSES, { message: 'status must be pending, upheld, dismissed or closed' })
+  status?: ComplaintStatus;
 }

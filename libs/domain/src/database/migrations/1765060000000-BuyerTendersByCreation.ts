@@ -13,6 +13,8 @@ export class BuyerTendersByCreation1765060000000 implements MigrationInterface {
     await q.query(
       `UPDATE "tender_buyers" tb SET "created_at" = t."created_at" FROM "tenders" t WHERE t."id" = tb."tender_id"`,
     );
+    // A row whose tender is gone (there is no foreign key) keeps a time of its own.
+    await q.query(`UPDATE "tender_buyers" SET "created_at" = now() WHERE "created_at" IS NULL`);
     await q.query(
       `ALTER TABLE "tender_buyers" ALTER "created_at" SET DEFAULT now(), ALTER "created_at" SET NOT NULL`,
     );
