@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { TenderQueriesService } from '@app/domain';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
@@ -665,5 +666,19 @@ describe('Tender rules', () => {
       .send({ reason: 'The need is gone' })
       .expect(200);
     expect(await ids('картон')).toContain(tender.id);
+    // A word with more matches than are collected first is searched newest first instead: the same pages.
+    const queries = t.app.get(TenderQueriesService);
+    for (const q of ['картон', 'paper', 'школ', 'нет-такого-слова']) {
+      const collected = await ids(q);
+      const walked: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await queries.list({ q, limit: 2, cursor, wordMatchCap: 0 });
+        walked.push(...page.items.map((x) => x.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(walked).toEqual(collected);
+    }
+    expect((await ids('school')).length).toBeGreaterThan(1);
   });
 });

@@ -19,7 +19,19 @@ export interface TenderFilter {
   q?: string;
   limit?: number;
   cursor?: string;
+  /** Up to how many word matches are collected first (WORD_MATCH_CAP); for tests of the other way. */
+  wordMatchCap?: number;
 }
+
+/**
+ * A word search collects at most this many matching tenders, through the GIN indexes, and then reads them; a
+ * word matching more (a common one, "поставка") is searched the other way: tenders newest first, each checked
+ * against its words, stopping at the page's end. Either way the page is exact.
+ */
+export const WORD_MATCH_CAP = 2000;
+
+/** The words ($1) in a search document (alias d), in Russian or English forms. */
+const WORDS_MATCH = `(d.document_ru @@ plainto_tsquery('russian', $1) OR d.document_en @@ plainto_tsquery('english', $1))`;
 
 export interface ChangeView {
   eventId: string;
@@ -106,13 +118,22 @@ export class TenderQueriesService {
     if (filter.deadlineFrom) add('t.tender_end >= ?', filter.deadlineFrom);
     if (filter.deadlineTo) add('t.tender_end < ?', filter.deadlineTo);
     if (filter.q) {
-      // The matches first, through the GIN indexes, then their tenders: as a semi-join, the planner would rather
-      // read tenders newest first and look each one up, which reads them all when the words are rare.
-      add(
-        `t.id = ANY (ARRAY(SELECT d.tender_id FROM tender_search_documents d
-                   WHERE d.document_ru @@ plainto_tsquery('russian', ?) OR d.document_en @@ plainto_tsquery('english', ?)))`,
-        filter.q,
+      // Rare words: the matches first, through the GIN indexes, then their tenders (as a semi-join the planner
+      // would rather read tenders newest first and look each one up, which reads them all when the words are
+      // rare). Common words: just that, as there are matches enough to fill a page early.
+      const cap = filter.wordMatchCap ?? WORD_MATCH_CAP;
+      const [found] = await this.dataSource.query<{ ids: string[] }[]>(
+        `SELECT ARRAY(SELECT d.tender_id FROM tender_search_documents d WHERE ${WORDS_MATCH} LIMIT $2) AS ids`,
+        [filter.q, cap + 1],
       );
+      const ids = found?.ids ?? [];
+      if (ids.length <= cap) add('t.id = ANY (?::uuid[])', ids);
+      else {
+        add(
+          `EXISTS (SELECT 1 FROM tender_search_documents d WHERE d.tender_id = t.id AND ${WORDS_MATCH.replace(/\$1/g, '?')})`,
+          filter.q,
+        );
+      }
     }
     if (filter.cursor) {
       const [at, id] = decodeCursor(filter.cursor, ['instant', 'uuid']);
