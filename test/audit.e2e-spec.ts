@@ -1,7 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AuditLogExportService, publicKeyFromRaw, verifyInclusion, verifyTreeHead } from '@app/domain';
+import {
+  AuditDossierService,
+  AuditLogExportService,
+  DOSSIER_LOG_PAGE,
+  publicKeyFromRaw,
+  verifyInclusion,
+  verifyTreeHead,
+} from '@app/domain';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
@@ -238,11 +245,17 @@ describe('Audit', () => {
     draftId = draft.body.id;
     await everythingSigned();
 
+    // The log comes in pages of two entries here, so that the dossier is streamed in several.
+    const dossiers = t.app.get(AuditDossierService);
+    dossiers.logPageSize = 2;
     const res = await request(t.http)
       .get(`/api/v1/audit/tenders/${opened.id}/dossier`)
       .set(as(auditor))
-      .expect(200);
+      .then((r) => r)
+      .finally(() => (dossiers.logPageSize = DOSSIER_LOG_PAGE));
+    expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toBe(`attachment; filename="dossier-${opened.number}.json"`);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     const dossier = res.body;
     expect(dossier.tender).toMatchObject({
       id: opened.id,
@@ -278,6 +291,7 @@ describe('Audit', () => {
       true,
     );
     const events = (await history(opened.id)).items;
+    expect(entries.length).toBeGreaterThan(4);
     expect(entries.map((e: any) => e.index)).toEqual(events.map((e: any) => e.logIndex));
     for (const e of entries) {
       expect(e.entry.tenderId).toBe(opened.id);

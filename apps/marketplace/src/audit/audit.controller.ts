@@ -64,9 +64,10 @@ export class AuditController {
       await streamText(res, csv.chunks);
       return;
     }
-    const dossier = await this.dossiers.dossier(id);
-    res.setHeader('Content-Disposition', attachment(dossierFilename(dossier.tender.number ?? id, 'json')));
-    res.json(dossier);
+    const dossier = await this.dossiers.dossierJson(id);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Disposition', attachment(dossierFilename(dossier.number, 'json')));
+    await streamText(res, dossier.chunks);
   }
 
   @Get('log.jsonl')

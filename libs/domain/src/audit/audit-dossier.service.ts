@@ -80,16 +80,28 @@ export function rankingOf(bids: PublicBidsView): DossierLotRanking[] {
   return [...byLot].map(([lotId, ranked]) => ({ lotId, bids: ranked.sort((a, b) => a.rank - b.rank) }));
 }
 
+/** Log entries of a dossier read (and proved) at a time. */
+export const DOSSIER_LOG_PAGE = 500;
+
 /** A deal's dossier as one JSON document (the CSV form is AuditDossierCsvService). */
 @Injectable()
 export class AuditDossierService {
+  /** DOSSIER_LOG_PAGE; a test makes it small to see a dossier's log come in several pages. */
+  logPageSize = DOSSIER_LOG_PAGE;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly queries: TenderQueriesService,
     private readonly log: LogService,
   ) {}
 
-  async dossier(tenderId: string): Promise<AuditDossier> {
+  /**
+   * The dossier as JSON text in chunks: every part but the log first (a deal's own rows), then its log entries a
+   * page at a time with their inclusion proofs, so a deal with a long log is never held whole in memory. Its
+   * shape is AuditDossier. Whatever can refuse the request (a draft, an unknown tender) is checked before the
+   * first chunk.
+   */
+  async dossierJson(tenderId: string): Promise<{ number: string; chunks: AsyncIterable<string> }> {
     await findPublishedTender(this.dataSource, tenderId);
     const generatedAt = new Date().toISOString();
     // One after another: a dossier is rare and large, and must not take a connection per part from the pool.
@@ -99,8 +111,15 @@ export class AuditDossierService {
     const bids = await this.queries.bids(tenderId);
     const awards = await this.queries.awards(tenderId);
     const contracts = await this.queries.contracts(tenderId);
-    const log = await this.logPart(tenderId);
-    return {
+    const treeHead = await latestTreeHead(this.log);
+    const size = treeHead?.treeSize ?? 0;
+    const [pending] = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM deal_events e
+        WHERE e.tender_id = $1
+          AND NOT EXISTS (SELECT 1 FROM log_entries l WHERE l.event_id = e.id AND l.idx < $2)`,
+      [tenderId, size],
+    );
+    const parts = {
       generatedAt,
       tender,
       amendments,
@@ -109,8 +128,43 @@ export class AuditDossierService {
       ranking: rankingOf(bids),
       awards,
       contracts,
-      log,
     };
+    const head = JSON.stringify(parts).slice(0, -1);
+    const tail = `],"unsequencedEvents":${pending?.n ?? 0}}}`;
+    const pages = (after: number) => this.logPage(tenderId, size, after);
+    async function* chunks(): AsyncGenerator<string> {
+      yield `${head},"log":{"treeHead":${JSON.stringify(treeHead)},"entries":[`;
+      let after = -1;
+      let first = true;
+      for (;;) {
+        const entries = await pages(after);
+        if (entries.length === 0) break;
+        const text = entries.map((e) => JSON.stringify(e)).join(',');
+        yield first ? text : `,${text}`;
+        first = false;
+        after = entries[entries.length - 1]!.index;
+      }
+      yield tail;
+    }
+    return { number: tender.number ?? tenderId, chunks: chunks() };
+  }
+
+  /** The tender's log entries after index `after` (below the tree head's size), a page, with their proofs. */
+  private async logPage(tenderId: string, size: number, after: number): Promise<DossierLogEntry[]> {
+    const rows = await this.dataSource.query<{ idx: string; entry: string; leaf_hash: Buffer }[]>(
+      // Qualified: a bare `idx` in ORDER BY would name the text output column and sort 10 before 2.
+      `SELECT l.idx::text, l.entry, l.leaf_hash FROM log_entries l
+        WHERE l.tender_id = $1 AND l.idx < $2 AND l.idx > $3 ORDER BY l.idx LIMIT ${this.logPageSize}`,
+      [tenderId, size, after],
+    );
+    const indexes = rows.map((r) => Number(r.idx));
+    const proofs = await inclusionProofs(this.dataSource, indexes, size);
+    return rows.map((r) => ({
+      index: Number(r.idx),
+      entry: JSON.parse(r.entry) as Record<string, unknown>,
+      leafHash: r.leaf_hash.toString('hex'),
+      auditPath: proofs.get(Number(r.idx)) ?? [],
+    }));
   }
 
   private amendments(tenderId: string): Promise<DossierAmendment[]> {
@@ -128,33 +182,5 @@ export class AuditDossierService {
          FROM tender_questions WHERE tender_id = $1 ORDER BY asked_at, id`,
       [tenderId],
     );
-  }
-
-  private async logPart(tenderId: string): Promise<AuditDossier['log']> {
-    const treeHead = await latestTreeHead(this.log);
-    const size = treeHead?.treeSize ?? 0;
-    const rows = await this.dataSource.query<{ idx: string; entry: string; leaf_hash: Buffer }[]>(
-      // Qualified: a bare `idx` in ORDER BY would name the text output column and sort 10 before 2.
-      'SELECT l.idx::text, l.entry, l.leaf_hash FROM log_entries l WHERE l.tender_id = $1 AND l.idx < $2 ORDER BY l.idx',
-      [tenderId, size],
-    );
-    const indexes = rows.map((r) => Number(r.idx));
-    const proofs = await inclusionProofs(this.dataSource, indexes, size);
-    const [pending] = await this.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM deal_events e
-        WHERE e.tender_id = $1
-          AND NOT EXISTS (SELECT 1 FROM log_entries l WHERE l.event_id = e.id AND l.idx < $2)`,
-      [tenderId, size],
-    );
-    return {
-      treeHead,
-      entries: rows.map((r) => ({
-        index: Number(r.idx),
-        entry: JSON.parse(r.entry) as Record<string, unknown>,
-        leafHash: r.leaf_hash.toString('hex'),
-        auditPath: proofs.get(Number(r.idx)) ?? [],
-      })),
-      unsequencedEvents: pending?.n ?? 0,
-    };
   }
 }
