@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
+import { isoUtc } from '../database/sql-time';
 
 export interface DealFilter {
   /** A buyer organisation taking part (organiser or joint buyer). */
@@ -37,7 +38,6 @@ export interface DealSummary {
   awards: { lotId: string; status: string; amount: string; supplier: { id: string; legalName: string } }[];
 }
 
-const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const VALUE = `(SELECT coalesce(sum(l.estimate), 0) FROM lots l WHERE l.tender_id = t.id AND l.status <> 'cancelled')`;
 
 const SUMMARY = `jsonb_build_object(
@@ -46,7 +46,7 @@ const SUMMARY = `jsonb_build_object(
        ORDER BY (o.id <> t.organizer_id), o.id), '[]')
      FROM tender_buyers tb JOIN organizations o ON o.id = tb.buyer_id WHERE tb.tender_id = t.id),
   'value', jsonb_build_object('amount', ${VALUE}::numeric(15,2)::text, 'currency', t.currency),
-  'publishedAt', ${ISO('t.published_at')},
+  'publishedAt', ${isoUtc('t.published_at')},
   'awards', (SELECT coalesce(jsonb_agg(jsonb_build_object('lotId', a.lot_id, 'status', a.status,
        'amount', a.amount::text, 'supplier', jsonb_build_object('id', o.id, 'legalName', o.legal_name))
        ORDER BY a.created_at, a.id), '[]')
@@ -63,7 +63,7 @@ export class AuditDealsService {
     const { where, params } = conditions(filter);
     params.push(limit + 1);
     const rows = await this.dataSource.query<{ summary: DealSummary; published_key: string }[]>(
-      `SELECT ${SUMMARY} AS summary, ${ISO('t.published_at')} AS published_key
+      `SELECT ${SUMMARY} AS summary, ${isoUtc('t.published_at')} AS published_key
          FROM tenders t WHERE ${where.join(' AND ')}
         ORDER BY t.published_at DESC, t.id DESC LIMIT $${params.length}`,
       params,

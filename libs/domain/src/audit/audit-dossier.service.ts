@@ -7,6 +7,7 @@ import { PublicBidsView, TenderQueriesService } from '../tender/tender-queries.s
 import type { TenderView } from '../tender/tender-views';
 import { inclusionProofs, latestTreeHead } from './log-proofs';
 import { findPublishedTender } from './published-tender';
+import { isoUtc } from '../database/sql-time';
 
 export interface DossierAmendment {
   number: number;
@@ -55,8 +56,6 @@ export interface AuditDossier {
     unsequencedEvents: number;
   };
 }
-
-const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** The per-lot ranking of opened bids, best first. */
 export function rankingOf(bids: PublicBidsView): DossierLotRanking[] {
@@ -169,7 +168,7 @@ export class AuditDossierService {
 
   private amendments(tenderId: string): Promise<DossierAmendment[]> {
     return this.dataSource.query<DossierAmendment[]>(
-      `SELECT number, rationale, changes, terms_changed AS "termsChanged", ${ISO('created_at')} AS "createdAt"
+      `SELECT number, rationale, changes, terms_changed AS "termsChanged", ${isoUtc('created_at')} AS "createdAt"
          FROM tender_amendments WHERE tender_id = $1 ORDER BY number`,
       [tenderId],
     );
@@ -178,7 +177,7 @@ export class AuditDossierService {
   /** Every question with its answer; asker_id is never selected. */
   private questions(tenderId: string): Promise<QuestionView[]> {
     return this.dataSource.query<QuestionView[]>(
-      `SELECT id, lot_id AS "lotId", text, answer, ${ISO('asked_at')} AS "askedAt", ${ISO('answered_at')} AS "answeredAt"
+      `SELECT id, lot_id AS "lotId", text, answer, ${isoUtc('asked_at')} AS "askedAt", ${isoUtc('answered_at')} AS "answeredAt"
          FROM tender_questions WHERE tender_id = $1 ORDER BY asked_at, id`,
       [tenderId],
     );

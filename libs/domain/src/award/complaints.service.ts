@@ -16,6 +16,7 @@ import {
   NotABidderError,
 } from './award.errors';
 import type { ComplaintStatus } from './complaint.entity';
+import { isoUtc } from '../database/sql-time';
 
 export interface ComplaintView {
   id: string;
@@ -30,11 +31,9 @@ export interface ComplaintView {
   decidedAt: string | null;
 }
 
-const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
 const VIEW = `SELECT c.id, c.tender_id AS "tenderId", c.lot_id AS "lotId", c.award_id AS "awardId",
     json_build_object('id', o.id, 'legalName', o.legal_name) AS complainant, c.text, c.status,
-    c.decision_reason AS "decisionReason", ${ISO('c.filed_at')} AS "filedAt", ${ISO('c.decided_at')} AS "decidedAt"
+    c.decision_reason AS "decisionReason", ${isoUtc('c.filed_at')} AS "filedAt", ${isoUtc('c.decided_at')} AS "decidedAt"
   FROM complaints c JOIN organizations o ON o.id = c.complainant_id`;
 
 export type ComplaintDecision = 'upheld' | 'dismissed';

@@ -9,6 +9,7 @@ import { buildRecordPackage, buildReleasePackage, type OcdsPublication } from '.
 import type { OcdsRecordPackage, OcdsRelease, OcdsReleasePackage } from './ocds-release';
 import { type OcdsEvent, RELEASE_EVENT_TYPES } from './process-state';
 import { type BuiltRelease, buildReleases, type OcdsOrganization } from './release-builder';
+import { isoUtc } from '../database/sql-time';
 
 const UNIT_NAMES = new Map(UNITS_OF_MEASURE.map((unit) => [unit.code, unit.nameEn]));
 
@@ -30,8 +31,6 @@ interface HistoryRow {
   bidDates: Record<string, string>;
 }
 
-const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
 /**
  * Everything a batch of processes' releases need, in one statement: their release events (in id order),
  * documents and opened bids' submission instants. Sealed bid events are never selected, and only opened bids
@@ -40,14 +39,14 @@ const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
 const HISTORY_SQL = `
 SELECT t.id AS "tenderId", t.ocid,
   (SELECT coalesce(json_agg(json_build_object('id', e.id::text, 'txid', e.txid::text, 'type', e.type,
-          'occurredAt', ${ISO('e.occurred_at')}, 'payload', e.payload) ORDER BY e.id), '[]')
+          'occurredAt', ${isoUtc('e.occurred_at')}, 'payload', e.payload) ORDER BY e.id), '[]')
      FROM deal_events e
     WHERE e.tender_id = t.id AND e.type = ANY($2::text[])
       AND ($3::timestamptz IS NULL OR e.occurred_at < $3::timestamptz)) AS events,
   (SELECT coalesce(json_agg(json_build_object('id', d.id, 'title', d.title, 'url', d.url,
-          'publishedAt', ${ISO('d.created_at')}) ORDER BY d.created_at, d.id), '[]')
+          'publishedAt', ${isoUtc('d.created_at')}) ORDER BY d.created_at, d.id), '[]')
      FROM tender_documents d WHERE d.tender_id = t.id) AS documents,
-  (SELECT coalesce(json_object_agg(b.id, ${ISO('b.submitted_at')}), '{}')
+  (SELECT coalesce(json_object_agg(b.id, ${isoUtc('b.submitted_at')}), '{}')
      FROM bids b WHERE b.tender_id = t.id AND b.status IN ('opened', 'dropped')) AS "bidDates"
 FROM tenders t
 WHERE t.id = ANY($1::uuid[]) AND t.ocid IS NOT NULL AND t.status <> 'draft'`;

@@ -1,4 +1,4 @@
-import { orderedUuids } from './tender-drafts.service';
+import { orderedUuids } from './ordered-uuids';
 
 describe('orderedUuids', () => {
   it('makes version 7 UUIDs in increasing order, past 4,096 in one millisecond too', () => {
