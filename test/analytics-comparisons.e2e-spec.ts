@@ -52,14 +52,14 @@ describe('PriceComparisonsController', () => {
     await flows.closeAfterDeadline(tender);
     const award = await eventually(async () => {
       const res = await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200);
-      return res.body[0] as { id: string } | undefined;
+      return res.body.items[0] as { id: string } | undefined;
     }, 10_000);
     await request(t.http)
       .post(`/api/v1/tenders/${tender.id}/awards/${award.id}/accept`)
       .set(auth(cityBuyer))
       .expect(204);
     const contracts = await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200);
-    const contractId = contracts.body[0].id as string;
+    const contractId = contracts.body.items[0].id as string;
     // Signing opens after the one-second test stand-still.
     await eventually(async () => {
       const res = await request(t.http).post(`/api/v1/contracts/${contractId}/sign`).set(auth(cityBuyer));

@@ -136,7 +136,7 @@ describe('RedFlags', () => {
     await codesOf(tender.id, ['IDENTICAL_PRICES']);
     const reject = async () => {
       const awards = await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200);
-      const pending = awards.body.find((a: any) => a.status === 'pending');
+      const pending = awards.body.items.find((a: any) => a.status === 'pending');
       await request(t.http)
         .post(`/api/v1/tenders/${tender.id}/awards/${pending.id}/reject`)
         .set(auth(buyer))

@@ -140,7 +140,7 @@ describe('Complaints during the stand-still', () => {
     const view = (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body;
     expect(view.status).toBe('cancelled');
     expect(view.lots[0].status).toBe('cancelled');
-    const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body;
+    const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
     expect(awards.find((a: any) => a.id === awardId).status).toBe('cancelled');
     await endStandstill(awardId);
     expect((await sign(contracts[0].id).expect(409)).body.code).toBe('CONTRACT_STATE_CONFLICT');

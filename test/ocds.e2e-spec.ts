@@ -243,7 +243,7 @@ describe('OCDS open data', () => {
       ['pending', cheap.organization.id, 45000],
     ]);
 
-    const awards = (await get(`/api/v1/tenders/${joint.id}/awards`)) as any[];
+    const awards = (await get(`/api/v1/tenders/${joint.id}/awards`)).items as any[];
     const paperAward = awards.find((a) => a.lotId === joint.lots[0].id);
     const pensAward = awards.find((a) => a.lotId === joint.lots[1].id);
     await request(t.http)
@@ -251,7 +251,7 @@ describe('OCDS open data', () => {
       .set(auth(moscowBuyer))
       .send({ reason: 'Qualification documents missing' })
       .expect(204);
-    const next = ((await get(`/api/v1/tenders/${joint.id}/awards`)) as any[]).find(
+    const next = ((await get(`/api/v1/tenders/${joint.id}/awards`)).items as any[]).find(
       (a) => a.lotId === joint.lots[0].id && a.status === 'pending',
     );
     for (const award of [next, pensAward]) {
@@ -267,7 +267,7 @@ describe('OCDS open data', () => {
     );
 
     await new Promise((r) => setTimeout(r, 1100)); // the test stand-still is one second
-    const contracts = (await get(`/api/v1/tenders/${joint.id}/contracts`)) as any[];
+    const contracts = (await get(`/api/v1/tenders/${joint.id}/contracts`)).items as any[];
     expect(contracts).toHaveLength(4);
     for (const contract of contracts) {
       const buyer = contract.buyerId === moscowBuyer.organization.id ? moscowBuyer : kazanBuyer;

@@ -151,7 +151,7 @@ describe('Procurement under random sequences of actions', () => {
         return 200;
       case 'accept':
       case 'reject': {
-        const awards = (await http().get(`/api/v1/tenders/${tender.id}/awards`)).body as any[];
+        const awards = (await http().get(`/api/v1/tenders/${tender.id}/awards`)).body.items as any[];
         const pending = awards.find((a) => a.status === 'pending');
         if (!pending) return 0;
         const req = http()
@@ -160,7 +160,7 @@ describe('Procurement under random sequences of actions', () => {
         return (await req.send(step.kind === 'reject' ? { reason: 'Documents missing' } : {})).status;
       }
       case 'sign': {
-        const contracts = (await http().get(`/api/v1/tenders/${tender.id}/contracts`)).body as any[];
+        const contracts = (await http().get(`/api/v1/tenders/${tender.id}/contracts`)).body.items as any[];
         const contract = contracts.find((c) => c.status === 'pending');
         if (!contract) return 0;
         await new Promise((r) => setTimeout(r, 1000));

@@ -51,7 +51,7 @@ describe('Procurement end to end', () => {
     expect(a.commitment).toMatch(/^[0-9a-f]{64}$/);
 
     const sealed = await request(t.http).get(`/api/v1/tenders/${tender.id}/bids`).expect(200);
-    expect(sealed.body).toEqual({ sealed: true, items: [] });
+    expect(sealed.body).toEqual({ sealed: true, items: [], nextCursor: null });
 
     await flows.closeAfterDeadline(tender);
     const closed = await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200);
@@ -66,22 +66,22 @@ describe('Procurement end to end', () => {
     );
 
     const awards = await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200);
-    expect(awards.body).toHaveLength(1);
-    expect(awards.body[0]).toMatchObject({
+    expect(awards.body.items).toHaveLength(1);
+    expect(awards.body.items[0]).toMatchObject({
       status: 'pending',
       supplierId: cheap.organization.id,
       amount: '90000.00',
     });
     await request(t.http)
-      .post(`/api/v1/tenders/${tender.id}/awards/${awards.body[0].id}/accept`)
+      .post(`/api/v1/tenders/${tender.id}/awards/${awards.body.items[0].id}/accept`)
       .set(auth(buyer))
       .expect(204);
     const awarded = await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200);
     expect(awarded.body.status).toBe('active.awarded');
 
     const contracts = await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200);
-    expect(contracts.body).toHaveLength(1);
-    const contractId = contracts.body[0].id as string;
+    expect(contracts.body.items).toHaveLength(1);
+    const contractId = contracts.body.items[0].id as string;
     await new Promise((r) => setTimeout(r, 1100)); // the test stand-still is one second
     await request(t.http).post(`/api/v1/contracts/${contractId}/sign`).set(auth(buyer)).expect(204);
     await request(t.http).post(`/api/v1/contracts/${contractId}/confirm`).set(auth(cheap)).expect(204);
@@ -275,6 +275,55 @@ describe('Procurement end to end', () => {
     expect((await closing.closeDue(200, [tender.id])).closed.map((c) => c.tenderId)).toEqual([tender.id]);
   });
 
+  it("pages a tender's bids, awards and contracts in a stable order, and refuses a forged cursor", async () => {
+    const body = tenderBody(moscowId, {}, 3);
+    const lots = ['A', 'B', 'C'].map((name) => ({ ...body.lots[0], title: `Paper ${name}` }));
+    const tender = await flows.publish(buyer, tenderBody(moscowId, { lots }, 3));
+    for (const price of ['90000.00', '91000.00', '92000.00']) {
+      await flows.bid(await factory.actor('supplier'), tender, [price, price, price]);
+    }
+    await flows.closeAfterDeadline(tender);
+    // A rejection hands lot A to the next bid: four awards; accepting the three pending ones makes a contract each.
+    const first = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
+    await request(t.http)
+      .post(
+        `/api/v1/tenders/${tender.id}/awards/${first.find((a: any) => a.lotId === tender.lots[0].id).id}/reject`,
+      )
+      .set(auth(buyer))
+      .send({ reason: 'Documents missing' })
+      .expect(204);
+    for (let i = 0; i < 3; i++) await flows.acceptAward(buyer, tender);
+
+    for (const [list, size] of [
+      ['bids', 3],
+      ['awards', 4],
+      ['contracts', 3],
+    ] as const) {
+      const path = `/api/v1/tenders/${tender.id}/${list}`;
+      const whole = (await request(t.http).get(path).query({ limit: 200 }).expect(200)).body;
+      expect(whole.items).toHaveLength(size);
+      expect(whole.nextCursor).toBeNull();
+      const paged: unknown[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = (
+          await request(t.http)
+            .get(path)
+            .query({ limit: 1, ...(cursor ? { cursor } : {}) })
+            .expect(200)
+        ).body;
+        expect(page.items.length).toBeLessThanOrEqual(1);
+        paged.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && paged.length <= size);
+      expect(paged).toEqual(whole.items);
+
+      const forged = Buffer.from(JSON.stringify(['2027-02-30T00:00:00Z', 'x'])).toString('base64url');
+      const refused = await request(t.http).get(path).query({ cursor: forged }).expect(400);
+      expect(refused.body.code).toBe('INVALID_CURSOR');
+    }
+  });
+
   describe('cancelling the last undecided lot of a tender in qualification or awarded', () => {
     /** Two lots, one supplier bidding on both, closed: a pending award per lot. */
     const twoLotsClosed = async () => {
@@ -287,7 +336,8 @@ describe('Procurement end to end', () => {
       await flows.bid(supplier, tender, ['90000.00', '80000.00']);
       await flows.closeAfterDeadline(tender);
       const [lotA, lotB] = tender.lots.map((l: any) => l.id as string);
-      const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body;
+      const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body
+        .items;
       const accept = (lotId: string) =>
         request(t.http)
           .post(`/api/v1/tenders/${tender.id}/awards/${awards.find((a: any) => a.lotId === lotId).id}/accept`)
@@ -295,7 +345,8 @@ describe('Procurement end to end', () => {
           .expect(204);
       /** Signs and confirms the contract of the lot, once the one-second test stand-still is over. */
       const contract = async (lotId: string) => {
-        const all = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200)).body;
+        const all = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200)).body
+          .items;
         const id = all.find((c: any) => c.lotId === lotId).id;
         await new Promise((r) => setTimeout(r, 1100));
         await request(t.http).post(`/api/v1/contracts/${id}/sign`).set(auth(buyer)).expect(204);
@@ -335,8 +386,8 @@ describe('Procurement end to end', () => {
     it('holds the contracts while another lot is in qualification: the buyer signs once the tender is awarded', async () => {
       const { tender, lotA, lotB, accept, contract } = await twoLotsClosed();
       await accept(lotA);
-      const contracts = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200))
-        .body;
+      const contracts = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200)).body
+        .items;
       const id = contracts.find((c: any) => c.lotId === lotA).id;
       await new Promise((r) => setTimeout(r, 1100)); // past the stand-still of lot A's award
       const early = await request(t.http).post(`/api/v1/contracts/${id}/sign`).set(auth(buyer)).expect(409);

@@ -281,7 +281,8 @@ describe('Request bodies of every write operation', () => {
       const tender = await flows.publish(buyer, tenderBody(cityIds[0]!, {}, 2));
       await flows.bid(supplier, tender, ['90000.00']);
       await flows.closeAfterDeadline(tender);
-      const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body;
+      const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body
+        .items;
       Object.assign(ids, { id: tender.id, awardId: award.id });
       if (template.startsWith('/api/v1/contracts/{id}')) {
         await request(t.http)
@@ -289,7 +290,7 @@ describe('Request bodies of every write operation', () => {
           .set(auth(buyer))
           .expect(204);
         const [contract] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200))
-          .body;
+          .body.items;
         ids.id = contract.id;
         await new Promise((r) => setTimeout(r, 1100)); // the test stand-still is one second
         if (template.endsWith('/confirm')) {

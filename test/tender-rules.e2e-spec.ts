@@ -47,7 +47,7 @@ describe('Tender rules', () => {
       preferenceApplied: false,
     });
     const awards = await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200);
-    expect(awards.body[0]).toMatchObject({ supplierId: local.organization.id, amount: '100000.00' });
+    expect(awards.body.items[0]).toMatchObject({ supplierId: local.organization.id, amount: '100000.00' });
     const feed = await request(t.http)
       .get('/api/v1/tenders/changes')
       .query({ tenderId: tender.id, limit: 200 });
@@ -64,7 +64,7 @@ describe('Tender rules', () => {
     await flows.closeAfterDeadline(tender);
     const reject = async (expectedSupplier: string) => {
       const awards = await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200);
-      const pending = awards.body.find((a: any) => a.status === 'pending');
+      const pending = awards.body.items.find((a: any) => a.status === 'pending');
       expect(pending.supplierId).toBe(expectedSupplier);
       await request(t.http)
         .post(`/api/v1/tenders/${tender.id}/awards/${pending.id}/reject`)

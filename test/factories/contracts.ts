@@ -35,11 +35,11 @@ export class ContractFactory {
     // A worker's closing sweep may be closing it at the same moment: wait for the award either way.
     const award = await eventually(async () => {
       const res = await http().get(`/api/v1/tenders/${tender.id}/awards`).expect(200);
-      return res.body[0] as { id: string } | undefined;
+      return res.body.items[0] as { id: string } | undefined;
     }, 10_000);
     await http().post(`/api/v1/tenders/${tender.id}/awards/${award.id}/accept`).set(auth(buyer)).expect(204);
     const contracts = await http().get(`/api/v1/tenders/${tender.id}/contracts`).expect(200);
-    const contractId = contracts.body[0].id as string;
+    const contractId = contracts.body.items[0].id as string;
     // Signing opens after the one-second test stand-still.
     await eventually(async () => {
       const res = await http().post(`/api/v1/contracts/${contractId}/sign`).set(auth(buyer));

@@ -79,14 +79,14 @@ export class TenderFlows {
   /** Accepts the tender's pending award as its organiser; returns the contracts the acceptance created. */
   async acceptAward(buyer: Actor, tender: any): Promise<any[]> {
     const http = () => request(this.app.getHttpServer());
-    const awards = (await http().get(`/api/v1/tenders/${tender.id}/awards`)).body as any[];
+    const awards = (await http().get(`/api/v1/tenders/${tender.id}/awards`)).body.items as any[];
     const pending = awards.find((a) => a.status === 'pending');
     if (!pending) throw new Error(`no pending award: ${JSON.stringify(awards)}`);
     const res = await http()
       .post(`/api/v1/tenders/${tender.id}/awards/${pending.id}/accept`)
       .set(auth(buyer));
     if (res.status !== 204) throw new Error(`accept: ${res.status} ${JSON.stringify(res.body)}`);
-    const contracts = (await http().get(`/api/v1/tenders/${tender.id}/contracts`)).body as any[];
+    const contracts = (await http().get(`/api/v1/tenders/${tender.id}/contracts`)).body.items as any[];
     return contracts.filter((c) => c.awardId === pending.id);
   }
 

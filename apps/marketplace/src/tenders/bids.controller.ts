@@ -59,12 +59,12 @@ export class BidsController {
   @Get('tenders/:id/bids')
   @Public()
   @ApiOkResponse({
-    description: '{ sealed, items }: empty and sealed until the tender opens',
+    description: '{ sealed, items, nextCursor }: empty and sealed until the tender opens',
     schema: { type: 'object' },
   })
   @ApiErrors(400, 404)
-  publicBids(@Param('id', uuidParam('id')) id: string) {
-    return this.queries.bids(id);
+  publicBids(@Param('id', uuidParam('id')) id: string, @Query() query: PageQueryDto) {
+    return this.queries.bids(id, query.limit, query.cursor);
   }
 
   @Get('tenders/:id/bids/mine')
@@ -124,12 +124,12 @@ export class AwardsController {
   @Get('tenders/:id/awards')
   @Public()
   @ApiOkResponse({
-    description: 'Awards of the tender',
-    schema: { type: 'array', items: { type: 'object' } },
+    description: '{ items, nextCursor }: awards of the tender, oldest first',
+    schema: { type: 'object' },
   })
   @ApiErrors(400, 404)
-  list(@Param('id', uuidParam('id')) id: string) {
-    return this.queries.awards(id);
+  list(@Param('id', uuidParam('id')) id: string, @Query() query: PageQueryDto) {
+    return this.queries.awards(id, query.limit, query.cursor);
   }
 
   @Post('tenders/:id/awards/:awardId/accept')
@@ -162,12 +162,12 @@ export class AwardsController {
   @Get('tenders/:id/contracts')
   @Public()
   @ApiOkResponse({
-    description: 'Contracts of the tender',
-    schema: { type: 'array', items: { type: 'object' } },
+    description: '{ items, nextCursor }: contracts of the tender, oldest first',
+    schema: { type: 'object' },
   })
   @ApiErrors(400, 404)
-  contracts(@Param('id', uuidParam('id')) id: string) {
-    return this.queries.contracts(id);
+  contracts(@Param('id', uuidParam('id')) id: string, @Query() query: PageQueryDto) {
+    return this.queries.contracts(id, query.limit, query.cursor);
   }
 
   @Post('contracts/:id/sign')

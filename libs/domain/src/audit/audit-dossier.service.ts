@@ -8,6 +8,7 @@ import type { TenderView } from '../tender/tender-views';
 import { inclusionProofs, latestTreeHead } from './log-proofs';
 import { findPublishedTender } from './published-tender';
 import { isoUtc } from '../database/sql-time';
+import { everyPage } from '../pagination/cursor';
 
 export interface DossierAmendment {
   number: number;
@@ -36,6 +37,9 @@ export interface DossierLogEntry extends LogEntryView {
   auditPath: string[];
 }
 
+/** Every bid of the deal (no pages): sealed and empty until the bids are opened. */
+export type DossierBids = Omit<PublicBidsView, 'nextCursor'>;
+
 /** Everything public about one deal, with its log entries provable against a signed tree head. */
 export interface AuditDossier {
   generatedAt: string;
@@ -44,7 +48,7 @@ export interface AuditDossier {
   /** Questions and answers; the asker is never named. */
   questions: QuestionView[];
   /** Sealed (and empty) until the bids are opened. */
-  bids: PublicBidsView;
+  bids: DossierBids;
   ranking: DossierLotRanking[];
   awards: Record<string, unknown>[];
   contracts: Record<string, unknown>[];
@@ -58,7 +62,7 @@ export interface AuditDossier {
 }
 
 /** The per-lot ranking of opened bids, best first. */
-export function rankingOf(bids: PublicBidsView): DossierLotRanking[] {
+export function rankingOf(bids: DossierBids): DossierLotRanking[] {
   const byLot = new Map<string, DossierLotRanking['bids']>();
   for (const bid of bids.items) {
     for (const lot of bid.lots) {
@@ -107,9 +111,13 @@ export class AuditDossierService {
     const tender = await this.queries.get(tenderId);
     const amendments = await this.amendments(tenderId);
     const questions = await this.questions(tenderId);
-    const bids = await this.queries.bids(tenderId);
-    const awards = await this.queries.awards(tenderId);
-    const contracts = await this.queries.contracts(tenderId);
+    const { sealed } = await this.queries.bids(tenderId, 1);
+    const bids = {
+      sealed,
+      items: await everyPage((limit, cursor) => this.queries.bids(tenderId, limit, cursor)),
+    };
+    const awards = await everyPage((limit, cursor) => this.queries.awards(tenderId, limit, cursor));
+    const contracts = await everyPage((limit, cursor) => this.queries.contracts(tenderId, limit, cursor));
     const treeHead = await latestTreeHead(this.log);
     const size = treeHead?.treeSize ?? 0;
     const [pending] = await this.dataSource.query<{ n: number }[]>(

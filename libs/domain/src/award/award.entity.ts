@@ -6,7 +6,7 @@ export type AwardStatus = (typeof AWARD_STATUSES)[number];
 /** The decision that a bid wins a lot. Invariant: at most one pending or active award per lot. */
 @Entity({ name: 'awards' })
 @Index('uq_awards_lot_live', ['lotId'], { unique: true, where: `"status" IN ('pending', 'active')` })
-@Index('ix_awards_tender', ['tenderId'])
+@Index('ix_awards_tender_created', ['tenderId', 'createdAt', 'id'])
 @Index('ix_awards_supplier', ['supplierId'])
 export class Award {
   @PrimaryGeneratedColumn('uuid')
@@ -52,7 +52,7 @@ export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 /** What one buyer and the winner sign for a lot; a joint tender yields one per buyer. */
 @Entity({ name: 'contracts' })
 @Index('uq_contracts_award_buyer', ['awardId', 'buyerId'], { unique: true })
-@Index('ix_contracts_tender', ['tenderId'])
+@Index('ix_contracts_tender_created', ['tenderId', 'createdAt', 'id'])
 @Index('ix_contracts_lot', ['lotId'])
 @Index('ix_contracts_supplier', ['supplierId'])
 /** Signed contracts by signing time, for the statistics of one month (an expression index). */

@@ -11,6 +11,7 @@ export type BidStatus = (typeof BID_STATUSES)[number];
 @Index('uq_bids_tender_supplier', ['tenderId', 'supplierId'], { unique: true })
 @Index('uq_bids_supplier_idempotency', ['supplierId', 'idempotencyKey'], { unique: true })
 @Index('ix_bids_supplier_submitted', ['supplierId', 'submittedAt', 'id'])
+@Index('ix_bids_tender_submitted', ['tenderId', 'submittedAt', 'sequence'])
 @Check('ck_bids_status', `"status" IN ('active', 'pending_confirmation', 'withdrawn', 'opened', 'dropped')`)
 export class Bid {
   @PrimaryGeneratedColumn('uuid')

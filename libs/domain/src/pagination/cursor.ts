@@ -100,3 +100,18 @@ export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => (string |
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
 }
+
+/**
+ * Every item of a list, read page by page at the largest page size: for documents that hold a whole list of one
+ * deal (bounded by that deal), such as the audit dossier.
+ */
+export async function everyPage<T>(read: (limit: number, cursor?: string) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await read(MAX_PAGE_SIZE, cursor);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { isoUtc } from '../database/sql-time';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, Page, toPage } from '../pagination/cursor';
 import { TenderNotFoundError } from './tender.errors';
 import { TenderView, TenderViews } from './tender-views';
@@ -60,6 +61,7 @@ export interface PublicBidsView {
     }[];
     documents: { title: string; url: string; sha256: string }[];
   }[];
+  nextCursor: string | null;
 }
 
 const SEALED_STATUSES = ['draft', 'active.enquiries', 'active.tendering'];
@@ -211,53 +213,81 @@ export class TenderQueriesService {
     };
   }
 
-  async bids(tenderId: string): Promise<PublicBidsView> {
+  /** The opened bids of a tender, in order of submission; sealed (and empty) until the tender opens. */
+  async bids(tenderId: string, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<PublicBidsView> {
     const [tender] = await this.dataSource.query<{ status: string }[]>(
       'SELECT status FROM tenders WHERE id = $1',
       [tenderId],
     );
     if (!tender || tender.status === 'draft')
       throw new TenderNotFoundError('No tender with this id', { id: tenderId });
+    const after = cursor ? decodeCursor(cursor, ['instant', 'digits']) : null;
     if (
       SEALED_STATUSES.includes(tender.status) ||
       (tender.status === 'cancelled' && !(await this.wasOpened(tenderId)))
     ) {
-      return { sealed: true, items: [] };
+      return { sealed: true, items: [], nextCursor: null };
     }
-    const items = await this.dataSource.query<PublicBidsView['items']>(
+    // Read in the order of ix_bids_tender_submitted: the page, and nothing more.
+    const rows = await this.dataSource.query<(PublicBidsView['items'][number] & { sequence: string })[]>(
       `SELECT b.id AS "bidId", b.supplier_id AS "supplierId", o.legal_name AS "supplierName", b.status, b.commitment,
-              to_char(b.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "submittedAt",
+              ${isoUtc('b.submitted_at')} AS "submittedAt", b.sequence::text AS sequence,
               coalesce((SELECT jsonb_agg(jsonb_build_object('lotId', bl.lot_id, 'price', bl.price::text,
                   'evaluatedPrice', bl.evaluated_price::text, 'rank', bl.rank, 'preferenceApplied', bl.preference_applied)
                   ORDER BY bl.lot_id) FROM bid_lots bl WHERE bl.bid_id = b.id), '[]') AS lots,
               coalesce(b.content->'documents', '[]') AS documents
          FROM bids b JOIN organizations o ON o.id = b.supplier_id
         WHERE b.tender_id = $1 AND b.status IN ('opened', 'dropped')
-        ORDER BY b.submitted_at, b.sequence`,
-      [tenderId],
+          AND ($3::timestamptz IS NULL OR (b.submitted_at, b.sequence) > ($3::timestamptz, $4::bigint))
+        ORDER BY b.submitted_at, b.sequence LIMIT $2`,
+      [tenderId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
     );
-    return { sealed: false, items };
+    const page = toPage(rows, limit, (r) => [r.submittedAt, r.sequence]);
+    return {
+      sealed: false,
+      items: page.items.map(({ sequence: _sequence, ...bid }) => bid),
+      nextCursor: page.nextCursor,
+    };
   }
 
-  async awards(tenderId: string) {
+  /** A tender's awards, oldest first (a rejected award before the one that followed it). */
+  async awards(
+    tenderId: string,
+    limit = DEFAULT_PAGE_SIZE,
+    cursor?: string,
+  ): Promise<Page<Record<string, unknown>>> {
     await this.assertPublished(tenderId);
-    return this.dataSource.query<Record<string, unknown>[]>(
+    const after = cursor ? decodeCursor(cursor, ['instant', 'uuid']) : null;
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
       `SELECT a.id, a.lot_id AS "lotId", a.bid_id AS "bidId", a.supplier_id AS "supplierId", o.legal_name AS "supplierName",
               a.status, a.amount::text, a.rank, a.reason, a.created_at AS "createdAt", a.decided_at AS "decidedAt",
-              a.standstill_end AS "standstillEnd"
-         FROM awards a JOIN organizations o ON o.id = a.supplier_id WHERE a.tender_id = $1 ORDER BY a.created_at, a.id`,
-      [tenderId],
+              a.standstill_end AS "standstillEnd", ${isoUtc('a.created_at')} AS "cursorAt"
+         FROM awards a JOIN organizations o ON o.id = a.supplier_id
+        WHERE a.tender_id = $1 AND ($3::timestamptz IS NULL OR (a.created_at, a.id) > ($3::timestamptz, $4::uuid))
+        ORDER BY a.created_at, a.id LIMIT $2`,
+      [tenderId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
     );
+    return withoutCursorKey(toPage(rows, limit, (r) => [String(r.cursorAt), String(r.id)]));
   }
 
-  async contracts(tenderId: string) {
+  /** A tender's contracts, one per lot and buyer, oldest first. */
+  async contracts(
+    tenderId: string,
+    limit = DEFAULT_PAGE_SIZE,
+    cursor?: string,
+  ): Promise<Page<Record<string, unknown>>> {
     await this.assertPublished(tenderId);
-    return this.dataSource.query<Record<string, unknown>[]>(
+    const after = cursor ? decodeCursor(cursor, ['instant', 'uuid']) : null;
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
       `SELECT c.id, c.lot_id AS "lotId", c.award_id AS "awardId", c.buyer_id AS "buyerId", c.supplier_id AS "supplierId",
-              c.amount::text, c.status, c.buyer_signed_at AS "buyerSignedAt", c.supplier_signed_at AS "supplierSignedAt"
-         FROM contracts c WHERE c.tender_id = $1 ORDER BY c.created_at, c.id`,
-      [tenderId],
+              c.amount::text, c.status, c.buyer_signed_at AS "buyerSignedAt", c.supplier_signed_at AS "supplierSignedAt",
+              ${isoUtc('c.created_at')} AS "cursorAt"
+         FROM contracts c
+        WHERE c.tender_id = $1 AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
+        ORDER BY c.created_at, c.id LIMIT $2`,
+      [tenderId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
     );
+    return withoutCursorKey(toPage(rows, limit, (r) => [String(r.cursorAt), String(r.id)]));
   }
 
   private async wasOpened(tenderId: string): Promise<boolean> {
@@ -276,4 +306,9 @@ export class TenderQueriesService {
     if (!tender || tender.status === 'draft')
       throw new TenderNotFoundError('No tender with this id', { id: tenderId });
   }
+}
+
+/** Drops the microsecond key that a page's cursor was made from (timestamps are read as milliseconds). */
+function withoutCursorKey(page: Page<Record<string, unknown>>): Page<Record<string, unknown>> {
+  return { items: page.items.map(({ cursorAt: _cursorAt, ...row }) => row), nextCursor: page.nextCursor };
 }

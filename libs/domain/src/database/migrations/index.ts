@@ -33,6 +33,7 @@ import { ListIndexes1765030000000 } from './1765030000000-ListIndexes';
 import { Complaints1765040000000 } from './1765040000000-Complaints';
 import { RedFlagFilterIndexes1765050000000 } from './1765050000000-RedFlagFilterIndexes';
 import { BuyerTendersByCreation1765060000000 } from './1765060000000-BuyerTendersByCreation';
+import { TenderListsPaged1765070000000 } from './1765070000000-TenderListsPaged';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -71,4 +72,5 @@ export const MIGRATIONS: (new () => object)[] = [
   Complaints1765040000000,
   RedFlagFilterIndexes1765050000000,
   BuyerTendersByCreation1765060000000,
+  TenderListsPaged1765070000000,
 ];
