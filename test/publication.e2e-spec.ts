@@ -273,6 +273,57 @@ describe('Publication rules (production minimum periods)', () => {
     expect(earlier.view.clarificationsUntil).toBe(ownDeadline);
   });
 
+  it('filters the public list by a value kept through draft replacement, amendments and lot cancellation', async () => {
+    const lots = (a: string, b: string) => [
+      { ...tenderBody(cityId).lots[0], title: 'Lot A', estimate: a },
+      { ...tenderBody(cityId).lots[0], title: 'Lot B', estimate: b },
+    ];
+    const draft = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(buyer))
+      .send(tenderBody(cityId, { lots: lots('11111.11', '22222.22') }, 20 * 86_400))
+      .expect(201);
+    await request(t.http)
+      .put(`/api/v1/tenders/${draft.body.id}`)
+      .set(auth(buyer))
+      .send(tenderBody(cityId, { lots: lots('12345.67', '20000.00') }, 20 * 86_400))
+      .expect(200);
+    const tender = (
+      await request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer)).expect(200)
+    ).body;
+    /** Ids of the public tenders whose value is exactly `amount`, by the list's value filters. */
+    const valued = async (amount: string, path = '/api/v1/tenders') =>
+      (
+        await request(t.http).get(path).query({ valueMin: amount, valueMax: amount, limit: 200 }).expect(200)
+      ).body.items.map((i: any) => i.id);
+    expect(await valued('33333.33')).toEqual([]);
+    expect(await valued('32345.67')).toEqual([tender.id]);
+
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/amendments`)
+      .set(auth(buyer))
+      .send({ rationale: 'More paper', lots: [{ lotId: tender.lots[0].id, estimate: '22345.67' }] })
+      .expect(201);
+    expect(await valued('32345.67')).toEqual([]);
+    expect(await valued('42345.67')).toEqual([tender.id]);
+
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/lots/${tender.lots[1].id}/cancel`)
+      .set(auth(buyer))
+      .send({ reason: 'Bought elsewhere' })
+      .expect(200);
+    expect(await valued('42345.67')).toEqual([]);
+    expect(await valued('22345.67')).toEqual([tender.id]);
+    // The auditors' deal search filters and shows the same value.
+    const auditor = await factory.actor('auditor');
+    const deals = await request(t.http)
+      .get('/api/v1/audit/deals')
+      .set(auth(auditor))
+      .query({ valueMin: '22345.67', valueMax: '22345.67' })
+      .expect(200);
+    expect(deals.body.items.map((d: any) => [d.id, d.value.amount])).toEqual([[tender.id, '22345.67']]);
+  });
+
   it('hides drafts from other buyers and lets the organiser replace and delete them', async () => {
     const draft = await request(t.http)
       .post('/api/v1/tenders')

@@ -38,14 +38,12 @@ export interface DealSummary {
   awards: { lotId: string; status: string; amount: string; supplier: { id: string; legalName: string } }[];
 }
 
-const VALUE = `(SELECT coalesce(sum(l.estimate), 0) FROM lots l WHERE l.tender_id = t.id AND l.status <> 'cancelled')`;
-
 const SUMMARY = `jsonb_build_object(
   'id', t.id, 'number', t.number, 'ocid', t.ocid, 'title', t.title, 'status', t.status,
   'buyers', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'legalName', o.legal_name, 'cityId', o.city_id)
        ORDER BY (o.id <> t.organizer_id), o.id), '[]')
      FROM tender_buyers tb JOIN organizations o ON o.id = tb.buyer_id WHERE tb.tender_id = t.id),
-  'value', jsonb_build_object('amount', ${VALUE}::numeric(15,2)::text, 'currency', t.currency),
+  'value', jsonb_build_object('amount', t.value::numeric(15,2)::text, 'currency', t.currency),
   'publishedAt', ${isoUtc('t.published_at')},
   'awards', (SELECT coalesce(jsonb_agg(jsonb_build_object('lotId', a.lot_id, 'status', a.status,
        'amount', a.amount::text, 'supplier', jsonb_build_object('id', o.id, 'legalName', o.legal_name))
@@ -110,8 +108,8 @@ function conditions(filter: DealFilter): { where: string[]; params: unknown[] } 
       'EXISTS (SELECT 1 FROM tender_items i WHERE i.tender_id = t.id AND i.cpv_code LIKE ?)',
       cpvPattern(filter.cpv),
     );
-  if (filter.valueMin) add(`${VALUE} >= ?::numeric`, filter.valueMin);
-  if (filter.valueMax) add(`${VALUE} <= ?::numeric`, filter.valueMax);
+  if (filter.valueMin) add('t.value >= ?::numeric', filter.valueMin);
+  if (filter.valueMax) add('t.value <= ?::numeric', filter.valueMax);
   if (filter.publishedFrom) add('t.published_at >= ?', filter.publishedFrom);
   if (filter.publishedTo) add('t.published_at < ?', filter.publishedTo);
   if (filter.cursor) {

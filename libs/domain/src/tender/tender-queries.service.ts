@@ -112,9 +112,8 @@ export class TenderQueriesService {
         `${prefix}%`,
       );
     }
-    const value = `(SELECT coalesce(sum(l.estimate), 0) FROM lots l WHERE l.tender_id = t.id AND l.status <> 'cancelled')`;
-    if (filter.valueMin) add(`${value} >= ?::numeric`, filter.valueMin);
-    if (filter.valueMax) add(`${value} <= ?::numeric`, filter.valueMax);
+    if (filter.valueMin) add('t.value >= ?::numeric', filter.valueMin);
+    if (filter.valueMax) add('t.value <= ?::numeric', filter.valueMax);
     if (filter.publishedFrom) add('t.published_at >= ?', filter.publishedFrom);
     if (filter.publishedTo) add('t.published_at < ?', filter.publishedTo);
     if (filter.deadlineFrom) add('t.tender_end >= ?', filter.deadlineFrom);

@@ -24,6 +24,7 @@ export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
 @Index('ix_tenders_status_published', ['status', 'publishedAt', 'id'])
 @Index('ix_tenders_published', ['publishedAt', 'id'])
 @Index('ix_tenders_organizer_created', ['organizerId', 'createdAt', 'id'])
+@Index('ix_tenders_value', ['value'])
 export class Tender {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -51,6 +52,13 @@ export class Tender {
 
   @Column({ type: 'char', length: 3 })
   currency: string;
+
+  /**
+   * The sum of the estimates of the lots that are not cancelled, kept by triggers on lots (see the TenderValue
+   * migration); never written from here.
+   */
+  @Column({ type: 'numeric', default: 0, insert: false, update: false, select: false })
+  value: string;
 
   @Column({ name: 'min_bids', type: 'int', default: 1 })
   minBids: number;

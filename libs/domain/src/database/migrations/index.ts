@@ -34,6 +34,7 @@ import { Complaints1765040000000 } from './1765040000000-Complaints';
 import { RedFlagFilterIndexes1765050000000 } from './1765050000000-RedFlagFilterIndexes';
 import { BuyerTendersByCreation1765060000000 } from './1765060000000-BuyerTendersByCreation';
 import { TenderListsPaged1765070000000 } from './1765070000000-TenderListsPaged';
+import { TenderValue1765080000000 } from './1765080000000-TenderValue';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -73,4 +74,5 @@ export const MIGRATIONS: (new () => object)[] = [
   RedFlagFilterIndexes1765050000000,
   BuyerTendersByCreation1765060000000,
   TenderListsPaged1765070000000,
+  TenderValue1765080000000,
 ];
