@@ -416,5 +416,25 @@ describe('Procurement end to end', () => {
         events: ['tender.awarded', 'tender.completed'],
       });
     });
+
+    it('makes an awarded tender unsuccessful, not complete, when its awarded lot is cancelled and the other failed', async () => {
+      const { tender, lotA, lotB, accept, cancel } = await twoLotsClosed();
+      const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body
+        .items;
+      // Lot A's only bid is rejected: the lot is unsuccessful; lot B's award is accepted: the tender is awarded.
+      await request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/awards/${awards.find((a: any) => a.lotId === lotA).id}/reject`)
+        .set(auth(buyer))
+        .send({ reason: 'Documents missing' })
+        .expect(204);
+      await accept(lotB);
+      expect(await progress(tender.id)).toEqual({ status: 'active.awarded', events: ['tender.awarded'] });
+      await cancel(lotB);
+      expect(await progress(tender.id)).toEqual({ status: 'unsuccessful', events: ['tender.awarded'] });
+      const [last] = await t.app
+        .get(DataSource)
+        .query(`SELECT type FROM deal_events WHERE tender_id = $1 ORDER BY id DESC LIMIT 1`, [tender.id]);
+      expect(last.type).toBe('tender.unsuccessful');
+    });
   });
 });

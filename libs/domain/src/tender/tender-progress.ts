@@ -6,7 +6,7 @@ import { OPEN_BIDS_ON_LATE_CANCELLATION } from './tender-closing.service';
 /**
  * Moves a tender in qualification or awarded on when its lots allow, and logs it: qualification → awarded
  * (or unsuccessful) once no active lot waits for an accepted award; awarded → complete once no lot waits for
- * its contracts. Call it, with the tender row locked, after any change to its lots or awards: an accepted or
+ * its contracts (or unsuccessful, when no lot has any: the awarded lots were cancelled). Call it, with the tender row locked, after any change to its lots or awards: an accepted or
  * rejected award, a confirmed contract, a cancelled lot.
  */
 export async function advanceTender(
@@ -29,7 +29,8 @@ export async function advanceTender(
   if (status === 'active.qualification' && s.open === 0) {
     status = nextStatus(status, 'decideAward', { allLotsDecided: true, anyLotAwarded: s.awarded > 0 });
   } else if (status === 'active.awarded' && s.contracting === 0) {
-    status = nextStatus(status, 'signContract', { allLotsDecided: true });
+    // No lot is active: `awarded` counts the complete ones.
+    status = nextStatus(status, 'signContract', { allLotsDecided: true, anyLotAwarded: s.awarded > 0 });
   }
   if (status === tender.status) return;
   await manager.query(`UPDATE tenders SET status = $2, updated_at = now() WHERE id = $1`, [

@@ -67,7 +67,8 @@ describe('nextStatus', () => {
     ['active.qualification', 'fail', {}, 'unsuccessful'],
     ['active.qualification', 'cancel', {}, 'cancelled'],
     ['active.awarded', 'signContract', {}, 'active.awarded'],
-    ['active.awarded', 'signContract', { allLotsDecided: true }, 'complete'],
+    ['active.awarded', 'signContract', { allLotsDecided: true, anyLotAwarded: true }, 'complete'],
+    ['active.awarded', 'signContract', { allLotsDecided: true }, 'unsuccessful'],
     ['active.awarded', 'complete', {}, 'complete'],
     ['active.awarded', 'cancel', {}, 'cancelled'],
   ];

@@ -3,7 +3,8 @@
  * status to write (with a conditional UPDATE on the old status); the machine itself keeps no state.
  *
  *   draft -> active.enquiries -> active.tendering -> active.qualification -> active.awarded -> complete
- *   any active.* -> cancelled;  active.tendering | active.qualification -> unsuccessful
+ *   any active.* -> cancelled;  active.tendering | active.qualification | active.awarded -> unsuccessful
+ *   (awarded: its awarded lots were cancelled, and no contract was ever signed)
  */
 
 export const TENDER_STATUSES = [
@@ -38,7 +39,10 @@ export type TenderAction = (typeof TENDER_ACTIONS)[number];
 export interface TransitionOutcome {
   /** publish: the tender has an enquiry period before tendering */
   hasEnquiryPeriod?: boolean;
-  /** close, decideAward: at least one lot has a pending or accepted award */
+  /**
+   * close, decideAward: at least one lot has a pending or accepted award; signContract: at least one lot is
+   * complete (its contracts signed)
+   */
   anyLotAwarded?: boolean;
   /** decideAward: every lot's award is decided; signContract: every lot's contract is signed */
   allLotsDecided?: boolean;
@@ -93,7 +97,9 @@ const TRANSITIONS: Record<TenderStatus, Partial<Record<TenderAction, Transition>
     fail: to('unsuccessful'),
   },
   'active.awarded': {
-    signContract: (o) => (o.allLotsDecided ? 'complete' : 'active.awarded'),
+    // Every lot decided: complete when one has its contracts, unsuccessful when the awarded ones were cancelled.
+    signContract: (o) =>
+      !o.allLotsDecided ? 'active.awarded' : o.anyLotAwarded ? 'complete' : 'unsuccessful',
     complete: to('complete'),
     cancel: to('cancelled'),
   },
