@@ -8,6 +8,7 @@ export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 @Index('uq_complaints_award_complainant', ['awardId', 'complainantId'], { unique: true })
 @Index('ix_complaints_tender', ['tenderId', 'filedAt', 'id'])
 @Index('ix_complaints_status', ['status', 'filedAt', 'id'])
+@Index('ix_complaints_filed', ['filedAt', 'id'])
 @Check('ck_complaints_status', `"status" IN ('pending', 'upheld', 'dismissed', 'closed')`)
 export class Complaint {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_complaints' })

@@ -35,6 +35,7 @@ import { RedFlagFilterIndexes1765050000000 } from './1765050000000-RedFlagFilter
 import { BuyerTendersByCreation1765060000000 } from './1765060000000-BuyerTendersByCreation';
 import { TenderListsPaged1765070000000 } from './1765070000000-TenderListsPaged';
 import { TenderValue1765080000000 } from './1765080000000-TenderValue';
+import { ComplaintsByFiling1765090000000 } from './1765090000000-ComplaintsByFiling';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -75,4 +76,5 @@ export const MIGRATIONS: (new () => object)[] = [
   BuyerTendersByCreation1765060000000,
   TenderListsPaged1765070000000,
   TenderValue1765080000000,
+  ComplaintsByFiling1765090000000,
 ];
