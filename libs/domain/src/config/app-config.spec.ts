@@ -22,6 +22,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps the sequencer interval short enough for a signed head at least every second', () => {
+    expect(loadConfig({ ...base, SEQUENCER_INTERVAL_MS: '200' }).SEQUENCER_INTERVAL_MS).toBe(200);
+    for (const interval of ['19', '201', '5000']) {
+      expect(() => loadConfig({ ...base, SEQUENCER_INTERVAL_MS: interval })).toThrow(/SEQUENCER_INTERVAL_MS/);
+    }
+  });
+
   it('names each bad variable', () => {
     try {
       loadConfig({ ...base, PORT: 'abc', REDIS_URL: 'http://x' });

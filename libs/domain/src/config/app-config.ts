@@ -233,11 +233,14 @@ export class AppConfig {
   @Max(65536)
   LOG_PAGE_CACHE_MB = 256;
 
-  /** How often the sequencer looks for newly committed deal events. */
+  /**
+   * How often the sequencer looks for newly committed deal events. At most 200 ms: an idle log's head is signed
+   * again on the first tick after HEAD_REFRESH_MS (800 ms), and must never be more than a second old.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(20)
-  @Max(10000)
+  @Max(200)
   SEQUENCER_INTERVAL_MS = 200;
 
   @IsOptional()

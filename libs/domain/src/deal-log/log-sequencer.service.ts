@@ -15,7 +15,7 @@ const BATCH = 5000;
 /**
  * While nothing new arrives, the head of the current size is signed again with a fresh timestamp this often, so
  * the latest head shows the log is live (the brief: a signed tree head at least every second). The sequencer
- * ticks every SEQUENCER_INTERVAL_MS (200 ms by default), so a head is never more than about a second old.
+ * ticks every SEQUENCER_INTERVAL_MS (at most 200 ms), so a head is never more than about a second old.
  */
 export const HEAD_REFRESH_MS = 800;
 
