@@ -129,6 +129,11 @@ describe('Query parameters', () => {
       [-1],
       ['2026-13', 'RU', 'x', 'x', 'x', 'x'],
       ['2026-02-30', 'RUB', 'KZT'],
+      // Text parts PostgreSQL cannot store, in the shapes of the price statistics, exchange rates and cities.
+      ['2026-01', 'RU', '\u0000', 'H87', 'RUB', '30'],
+      ['2026-01-01', '\u0000', 'KZT'],
+      ['2026-01-01', 'RUB', '\uD800'],
+      ['\u0000'],
     ];
     // Lists that answer only with one more parameter.
     const needs: Record<string, Record<string, string>> = {

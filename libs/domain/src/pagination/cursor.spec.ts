@@ -58,9 +58,18 @@ describe('cursor', () => {
       ['date', '2026-02-30'],
       ['text', 'x'.repeat(201)],
       ['text', 5],
+      ['text', 'RU\u0000'],
+      ['text', 'a\uD800b'],
+      ['text', '\uDC00'],
     ];
     for (const [part, value] of bad) {
       expect(() => decodeCursor(encodeCursor([value as string]), [part])).toThrow(InvalidCursorError);
+    }
+  });
+
+  it('keeps text with a surrogate pair (an emoji) or Cyrillic', () => {
+    for (const text of ['Москва', 'pen \uD83D\uDD8A']) {
+      expect(decodeCursor(encodeCursor([text]), ['text'])).toEqual([text]);
     }
   });
 

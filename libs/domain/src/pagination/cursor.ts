@@ -17,7 +17,8 @@ export const MAX_PAGE_SIZE = 200;
  * - `digits`: a string of digits that fits a bigint (ids and transaction ids sent as text);
  * - `index`: a non-negative safe integer;
  * - `month`: YYYY-MM; `date`: YYYY-MM-DD, a real day;
- * - `text`: a string of at most 200 characters.
+ * - `text`: a string of at most 200 characters that PostgreSQL can store: no U+0000 and no UTF-16 surrogate
+ *   without its pair (a cursor is base64url, so the request's own checks never see what it decodes to).
  */
 export type CursorPart = 'uuid' | 'instant' | 'digits' | 'index' | 'month' | 'date' | 'text';
 
@@ -27,6 +28,8 @@ const INSTANT =
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MONTH = /^(\d{4})-(\d{2})$/;
 const BIGINT_MAX = 9223372036854775807n;
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function isDay(year: number, month: number, day: number): boolean {
   const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -68,7 +71,7 @@ function fits(value: unknown, part: CursorPart): boolean {
       return m !== null && isDay(Number(m[1]), Number(m[2]), Number(m[3]));
     }
     case 'text':
-      return value.length <= 200;
+      return value.length <= 200 && !value.includes('\u0000') && !LONE_SURROGATE.test(value);
   }
 }
 
