@@ -65,6 +65,44 @@ describe('RedFlags', () => {
     });
   });
 
+  it('raises no flag on a cancelled lot, counts the period from when bids opened, and keeps an unchanged flag’s time', async () => {
+    const body = tenderBody(cityId, {}, 2);
+    const lots = [body.lots[0], { ...body.lots[0], title: 'Paper A3' }];
+    // A buyer of its own: a later test counts the flags of the suite's buyer.
+    const organiser = await factory.actor('buyer', { cityCode: 'moscow' });
+    const tender = await flows.publish(organiser, tenderBody(cityId, { lots }, 2));
+    await flows.bid(await factory.actor('supplier'), tender, ['60000.00', '70000.00']);
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/lots/${tender.lots[1].id}/cancel`)
+      .set(auth(organiser))
+      .send({ reason: 'Bought elsewhere' })
+      .expect(200);
+    await flows.closeAfterDeadline(tender);
+    // Published 30 days before the deadline, but taking bids for its last day only (a long enquiry period).
+    const db = t.app.get(DataSource);
+    await db.query(
+      `UPDATE tenders SET published_at = tender_end - interval '30 days', enquiry_end = tender_end - interval '1 day'
+        WHERE id = $1`,
+      [tender.id],
+    );
+    const redFlags = t.app.get(RedFlagsService);
+    await eventually(async () => (await redFlags.recompute(tender.id)) ?? undefined, 15_000);
+    const flags = async () =>
+      db.query<{ code: string; lot_id: string | null; figures: any; computed_at: Date }[]>(
+        `SELECT code, lot_id, figures, computed_at FROM red_flags WHERE tender_id = $1 ORDER BY code`,
+        [tender.id],
+      );
+    const first = await flags();
+    expect(first.map((f) => [f.code, f.lot_id])).toEqual([
+      ['SHORT_SUBMISSION_PERIOD', null],
+      ['SINGLE_BID', tender.lots[0].id],
+    ]);
+    expect(first[0]!.figures.workingDays).toBeLessThanOrEqual(1);
+    // Recomputed with nothing changed (a later event of the deal): the flags keep their time.
+    await redFlags.recompute(tender.id);
+    expect(await flags()).toEqual(first);
+  });
+
   it('follows the deal log from its watermark, and asks again for a recomputation that Redis lost', async () => {
     const db = t.app.get(DataSource);
     const otherBuyer = await factory.actor('buyer', { cityCode: 'moscow' });

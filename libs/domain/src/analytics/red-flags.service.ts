@@ -54,7 +54,7 @@ interface TenderRow {
   method: string;
   country: string;
   city_id: string;
-  published_on: string | null;
+  bidding_opened_on: string | null;
   tender_end_on: string;
   logged_idx: string;
 }
@@ -112,7 +112,9 @@ export class RedFlagsService {
              FROM jsonb_to_recordset($1::jsonb)
                   AS r(code text, subject_key text, lot_id uuid, award_id uuid, supplier_id uuid, figures jsonb)
            ON CONFLICT (code, subject_key) DO UPDATE
-              SET figures = EXCLUDED.figures, supplier_id = EXCLUDED.supplier_id, computed_at = now()`,
+              SET figures = EXCLUDED.figures, supplier_id = EXCLUDED.supplier_id, computed_at = now()
+              -- A flag recomputed unchanged keeps its time: the auditors' list is paged on it.
+              WHERE (red_flags.figures, red_flags.supplier_id) IS DISTINCT FROM (EXCLUDED.figures, EXCLUDED.supplier_id)`,
           [JSON.stringify(rows), tenderId, facts.facts.buyerId, facts.cityId],
         );
       }
@@ -276,7 +278,8 @@ export class RedFlagsService {
   ): Promise<{ facts: TenderFacts; cityId: string; loggedIdx: string } | null> {
     const [tender] = await manager.query<TenderRow[]>(
       `SELECT t.id, t.currency, t.organizer_id, t.method, c.country, c.id AS city_id,
-              to_char(t.published_at AT TIME ZONE c.time_zone, 'YYYY-MM-DD') AS published_on,
+              to_char(coalesce(t.enquiry_end, t.published_at) AT TIME ZONE c.time_zone, 'YYYY-MM-DD')
+                AS bidding_opened_on,
               to_char(t.tender_end AT TIME ZONE c.time_zone, 'YYYY-MM-DD') AS tender_end_on,
               (SELECT COALESCE(max(e.idx), -1)::text FROM log_entries e WHERE e.tender_id = t.id) AS logged_idx
          FROM tenders t
@@ -287,7 +290,8 @@ export class RedFlagsService {
     );
     if (!tender) return null;
     const lots = await manager.query<{ id: string; estimate: string }[]>(
-      `SELECT id, estimate::text FROM lots WHERE tender_id = $1 ORDER BY number`,
+      // A lot cancelled (before or after the closing) is nobody's purchase: its bids raise no flag.
+      `SELECT id, estimate::text FROM lots WHERE tender_id = $1 AND status <> 'cancelled' ORDER BY number`,
       [tenderId],
     );
     const bids = await manager.query<
@@ -347,15 +351,15 @@ export class RedFlagsService {
         buyerId: tender.organizer_id,
         method: tender.method,
         country: tender.country,
-        calendarYears: tender.published_on
+        calendarYears: tender.bidding_opened_on
           ? await operatorCalendarYears(
               manager,
               tender.country,
-              Number(tender.published_on.slice(0, 4)),
+              Number(tender.bidding_opened_on.slice(0, 4)),
               Number(tender.tender_end_on.slice(0, 4)),
             )
           : [],
-        publishedOn: tender.published_on,
+        biddingOpenedOn: tender.bidding_opened_on,
         tenderEndOn: tender.tender_end_on,
         lots: flagLots,
       },

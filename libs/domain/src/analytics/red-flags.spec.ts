@@ -18,7 +18,7 @@ function tender(lots: FlagLot[], overrides: Partial<TenderFacts> = {}): TenderFa
     buyerId: 'buyer',
     method: 'open',
     country: 'UA',
-    publishedOn: '2026-03-02',
+    biddingOpenedOn: '2026-03-02',
     tenderEndOn: '2026-03-20',
     lots,
     ...overrides,
@@ -64,7 +64,7 @@ describe('computeRedFlags', () => {
   });
 
   it('flags a submission period shorter than the minimum in working days', () => {
-    // Mon 2 March to Fri 6 March 2026: 4 working days after the publication day.
+    // Mon 2 March to Fri 6 March 2026: 4 working days after the day bids opened.
     const flags = computeRedFlags(tender([], { tenderEndOn: '2026-03-06' }), options);
     expect(flags).toEqual([
       expect.objectContaining({

@@ -69,8 +69,11 @@ export interface TenderFacts {
   country: string;
   /** The operator's calendars of that country for the years of the tender, replacing the built-in ones. */
   calendarYears?: readonly CalendarYear[];
-  /** Local dates (YYYY-MM-DD) in the buyer's time zone; null when the tender was never published. */
-  publishedOn: string | null;
+  /**
+   * Local dates (YYYY-MM-DD) in the buyer's time zone: when bids opened (the end of the enquiry period, or the
+   * publication), as the publication check counts the submission period; null when never published.
+   */
+  biddingOpenedOn: string | null;
   tenderEndOn: string;
   lots: FlagLot[];
 }
@@ -126,10 +129,10 @@ function subjectOf(
 }
 
 export function shortSubmissionPeriod(facts: TenderFacts, options: RedFlagOptions): RedFlagDraft | null {
-  if (facts.method !== 'open' || facts.publishedOn === null) return null;
+  if (facts.method !== 'open' || facts.biddingOpenedOn === null) return null;
   const workingDays = workingDaysBetween(
     facts.country,
-    facts.publishedOn,
+    facts.biddingOpenedOn,
     facts.tenderEndOn,
     facts.calendarYears,
   );
@@ -142,7 +145,7 @@ export function shortSubmissionPeriod(facts: TenderFacts, options: RedFlagOption
       workingDays,
       minimumWorkingDays: minimum,
       country: facts.country,
-      publishedOn: facts.publishedOn,
+      biddingOpenedOn: facts.biddingOpenedOn,
       tenderEndOn: facts.tenderEndOn,
     },
   };
