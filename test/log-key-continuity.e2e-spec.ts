@@ -1,7 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { generateLogKey, LogSequencerService } from '@app/domain';
+import { generateLogKey, LogSequencerService, LogService, SEQUENCER_LOCK_KEY } from '@app/domain';
+import { Client } from 'pg';
 import { ActorFactory } from './factories/actors';
 import { TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
@@ -69,6 +70,26 @@ describe('The log signing key stays the one that signed the log', () => {
       expect(worker.get(LogSequencerService).keyRefused).toBe(false);
     } finally {
       await worker.close();
+    }
+  });
+
+  it('gives the leader lock back when the key check fails, so another worker can lead', async () => {
+    const sequencer = t.app.get(LogSequencerService);
+    const check = jest
+      .spyOn(t.app.get(LogService), 'checkKey')
+      .mockRejectedValueOnce(new Error('connection reset'));
+    await expect(sequencer.tryLead()).rejects.toThrow('connection reset');
+    check.mockRestore();
+    expect(sequencer.isLeader).toBe(false);
+    // Another session (not one of this app's pooled connections, which could hold it) can take the lock.
+    const other = new Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      const [row] = (await other.query('SELECT pg_try_advisory_lock($1) AS locked', [SEQUENCER_LOCK_KEY]))
+        .rows;
+      expect(row.locked).toBe(true);
+    } finally {
+      await other.end();
     }
   });
 

@@ -92,15 +92,15 @@ export class LogSequencerService {
       await runner.release();
       return false;
     }
-    // Checked under the lock: no other sequencer can sign a head meanwhile.
+    // Checked under the lock: no other sequencer can sign a head meanwhile. Given up on any failure, so that the
+    // lock never goes back to the pool with its connection (it would bar every other worker from leading).
     const key = await this.log.checkKey().catch(async (error: unknown) => {
-      await runner.release();
+      await unlockAndRelease(runner);
       throw error;
     });
     this.keyRefused = key.status === 'mismatch';
     if (key.status === 'mismatch') {
-      await runner.query('SELECT pg_advisory_unlock($1)', [SEQUENCER_LOCK_KEY]).catch(() => undefined);
-      await runner.release();
+      await unlockAndRelease(runner);
       throw new LogKeyMismatchError(key.treeSize, this.keys.publicKey);
     }
     this.lockRunner = runner;
@@ -114,8 +114,7 @@ export class LogSequencerService {
     this.lockRunner = undefined;
     this.range = undefined;
     if (!runner) return;
-    await runner.query('SELECT pg_advisory_unlock($1)', [SEQUENCER_LOCK_KEY]).catch(() => undefined);
-    await runner.release();
+    await unlockAndRelease(runner);
   }
 
   /**
@@ -262,4 +261,10 @@ export class LogSequencerService {
     this.signedSize = head ? Number(head.size) : -1;
     this.signedAt = head ? Date.parse(head.timestamp) : 0;
   }
+}
+
+/** Gives the sequencer's lock back and its connection to the pool (a broken connection is discarded by pg). */
+async function unlockAndRelease(runner: QueryRunner): Promise<void> {
+  await runner.query('SELECT pg_advisory_unlock($1)', [SEQUENCER_LOCK_KEY]).catch(() => undefined);
+  await runner.release();
 }
