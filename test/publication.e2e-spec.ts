@@ -477,6 +477,37 @@ describe('Publication rules (production minimum periods)', () => {
       expect((await publish().expect(200)).body.status).toBe('active.tendering');
     });
 
+    it('waits for a change of the card running at publication, and refuses an item archived by it', async () => {
+      const catalogue = new CatalogueFactory(t.app);
+      const operator = await factory.actor('operator');
+      const itemId = await catalogue.activeItem(buyer, operator, { titleRu: 'Бумага A4, снимается' });
+      const draft = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send(withItem({ catalogItemId: itemId }))
+        .expect(201);
+      // A moderation of the card, written and not yet committed, as a merge or an archiving holds it.
+      const moderation = t.app.get(DataSource).createQueryRunner();
+      await moderation.connect();
+      await moderation.startTransaction();
+      try {
+        await moderation.query(`UPDATE catalog_items SET status = 'archived' WHERE id = $1`, [itemId]);
+        const publishing = request(t.http)
+          .post(`/api/v1/tenders/${draft.body.id}/publish`)
+          .set(auth(buyer))
+          .then((r) => r);
+        await new Promise((r) => setTimeout(r, 300));
+        await moderation.commitTransaction();
+        const res = await publishing;
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'lots.0.items' } });
+        expect(res.body.message).toContain('archived');
+      } finally {
+        if (moderation.isTransactionActive) await moderation.rollbackTransaction();
+        await moderation.release();
+      }
+    });
+
     it("buys a catalogue item with its card's CPV code and unit, at saving and again at publication", async () => {
       const catalogue = new CatalogueFactory(t.app);
       const operator = await factory.actor('operator');

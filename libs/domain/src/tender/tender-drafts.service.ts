@@ -235,6 +235,14 @@ export class TenderDraftsService {
    * have been archived or merged since the draft named it.
    */
   private async assertCatalogueItemsActive(manager: EntityManager, tenderId: string): Promise<void> {
+    // The cards are share-locked first (in id order), as an offer's write does: a merge, an archiving or a
+    // change of CPV code or unit running now commits before they are read, or waits for this publication.
+    await manager.query(
+      `SELECT 1 FROM catalog_items c
+        WHERE c.id IN (SELECT i.catalog_item_id FROM tender_items i WHERE i.tender_id = $1)
+        ORDER BY c.id FOR SHARE OF c`,
+      [tenderId],
+    );
     const [ref] = await manager.query<
       (CatalogueRef & { lot: number; item: number; cpv_code: string; item_unit: string })[]
     >(
