@@ -196,6 +196,11 @@ describe('ReferencePrice', () => {
     ]);
   });
 
+  it('counts no offer of an archived catalogue item', async () => {
+    const res = await reference({ catalogItemId: items.E! }).expect(200);
+    expect(sources(res.body)).toEqual([]);
+  });
+
   it('counts a contract item bought outside the catalogue by its own characteristics', async () => {
     // 200 packs each: unit prices 130 (free A4 paper, written in other case and spacing) and 450 (free A3 paper).
     await Promise.all([

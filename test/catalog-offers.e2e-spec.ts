@@ -332,6 +332,30 @@ describe('OffersController', () => {
         .expect(409);
       expect(res.body).toMatchObject({ code: 'CATALOG_ITEM_NOT_ACTIVE', details: { status: 'pending' } });
     });
+
+    it('lets an offer on an archived item be withdrawn, not changed', async () => {
+      const archivedId = await catalogue.activeItem(supplier, operator, {
+        titleRu: 'Бумага, снятая с выпуска',
+      });
+      const { id } = await catalogue.offer(supplier, archivedId, { price: '300.00' });
+      await request(t.http)
+        .post(`/api/v1/catalogue/items/${archivedId}/archive`)
+        .set(as(operator))
+        .send({ reason: 'Снято с производства' })
+        .expect(200);
+      const renewed = await request(t.http)
+        .patch(`/api/v1/catalogue/offers/${id}`)
+        .set(as(supplier))
+        .send({ price: '1.00', validUntil: inDays(300) })
+        .expect(409);
+      expect(renewed.body).toMatchObject({
+        code: 'CATALOG_ITEM_NOT_ACTIVE',
+        details: { status: 'archived' },
+      });
+      const [stored] = await db.query(`SELECT price::text FROM catalog_offers WHERE id = $1`, [id]);
+      expect(stored.price).toBe('300.00');
+      await request(t.http).post(`/api/v1/catalogue/offers/${id}/withdraw`).set(as(supplier)).expect(200);
+    });
   });
 
   describe('bad input', () => {

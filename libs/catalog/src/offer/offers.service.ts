@@ -138,6 +138,16 @@ export class OffersService {
       if (offer.status !== 'active') {
         throw new OfferStatusConflictError('A withdrawn offer cannot be changed', { status: offer.status });
       }
+      // An offer on an archived card shows nowhere; it may be withdrawn, not renewed. (Not locked: an archiving
+      // committing meanwhile leaves an offer that nothing reads, and a lock here would order against merges.)
+      const [item] = await m.query<{ status: string }[]>(`SELECT status FROM catalog_items WHERE id = $1`, [
+        offer.itemId,
+      ]);
+      if (item?.status !== 'active') {
+        throw new CatalogItemNotActiveError('Offers are taken only for active catalogue items', {
+          status: item?.status ?? null,
+        });
+      }
       const validFrom = fields.validFrom ?? offer.validFrom;
       const validUntil = fields.validUntil ?? offer.validUntil;
       if (fields.validFrom || fields.validUntil) assertValidity(validFrom, validUntil, await this.now(m));

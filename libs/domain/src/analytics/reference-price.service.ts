@@ -38,13 +38,14 @@ export class ReferencePriceService {
   }
 
   /**
-   * Active offers delivering to the city, valid now, from active suppliers, for this quantity: of the one item,
-   * or of every active item with the CPV code, the unit and the characteristics.
+   * Active offers delivering to the city, valid now, from active suppliers, for this quantity: of the one item
+   * while it is active (an archived card's offers show nowhere), or of every active item with the CPV code, the
+   * unit and the characteristics.
    */
   private offers(q: ReferencePriceQuery, areaKeys: string[]): Promise<PriceSource[]> {
     const params: unknown[] = [q.currency, q.quantity, areaKeys];
     const items = q.catalogItemId
-      ? `ci.id = $${params.push(q.catalogItemId)}`
+      ? `ci.id = $${params.push(q.catalogItemId)} AND ci.status = 'active'`
       : `ci.status = 'active' AND ci.classification_scheme = 'CPV'
          AND ci.classification_code = $${params.push(q.cpv)} AND ci.unit_code = $${params.push(q.unitCode)}
          ${characteristicsFilter('ci.characteristics', q.characteristics, params)}`;
