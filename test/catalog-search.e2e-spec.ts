@@ -60,7 +60,7 @@ describe('CatalogueSearchController', () => {
     await propose('writingPaper', 'Бумага писчая в клетку', '30197620-8');
     await propose('cartridge', 'Картридж для лазерного принтера чёрный', '30125100-2', 'Toner cartridge');
     await propose('laptop', 'Ноутбук 15,6 дюйма, 16 ГБ памяти', '30213100-6', 'Laptop computer');
-    await propose('chair', 'Стул офисный на колёсах', '39112000-0');
+    await propose('chair', 'Стул офисный на колёсах, сиденье 0.45 м', '39112000-0');
     await propose('cleaning', 'Уборка офисных помещений', '90919200-4', 'Office cleaning');
 
     const cityArea = (code: string) => ({ cityIds: [city[code]!.id] });
@@ -114,6 +114,13 @@ describe('CatalogueSearchController', () => {
     it('ranks a match in the title above a match only in the classification name', async () => {
       const found = await ids({ q: 'печать' });
       expect(found[0]).toBe(item.inkjetPaper);
+    });
+
+    it('cuts the query into words as the titles were cut: decimals, and units with superscripts', async () => {
+      expect(await ids({ q: 'стул 0.45' })).toEqual([item.chair]);
+      expect(await ids({ q: 'стул 0.46' })).toEqual([]);
+      expect(await ids({ q: 'бумага 80 г/м²' })).toEqual([item.laserPaper]);
+      expect(await ids({ q: 'ноутбук 15,6' })).toEqual([item.laptop]);
     });
 
     it('answers stop words alone with no hits rather than an error', async () => {

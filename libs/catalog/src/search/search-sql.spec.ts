@@ -18,17 +18,32 @@ const plan = (over: Partial<SearchPlan> = {}): SearchPlan => ({
 });
 
 describe('search-sql', () => {
-  it('keeps only letters and digits of at most eight words, lower-cased', () => {
+  it('cuts the query at spaces into at most eight lower-case chunks, without the punctuation around them', () => {
     expect(searchWords('Бумагу для «принтеров», A4!')).toEqual(['бумагу', 'для', 'принтеров', 'a4']);
     expect(searchWords("'; DROP TABLE users; --")).toEqual(['drop', 'table', 'users']);
     expect(searchWords('a b c d e f g h i j')).toHaveLength(8);
     expect(searchWords('я'.repeat(100))[0]).toHaveLength(40);
   });
 
-  it('never lets tsquery syntax through a word', () => {
+  it('keeps whole what the titles’ parser reads as one word: decimals, versions, sizes, negative numbers', () => {
+    expect(searchWords('Вода 1.5 л, кабель 3x2.5 мм²')).toEqual([
+      'вода',
+      '1.5',
+      'л',
+      'кабель',
+      '3x2.5',
+      'мм²',
+    ]);
+    expect(searchWords('v2.0 г/м² (-40)')).toEqual(['v2.0', 'г/м²', '-40']);
+  });
+
+  it('gives chunks without spaces that begin and end with a letter or a digit', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (q) => {
-        for (const word of searchWords(q)) expect(word).toMatch(/^[\p{L}\p{N}]+$/u);
+        for (const word of searchWords(q)) {
+          expect(word).toMatch(/^(?:[\p{L}\p{N}]|-\p{N})(?:\S*[\p{L}\p{N}])?$/u);
+          expect(word.length).toBeLessThanOrEqual(40);
+        }
       }),
     );
   });

@@ -25,6 +25,8 @@ export const MAX_QUERY_WORDS = 8;
  */
 export const SEARCH_SESSION_OPTIONS = '-c enable_seqscan=off -c plan_cache_mode=force_generic_plan';
 const MAX_WORD_LENGTH = 40;
+/** The token type of the default text search parser for what lies between words (ts_token_type('default')). */
+const BLANK_TOKEN = 12;
 
 export interface SearchPlan {
   /** Query words (searchWords): every one must match; none to match every active item. */
@@ -51,29 +53,44 @@ export interface SqlStatement {
   values: unknown[];
 }
 
-/** Query words: letters and digits only, lower case, at most eight of at most forty characters. */
+/** Punctuation around a query chunk (quotes, commas, a final stop), but not the minus of a negative number. */
+const CHUNK_EDGES = /^(?:(?!-\p{N})[^\p{L}\p{N}])+|[^\p{L}\p{N}]+$/gu;
+
+/**
+ * The query as chunks between spaces, lower case, stripped of the punctuation around them: at most eight of at
+ * most forty characters, each holding a letter or a digit. The statement cuts them into words with
+ * PostgreSQL's own parser (see resolveWordsCtes), the one that cut the titles: a chunk keeps what that parser
+ * reads as one word ("1.5", "v2.0", "3x2.5", "-40") or as several ("г/м²" is г and м: the superscript is no
+ * part of a word for it).
+ */
 export function searchWords(q: string): string[] {
-  const words =
-    q
-      .normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.slice(0, MAX_QUERY_WORDS).map((w) => w.slice(0, MAX_WORD_LENGTH));
+  return q
+    .toLowerCase()
+    .split(/\s+/u)
+    .map((chunk) => chunk.slice(0, MAX_WORD_LENGTH).replace(CHUNK_EDGES, ''))
+    .filter((chunk) => /[\p{L}\p{N}]/u.test(chunk))
+    .slice(0, MAX_QUERY_WORDS);
 }
 
 /**
- * Turns query words into a tsquery: every word must match (AND), through its Russian or English lexeme, or -
+ * Turns query chunks (searchWords) into words with the parser of the titles' documents (the tokens that are not
+ * blanks: at most eight, of at most forty characters), and the words into a tsquery: every word must match
+ * (AND), through its Russian or English lexeme, or -
  * when no word of the titles' lexicon has its lexeme (a typo, not another form of a known word) - through the
  * lexemes of lexicon words close to it: of the five nearest by trigrams, those fewest edits away, if that is
  * one edit (two from six letters on). Lexemes are deduplicated. A stop word of either configuration is
- * dropped, as to_tsquery would; with only stop words the tsquery is null and nothing matches. The words contain
- * letters and digits only. `words` is the text[] parameter; the CTE `resolved` has one row: the tsquery `q` and
- * the corrections made.
+ * dropped, as to_tsquery would; with only stop words the tsquery is null and nothing matches. `words` is the
+ * text[] parameter of chunks; the CTE `resolved` has one row: the tsquery `q` and the corrections made.
  */
 function resolveWordsCtes(words: string): string {
   return `
-  w AS (SELECT word, ord FROM unnest(${words}) WITH ORDINALITY AS t(word, ord)
-    WHERE to_tsvector('russian', word) <> ''::tsvector AND to_tsvector('english', word) <> ''::tsvector),
+  w AS (SELECT word, ord FROM (
+      SELECT left(lower(p.token), ${MAX_WORD_LENGTH}) AS word, row_number() OVER (ORDER BY c.ord, p.ord) AS ord
+      FROM unnest(${words}) WITH ORDINALITY AS c(chunk, ord),
+        ts_parse('default', c.chunk) WITH ORDINALITY AS p(tokid, token, ord)
+      WHERE p.tokid <> ${BLANK_TOKEN}) t
+    WHERE ord <= ${MAX_QUERY_WORDS}
+      AND to_tsvector('russian', word) <> ''::tsvector AND to_tsvector('english', word) <> ''::tsvector),
   alt AS MATERIALIZED (
     SELECT w.ord, w.word, ARRAY(
         SELECT n.word FROM (
