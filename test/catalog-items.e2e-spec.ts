@@ -111,6 +111,16 @@ describe('CatalogItemsController', () => {
         rejectionReason: null,
         cpv: { code: '30192700-8' },
       });
+      // The approval's version names everything it changed: the reason cleared, the publication time set.
+      const versions = await request(t.http).get(`/api/v1/catalogue/items/${draft.id}/versions`).expect(200);
+      expect(versions.body.items.at(-1)).toMatchObject({
+        action: 'approved',
+        changes: {
+          status: { from: 'pending', to: 'active' },
+          rejectionReason: { from: 'Укажите код CPV канцелярских товаров', to: null },
+          publishedAt: { from: null, to: active.body.publishedAt },
+        },
+      });
     });
 
     it('keeps every change as a version: who, when, what', async () => {
@@ -149,7 +159,10 @@ describe('CatalogItemsController', () => {
           version: 3,
           action: 'approved',
           actorRole: 'operator',
-          changes: { status: { from: 'pending', to: 'active' } },
+          changes: {
+            status: { from: 'pending', to: 'active' },
+            publishedAt: { from: null, to: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
+          },
         }),
         expect.objectContaining({
           version: 4,

@@ -122,8 +122,13 @@ export class CatalogItemWorkflowService {
       }
       if (to === 'active') {
         set.rejectionReason = null;
-        // The database clock decides when an item was published, once.
-        set.publishedAt = () => 'coalesce(published_at, now())';
+        if (item.rejectionReason !== null) changes.rejectionReason = { from: item.rejectionReason, to: null };
+        if (item.publishedAt === null) {
+          // The database clock decides when an item was published, once (now(): this transaction's start).
+          const [clock] = await m.query<{ now: Date }[]>('SELECT now() AS now');
+          set.publishedAt = clock!.now;
+          changes.publishedAt = { from: null, to: clock!.now.toISOString() };
+        }
       }
       const version = await this.items.change(m, id, set);
       await this.items.record(m, id, version, action, actor, changes, reason);
