@@ -1,8 +1,9 @@
-import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** How many units of `currency` one unit of `base` buys on a day, as recorded by an operator. */
 @Entity({ name: 'exchange_rates' })
 @Check('ck_exchange_rates_rate', `"rate" > 0`)
+@Index('ix_exchange_rates_day', ['day', 'base', 'currency'])
 export class ExchangeRate {
   @PrimaryColumn({ type: 'char', length: 3, primaryKeyConstraintName: 'pk_exchange_rates' })
   base: string;

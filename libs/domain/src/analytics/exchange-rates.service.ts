@@ -74,7 +74,10 @@ export class ExchangeRatesService {
     return row;
   }
 
-  /** Rates of a pair (or every pair of a base), newest day first. */
+  /**
+   * Rates of a pair (or every pair of a base), newest day first: through ix_exchange_rates_day, or the primary
+   * key for a pair (the filters compare as character(3), the columns' type, so that an index can serve them).
+   */
   async list(filter: {
     base?: string;
     currency?: string;
@@ -87,11 +90,11 @@ export class ExchangeRatesService {
     if (filter.cursor) {
       const [day, base, currency] = decodeCursor(filter.cursor, ['date', 'text', 'text']);
       params.push(day, base, currency);
-      after = 'AND (day, base, currency) < ($4::date, $5, $6)';
+      after = 'AND (day, base, currency) < ($4::date, $5::bpchar, $6::bpchar)';
     }
     const rows = await this.dataSource.query<ExchangeRateView[]>(
       `SELECT ${COLUMNS} FROM exchange_rates
-        WHERE ($1::text IS NULL OR base = $1) AND ($2::text IS NULL OR currency = $2) ${after}
+        WHERE ($1::bpchar IS NULL OR base = $1) AND ($2::bpchar IS NULL OR currency = $2) ${after}
         ORDER BY day DESC, base DESC, currency DESC LIMIT $3`,
       params,
     );

@@ -36,6 +36,7 @@ import { BuyerTendersByCreation1765060000000 } from './1765060000000-BuyerTender
 import { TenderListsPaged1765070000000 } from './1765070000000-TenderListsPaged';
 import { TenderValue1765080000000 } from './1765080000000-TenderValue';
 import { ComplaintsByFiling1765090000000 } from './1765090000000-ComplaintsByFiling';
+import { ExchangeRatesByDay1765100000000 } from './1765100000000-ExchangeRatesByDay';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -77,4 +78,5 @@ export const MIGRATIONS: (new () => object)[] = [
   TenderListsPaged1765070000000,
   TenderValue1765080000000,
   ComplaintsByFiling1765090000000,
+  ExchangeRatesByDay1765100000000,
 ];
