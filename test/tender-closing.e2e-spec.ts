@@ -365,6 +365,7 @@ describe('Tender closing by the worker', () => {
     expect((await request(t.http).get(`/api/v1/tenders/${early.id}/bids`).expect(200)).body).toEqual({
       sealed: true,
       items: [],
+      nextCursor: null,
     });
     expect((await events(early.id)).map((e: any) => e.type)).not.toContain('bid.opened');
   });
