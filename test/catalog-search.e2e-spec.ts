@@ -121,6 +121,9 @@ describe('CatalogueSearchController', () => {
       expect(await ids({ q: 'стул 0.46' })).toEqual([]);
       expect(await ids({ q: 'бумага 80 г/м²' })).toEqual([item.laserPaper]);
       expect(await ids({ q: 'ноутбук 15,6' })).toEqual([item.laptop]);
+      // A hyphenated word takes one of the eight places, though the parser also gives its parts.
+      expect(await ids({ q: 'офисный-стул на колёсах, сиденье 0.45 м' })).toEqual([item.chair]);
+      expect(await ids({ q: 'офисный-стул на колёсах, сиденье 0.45 м ноутбук' })).toEqual([]);
     });
 
     it('answers stop words alone with no hits rather than an error', async () => {

@@ -22,7 +22,10 @@ describe('search-sql', () => {
     expect(searchWords('Бумагу для «принтеров», A4!')).toEqual(['бумагу', 'для', 'принтеров', 'a4']);
     expect(searchWords("'; DROP TABLE users; --")).toEqual(['drop', 'table', 'users']);
     expect(searchWords('a b c d e f g h i j')).toHaveLength(8);
-    expect(searchWords('я'.repeat(100))[0]).toHaveLength(40);
+    // A chunk is cut into words, each at most forty characters, by the statement, not here.
+    expect(searchWords('картридж,лазерного,принтера,чёрный,cartridge')).toEqual([
+      'картридж,лазерного,принтера,чёрный,cartridge',
+    ]);
   });
 
   it('keeps whole what the titles’ parser reads as one word: decimals, versions, sizes, negative numbers', () => {
@@ -42,7 +45,6 @@ describe('search-sql', () => {
       fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (q) => {
         for (const word of searchWords(q)) {
           expect(word).toMatch(/^(?:[\p{L}\p{N}]|-\p{N})(?:\S*[\p{L}\p{N}])?$/u);
-          expect(word.length).toBeLessThanOrEqual(40);
         }
       }),
     );

@@ -25,8 +25,13 @@ export const MAX_QUERY_WORDS = 8;
  */
 export const SEARCH_SESSION_OPTIONS = '-c enable_seqscan=off -c plan_cache_mode=force_generic_plan';
 const MAX_WORD_LENGTH = 40;
-/** The token type of the default text search parser for what lies between words (ts_token_type('default')). */
+/** Token types of the default text search parser (ts_token_type('default')): what lies between words. */
 const BLANK_TOKEN = 12;
+/**
+ * The parts of a hyphenated word ("wi" and "fi" of "wi-fi"), which the parser gives after the whole word: they
+ * do not count towards the eight words, so a hyphenated word takes one place, as the user typed it.
+ */
+const HYPHEN_PARTS = '9, 10, 11';
 
 export interface SearchPlan {
   /** Query words (searchWords): every one must match; none to match every active item. */
@@ -57,8 +62,8 @@ export interface SqlStatement {
 const CHUNK_EDGES = /^(?:(?!-\p{N})[^\p{L}\p{N}])+|[^\p{L}\p{N}]+$/gu;
 
 /**
- * The query as chunks between spaces, lower case, stripped of the punctuation around them: at most eight of at
- * most forty characters, each holding a letter or a digit. The statement cuts them into words with
+ * The query as chunks between spaces, lower case, stripped of the punctuation around them: at most eight, each
+ * holding a letter or a digit (the query itself is at most 200 characters). The statement cuts them into words with
  * PostgreSQL's own parser (see resolveWordsCtes), the one that cut the titles: a chunk keeps what that parser
  * reads as one word ("1.5", "v2.0", "3x2.5", "-40") or as several ("г/м²" is г and м: the superscript is no
  * part of a word for it).
@@ -67,14 +72,15 @@ export function searchWords(q: string): string[] {
   return q
     .toLowerCase()
     .split(/\s+/u)
-    .map((chunk) => chunk.slice(0, MAX_WORD_LENGTH).replace(CHUNK_EDGES, ''))
+    .map((chunk) => chunk.replace(CHUNK_EDGES, ''))
     .filter((chunk) => /[\p{L}\p{N}]/u.test(chunk))
     .slice(0, MAX_QUERY_WORDS);
 }
 
 /**
  * Turns query chunks (searchWords) into words with the parser of the titles' documents (the tokens that are not
- * blanks: at most eight, of at most forty characters), and the words into a tsquery: every word must match
+ * blanks: at most eight, not counting the parts of a hyphenated word, of at most forty characters each), and
+ * the words into a tsquery: every word must match
  * (AND), through its Russian or English lexeme, or -
  * when no word of the titles' lexicon has its lexeme (a typo, not another form of a known word) - through the
  * lexemes of lexicon words close to it: of the five nearest by trigrams, those fewest edits away, if that is
@@ -85,11 +91,12 @@ export function searchWords(q: string): string[] {
 function resolveWordsCtes(words: string): string {
   return `
   w AS (SELECT word, ord FROM (
-      SELECT left(lower(p.token), ${MAX_WORD_LENGTH}) AS word, row_number() OVER (ORDER BY c.ord, p.ord) AS ord
+      SELECT left(lower(p.token), ${MAX_WORD_LENGTH}) AS word, row_number() OVER (ORDER BY c.ord, p.ord) AS ord,
+        count(*) FILTER (WHERE p.tokid NOT IN (${HYPHEN_PARTS})) OVER (ORDER BY c.ord, p.ord) AS nth
       FROM unnest(${words}) WITH ORDINALITY AS c(chunk, ord),
         ts_parse('default', c.chunk) WITH ORDINALITY AS p(tokid, token, ord)
       WHERE p.tokid <> ${BLANK_TOKEN}) t
-    WHERE ord <= ${MAX_QUERY_WORDS}
+    WHERE nth <= ${MAX_QUERY_WORDS}
       AND to_tsvector('russian', word) <> ''::tsvector AND to_tsvector('english', word) <> ''::tsvector),
   alt AS MATERIALIZED (
     SELECT w.ord, w.word, ARRAY(
