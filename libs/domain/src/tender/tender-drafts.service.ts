@@ -235,11 +235,13 @@ export class TenderDraftsService {
    * have been archived or merged since the draft named it.
    */
   private async assertCatalogueItemsActive(manager: EntityManager, tenderId: string): Promise<void> {
-    // The cards are share-locked first (in id order), as an offer's write does: a merge, an archiving or a
-    // change of CPV code or unit running now commits before they are read, or waits for this publication.
+    // The active cards are share-locked first (in id order, as a merge locks its pair), as an offer's write
+    // does: a merge, an archiving or a change of CPV code or unit running now commits before they are read, or
+    // waits for this publication. A card that is not active is refused below anyway, and left unlocked: a merge
+    // repoints the cards merged into its duplicate out of id order.
     await manager.query(
       `SELECT 1 FROM catalog_items c
-        WHERE c.id IN (SELECT i.catalog_item_id FROM tender_items i WHERE i.tender_id = $1)
+        WHERE c.id IN (SELECT i.catalog_item_id FROM tender_items i WHERE i.tender_id = $1) AND c.status = 'active'
         ORDER BY c.id FOR SHARE OF c`,
       [tenderId],
     );
