@@ -37,6 +37,7 @@ import { TenderListsPaged1765070000000 } from './1765070000000-TenderListsPaged'
 import { TenderValue1765080000000 } from './1765080000000-TenderValue';
 import { ComplaintsByFiling1765090000000 } from './1765090000000-ComplaintsByFiling';
 import { ExchangeRatesByDay1765100000000 } from './1765100000000-ExchangeRatesByDay';
+import { RecomputeRedFlags1765110000000 } from './1765110000000-RecomputeRedFlags';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -79,4 +80,5 @@ export const MIGRATIONS: (new () => object)[] = [
   TenderValue1765080000000,
   ComplaintsByFiling1765090000000,
   ExchangeRatesByDay1765100000000,
+  RecomputeRedFlags1765110000000,
 ];
