@@ -250,43 +250,59 @@ export class TenderQueriesService {
   }
 
   /** A tender's awards, oldest first (a rejected award before the one that followed it). */
-  async awards(
+  awards(
     tenderId: string,
     limit = DEFAULT_PAGE_SIZE,
     cursor?: string,
   ): Promise<Page<Record<string, unknown>>> {
-    await this.assertPublished(tenderId);
-    const after = cursor ? decodeCursor(cursor, ['instant', 'uuid']) : null;
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
-      `SELECT a.id, a.lot_id AS "lotId", a.bid_id AS "bidId", a.supplier_id AS "supplierId", o.legal_name AS "supplierName",
-              a.status, a.amount::text, a.rank, a.reason, a.created_at AS "createdAt", a.decided_at AS "decidedAt",
-              a.standstill_end AS "standstillEnd", ${isoUtc('a.created_at')} AS "cursorAt"
-         FROM awards a JOIN organizations o ON o.id = a.supplier_id
-        WHERE a.tender_id = $1 AND ($3::timestamptz IS NULL OR (a.created_at, a.id) > ($3::timestamptz, $4::uuid))
-        ORDER BY a.created_at, a.id LIMIT $2`,
-      [tenderId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+    return this.oldestFirst(
+      tenderId,
+      `SELECT x.id, x.lot_id AS "lotId", x.bid_id AS "bidId", x.supplier_id AS "supplierId", o.legal_name AS "supplierName",
+              x.status, x.amount::text, x.rank, x.reason, x.created_at AS "createdAt", x.decided_at AS "decidedAt",
+              x.standstill_end AS "standstillEnd"`,
+      'awards x JOIN organizations o ON o.id = x.supplier_id',
+      limit,
+      cursor,
     );
-    return withoutCursorKey(toPage(rows, limit, (r) => [String(r.cursorAt), String(r.id)]));
   }
 
   /** A tender's contracts, one per lot and buyer, oldest first. */
-  async contracts(
+  contracts(
     tenderId: string,
     limit = DEFAULT_PAGE_SIZE,
+    cursor?: string,
+  ): Promise<Page<Record<string, unknown>>> {
+    return this.oldestFirst(
+      tenderId,
+      `SELECT x.id, x.lot_id AS "lotId", x.award_id AS "awardId", x.buyer_id AS "buyerId", x.supplier_id AS "supplierId",
+              x.amount::text, x.status, x.buyer_signed_at AS "buyerSignedAt", x.supplier_signed_at AS "supplierSignedAt"`,
+      'contracts x',
+      limit,
+      cursor,
+    );
+  }
+
+  /**
+   * A page of a published tender's rows (`x` in `from`: awards or contracts), oldest first, read from the
+   * table's (tender_id, created_at, id) index. The cursor keeps created_at to the microsecond.
+   */
+  private async oldestFirst(
+    tenderId: string,
+    select: string,
+    from: string,
+    limit: number,
     cursor?: string,
   ): Promise<Page<Record<string, unknown>>> {
     await this.assertPublished(tenderId);
     const after = cursor ? decodeCursor(cursor, ['instant', 'uuid']) : null;
     const rows = await this.dataSource.query<Record<string, unknown>[]>(
-      `SELECT c.id, c.lot_id AS "lotId", c.award_id AS "awardId", c.buyer_id AS "buyerId", c.supplier_id AS "supplierId",
-              c.amount::text, c.status, c.buyer_signed_at AS "buyerSignedAt", c.supplier_signed_at AS "supplierSignedAt",
-              ${isoUtc('c.created_at')} AS "cursorAt"
-         FROM contracts c
-        WHERE c.tender_id = $1 AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
-        ORDER BY c.created_at, c.id LIMIT $2`,
+      `${select}, ${isoUtc('x.created_at')} AS "cursorAt" FROM ${from}
+        WHERE x.tender_id = $1 AND ($3::timestamptz IS NULL OR (x.created_at, x.id) > ($3::timestamptz, $4::uuid))
+        ORDER BY x.created_at, x.id LIMIT $2`,
       [tenderId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
     );
-    return withoutCursorKey(toPage(rows, limit, (r) => [String(r.cursorAt), String(r.id)]));
+    const page = toPage(rows, limit, (r) => [String(r.cursorAt), String(r.id)]);
+    return { items: page.items.map(({ cursorAt: _cursorAt, ...row }) => row), nextCursor: page.nextCursor };
   }
 
   private async wasOpened(tenderId: string): Promise<boolean> {
@@ -305,9 +321,4 @@ export class TenderQueriesService {
     if (!tender || tender.status === 'draft')
       throw new TenderNotFoundError('No tender with this id', { id: tenderId });
   }
-}
-
-/** Drops the microsecond key that a page's cursor was made from (timestamps are read as milliseconds). */
-function withoutCursorKey(page: Page<Record<string, unknown>>): Page<Record<string, unknown>> {
-  return { items: page.items.map(({ cursorAt: _cursorAt, ...row }) => row), nextCursor: page.nextCursor };
 }
