@@ -156,6 +156,38 @@ describe('OrganizationsController', () => {
     expect(suspended.body).toMatchObject({ status: 'suspended', statusReason: 'Documents expired' });
   });
 
+  it('signs a suspended organisation’s users out and keeps them out until it is active again', async () => {
+    const buyer = await factory.actor('buyer');
+    const colleague = await factory.login(buyer.email, buyer.password);
+    const url = `/api/v1/admin/organizations/${buyer.organization.id}/status`;
+    const auth = { Authorization: `Bearer ${operator.accessToken}` };
+    const me = (token: string) =>
+      request(t.http).get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
+    await me(buyer.accessToken).expect(200);
+    await request(t.http).patch(url).set(auth).send({ status: 'suspended', reason: 'Fraud' }).expect(200);
+
+    // Both sessions end at once: access tokens, and refresh tokens.
+    for (const session of [buyer, colleague]) {
+      expect((await me(session.accessToken).expect(401)).body.code).toBe('SESSION_REVOKED');
+      const refreshed = await request(t.http)
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: session.refreshToken })
+        .expect(401);
+      expect(refreshed.body.code).toBe('INVALID_REFRESH_TOKEN');
+    }
+    const login = () =>
+      request(t.http).post('/api/v1/auth/login').send({ email: buyer.email, password: buyer.password });
+    expect((await login().expect(403)).body.code).toBe('ORGANIZATION_SUSPENDED');
+    // A wrong password is still just wrong: the suspension is told only to the account's holder.
+    const wrong = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: buyer.email, password: 'not-it-1234' });
+    expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
+
+    await request(t.http).patch(url).set(auth).send({ status: 'active' }).expect(200);
+    await me((await login().expect(200)).body.accessToken).expect(200);
+  });
+
   it('lets exactly one of eight simultaneous activations succeed; the others are told the status changed', async () => {
     const supplier = await factory.actor('supplier', { status: 'pending' });
     const answers = await Promise.all(

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { AppConfig, NotFoundError, SessionsService, type User, UsersService } from '@app/domain';
+import {
+  AppConfig,
+  NotFoundError,
+  OrganizationSuspendedError,
+  SessionsService,
+  type User,
+  UsersService,
+} from '@app/domain';
 import type { AuthUser } from '../common/auth.decorators';
 import type { MeResponseDto, TokenResponseDto } from './dto/token-response.dto';
 import type { AccessTokenClaims } from './jwt.strategy';
@@ -26,6 +33,12 @@ export class AuthService {
     if (!user || !user.active) {
       await this.sessions.revoke(session.sessionId);
       throw new NotFoundError('The user of this session no longer exists');
+    }
+    if (user.organization?.status === 'suspended') {
+      await this.sessions.revoke(session.sessionId);
+      throw new OrganizationSuspendedError(
+        'Your organisation is suspended by an operator; sign-in has ended',
+      );
     }
     return this.tokens(user.id, user.organizationId, user.role, session);
   }

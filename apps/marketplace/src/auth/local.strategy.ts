@@ -5,6 +5,7 @@ import { Strategy } from 'passport-local';
 import {
   InvalidCredentialsError,
   LoginThrottleService,
+  OrganizationSuspendedError,
   type User,
   UsersService,
   verifyPassword,
@@ -28,6 +29,11 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
     const ok = await verifyPassword(user?.passwordHash, password);
     if (!user || !ok || !user.active) throw new InvalidCredentialsError('The email or password is wrong');
     await this.throttle.recordSuccess(email, ip);
+    if (user.organization?.status === 'suspended') {
+      throw new OrganizationSuspendedError(
+        'Your organisation is suspended by an operator; you cannot sign in',
+      );
+    }
     return user;
   }
 }

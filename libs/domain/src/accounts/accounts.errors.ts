@@ -4,4 +4,6 @@ export class InvalidCredentialsError extends defineError('INVALID_CREDENTIALS', 
 export class LoginThrottledError extends defineError('LOGIN_THROTTLED', 'throttled') {}
 export class InvalidRefreshTokenError extends defineError('INVALID_REFRESH_TOKEN', 'unauthenticated') {}
 export class SessionRevokedError extends defineError('SESSION_REVOKED', 'unauthenticated') {}
+/** Its users cannot sign in or stay signed in while an operator keeps the organisation suspended. */
+export class OrganizationSuspendedError extends defineError('ORGANIZATION_SUSPENDED', 'forbidden') {}
 export class EmailTakenError extends defineError('EMAIL_TAKEN', 'conflict') {}

@@ -91,6 +91,20 @@ export class SessionsService implements OnApplicationShutdown {
     await this.revoked.announce(sessionId);
   }
 
+  /**
+   * Revokes every live session of an organisation's users (an operator suspended it): their refresh tokens stop
+   * working, and their access tokens with them.
+   */
+  async revokeOrganization(organizationId: string): Promise<number> {
+    const sessions = await this.dataSource.query<{ family_id: string }[]>(
+      `SELECT DISTINCT r.family_id FROM refresh_tokens r JOIN users u ON u.id = r.user_id
+        WHERE u.organization_id = $1 AND r.revoked_at IS NULL AND r.expires_at > now()`,
+      [organizationId],
+    );
+    for (const { family_id } of sessions) await this.revoke(family_id);
+    return sessions.length;
+  }
+
   async isRevoked(sessionId: string): Promise<boolean> {
     const known = this.revoked.lookup(sessionId);
     if (known !== undefined) return known;

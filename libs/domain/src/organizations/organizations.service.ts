@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { roleForOrganization } from '../accounts/role';
+import { SessionsService } from '../accounts/sessions.service';
 import { User } from '../accounts/user.entity';
 import { UsersService } from '../accounts/users.service';
 import { City } from '../cities/city.entity';
@@ -46,6 +47,7 @@ export class OrganizationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly sessions: SessionsService,
   ) {}
 
   /** A supplier registers itself: its organisation starts pending until an operator activates it. */
@@ -111,6 +113,10 @@ export class OrganizationsService {
     });
   }
 
+  /**
+   * Activates or suspends an organisation (not the operator's). Suspending it signs its users out (see
+   * SessionsService.revokeOrganization); what each of them may do is checked by the organisation's status.
+   */
   async setStatus(id: string, status: 'active' | 'suspended', reason: string | null): Promise<Organization> {
     const org = await this.get(id);
     if (org.kind === 'operator') {
@@ -136,6 +142,9 @@ export class OrganizationsService {
         },
       );
     }
+    // Signed-in users of a suspended organisation are signed out: their sessions and access tokens end now, and
+    // sign-in and refresh refuse them while it stays suspended.
+    if (status === 'suspended') await this.sessions.revokeOrganization(id);
     return this.get(id);
   }
 
