@@ -324,6 +324,42 @@ describe('Publication rules (production minimum periods)', () => {
     expect(deals.body.items.map((d: any) => [d.id, d.value.amount])).toEqual([[tender.id, '22345.67']]);
   });
 
+  /** A joint tender of two buyers: each its share of the lot and its quantity of the item. */
+  const jointBody = (organiser: Actor, partner: Actor) => {
+    const body = tenderBody(cityId, { jointBuyerIds: [partner.organization.id] }, 20 * 86_400) as any;
+    const [lot] = body.lots;
+    lot.shares = [
+      { buyerId: organiser.organization.id, amount: '60000.00' },
+      { buyerId: partner.organization.id, amount: '40000.00' },
+    ];
+    lot.items[0].quantities = [
+      { buyerId: organiser.organization.id, quantity: '120' },
+      { buyerId: partner.organization.id, quantity: '80' },
+    ];
+    return body;
+  };
+
+  it('publishes only while every buyer of the tender is active', async () => {
+    const organiser = await factory.actor('buyer', { cityCode: 'moscow' });
+    const joint = await factory.actor('buyer', { cityCode: 'moscow' });
+    const draft = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(organiser))
+      .send(jointBody(organiser, joint))
+      .expect(201);
+    const db = t.app.get(DataSource);
+    const publish = () =>
+      request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(organiser));
+    await db.query(`UPDATE organizations SET status = 'suspended' WHERE id = $1`, [joint.organization.id]);
+    const refused = await publish().expect(403);
+    expect(refused.body).toMatchObject({
+      code: 'BUYER_NOT_ACTIVE',
+      details: { buyerId: joint.organization.id, status: 'suspended' },
+    });
+    await db.query(`UPDATE organizations SET status = 'active' WHERE id = $1`, [joint.organization.id]);
+    expect((await publish().expect(200)).body.status).toBe('active.tendering');
+  });
+
   it('hides drafts from other buyers and lets the organiser replace and delete them', async () => {
     const draft = await request(t.http)
       .post('/api/v1/tenders')

@@ -172,6 +172,19 @@ export class TenderDraftsService {
       const [{ now }] = (await manager.query<{ now: Date }[]>('SELECT now() AS now')) as [{ now: Date }];
       await this.assertPeriods(manager, draft, now);
       await this.assertCatalogueItemsActive(manager, tenderId);
+      // Every buyer of it, the organiser first, is still active (as when the draft was saved).
+      const [inactive] = await manager.query<{ buyer_id: string; status: string }[]>(
+        `SELECT tb.buyer_id, o.status FROM tender_buyers tb JOIN organizations o ON o.id = tb.buyer_id
+          WHERE tb.tender_id = $1 AND o.status <> 'active'
+          ORDER BY tb.buyer_id <> $2, tb.buyer_id LIMIT 1`,
+        [tenderId, organizerId],
+      );
+      if (inactive) {
+        throw new BuyerNotActiveError(`Buyer ${inactive.buyer_id} is ${inactive.status}`, {
+          buyerId: inactive.buyer_id,
+          status: inactive.status,
+        });
+      }
       // Numbers are taken only once everything is valid, so refused publications leave no gaps.
       const [{ seq }] = (await manager.query<{ seq: string }[]>(
         `SELECT nextval('tender_number_seq')::text AS seq`,
