@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { makeValidTaxId } from '@app/domain';
+import { makeValidTaxId, UsersService } from '@app/domain';
+import { AuthService } from '../apps/marketplace/src/auth/auth.service';
 import { Actor, ActorFactory } from './factories/actors';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
@@ -186,6 +187,35 @@ describe('OrganizationsController', () => {
 
     await request(t.http).patch(url).set(auth).send({ status: 'active' }).expect(200);
     await me((await login().expect(200)).body.accessToken).expect(200);
+  });
+
+  it('ends a sign-in that passed its check as the organisation was suspended, and finishes a suspension asked again', async () => {
+    const db = t.app.get(DataSource);
+    const auditor = await factory.actor('auditor');
+    const me = (token: string) =>
+      request(t.http).get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
+    // Suspended in the database alone (as if its signing out had failed): the session signed in before lives on.
+    await db.query(`UPDATE organizations SET status = 'suspended' WHERE id = $1`, [auditor.organization.id]);
+    await me(auditor.accessToken).expect(200);
+    // A sign-in whose password was checked before the suspension committed: no session comes out of it.
+    const user = await t.app.get(UsersService).findById(auditor.userId);
+    await expect(t.app.get(AuthService).login({ ...user!, organization: undefined })).rejects.toMatchObject({
+      code: 'ORGANIZATION_SUSPENDED',
+    });
+    const live = await db.query(
+      `SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL AND used_at IS NULL`,
+      [auditor.userId],
+    );
+    expect(live[0].n).toBe(1);
+    // The operator asks again: told it is suspended already, and the session left over is ended.
+    const url = `/api/v1/admin/organizations/${auditor.organization.id}/status`;
+    const again = await request(t.http)
+      .patch(url)
+      .set({ Authorization: `Bearer ${operator.accessToken}` })
+      .send({ status: 'suspended', reason: 'Conflict of interest' })
+      .expect(409);
+    expect(again.body.code).toBe('ORGANIZATION_STATUS_CONFLICT');
+    expect((await me(auditor.accessToken).expect(401)).body.code).toBe('SESSION_REVOKED');
   });
 
   it('lets exactly one of eight simultaneous activations succeed; the others are told the status changed', async () => {

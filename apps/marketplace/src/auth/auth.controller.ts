@@ -19,7 +19,7 @@ export class AuthController {
   @UseGuards(LoginGuard)
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiErrors(400, 401, 429)
+  @ApiErrors(400, 401, 403, 429)
   login(@Req() req: { user: User }): Promise<TokenResponseDto> {
     return this.auth.login(req.user);
   }
@@ -28,7 +28,7 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiErrors(400, 401)
+  @ApiErrors(400, 401, 403)
   refresh(@Body() body: RefreshDto): Promise<TokenResponseDto> {
     return this.auth.refresh(body.refreshToken);
   }

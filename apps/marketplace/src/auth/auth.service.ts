@@ -23,6 +23,15 @@ export class AuthService {
 
   async login(user: User): Promise<TokenResponseDto> {
     const session = await this.sessions.start(user.id);
+    // Read again now that the session exists: a suspension committed meanwhile either found this session and
+    // revoked it, or is seen here.
+    const now = await this.users.findById(user.id);
+    if (now?.organization?.status === 'suspended') {
+      await this.sessions.revoke(session.sessionId);
+      throw new OrganizationSuspendedError(
+        'Your organisation is suspended by an operator; you cannot sign in',
+      );
+    }
     await this.users.markLoggedIn(user.id);
     return this.tokens(user.id, user.organizationId, user.role, session);
   }

@@ -135,7 +135,7 @@ export class TendersController {
   @HttpCode(200)
   @Roles('buyer')
   @ApiOkResponse(TENDER)
-  @ApiErrors(400, 404, 409)
+  @ApiErrors(400, 403, 404, 409)
   async publish(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidParam('id')) id: string,

@@ -125,6 +125,8 @@ export class OrganizationsService {
       });
     }
     if (org.status === status) {
+      // A suspension whose signing out failed part-way (Redis down) is finished by asking again.
+      if (status === 'suspended') await this.sessions.revokeOrganization(id);
       throw new OrganizationStatusConflictError(`The organisation is already ${status}`, {
         status: org.status,
       });
