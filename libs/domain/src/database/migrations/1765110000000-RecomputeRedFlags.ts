@@ -9,7 +9,9 @@ export class RecomputeRedFlags1765110000000 implements MigrationInterface {
   name = 'RecomputeRedFlags1765110000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`UPDATE "red_flag_runs" SET "done_idx" = -1 WHERE "wanted_idx" >= 0`);
+    // A position no job has had (the job id names it): a completed job kept in Redis under the old position
+    // would make the queue drop the new one. The tender's next log entry raises it as usual.
+    await q.query(`UPDATE "red_flag_runs" SET "wanted_idx" = -1, "done_idx" = -2 WHERE "wanted_idx" >= 0`);
   }
 
   async down(): Promise<void> {
