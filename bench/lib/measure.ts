@@ -145,6 +145,51 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
+/**
+ * CPU seconds used so far by a process and every live process below it: the API with API_PROCESSES above 1 is a
+ * primary that serves nothing and the forked processes that serve, so the primary alone would read as idle.
+ */
+export function treeCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const own = cpuSeconds(pid);
+  if (own === undefined) return undefined;
+  const children = new Map<number, number[]>();
+  for (const { pid: child, ppid } of processes()) {
+    const siblings = children.get(ppid) ?? [];
+    siblings.push(child);
+    children.set(ppid, siblings);
+  }
+  let total = own;
+  const below = [...(children.get(pid) ?? [])];
+  for (let next = below.pop(); next !== undefined; next = below.pop()) {
+    total += cpuSeconds(next) ?? 0;
+    below.push(...(children.get(next) ?? []));
+  }
+  return total;
+}
+
+/** Every process in /proc with its parent's pid (none off Linux). */
+function processes(): { pid: number; ppid: number }[] {
+  let names: string[];
+  try {
+    names = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  const found: { pid: number; ppid: number }[] = [];
+  for (const name of names) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // After the command name: the state, then the parent's pid.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (Number.isInteger(ppid)) found.push({ pid: Number(name), ppid });
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return found;
+}
+
 /** CPU seconds used so far by every process of a command (by its name in /proc, e.g. "postgres"); undefined off Linux. */
 export function commandCpuSeconds(command: string): number | undefined {
   let names: string[];

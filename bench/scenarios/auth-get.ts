@@ -2,7 +2,7 @@ import { makeValidTaxId } from '@app/domain';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { API_SCRIPT, benchEnv, DIST, prepareDatabase, startProcess, stopProcess } from '../lib/bench-env';
-import { cpuMeter, cpuSeconds, load, printComparison } from '../lib/measure';
+import { cpuMeter, cpuSeconds, load, printComparison, treeCpuSeconds } from '../lib/measure';
 
 /**
  * An authenticated GET of a small resource (GET /api/v1/auth/me: JWT check, session check in Redis,
@@ -49,7 +49,7 @@ export async function run(): Promise<void> {
     try {
       const options = { connections: 16, durationSeconds: 10 };
       await load('warm-up', { url: `${base}/api/v1/auth/me`, headers, connections: 16, durationSeconds: 2 });
-      const apiCpu = cpuMeter({ 'API process': () => cpuSeconds(api.pid) });
+      const apiCpu = cpuMeter({ 'API process': () => treeCpuSeconds(api.pid) });
       const system = await load('API GET /api/v1/auth/me', {
         ...options,
         url: `${base}/api/v1/auth/me`,

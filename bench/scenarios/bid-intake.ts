@@ -9,7 +9,7 @@ import { API_SCRIPT, benchEnv, prepareDatabase, startProcess, stopProcess } from
 import { insertOpenTenders, loginSuppliers, seedBuyerAndSuppliers } from '../lib/world';
 import {
   cpuMeter,
-  cpuSeconds,
+  treeCpuSeconds,
   type LoadResult,
   ownCpuSeconds,
   percentile,
@@ -94,7 +94,7 @@ export async function run(args: string[]): Promise<void> {
     await drive(warmup, apiTenders, orders, cursors, viaApi);
     await checkpoint(env.DATABASE_URL as string);
     const cpu = cpuMeter({
-      'API process': () => cpuSeconds(api.pid),
+      [env.API_PROCESSES === '1' ? 'API process' : 'API processes']: () => treeCpuSeconds(api.pid),
       'bench process': ownCpuSeconds,
       PostgreSQL: postgresCpuSeconds,
     });
