@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { TenderQueriesService } from '@app/domain';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
@@ -200,6 +201,112 @@ describe('Tender rules', () => {
       before: lot.shares.map((s: any) => ({ buyerId: s.buyerId, amount: '50000.00' })),
       after: lot.shares.map((s: any) => ({ buyerId: s.buyerId, amount: s.amount })),
     });
+  });
+
+  it('amends many lots of a joint tender at once, in as many statements as one lot takes', async () => {
+    const other = await factory.actor('buyer', { cityCode: 'omsk' });
+    const buyers = [moscowBuyer.organization.id, other.organization.id];
+    const jointTender = async (lots: number) => {
+      const body = tenderBody(moscowId, { jointBuyerIds: [other.organization.id] }) as any;
+      const [lot] = body.lots;
+      body.lots = Array.from({ length: lots }, (_, i) => ({
+        ...lot,
+        title: `Paper lot ${i}`,
+        estimate: '100000.00',
+        shares: [
+          { buyerId: buyers[0], amount: '30000.00' },
+          { buyerId: buyers[1], amount: '70000.00' },
+        ],
+        items: [
+          {
+            ...lot.items[0],
+            quantity: '100',
+            quantities: buyers.map((buyerId) => ({ buyerId, quantity: '50' })),
+          },
+        ],
+      }));
+      return flows.publish(moscowBuyer, body);
+    };
+    const endDate = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    // Statements the amendment sends about lots and their shares (the rest of the app may query meanwhile).
+    const runner = PostgresQueryRunner.prototype;
+    const lotStatements = async (tender: any, lots: any[]) => {
+      const spy = jest.spyOn(runner, 'query');
+      try {
+        await request(t.http)
+          .post(`/api/v1/tenders/${tender.id}/amendments`)
+          .set(auth(moscowBuyer))
+          .send({ rationale: 'Delivery cost added', lots, tenderPeriod: { endDate } })
+          .expect(201);
+        return spy.mock.calls.filter(([sql]) => /\blots\b|lot_buyer_shares/.test(String(sql))).length;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const small = await jointTender(1);
+    const large = await jointTender(12);
+    const one = await lotStatements(small, [
+      { lotId: small.lots[0].id, estimate: '100000.01', title: 'New' },
+    ]);
+    const changes = large.lots.map((lot: any, i: number) =>
+      i % 3 === 0
+        ? { lotId: lot.id, title: `Paper lot ${i}, delivered` }
+        : { lotId: lot.id, estimate: `${100000 + i}.01`, ...(i % 3 === 1 ? { title: `Lot ${i}` } : {}) },
+    );
+    const twelve = await lotStatements(large, changes);
+    expect(twelve).toBe(one);
+
+    const read = (await request(t.http).get(`/api/v1/tenders/${large.id}`).expect(200)).body;
+    const feed = await request(t.http)
+      .get('/api/v1/tenders/changes')
+      .query({ tenderId: large.id, limit: 200 })
+      .expect(200);
+    const recorded = feed.body.items.find((e: any) => e.type === 'tender.amended').payload.changes;
+    for (const [i, change] of changes.entries()) {
+      const lot = read.lots.find((l: any) => l.id === change.lotId);
+      expect(lot.title).toBe(change.title ?? `Paper lot ${i}`);
+      expect(lot.estimate).toBe(change.estimate ?? '100000.00');
+      const sum = lot.shares.reduce((total: number, s: any) => total + Math.round(Number(s.amount) * 100), 0);
+      expect(sum).toBe(Math.round(Number(lot.estimate) * 100));
+      expect(recorded[`lots.${lot.id}.title`]).toEqual(
+        change.title ? { before: `Paper lot ${i}`, after: change.title } : undefined,
+      );
+      expect(recorded[`lots.${lot.id}.estimate`]).toEqual(
+        change.estimate ? { before: '100000.00', after: change.estimate } : undefined,
+      );
+      expect(recorded[`lots.${lot.id}.shares`]).toEqual(
+        change.estimate
+          ? {
+              before: lot.shares.map((s: any) => ({
+                buyerId: s.buyerId,
+                amount: s.buyerId === buyers[0] ? '30000.00' : '70000.00',
+              })),
+              after: lot.shares.map((s: any) => ({ buyerId: s.buyerId, amount: s.amount })),
+            }
+          : undefined,
+      );
+    }
+  });
+
+  it('refuses an amendment naming a lot of another tender by its index, and writes nothing', async () => {
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId));
+    const stranger = await flows.publish(moscowBuyer, tenderBody(moscowId));
+    const res = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/amendments`)
+      .set(auth(moscowBuyer))
+      .send({
+        rationale: 'Budget revised',
+        lots: [
+          { lotId: tender.lots[0].id, estimate: '90000.00' },
+          { lotId: stranger.lots[0].id, estimate: '80000.00' },
+        ],
+        tenderPeriod: { endDate: new Date(Date.now() + 5 * 86_400_000).toISOString() },
+      })
+      .expect(404);
+    expect(res.body).toMatchObject({ code: 'LOT_NOT_FOUND', details: { field: 'lots.1.lotId' } });
+    const read = async (id: string) => (await request(t.http).get(`/api/v1/tenders/${id}`).expect(200)).body;
+    expect((await read(tender.id)).lots[0].estimate).toBe('100000.00');
+    expect((await read(stranger.id)).lots[0].estimate).toBe('100000.00');
   });
 
   it('holds bids for confirmation after a change of terms and requires a later deadline when few days are left', async () => {

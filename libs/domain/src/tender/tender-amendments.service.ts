@@ -153,42 +153,9 @@ export class TenderAmendmentsService {
         // Two changes of one lot: the second would record the first's result as the previous value.
         throw new TenderInvalidError('lots: a lot appears twice', { field: 'lots' });
       }
-      let estimatesChanged = false;
-      for (const [i, lotChange] of (input.lots ?? []).entries()) {
-        const [lot] = await manager.query<{ title: string; estimate: string; status: string }[]>(
-          'SELECT title, estimate::text, status FROM lots WHERE id = $1 AND tender_id = $2 FOR UPDATE',
-          [lotChange.lotId, tenderId],
-        );
-        if (!lot || lot.status !== 'active') {
-          throw new LotNotFoundError('No active lot with this id in this tender', {
-            field: `lots.${i}.lotId`,
-          });
-        }
-        if (lotChange.title !== undefined && lotChange.title.trim() !== lot.title) {
-          changes[`lots.${lotChange.lotId}.title`] = { before: lot.title, after: lotChange.title.trim() };
-          await manager.query('UPDATE lots SET title = $2 WHERE id = $1', [
-            lotChange.lotId,
-            lotChange.title.trim(),
-          ]);
-          termsChanged = true;
-        }
-        if (
-          lotChange.estimate !== undefined &&
-          parseAmount(lotChange.estimate) !== parseAmount(lot.estimate)
-        ) {
-          const after = formatAmount(parseAmount(lotChange.estimate));
-          if (parseAmount(after) <= 0n) {
-            throw new TenderInvalidError(`lots.${i}.estimate: must be positive`, {
-              field: `lots.${i}.estimate`,
-            });
-          }
-          changes[`lots.${lotChange.lotId}.estimate`] = { before: lot.estimate, after };
-          await manager.query('UPDATE lots SET estimate = $2 WHERE id = $1', [lotChange.lotId, after]);
-          await this.rescaleShares(manager, lotChange.lotId, after, changes);
-          termsChanged = true;
-          estimatesChanged = true;
-        }
-      }
+      const lotsChanged = await this.amendLots(manager, tenderId, input.lots ?? [], changes);
+      if (lotsChanged.terms) termsChanged = true;
+      const estimatesChanged = lotsChanged.estimates;
       if (estimatesChanged) await this.assertTotal(manager, tenderId);
       if (input.addDocuments?.length) {
         changes.documents = { before: null, after: input.addDocuments };
@@ -357,36 +324,108 @@ export class TenderAmendmentsService {
   }
 
   /**
-   * A joint lot's shares after its estimate changed: split in proportion to the old shares, to the cent, so they
-   * still add up exactly to the estimate (rounding each share alone could miss it by cents). The previous shares
-   * go into the amendment with the other previous values.
+   * The lots' part of an amendment, in a fixed number of statements however many lots it names: the lots are read
+   * and locked in one, their titles and estimates written in one, and the shares of joint lots whose estimate
+   * changed read and written in one each. A lot named that is not an active lot of the tender is refused with its
+   * index, before anything is written.
+   */
+  private async amendLots(
+    manager: EntityManager,
+    tenderId: string,
+    lotChanges: NonNullable<AmendmentInput['lots']>,
+    changes: Record<string, { before: unknown; after: unknown }>,
+  ): Promise<{ terms: boolean; estimates: boolean }> {
+    if (lotChanges.length === 0) return { terms: false, estimates: false };
+    const rows = await manager.query<{ id: string; title: string; estimate: string; status: string }[]>(
+      `SELECT id, title, estimate::text, status FROM lots
+        WHERE tender_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+      [tenderId, lotChanges.map((l) => l.lotId)],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const writes: { id: string; title: string | null; estimate: string | null }[] = [];
+    for (const [i, lotChange] of lotChanges.entries()) {
+      const lot = byId.get(lotChange.lotId);
+      if (!lot || lot.status !== 'active') {
+        throw new LotNotFoundError('No active lot with this id in this tender', {
+          field: `lots.${i}.lotId`,
+        });
+      }
+      const title = lotChange.title?.trim();
+      const newTitle = title !== undefined && title !== lot.title ? title : null;
+      let newEstimate: string | null = null;
+      if (lotChange.estimate !== undefined && parseAmount(lotChange.estimate) !== parseAmount(lot.estimate)) {
+        newEstimate = formatAmount(parseAmount(lotChange.estimate));
+        if (parseAmount(newEstimate) <= 0n) {
+          throw new TenderInvalidError(`lots.${i}.estimate: must be positive`, {
+            field: `lots.${i}.estimate`,
+          });
+        }
+      }
+      if (newTitle !== null || newEstimate !== null)
+        writes.push({ id: lot.id, title: newTitle, estimate: newEstimate });
+    }
+    if (writes.length === 0) return { terms: false, estimates: false };
+    const rescaled = await this.rescaleShares(
+      manager,
+      writes.filter((w) => w.estimate !== null) as { id: string; estimate: string }[],
+    );
+    for (const write of writes) {
+      const lot = byId.get(write.id)!;
+      if (write.title !== null) changes[`lots.${write.id}.title`] = { before: lot.title, after: write.title };
+      if (write.estimate !== null) {
+        changes[`lots.${write.id}.estimate`] = { before: lot.estimate, after: write.estimate };
+        const shares = rescaled.get(write.id);
+        if (shares) changes[`lots.${write.id}.shares`] = shares;
+      }
+    }
+    await manager.query(
+      `UPDATE lots l SET title = coalesce(n.title, l.title), estimate = coalesce(n.estimate, l.estimate)
+         FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS n(id, title, estimate)
+        WHERE l.id = n.id`,
+      [writes.map((w) => w.id), writes.map((w) => w.title), writes.map((w) => w.estimate)],
+    );
+    return { terms: true, estimates: writes.some((w) => w.estimate !== null) };
+  }
+
+  /**
+   * The shares of joint lots after their estimates changed: each lot's split in proportion to its old shares, to
+   * the cent, so they still add up exactly to the estimate (rounding each share alone could miss it by cents).
+   * Returns each rescaled lot's previous and new shares, which go into the amendment with the other previous values.
    */
   private async rescaleShares(
     manager: EntityManager,
-    lotId: string,
-    estimate: string,
-    changes: Record<string, { before: unknown; after: unknown }>,
-  ): Promise<void> {
-    const shares = await manager.query<{ buyer_id: string; amount: string }[]>(
-      'SELECT buyer_id, amount::text FROM lot_buyer_shares WHERE lot_id = $1 ORDER BY buyer_id',
-      [lotId],
+    lots: { id: string; estimate: string }[],
+  ): Promise<Map<string, { before: unknown; after: unknown }>> {
+    const rescaled = new Map<string, { before: unknown; after: unknown }>();
+    if (lots.length === 0) return rescaled;
+    const shares = await manager.query<{ lot_id: string; buyer_id: string; amount: string }[]>(
+      `SELECT lot_id, buyer_id, amount::text FROM lot_buyer_shares
+        WHERE lot_id = ANY($1::uuid[]) ORDER BY lot_id, buyer_id`,
+      [lots.map((l) => l.id)],
     );
-    if (shares.length === 0) return;
-    const amounts = splitByShares(
-      estimate,
-      shares.map((s) => s.amount),
-    );
+    if (shares.length === 0) return rescaled;
+    const written: { lotId: string; buyerId: string; amount: string }[] = [];
+    for (const { id, estimate } of lots) {
+      const own = shares.filter((s) => s.lot_id === id);
+      if (own.length === 0) continue;
+      const amounts = splitByShares(
+        estimate,
+        own.map((s) => s.amount),
+      );
+      own.forEach((s, i) => written.push({ lotId: id, buyerId: s.buyer_id, amount: amounts[i] as string }));
+      const view = (list: string[]) => own.map((s, i) => ({ buyerId: s.buyer_id, amount: list[i] }));
+      rescaled.set(id, {
+        before: view(own.map((s) => formatAmount(parseAmount(s.amount)))),
+        after: view(amounts),
+      });
+    }
     await manager.query(
       `UPDATE lot_buyer_shares s SET amount = n.amount
-         FROM unnest($2::uuid[], $3::numeric[]) AS n(buyer_id, amount)
-        WHERE s.lot_id = $1 AND s.buyer_id = n.buyer_id`,
-      [lotId, shares.map((s) => s.buyer_id), amounts],
+         FROM unnest($1::uuid[], $2::uuid[], $3::numeric[]) AS n(lot_id, buyer_id, amount)
+        WHERE s.lot_id = n.lot_id AND s.buyer_id = n.buyer_id`,
+      [written.map((w) => w.lotId), written.map((w) => w.buyerId), written.map((w) => w.amount)],
     );
-    const view = (list: string[]) => shares.map((s, i) => ({ buyerId: s.buyer_id, amount: list[i] }));
-    changes[`lots.${lotId}.shares`] = {
-      before: view(shares.map((s) => formatAmount(parseAmount(s.amount)))),
-      after: view(amounts),
-    };
+    return rescaled;
   }
 
   private async lock(manager: EntityManager, tenderId: string, buyerId: string): Promise<LockedTender> {
