@@ -131,6 +131,106 @@ describe('Tender rules', () => {
     expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`)).body.status).toBe('complete');
   });
 
+  /** A joint tender of Moscow and another buyer, one lot, bid on and accepted: its contracts, per buyer. */
+  const jointContracts = async (other: Actor, shares: [string, string]) => {
+    const buyers = [moscowBuyer.organization.id, other.organization.id];
+    const body = tenderBody(moscowId, { jointBuyerIds: [other.organization.id] }, 3) as any;
+    body.lots[0].estimate = '90000.00';
+    body.lots[0].shares = buyers.map((buyerId, i) => ({ buyerId, amount: shares[i] }));
+    body.lots[0].items[0].quantity = '300';
+    body.lots[0].items[0].quantities = buyers.map((buyerId, i) => ({
+      buyerId,
+      quantity: shares[i] === '0' ? '0' : shares.includes('0') ? '300' : '150',
+    }));
+    const tender = await flows.publish(moscowBuyer, body);
+    const winner = await factory.actor('supplier');
+    await flows.bid(winner, tender, ['60000.00']);
+    await flows.closeAfterDeadline(tender);
+    const contracts = await flows.acceptAward(moscowBuyer, tender);
+    await new Promise((r) => setTimeout(r, 1100));
+    return {
+      tender,
+      winner,
+      contracts,
+      of: (buyer: Actor) => contracts.find((c) => c.buyerId === buyer.organization.id),
+    };
+  };
+
+  it('completes a joint lot whose other buyer never signs, once that buyer’s contract is cancelled', async () => {
+    const other = await factory.actor('buyer', { cityCode: 'omsk' });
+    const { tender, winner, of } = await jointContracts(other, ['45000.00', '45000.00']);
+    const own = of(moscowBuyer);
+    const theirs = of(other);
+    await request(t.http).post(`/api/v1/contracts/${own.id}/sign`).set(auth(moscowBuyer)).expect(204);
+    await request(t.http).post(`/api/v1/contracts/${own.id}/confirm`).set(auth(winner)).expect(204);
+    const cancel = (contractId: string, who: Actor) =>
+      request(t.http)
+        .post(`/api/v1/contracts/${contractId}/cancel`)
+        .set(auth(who))
+        .send({ reason: 'The school was closed' });
+    // A signed contract stays; neither a stranger nor the winner cancels one.
+    expect((await cancel(own.id, moscowBuyer).expect(409)).body.code).toBe('CONTRACT_STATE_CONFLICT');
+    const stranger = await factory.actor('buyer');
+    expect((await cancel(theirs.id, stranger).expect(403)).body.code).toBe('NOT_THE_BUYER');
+    await cancel(theirs.id, winner).expect(403);
+    const read = async () => (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body;
+    expect((await read()).status).toBe('active.awarded');
+    // The organiser cancels the contract the other buyer left unsigned: the lot is decided by the signed one.
+    await cancel(theirs.id, moscowBuyer).expect(204);
+    const done = await read();
+    expect(done.status).toBe('complete');
+    expect(done.lots[0].status).toBe('complete');
+    const listed = (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200)).body
+      .items;
+    expect(listed.find((c: any) => c.id === theirs.id)).toMatchObject({
+      status: 'cancelled',
+      statusReason: 'The school was closed',
+    });
+    expect(listed.find((c: any) => c.id === own.id).status).toBe('signed');
+    expect((await cancel(theirs.id, other).expect(409)).body.code).toBe('CONTRACT_STATE_CONFLICT');
+    const events = await t.app
+      .get(DataSource)
+      .query(`SELECT type, payload FROM deal_events WHERE tender_id = $1 ORDER BY id`, [tender.id]);
+    expect(events.filter((e: any) => e.type === 'contract.cancelled').map((e: any) => e.payload)).toEqual([
+      {
+        contractId: theirs.id,
+        lotId: tender.lots[0].id,
+        buyerId: other.organization.id,
+        reason: 'The school was closed',
+      },
+    ]);
+    expect(events.at(-1).type).toBe('tender.completed');
+  });
+
+  it('cancels the lot with its award when its buyers cancel every contract of it', async () => {
+    const other = await factory.actor('buyer', { cityCode: 'omsk' });
+    const { tender, of } = await jointContracts(other, ['45000.00', '45000.00']);
+    const cancel = (contractId: string, who: Actor) =>
+      request(t.http)
+        .post(`/api/v1/contracts/${contractId}/cancel`)
+        .set(auth(who))
+        .send({ reason: 'Budget withdrawn' });
+    // Each buyer cancels its own: the other buyer may, though it does not run the tender.
+    await cancel(of(other).id, other).expect(204);
+    expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`)).body.status).toBe('active.awarded');
+    await cancel(of(moscowBuyer).id, moscowBuyer).expect(204);
+    const view = (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body;
+    expect(view.lots[0].status).toBe('cancelled');
+    expect(view.status).toBe('cancelled');
+    const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
+    expect(awards.map((a: any) => a.status)).toEqual(['cancelled']);
+  });
+
+  it('gives no contract to a joint buyer whose share of the lot is nothing', async () => {
+    const other = await factory.actor('buyer', { cityCode: 'omsk' });
+    const { tender, winner, contracts } = await jointContracts(other, ['90000.00', '0']);
+    expect(contracts.map((c) => [c.buyerId, c.amount])).toEqual([[moscowBuyer.organization.id, '60000.00']]);
+    const [own] = contracts;
+    await request(t.http).post(`/api/v1/contracts/${own.id}/sign`).set(auth(moscowBuyer)).expect(204);
+    await request(t.http).post(`/api/v1/contracts/${own.id}/confirm`).set(auth(winner)).expect(204);
+    expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`)).body.status).toBe('complete');
+  });
+
   it('lets the winner confirm a contract only after the tender row, as a cancellation takes them', async () => {
     const db = t.app.get(DataSource);
     const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 2));

@@ -181,6 +181,22 @@ export class AwardsController {
     return this.awards.sign(caller.organizationId, id);
   }
 
+  @Post('contracts/:id/cancel')
+  @HttpCode(204)
+  @Roles('buyer')
+  @ApiNoContentResponse({
+    description:
+      'Cancelled with a reason, by its buyer or the organiser, before both sides signed; the lot is decided by its other contracts',
+  })
+  @ApiErrors(400, 403, 404, 409)
+  cancelContract(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: TenderReasonDto,
+  ): Promise<void> {
+    return this.awards.cancelContract(caller.organizationId, id, body.reason);
+  }
+
   @Post('contracts/:id/confirm')
   @HttpCode(204)
   @Roles('supplier')

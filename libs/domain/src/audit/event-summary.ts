@@ -53,6 +53,7 @@ const SUMMARIES: Record<string, (p: Payload) => string> = {
   'contract.created': (p) =>
     `Contract ${text(p, 'contractId')} created for buyer ${text(p, 'buyerId')} at ${text(p, 'amount')}`,
   'contract.signed': (p) => `Contract ${text(p, 'contractId')} signed by the ${text(p, 'by')}`,
+  'contract.cancelled': (p) => `Contract ${text(p, 'contractId')} cancelled: ${text(p, 'reason')}`,
   'complaint.filed': (p) =>
     `Complaint ${text(p, 'complaintId')} about award ${text(p, 'awardId')} by supplier ${text(p, 'complainantId')}: ${text(p, 'text')}`,
   'complaint.closed': (p) => `Complaint ${text(p, 'complaintId')} closed: ${text(p, 'reason')}`,

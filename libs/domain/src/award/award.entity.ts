@@ -82,6 +82,10 @@ export class Contract {
   @Column({ type: 'text', default: 'pending' })
   status: ContractStatus;
 
+  /** Why a cancelled contract was cancelled. */
+  @Column({ name: 'status_reason', type: 'text', nullable: true })
+  statusReason: string | null;
+
   @Column({ name: 'buyer_signed_at', type: 'timestamptz', nullable: true })
   buyerSignedAt: Date | null;
 

@@ -5,9 +5,9 @@ import { PriceStatsScheduler } from '../analytics/price-stats.scheduler';
 import type { PriceStatsPart } from '../analytics/price-stats.service';
 import { AppConfig } from '../config/app-config';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
-import { splitByShares } from '../procurement/rules/money';
+import { parseAmount, splitByShares } from '../procurement/rules/money';
 import type { TenderStatus } from '../procurement/rules/tender-state';
-import { advanceTender } from '../tender/tender-progress';
+import { advanceTender, cancelLot } from '../tender/tender-progress';
 import { NotTheBuyerError, TenderNotFoundError, TenderStateError } from '../tender/tender.errors';
 import {
   AwardNotFoundError,
@@ -188,11 +188,7 @@ export class AwardsService {
         actorId: supplierId,
         payload: { contractId, by: 'supplier' },
       });
-      await manager.query(
-        `UPDATE lots SET status = 'complete' WHERE id = $1 AND NOT EXISTS
-           (SELECT 1 FROM contracts c WHERE c.lot_id = $1 AND c.status NOT IN ('signed', 'cancelled'))`,
-        [contract.lot_id],
-      );
+      await completeLotIfSigned(manager, contract.lot_id);
       await advanceTender(manager, this.log, tender, supplierId);
       return manager.query<PriceStatsPart[]>(
         `SELECT DISTINCT left(cpv_code, 2) AS division, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM') AS month
@@ -201,6 +197,55 @@ export class AwardsService {
       );
     });
     await this.priceStats.refresh(parts);
+  }
+
+  /**
+   * Cancels one buyer's contract before it is signed by both sides, with a reason: its buyer does so when it no
+   * longer takes its part of a joint purchase, or the organiser does when a buyer never signs. The lot is then
+   * decided by its other contracts: complete once they are all signed, or cancelled with its award when no contract
+   * of it is left. A lot with one buyer is cancelled by cancelling its contract, as a lot cancellation would.
+   */
+  async cancelContract(buyerId: string, contractId: string, reason: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const locked = await this.lockTenderOfContract(manager, contractId);
+      const contract = await this.lockContract(manager, contractId);
+      if (!locked || (contract.buyer_id !== buyerId && locked.organizer_id !== buyerId)) {
+        throw new NotTheBuyerError('Only the contract’s buyer or the tender’s organiser may cancel it');
+      }
+      if (contract.status !== 'pending' && contract.status !== 'buyer_signed') {
+        throw new ContractStateError(
+          `The contract is ${contract.status}; only a contract not yet signed by both sides can be cancelled`,
+          { status: contract.status, required: ['pending', 'buyer_signed'] },
+        );
+      }
+      await manager.query(`UPDATE contracts SET status = 'cancelled', status_reason = $2 WHERE id = $1`, [
+        contractId,
+        reason,
+      ]);
+      await this.log.append(manager, {
+        type: 'contract.cancelled',
+        tenderId: contract.tender_id,
+        actorId: buyerId,
+        payload: { contractId, lotId: contract.lot_id, buyerId: contract.buyer_id, reason },
+      });
+      const [left] = await manager.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM contracts WHERE lot_id = $1 AND status <> 'cancelled'`,
+        [contract.lot_id],
+      );
+      if (left?.n === 0) {
+        await cancelLot(
+          manager,
+          this.log,
+          locked,
+          contract.lot_id,
+          `every contract was cancelled: ${reason}`,
+          buyerId,
+        );
+        return;
+      }
+      await completeLotIfSigned(manager, contract.lot_id);
+      await advanceTender(manager, this.log, locked, buyerId);
+    });
   }
 
   private async createContracts(
@@ -217,10 +262,13 @@ export class AwardsService {
       ? splitByShares(
           award.amount,
           shares.map((s) => s.amount),
-        ).map((amount, i) => ({
-          buyerId: shares[i]!.buyer_id,
-          amount,
-        }))
+        )
+          .map((amount, i) => ({
+            buyerId: shares[i]!.buyer_id,
+            amount,
+          }))
+          // A buyer whose share of the award is nothing gets no contract to sign.
+          .filter((part) => parseAmount(part.amount) > 0n)
       : [
           {
             buyerId: (
@@ -358,4 +406,13 @@ async function assertNoPendingComplaint(manager: EntityManager, contractId: stri
       complaintId: complained.id,
     });
   }
+}
+
+/** A lot whose contracts are all signed (those cancelled aside) is complete. */
+async function completeLotIfSigned(manager: EntityManager, lotId: string): Promise<void> {
+  await manager.query(
+    `UPDATE lots SET status = 'complete' WHERE id = $1 AND status = 'active' AND NOT EXISTS
+       (SELECT 1 FROM contracts c WHERE c.lot_id = $1 AND c.status NOT IN ('signed', 'cancelled'))`,
+    [lotId],
+  );
 }

@@ -31,6 +31,7 @@ export const RELEASE_EVENT_TYPES = [
   'lot.cancelled',
   'contract.created',
   'contract.signed',
+  'contract.cancelled',
   'tender.awarded',
   'tender.completed',
   'tender.unsuccessful',
@@ -257,6 +258,11 @@ export function applyEvent(state: ProcessState, event: OcdsEvent, ctx: FoldConte
       } else if (contract && contract.status === 'pending') {
         contract.status = 'buyer_signed';
       }
+      return ['contractUpdate'];
+    }
+    case 'contract.cancelled': {
+      const contract = state.contracts.find((c) => c.id === text(p.contractId));
+      if (contract) contract.status = 'cancelled';
       return ['contractUpdate'];
     }
     case 'tender.awarded':

@@ -394,6 +394,21 @@ describe('buildReleases', () => {
     expect(cancelled.awards?.map((a) => a.status)).toEqual(['unsuccessful', 'cancelled']);
     expect(cancelled.contracts?.map((c) => c.status)).toEqual(['cancelled']);
   });
+
+  it('cancels one buyer’s contract on its own, keeping the award', () => {
+    const events = history().slice(0, 13);
+    nextId = 300;
+    events.push(
+      event(21, 'contract.cancelled', '15T10:00:00.000000', {
+        contractId: 'contract-1',
+        reason: 'The school closed',
+      }),
+    );
+    const cancelled = build(events).at(-1) as OcdsRelease;
+    expect(cancelled.tag).toEqual(['contractUpdate']);
+    expect(cancelled.contracts?.map((c) => c.status)).toEqual(['cancelled']);
+    expect(cancelled.awards?.map((a) => a.status)).toEqual(['unsuccessful', 'active']);
+  });
 });
 
 describe('OCDS codes', () => {

@@ -68,9 +68,9 @@ export async function cancelAwards(
     [tenderId, lotId],
   );
   await manager.query(
-    `UPDATE contracts SET status = 'cancelled' WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2)
-       AND status IN ('pending', 'buyer_signed')`,
-    [tenderId, lotId],
+    `UPDATE contracts SET status = 'cancelled', status_reason = $3
+      WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2) AND status IN ('pending', 'buyer_signed')`,
+    [tenderId, lotId, reason],
   );
   // A top-level UPDATE comes back from TypeORM as [rows, affected].
   const closed = await manager.query<[{ id: string; award_id: string }[], number]>(

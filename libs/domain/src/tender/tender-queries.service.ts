@@ -275,7 +275,8 @@ export class TenderQueriesService {
     return this.oldestFirst(
       tenderId,
       `SELECT x.id, x.lot_id AS "lotId", x.award_id AS "awardId", x.buyer_id AS "buyerId", x.supplier_id AS "supplierId",
-              x.amount::text, x.status, x.buyer_signed_at AS "buyerSignedAt", x.supplier_signed_at AS "supplierSignedAt"`,
+              x.amount::text, x.status, x.status_reason AS "statusReason", x.buyer_signed_at AS "buyerSignedAt",
+              x.supplier_signed_at AS "supplierSignedAt"`,
       'contracts x',
       limit,
       cursor,

@@ -38,6 +38,7 @@ import { TenderValue1765080000000 } from './1765080000000-TenderValue';
 import { ComplaintsByFiling1765090000000 } from './1765090000000-ComplaintsByFiling';
 import { ExchangeRatesByDay1765100000000 } from './1765100000000-ExchangeRatesByDay';
 import { RecomputeRedFlags1765110000000 } from './1765110000000-RecomputeRedFlags';
+import { ContractCancellation1765120000000 } from './1765120000000-ContractCancellation';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -81,4 +82,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ComplaintsByFiling1765090000000,
   ExchangeRatesByDay1765100000000,
   RecomputeRedFlags1765110000000,
+  ContractCancellation1765120000000,
 ];
