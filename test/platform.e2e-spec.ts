@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -209,6 +210,34 @@ describe('Platform plumbing', () => {
       .send({ email: 'nobody@example.com', password: '['.repeat(100) + '\\"{' })
       .expect(401);
     expect(text.body.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('refuses a body its Content-Encoding does not decode with UNSUPPORTED_BODY, and reads one it does', async () => {
+    const body = JSON.stringify({ email: 'nobody@example.com', password: 'not-the-password' });
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const res = await request(t.http)
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        .send(body)
+        .expect(400);
+      expect(res.body).toEqual({
+        statusCode: 400,
+        code: 'UNSUPPORTED_BODY',
+        message: 'The request body could not be decoded as its Content-Encoding says',
+        details: { reason: 'encoding.invalid' },
+        correlationId: expect.any(String),
+      });
+    }
+    const zipped = await request(t.http)
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      // Sent as the bytes given (superagent would serialise a Buffer under a JSON type as JSON).
+      .serialize((bytes: Buffer) => bytes as unknown as string)
+      .send(gzipSync(body))
+      .expect(401);
+    expect(zipped.body.code).toBe('INVALID_CREDENTIALS');
   });
 
   it('refuses a body over 1 MB with 413 PAYLOAD_TOO_LARGE', async () => {

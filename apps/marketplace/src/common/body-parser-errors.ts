@@ -22,8 +22,19 @@ export function bodyParserErrors(error: unknown, _req: Request, _res: Response, 
         reason: type,
       },
     );
+  } else if (isClientError(error)) {
+    // A body that its Content-Encoding (gzip, deflate, br) does not decode: zlib's own error, marked 400.
+    mapped = new UnsupportedBodyError('The request body could not be decoded as its Content-Encoding says', {
+      reason: 'encoding.invalid',
+    });
   }
   next(mapped ?? error);
+}
+
+/** An error the body parser marked as the client's (a 4xx status), without a type of its own. */
+function isClientError(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /**
