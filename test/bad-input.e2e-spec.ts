@@ -208,4 +208,83 @@ describe('Bad input', () => {
       .expect(400);
     expect(fieldOf(period)).toBe('tenderPeriod');
   });
+
+  it('refuses free text made of spaces alone, naming the field, and writes nothing', async () => {
+    const factory = new ActorFactory(t.app);
+    const supplier = await factory.actor('supplier');
+    const buyer = await factory.actor('buyer');
+    const cityId = (await factory.city('moscow')).id;
+    const blank = async (req: request.Test, field: string) => {
+      const res = await req.expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.details.fields[0]).toEqual({
+        field,
+        messages: [expect.stringMatching(/must have at least \d+ characters? besides the spaces around/)],
+      });
+    };
+    const tenders = await count('tenders');
+    const body = tenderBody(cityId);
+    await blank(
+      request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send({ ...body, title: '      ' }),
+      'title',
+    );
+    await blank(
+      request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send({ ...body, lots: [{ ...body.lots[0], title: ' \t\n ' }] }),
+      'lots.0.title',
+    );
+    expect(await count('tenders')).toBe(tenders);
+    const items = await count('catalog_items');
+    await blank(
+      request(t.http)
+        .post('/api/v1/catalogue/items')
+        .set(auth(supplier))
+        .send({ titleRu: '     ', descriptionRu: 'Белая бумага', cpvCode: '30197630-1', unitCode: 'XPK' }),
+      'titleRu',
+    );
+    expect(await count('catalog_items')).toBe(items);
+
+    // A published tender: its amendments and questions.
+    const draft = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(body).expect(201);
+    await request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer)).expect(200);
+    const amendments = await count('tender_amendments');
+    await blank(
+      request(t.http)
+        .post(`/api/v1/tenders/${draft.body.id}/amendments`)
+        .set(auth(buyer))
+        .send({ rationale: '          ', title: 'Office paper, revised' }),
+      'rationale',
+    );
+    await blank(
+      request(t.http)
+        .post(`/api/v1/tenders/${draft.body.id}/amendments`)
+        .set(auth(buyer))
+        .send({ rationale: 'Title corrected', title: '       ' }),
+      'title',
+    );
+    expect(await count('tender_amendments')).toBe(amendments);
+    const questions = await count('tender_questions');
+    await blank(
+      request(t.http)
+        .post(`/api/v1/tenders/${draft.body.id}/questions`)
+        .set(auth(supplier))
+        .send({ text: '     ' }),
+      'text',
+    );
+    expect(await count('tender_questions')).toBe(questions);
+    await blank(
+      request(t.http)
+        .post(`/api/v1/tenders/${draft.body.id}/cancel`)
+        .set(auth(buyer))
+        .send({ reason: '    ' }),
+      'reason',
+    );
+    const view = await request(t.http).get(`/api/v1/tenders/${draft.body.id}`).expect(200);
+    expect([view.body.status, view.body.title]).toEqual([expect.stringMatching(/^active\./), body.title]);
+  });
 });

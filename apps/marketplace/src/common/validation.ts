@@ -112,6 +112,28 @@ export const IsTimestamp = (options?: ValidationOptions): PropertyDecorator =>
     options,
   );
 
+/**
+ * Free text of at least `min` characters besides the spaces around it, as the services trim it before they store
+ * it: "     " passed MinLength(5) and was stored as an empty title. It speaks only for a string MinLength lets
+ * through, so a short one keeps MinLength's own message, and one message per problem.
+ */
+export const MinText = (min: number, options?: ValidationOptions): PropertyDecorator =>
+  ValidateBy(
+    {
+      name: 'minText',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value !== 'string' || value.length < min || value.trim().length >= min,
+        defaultMessage: buildMessage(
+          (each) =>
+            `${each}$property must have at least ${min} character${min === 1 ? '' : 's'} besides the spaces around ${min === 1 ? 'it' : 'them'}`,
+          options,
+        ),
+      },
+    },
+    options,
+  );
+
 const lowerCase = (value: unknown): unknown => (typeof value === 'string' ? value.toLowerCase() : value);
 
 /**

@@ -17,7 +17,7 @@ import {
 } from 'class-validator';
 import { CATALOG_ITEM_STATUSES, UNIT_INPUT_CODES } from '@app/catalog';
 import { PageQueryDto } from '../../common/pagination.dto';
-import { IsId, Optional, UnitCode } from '../../common/validation';
+import { IsId, Optional, UnitCode, MinText } from '../../common/validation';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
 
@@ -32,6 +32,7 @@ export class CharacteristicDto {
   @ApiProperty({ example: 'Плотность' })
   @IsString()
   @MinLength(1)
+  @MinText(1)
   @MaxLength(100)
   @NotContains('\u0000', { message: 'name must not contain NUL characters' })
   name: string;
@@ -39,6 +40,7 @@ export class CharacteristicDto {
   @ApiProperty({ example: '80 г/м²' })
   @IsString()
   @MinLength(1)
+  @MinText(1)
   @MaxLength(500)
   @NotContains('\u0000', { message: 'value must not contain NUL characters' })
   value: string;
@@ -69,6 +71,7 @@ export class DocumentLinkDto {
   @ApiProperty({ example: 'Паспорт изделия' })
   @IsString()
   @MinLength(1)
+  @MinText(1)
   @MaxLength(200)
   title: string;
 
@@ -83,6 +86,7 @@ export class CatalogItemInputDto {
   @ApiProperty({ example: 'Бумага офисная для лазерных принтеров A4, 80 г/м², 500 листов' })
   @IsString()
   @MinLength(3)
+  @MinText(3)
   @MaxLength(300)
   titleRu: string;
 
@@ -95,6 +99,7 @@ export class CatalogItemInputDto {
   @ApiProperty({ example: 'Белая офисная бумага для лазерной и струйной печати.' })
   @IsString()
   @MinLength(1)
+  @MinText(1)
   @MaxLength(5000)
   descriptionRu: string;
 
@@ -156,6 +161,7 @@ export class ReasonDto {
   @ApiProperty({ example: 'Дубликат существующей позиции' })
   @IsString()
   @MinLength(3)
+  @MinText(3)
   @MaxLength(1000)
   reason: string;
 }
@@ -169,6 +175,7 @@ export class MergeDto {
   @Optional()
   @IsString()
   @MinLength(3)
+  @MinText(3)
   @MaxLength(1000)
   reason?: string;
 }

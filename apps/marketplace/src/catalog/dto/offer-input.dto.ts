@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.dto';
-import { IsId, IsTimestamp, Optional } from '../../common/validation';
+import { IsId, IsTimestamp, Optional, MinText } from '../../common/validation';
 
 const COUNTRY = /^[A-Z]{2}$/;
 
@@ -32,6 +32,7 @@ export class RegionDto {
   })
   @IsString()
   @MinLength(1)
+  @MinText(1)
   @MaxLength(100)
   region: string;
 }

@@ -11,7 +11,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsId, Optional } from '../../common/validation';
+import { IsId, Optional, MinText } from '../../common/validation';
 import { TAX_ID_SCHEMES } from '@app/domain';
 
 export class TaxIdDto {
@@ -106,6 +106,7 @@ export class SetStatusDto {
   @Optional()
   @IsString()
   @MinLength(3)
+  @MinText(3)
   @MaxLength(1000)
   reason?: string;
 }

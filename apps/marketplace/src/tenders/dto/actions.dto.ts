@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { COMPLAINT_STATUSES, type ComplaintStatus } from '@app/domain';
-import { IsId, IsTimestamp, Optional } from '../../common/validation';
+import { IsId, IsTimestamp, Optional, MinText } from '../../common/validation';
 import { PageQueryDto } from '../../common/pagination.dto';
 import { AMOUNT, DocumentDto, PeriodEndDto } from './tender-input.dto';
 
@@ -52,21 +52,21 @@ export class BidDto {
 }
 
 export class QuestionDto {
-  @ApiProperty() @IsString() @MinLength(3) @MaxLength(5000) text: string;
+  @ApiProperty() @IsString() @MinLength(3) @MinText(3) @MaxLength(5000) text: string;
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsId() lotId?: string;
 }
 
 export class AnswerDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(10000) answer: string;
+  @ApiProperty() @IsString() @MinLength(1) @MinText(1) @MaxLength(10000) answer: string;
 }
 
 export class TenderReasonDto {
-  @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason: string;
+  @ApiProperty() @IsString() @MinLength(3) @MinText(3) @MaxLength(2000) reason: string;
 }
 
 export class LotAmendmentDto {
   @ApiProperty({ format: 'uuid' }) @IsId() lotId: string;
-  @ApiPropertyOptional() @Optional() @IsString() @MinLength(2) @MaxLength(300) title?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MinLength(2) @MinText(2) @MaxLength(300) title?: string;
   @ApiPropertyOptional()
   @Optional()
   @Matches(AMOUNT, { message: 'estimate must be a decimal string' })
@@ -77,10 +77,11 @@ export class AmendmentDto {
   @ApiProperty({ description: 'Why the tender changes; published with the amendment' })
   @IsString()
   @MinLength(5)
+  @MinText(5)
   @MaxLength(5000)
   rationale: string;
 
-  @ApiPropertyOptional() @Optional() @IsString() @MinLength(5) @MaxLength(500) title?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MinLength(5) @MinText(5) @MaxLength(500) title?: string;
   @ApiPropertyOptional() @Optional() @IsString() @MaxLength(20000) description?: string;
 
   @ApiPropertyOptional({ type: PeriodEndDto })
@@ -172,6 +173,7 @@ export class ComplaintDto {
   @ApiProperty({ description: 'What was wrong with the award, and why' })
   @IsString()
   @MinLength(10)
+  @MinText(10)
   @MaxLength(5000)
   text: string;
 }
@@ -180,7 +182,7 @@ export class ComplaintDecisionDto {
   @ApiProperty({ enum: ['upheld', 'dismissed'] })
   @IsIn(['upheld', 'dismissed'], { message: 'decision must be upheld or dismissed' })
   decision: 'upheld' | 'dismissed';
-  @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason: string;
+  @ApiProperty() @IsString() @MinLength(3) @MinText(3) @MaxLength(2000) reason: string;
 }
 
 export class ComplaintQueryDto extends PageQueryDto {

@@ -16,7 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsId, IsTimestamp, Optional, UnitCode } from '../../common/validation';
+import { IsId, IsTimestamp, Optional, UnitCode, MinText } from '../../common/validation';
 import { AreCharacteristics, CharacteristicDto } from '../../catalog/dto/catalog-item-input.dto';
 
 /** Money as a decimal string: at most 2 decimals, at most 1e12. Never a float. */
@@ -57,6 +57,7 @@ export class ItemDto {
   @ApiProperty({ example: 'Бумага офисная A4, 80 г/м², 500 листов' })
   @IsString()
   @MinLength(3)
+  @MinText(3)
   @MaxLength(2000)
   description: string;
 
@@ -109,6 +110,7 @@ export class LotDto {
   @ApiProperty({ example: 'Office paper' })
   @IsString()
   @MinLength(2)
+  @MinText(2)
   @MaxLength(300)
   title: string;
 
@@ -142,6 +144,7 @@ export class DocumentDto {
   @ApiProperty({ example: 'Technical specification' })
   @IsString()
   @MinLength(1)
+  @MinText(1)
   @MaxLength(300)
   title: string;
 
@@ -175,6 +178,7 @@ export class TenderInputDto {
   @ApiProperty({ example: 'Office paper for city schools, 2027' })
   @IsString()
   @MinLength(5)
+  @MinText(5)
   @MaxLength(500)
   title: string;
 
