@@ -231,6 +231,92 @@ describe('Tender rules', () => {
     expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`)).body.status).toBe('complete');
   });
 
+  it('refuses every action of an organisation suspended while its token still works, changing nothing', async () => {
+    const db = t.app.get(DataSource);
+    const buyer = await factory.actor('buyer', { cityCode: 'moscow' });
+    const supplier = await factory.actor('supplier');
+    // The status is set in the database alone, as if signing the users out had failed: their tokens still work.
+    const setStatus = (actor: Actor, status: string) =>
+      db.query('UPDATE organizations SET status = $2 WHERE id = $1', [actor.organization.id, status]);
+    const events = async () => Number((await db.query('SELECT count(*) AS n FROM deal_events'))[0].n);
+    const refused = async (req: request.Test, code: string) => {
+      const res = await req.expect(403);
+      expect(res.body.code).toBe(code);
+    };
+    const open = await flows.publish(buyer, tenderBody(moscowId));
+    await flows.bid(supplier, open, ['70000.00']);
+    const question = await request(t.http)
+      .post(`/api/v1/tenders/${open.id}/questions`)
+      .set(auth(supplier))
+      .send({ text: 'Which paper density?' })
+      .expect(201);
+    const closing = await flows.publish(buyer, tenderBody(moscowId, {}, 3));
+    await flows.bid(supplier, closing, ['60000.00']);
+    await flows.closeAfterDeadline(closing);
+    const award = (await request(t.http).get(`/api/v1/tenders/${closing.id}/awards`)).body.items[0];
+    const before = await events();
+
+    await setStatus(supplier, 'suspended');
+    const mine = `/api/v1/tenders/${open.id}/bids/mine`;
+    await refused(request(t.http).delete(mine).set(auth(supplier)), 'SUPPLIER_NOT_ACTIVE');
+    await refused(request(t.http).post(`${mine}/confirm`).set(auth(supplier)), 'SUPPLIER_NOT_ACTIVE');
+    await setStatus(supplier, 'active');
+
+    await setStatus(buyer, 'suspended');
+    const endDate = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    const tenderPath = `/api/v1/tenders/${open.id}`;
+    await refused(
+      request(t.http)
+        .post(`${tenderPath}/amendments`)
+        .set(auth(buyer))
+        .send({ rationale: 'Deadline moved', tenderPeriod: { endDate } }),
+      'BUYER_NOT_ACTIVE',
+    );
+    await refused(
+      request(t.http).post(`${tenderPath}/cancel`).set(auth(buyer)).send({ reason: 'Not needed' }),
+      'BUYER_NOT_ACTIVE',
+    );
+    await refused(
+      request(t.http)
+        .post(`${tenderPath}/lots/${open.lots[0].id}/cancel`)
+        .set(auth(buyer))
+        .send({ reason: 'Not needed' }),
+      'BUYER_NOT_ACTIVE',
+    );
+    await refused(
+      request(t.http)
+        .post(`${tenderPath}/questions/${question.body.id}/answer`)
+        .set(auth(buyer))
+        .send({ answer: '80 g/m2' }),
+      'BUYER_NOT_ACTIVE',
+    );
+    const awardPath = `/api/v1/tenders/${closing.id}/awards/${award.id}`;
+    await refused(request(t.http).post(`${awardPath}/accept`).set(auth(buyer)), 'BUYER_NOT_ACTIVE');
+    await refused(
+      request(t.http).post(`${awardPath}/reject`).set(auth(buyer)).send({ reason: 'Documents missing' }),
+      'BUYER_NOT_ACTIVE',
+    );
+    expect(await events()).toBe(before);
+
+    await setStatus(buyer, 'active');
+    const [contract] = await flows.acceptAward(buyer, closing);
+    await new Promise((r) => setTimeout(r, 1100));
+    await setStatus(buyer, 'suspended');
+    const contractPath = `/api/v1/contracts/${contract.id}`;
+    await refused(request(t.http).post(`${contractPath}/sign`).set(auth(buyer)), 'BUYER_NOT_ACTIVE');
+    await refused(
+      request(t.http).post(`${contractPath}/cancel`).set(auth(buyer)).send({ reason: 'Not needed' }),
+      'BUYER_NOT_ACTIVE',
+    );
+    await setStatus(buyer, 'active');
+    await request(t.http).post(`${contractPath}/sign`).set(auth(buyer)).expect(204);
+    await setStatus(supplier, 'suspended');
+    await refused(request(t.http).post(`${contractPath}/confirm`).set(auth(supplier)), 'SUPPLIER_NOT_ACTIVE');
+    const [row] = await db.query('SELECT status FROM contracts WHERE id = $1', [contract.id]);
+    expect(row.status).toBe('buyer_signed');
+    await setStatus(supplier, 'active');
+  });
+
   it('lets the winner confirm a contract only after the tender row, as a cancellation takes them', async () => {
     const db = t.app.get(DataSource);
     const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 2));

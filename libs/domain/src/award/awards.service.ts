@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { parseAmount, splitByShares } from '../procurement/rules/money';
 import type { TenderStatus } from '../procurement/rules/tender-state';
+import { assertActing } from '../tender/acting-organization';
 import { advanceTender, cancelLot } from '../tender/tender-progress';
 import { NotTheBuyerError, TenderNotFoundError, TenderStateError } from '../tender/tender.errors';
 import {
@@ -126,6 +127,7 @@ export class AwardsService {
       const tender = await this.lockTenderOfContract(manager, contractId);
       const contract = await this.lockContract(manager, contractId);
       if (contract.buyer_id !== buyerId) throw new NotTheBuyerError('Only the contract’s buyer may sign it');
+      await assertActing(manager, buyerId, 'buyer');
       if (contract.status !== 'pending') {
         throw new ContractStateError(
           `The contract is ${contract.status}; the buyer signs a pending contract`,
@@ -167,6 +169,7 @@ export class AwardsService {
       if (contract.supplier_id !== supplierId) {
         throw new ContractNotFoundError('No contract of yours with this id', { id: contractId });
       }
+      await assertActing(manager, supplierId, 'supplier');
       const tender = assertTenderState(locked, contract.tender_id, null, 'active.awarded');
       if (contract.status !== 'buyer_signed') {
         throw new ContractStateError(
@@ -212,6 +215,7 @@ export class AwardsService {
       if (!locked || (contract.buyer_id !== buyerId && locked.organizer_id !== buyerId)) {
         throw new NotTheBuyerError('Only the contract’s buyer or the tender’s organiser may cancel it');
       }
+      await assertActing(manager, buyerId, 'buyer');
       if (contract.status !== 'pending' && contract.status !== 'buyer_signed') {
         throw new ContractStateError(
           `The contract is ${contract.status}; only a contract not yet signed by both sides can be cancelled`,
@@ -298,7 +302,9 @@ export class AwardsService {
       'SELECT id, status, organizer_id FROM tenders WHERE id = $1 FOR UPDATE',
       [tenderId],
     );
-    return assertTenderState(tender, tenderId, organizerId, required);
+    const decided = assertTenderState(tender, tenderId, organizerId, required);
+    if (organizerId) await assertActing(manager, organizerId, 'buyer');
+    return decided;
   }
 
   private async lockPendingAward(manager: EntityManager, tenderId: string, awardId: string) {

@@ -21,6 +21,7 @@ import {
   BidTenderChangingError,
   IdempotencyKeyReusedError,
 } from './bid.errors';
+import { assertActing } from '../tender/acting-organization';
 
 /** A document of a bid: a link and the SHA-256 of what it points to, sealed with the prices. */
 export interface BidDocument {
@@ -205,6 +206,7 @@ export class BidsService {
   async confirm(supplierId: string, tenderId: string): Promise<OwnBidView> {
     return this.dataSource.transaction(async (manager) => {
       const tender = await this.lockTenderForBid(manager, tenderId);
+      await assertActing(manager, supplierId, 'supplier');
       const bid = await this.lockOwnBid(manager, supplierId, tenderId);
       // Confirming a bid that awaits nothing (confirmed already, or never held) changes and logs nothing.
       if (bid.status === 'active') return this.ownView(manager, supplierId, tenderId);
@@ -236,6 +238,7 @@ export class BidsService {
   async withdraw(supplierId: string, tenderId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const tender = await this.lockTenderForBid(manager, tenderId);
+      await assertActing(manager, supplierId, 'supplier');
       const bid = await this.lockOwnBid(manager, supplierId, tenderId);
       await manager.query(`UPDATE bids SET status = 'withdrawn' WHERE id = $1`, [bid.id]);
       await manager.query('DELETE FROM bid_lots WHERE bid_id = $1', [bid.id]);

@@ -10,6 +10,7 @@ import { formatAmount, MAX_TOTAL_MINOR, parseAmount, splitByShares } from '../pr
 import { isTerminal, type TenderStatus } from '../procurement/rules/tender-state';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
 import { OPEN_BIDS_ON_LATE_CANCELLATION } from './tender-closing.service';
+import { assertActing } from './acting-organization';
 import { assertDeadlineHorizon, assertSubmissionPeriod } from './tender-periods';
 import { cancelAwards, cancelLot } from './tender-progress';
 import {
@@ -440,6 +441,7 @@ export class TenderAmendmentsService {
     }
     if (tender.organizer_id !== buyerId)
       throw new NotTheBuyerError('Only the tender’s organiser may do this');
+    await assertActing(manager, buyerId, 'buyer');
     return tender;
   }
 }

@@ -5,6 +5,7 @@ import { PreparedStatement } from '../database/prepared-statement';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { IdempotencyKeyReusedError } from '../bid/bid.errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
+import { assertActing } from './acting-organization';
 import {
   ClarificationsClosedError,
   LotNotFoundError,
@@ -120,6 +121,7 @@ export class TenderClarificationsService {
         throw new TenderNotFoundError('No tender with this id', { id: tenderId });
       if (tender.organizer_id !== buyerId)
         throw new NotTheBuyerError('Only the tender’s organiser may answer');
+      await assertActing(manager, buyerId, 'buyer');
       // A top-level UPDATE comes back from TypeORM as [rows, affected].
       const [[question]] = await manager.query<[QuestionView[], number]>(
         `UPDATE tender_questions SET answer = $3, answered_at = clock_timestamp()
