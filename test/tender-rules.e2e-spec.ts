@@ -580,6 +580,19 @@ describe('Tender rules', () => {
     expect(mine.body.status).toBe('active');
     const reused = await amend('amend-drawings-1', { ...body, rationale: 'Something else' }).expect(409);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // The key is the organiser's across its tenders: sent for another tender, the same request is refused.
+    const other = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 5 * 86_400));
+    const elsewhere = await request(t.http)
+      .post(`/api/v1/tenders/${other.id}/amendments`)
+      .set(auth(moscowBuyer))
+      .set('Idempotency-Key', 'amend-drawings-1')
+      .send(body)
+      .expect(409);
+    expect(elsewhere.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await request(t.http).get(`/api/v1/tenders/${other.id}`)).body.documents ?? []).toHaveLength(0);
+    expect(
+      await db.query(`SELECT count(*)::int AS n FROM tender_amendments WHERE tender_id = $1`, [other.id]),
+    ).toEqual([{ n: 0 }]);
     expect((await amend('bad key!').expect(400)).body.code).toBe('VALIDATION_FAILED');
 
     const ask = (key: string, text = 'Is recycled paper acceptable?') =>

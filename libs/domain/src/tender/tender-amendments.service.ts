@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { IdempotencyKeyReusedError } from '../bid/bid.errors';
+import { isUniqueViolation } from '../database/pg-errors';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { canonicalJson } from '../procurement/rules/commitment';
 import { formatAmount, MAX_TOTAL_MINOR, parseAmount, splitByShares } from '../procurement/rules/money';
@@ -78,15 +79,16 @@ export class TenderAmendmentsService {
       const tender = await this.lock(manager, tenderId, buyerId);
       // Under the tender's lock: a retry finds the amendment its first request made, whatever the tender is now.
       if (idempotencyKey) {
+        // The key is the organiser's, across its tenders, as a supplier's is across its bids.
         const [earlier] = await manager.query<
-          { number: number; terms_changed: boolean; request_hash: string }[]
+          { tender_id: string; number: number; terms_changed: boolean; request_hash: string }[]
         >(
-          `SELECT number, terms_changed, request_hash FROM tender_amendments
-            WHERE tender_id = $1 AND idempotency_key = $2`,
-          [tenderId, idempotencyKey],
+          `SELECT tender_id, number, terms_changed, request_hash FROM tender_amendments
+            WHERE organizer_id = $1 AND idempotency_key = $2`,
+          [buyerId, idempotencyKey],
         );
         if (earlier) {
-          if (earlier.request_hash !== requestHash) {
+          if (earlier.tender_id !== tenderId || earlier.request_hash !== requestHash) {
             throw new IdempotencyKeyReusedError('This Idempotency-Key was used for a different request', {
               header: 'Idempotency-Key',
             });
@@ -192,19 +194,30 @@ export class TenderAmendmentsService {
           clarificationsUntil,
         ],
       );
-      await manager.query(
-        `INSERT INTO tender_amendments (tender_id, number, rationale, changes, terms_changed, idempotency_key,
-           request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          tenderId,
-          number,
-          input.rationale,
-          JSON.stringify(changes),
-          termsChanged,
-          idempotencyKey ?? null,
-          idempotencyKey ? requestHash : null,
-        ],
-      );
+      await manager
+        .query(
+          `INSERT INTO tender_amendments (tender_id, organizer_id, number, rationale, changes, terms_changed,
+             idempotency_key, request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [
+            tenderId,
+            buyerId,
+            number,
+            input.rationale,
+            JSON.stringify(changes),
+            termsChanged,
+            idempotencyKey ?? null,
+            idempotencyKey ? requestHash : null,
+          ],
+        )
+        .catch((error: unknown) => {
+          // An amendment of another tender of the organiser took the key meanwhile, and committed.
+          if (isUniqueViolation(error, 'uq_tender_amendments_organizer_idempotency')) {
+            throw new IdempotencyKeyReusedError('This Idempotency-Key was used for a different request', {
+              header: 'Idempotency-Key',
+            });
+          }
+          throw error;
+        });
       let heldBids = 0;
       if (termsChanged) {
         // A top-level UPDATE comes back from TypeORM as [rows, affected].

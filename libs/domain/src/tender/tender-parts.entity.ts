@@ -182,13 +182,17 @@ export class TenderQuestion {
 /** An amendment of a published tender, with its rationale and the values it replaced. */
 @Entity({ name: 'tender_amendments' })
 @Index('uq_tender_amendments_number', ['tenderId', 'number'], { unique: true })
-@Index('uq_tender_amendments_idempotency', ['tenderId', 'idempotencyKey'], { unique: true })
+@Index('uq_tender_amendments_organizer_idempotency', ['organizerId', 'idempotencyKey'], { unique: true })
 export class TenderAmendment {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
   @Column({ name: 'tender_id', type: 'uuid' })
   tenderId: string;
+
+  /** The organiser that made it, whose Idempotency-Keys are unique across its tenders. */
+  @Column({ name: 'organizer_id', type: 'uuid' })
+  organizerId: string;
 
   @Column({ type: 'int' })
   number: number;

@@ -39,6 +39,7 @@ import { ComplaintsByFiling1765090000000 } from './1765090000000-ComplaintsByFil
 import { ExchangeRatesByDay1765100000000 } from './1765100000000-ExchangeRatesByDay';
 import { RecomputeRedFlags1765110000000 } from './1765110000000-RecomputeRedFlags';
 import { ContractCancellation1765120000000 } from './1765120000000-ContractCancellation';
+import { AmendmentKeysPerOrganiser1765130000000 } from './1765130000000-AmendmentKeysPerOrganiser';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -83,4 +84,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ExchangeRatesByDay1765100000000,
   RecomputeRedFlags1765110000000,
   ContractCancellation1765120000000,
+  AmendmentKeysPerOrganiser1765130000000,
 ];
