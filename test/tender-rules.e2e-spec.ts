@@ -783,7 +783,8 @@ describe('Tender rules', () => {
           [tender.lots[0].id],
         ),
     );
-    expect({ status: res.status, code: res.body.code }).toEqual({ status: 404, code: 'LOT_NOT_FOUND' });
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code: 'LOT_STATE_CONFLICT' });
+    expect(res.body.details).toEqual({ field: 'lotId', status: 'cancelled', required: 'active' });
     expect(
       await db.query(`SELECT count(*)::int AS n FROM tender_questions WHERE tender_id = $1`, [tender.id]),
     ).toEqual(before);
@@ -801,10 +802,25 @@ describe('Tender rules', () => {
         .set(auth(moscowBuyer))
         .send({ reason: 'Bought elsewhere' });
     await cancel(tender.lots[0].id).expect(200);
-    for (const lotId of [tender.lots[0].id, '00000000-0000-4000-8000-000000000000']) {
-      const refused = await cancel(lotId).expect(404);
-      expect(refused.body.code).toBe('LOT_NOT_FOUND');
-    }
+    // Cancelled already: the lot's state is named; a lot not in the tender is not found.
+    const again = await cancel(tender.lots[0].id).expect(409);
+    expect(again.body).toMatchObject({
+      code: 'LOT_STATE_CONFLICT',
+      details: { status: 'cancelled', required: 'active' },
+    });
+    expect((await cancel('00000000-0000-4000-8000-000000000000').expect(404)).body.code).toBe(
+      'LOT_NOT_FOUND',
+    );
+    const amended = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/amendments`)
+      .set(auth(moscowBuyer))
+      .send({
+        rationale: 'Budget revised',
+        lots: [{ lotId: tender.lots[0].id, estimate: '90000.00' }],
+        tenderPeriod: { endDate: new Date(Date.now() + 5 * 86_400_000).toISOString() },
+      })
+      .expect(409);
+    expect(amended.body).toMatchObject({ code: 'LOT_STATE_CONFLICT', details: { field: 'lots.0.lotId' } });
     // Questions are asked about the lots still on offer, not about a cancelled one.
     const asker = await factory.actor('supplier');
     const ask = (lotId: string) =>
@@ -812,7 +828,7 @@ describe('Tender rules', () => {
         .post(`/api/v1/tenders/${tender.id}/questions`)
         .set(auth(asker))
         .send({ text: 'Which paper density?', lotId });
-    expect((await ask(tender.lots[0].id).expect(404)).body.code).toBe('LOT_NOT_FOUND');
+    expect((await ask(tender.lots[0].id).expect(409)).body.code).toBe('LOT_STATE_CONFLICT');
     await ask(tender.lots[1].id).expect(201);
     const logged = await t.app
       .get(DataSource)

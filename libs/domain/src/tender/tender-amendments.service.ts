@@ -17,6 +17,7 @@ import { cancelAwards, cancelLot } from './tender-progress';
 import {
   DeadlineExtensionRequiredError,
   LotNotFoundError,
+  lotNotActive,
   NothingToAmendError,
   TenderDeadlinePassedError,
   NotTheBuyerError,
@@ -278,7 +279,12 @@ export class TenderAmendmentsService {
       const tender = await this.lock(manager, tenderId, buyerId);
       await this.assertCancellable(manager, tender, lotId);
       if (!(await cancelLot(manager, this.log, tender, lotId, reason, buyerId))) {
-        throw new LotNotFoundError('No active lot with this id in this tender', { id: lotId });
+        const [lot] = await manager.query<{ status: string }[]>(
+          'SELECT status FROM lots WHERE id = $1 AND tender_id = $2',
+          [lotId, tenderId],
+        );
+        if (lot) throw lotNotActive(lot.status, 'lotId', 'cancelled');
+        throw new LotNotFoundError('No lot with this id in this tender', { id: lotId });
       }
     });
   }
@@ -359,11 +365,10 @@ export class TenderAmendmentsService {
     const writes: { id: string; title: string | null; estimate: string | null }[] = [];
     for (const [i, lotChange] of lotChanges.entries()) {
       const lot = byId.get(lotChange.lotId);
-      if (!lot || lot.status !== 'active') {
-        throw new LotNotFoundError('No active lot with this id in this tender', {
-          field: `lots.${i}.lotId`,
-        });
+      if (!lot) {
+        throw new LotNotFoundError('No lot with this id in this tender', { field: `lots.${i}.lotId` });
       }
+      if (lot.status !== 'active') throw lotNotActive(lot.status, `lots.${i}.lotId`, 'amended');
       const title = lotChange.title?.trim();
       const newTitle = title !== undefined && title !== lot.title ? title : null;
       let newEstimate: string | null = null;

@@ -9,6 +9,7 @@ import { assertActing } from './acting-organization';
 import {
   ClarificationsClosedError,
   LotNotFoundError,
+  lotNotActive,
   NotTheBuyerError,
   QuestionAlreadyAnsweredError,
   QuestionNotFoundError,
@@ -84,7 +85,8 @@ export class TenderClarificationsService {
       );
     }
     if (!row.open) throw new ClarificationsClosedError('The clarification deadline has passed');
-    throw new LotNotFoundError('No active lot with this id in this tender', { field: 'lotId' });
+    if (row.lotStatus) throw lotNotActive(row.lotStatus, 'lotId', 'asked about');
+    throw new LotNotFoundError('No lot with this id in this tender', { field: 'lotId' });
   }
 
   /**
@@ -177,6 +179,8 @@ type AskRow = QuestionView & {
   orgKind: string | null;
   orgStatus: string | null;
   tenderStatus: string | null;
+  /** The lot asked about, when it is one of the tender's (null otherwise, or when none is named). */
+  lotStatus: string | null;
   open: boolean | null;
 };
 
@@ -204,7 +208,8 @@ const ASK = new PreparedStatement(
     SELECT (SELECT kind FROM org) AS org_kind, (SELECT status FROM org) AS org_status,
            (SELECT status FROM tender) AS tender_status,
            (SELECT clock_timestamp() < coalesce(clarifications_until, tender_end) FROM tender) AS open,
-           ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM lot WHERE status = 'active')) AS lot_ok
+           ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM lot WHERE status = 'active')) AS lot_ok,
+           (SELECT status FROM lot) AS lot_status
   ), checks AS (
     SELECT f.*, coalesce(f.org_kind = 'supplier' AND f.org_status = 'active'
       AND f.tender_status IN (${OPEN_FOR_QUESTIONS.map((s) => `'${s}'`).join(', ')}) AND f.open AND f.lot_ok, false)
@@ -224,6 +229,6 @@ const ASK = new PreparedStatement(
     )}
   )
   SELECT c.org_kind AS "orgKind", c.org_status AS "orgStatus", c.tender_status AS "tenderStatus", c.open,
-         c.passed, q.*
+         c.lot_status AS "lotStatus", c.passed, q.*
     FROM checks c LEFT JOIN question q ON true`,
 );

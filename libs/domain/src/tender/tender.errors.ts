@@ -8,6 +8,16 @@ export class TenderPeriodTooShortError extends defineError('TENDER_PERIOD_TOO_SH
 export class UnknownBuyerError extends defineError('UNKNOWN_BUYER', 'invalid') {}
 export class BuyerNotActiveError extends defineError('BUYER_NOT_ACTIVE', 'forbidden') {}
 export class LotNotFoundError extends defineError('LOT_NOT_FOUND', 'not_found') {}
+export class LotStateError extends defineError('LOT_STATE_CONFLICT', 'conflict') {}
+
+/** A lot of the tender that is no longer on offer (cancelled, unsuccessful, complete): a 409 naming its state. */
+export function lotNotActive(status: string, field: string, action: string): LotStateError {
+  return new LotStateError(`The lot is ${status}; only an active lot can be ${action}`, {
+    field,
+    status,
+    required: 'active',
+  });
+}
 export class QuestionNotFoundError extends defineError('QUESTION_NOT_FOUND', 'not_found') {}
 export class ClarificationsClosedError extends defineError('CLARIFICATIONS_CLOSED', 'conflict') {}
 export class QuestionAlreadyAnsweredError extends defineError('QUESTION_ALREADY_ANSWERED', 'conflict') {}
