@@ -333,6 +333,28 @@ describe('OffersController', () => {
       expect(res.body).toMatchObject({ code: 'CATALOG_ITEM_NOT_ACTIVE', details: { status: 'pending' } });
     });
 
+    it('does not tell another supplier that an unpublished proposal exists, or its status', async () => {
+      const { id } = await catalogue.propose(supplier, { titleRu: 'Бумага, чужая заявка' });
+      const other = await actors.actor('supplier', { cityCode: 'moscow' });
+      const offer = (itemId: string) =>
+        request(t.http)
+          .post(`/api/v1/catalogue/items/${itemId}/offers`)
+          .set(as(other))
+          .send({
+            price: '1.00',
+            currency: 'RUB',
+            vatIncluded: true,
+            leadTimeDays: 1,
+            deliveryArea: { countries: ['RU'] },
+            validUntil: inDays(5),
+          })
+          .expect(404);
+      const hidden = (await offer(id)).body;
+      const missing = (await offer('00000000-0000-4000-8000-000000000000')).body;
+      expect(hidden).toEqual({ ...missing, details: { id }, correlationId: hidden.correlationId });
+      expect(hidden.code).toBe('CATALOG_ITEM_NOT_FOUND');
+    });
+
     it('lets an offer on an archived item be withdrawn, not changed', async () => {
       const archivedId = await catalogue.activeItem(supplier, operator, {
         titleRu: 'Бумага, снятая с выпуска',

@@ -462,6 +462,34 @@ describe('Publication rules (production minimum periods)', () => {
       expect(itemOf(catalogued.body)).toMatchObject({ catalogItemId: itemId, characteristics: [] });
     });
 
+    it('does not name the code, unit or merge of another organisation’s unpublished proposal', async () => {
+      const supplier = await factory.actor('supplier');
+      const proposal = (
+        await new CatalogueFactory(t.app).propose(supplier, { titleRu: 'Бумага, чужая заявка' })
+      ).id;
+      const refused = async (catalogItemId: string, item: Record<string, unknown>) => {
+        const res = await request(t.http)
+          .post('/api/v1/tenders')
+          .set(auth(buyer))
+          .send(withItem({ catalogItemId, ...item }))
+          .expect(400);
+        const { correlationId: _, ...body } = res.body;
+        return body;
+      };
+      const missing = '00000000-0000-4000-8000-000000000000';
+      for (const wrong of [
+        { classification: { scheme: 'CPV', id: '03111000-2' } },
+        { unitCode: 'KGM' },
+        {},
+      ]) {
+        expect(await refused(proposal, wrong)).toEqual(await refused(missing, wrong));
+      }
+      expect(await refused(proposal, {})).toMatchObject({
+        code: 'TENDER_INVALID',
+        details: { field: 'lots.0.items.0.catalogItemId' },
+      });
+    });
+
     it('publishes only active catalogue items, and names the survivor of a merged one', async () => {
       const catalogue = new CatalogueFactory(t.app);
       const operator = await factory.actor('operator');

@@ -98,11 +98,16 @@ export class OffersService {
     const validFrom = fields.validFrom ?? now;
     assertValidity(validFrom, fields.validUntil as Date, now);
     return this.dataSource.transaction(async (m) => {
-      const [item] = await m.query<{ status: string }[]>(
-        `SELECT status FROM catalog_items WHERE id = $1 FOR SHARE`,
+      const [item] = await m.query<{ status: string; public: boolean; proposer: string }[]>(
+        `SELECT status, status = 'active' OR (status = 'archived' AND published_at IS NOT NULL) AS public,
+                proposed_by_organization_id AS proposer
+           FROM catalog_items WHERE id = $1 FOR SHARE`,
         [itemId],
       );
-      if (!item) throw new CatalogItemNotFoundError('No catalogue item with this id', { id: itemId });
+      // Another organisation's proposal, never published, is not found, as when it is read.
+      if (!item || (!item.public && item.proposer !== actor.organizationId)) {
+        throw new CatalogItemNotFoundError('No catalogue item with this id', { id: itemId });
+      }
       if (item.status !== 'active') {
         throw new CatalogItemNotActiveError('Offers are taken only for active catalogue items', {
           status: item.status,

@@ -49,6 +49,9 @@ const invalid = (field: string, message: string) => new TenderInvalidError(`${fi
 interface CatalogueRef {
   id: string;
   status: string;
+  /** Active, or archived after it was: anyone may see it. A proposal never published is its proposer's. */
+  public: boolean;
+  proposer: string;
   merged_into_id: string | null;
   classification_scheme: string;
   classification_code: string;
@@ -131,7 +134,7 @@ export class TenderDraftsService {
   async create(organizerId: string, input: TenderInput): Promise<string> {
     return this.dataSource.transaction(async (manager) => {
       await this.assertBuyers(manager, organizerId, input);
-      await this.assertReferences(manager, input);
+      await this.assertReferences(manager, organizerId, input);
       const tender = manager.create(Tender, {
         ...draftFields(input),
         organizerId,
@@ -147,7 +150,7 @@ export class TenderDraftsService {
     await this.dataSource.transaction(async (manager) => {
       await this.lockDraft(manager, organizerId, tenderId);
       await this.assertBuyers(manager, organizerId, input);
-      await this.assertReferences(manager, input);
+      await this.assertReferences(manager, organizerId, input);
       await manager.update(Tender, { id: tenderId }, draftFields(input));
       await this.deleteParts(manager, tenderId);
       await this.insertParts(manager, tenderId, organizerId, input);
@@ -383,7 +386,11 @@ export class TenderDraftsService {
   }
 
   /** Cities, CPV codes, catalogue items and units named by the items must exist; see assertCharacteristics. */
-  private async assertReferences(manager: EntityManager, input: TenderInput): Promise<void> {
+  private async assertReferences(
+    manager: EntityManager,
+    organizerId: string,
+    input: TenderInput,
+  ): Promise<void> {
     const items = input.lots.flatMap((lot, l) =>
       lot.items.map((item, i) => ({ item, path: `lots.${l}.items.${i}` })),
     );
@@ -396,7 +403,9 @@ export class TenderDraftsService {
       [[...new Set(items.map((x) => x.item.cpvCode))]],
     );
     const catalog = await manager.query<CatalogueRef[]>(
-      `SELECT id, status, merged_into_id, classification_scheme, classification_code, unit_code
+      `SELECT id, status, merged_into_id, classification_scheme, classification_code, unit_code,
+              status = 'active' OR (status = 'archived' AND published_at IS NOT NULL) AS public,
+              proposed_by_organization_id AS proposer
          FROM catalog_items WHERE id = ANY($1::uuid[])`,
       [[...new Set(items.flatMap((x) => (x.item.catalogItemId ? [x.item.catalogItemId] : [])))]],
     );
@@ -410,7 +419,9 @@ export class TenderDraftsService {
         throw invalid(`${path}.classification`, 'no such CPV code');
       if (item.catalogItemId) {
         const ref = catalog.find((c) => c.id === item.catalogItemId);
-        if (!ref) throw invalid(`${path}.catalogItemId`, 'no such catalogue item');
+        // Another organisation's proposal, never published, is not named by its code, unit or merge either.
+        if (!ref || (!ref.public && ref.proposer !== organizerId))
+          throw invalid(`${path}.catalogItemId`, 'no such catalogue item');
         if (ref.status === 'archived') throw archivedItem(`${path}.catalogItemId`, ref);
         const mismatch = cardMismatch(item, ref, path);
         if (mismatch) throw mismatch;
