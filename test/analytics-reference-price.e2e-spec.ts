@@ -4,6 +4,8 @@ import { Actor, ActorFactory } from './factories/actors';
 import { CatalogueFactory, ItemInput, PAPER_CPV } from './factories/catalogue';
 import { ContractFactory } from './factories/contracts';
 import { auth } from './factories/tenders';
+import { DataSource } from 'typeorm';
+import { referencePrice, SOURCES_SHOWN } from '@app/domain/analytics';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
 
@@ -233,6 +235,28 @@ describe('ReferencePrice', () => {
       ['contract', '400.0000', 'B'],
       ['offer', '500.00', 'B'],
     ]);
+  });
+
+  it('counts every source but lists only the cheapest offers, however many match', async () => {
+    const itemId = await item('Бумага для плоттеров, рулон', []);
+    await offer(itemId, '100.00');
+    // Another 69 offers like it, at 101.00 to 169.00: written directly, as many suppliers would.
+    await t.app.get(DataSource).query(
+      `INSERT INTO catalog_offers (item_id, supplier_organization_id, created_by_user_id, price, currency,
+         vat_included, min_quantity, delivery_area, lead_time_days, valid_from, valid_until, status)
+       SELECT item_id, supplier_organization_id, created_by_user_id, price + n, currency, vat_included,
+              min_quantity, delivery_area, lead_time_days, valid_from, valid_until, status
+         FROM catalog_offers, generate_series(1, 69) AS n WHERE item_id = $1`,
+      [itemId],
+    );
+    const res = await reference({ catalogItemId: itemId }).expect(200);
+    const prices = Array.from({ length: 70 }, (_, i) => `${100 + i}.00`);
+    const all = referencePrice(prices.map((unitPrice, i) => ({ kind: 'offer', id: String(i), unitPrice })));
+    const { sources: _, ...statistics } = all as { sources: unknown };
+    expect(res.body).toMatchObject({ ...statistics, count: 70, mean: '134.5000' });
+    expect(res.body.sources.map((s: { unitPrice: string }) => s.unitPrice)).toEqual(
+      prices.slice(0, SOURCES_SHOWN),
+    );
   });
 
   it('refuses malformed characteristics with 400 and the field', async () => {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type Characteristic, keysReachingCity } from '@app/catalog';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../errors';
-import { PriceSource, referencePrice, ReferencePrice } from './reference-price';
+import { PriceMoments, PriceSource, ReferencePrice, referencePriceOf } from './reference-price';
 
 export interface ReferencePriceQuery {
   /** A catalogue item; or a CPV code with a unit, narrowed to the items having every one of `characteristics`. */
@@ -19,6 +19,40 @@ export interface ReferencePriceQuery {
 /** Months of contracts that count as current market prices. */
 const CONTRACT_MONTHS = 12;
 
+/**
+ * Sources a response lists of each kind: the cheapest offers and the newest contracts. The statistics count every
+ * source; a common CPV code and unit in a big city can have thousands of offers.
+ */
+export const SOURCES_SHOWN = 50;
+
+/**
+ * Window aggregates over every row of a source query (computed before its LIMIT): the moments of `price`, an exact
+ * numeric with at most 4 decimals, in 1/10^4 units.
+ */
+const momentColumns = (price: string) => `count(*) OVER () AS moment_count,
+  round(sum(${price} * 10000) OVER ())::text AS moment_sum,
+  round(sum((${price} * 10000) * (${price} * 10000)) OVER ())::text AS moment_squares`;
+
+interface MomentRow {
+  moment_count: string;
+  moment_sum: string;
+  moment_squares: string;
+}
+
+/** The moments a source query's rows carry, and the rows without them. */
+function split(rows: (PriceSource & MomentRow)[]): { moments: PriceMoments; sources: PriceSource[] } {
+  const [first] = rows;
+  const moments = first
+    ? {
+        count: BigInt(first.moment_count),
+        sum: BigInt(first.moment_sum),
+        sumOfSquares: BigInt(first.moment_squares),
+      }
+    : { count: 0n, sum: 0n, sumOfSquares: 0n };
+  const sources = rows.map(({ moment_count: _n, moment_sum: _s, moment_squares: _q, ...source }) => source);
+  return { moments, sources };
+}
+
 /** The catalogue item a source came from, so the buyer sees why it was counted. */
 const CATALOG_ITEM_JSON = `jsonb_build_object('id', ci.id, 'titleRu', ci.title_ru, 'titleEn', ci.title_en)`;
 
@@ -33,8 +67,14 @@ export class ReferencePriceService {
       [q.cityId],
     );
     if (!city) throw new NotFoundError(`No city ${q.cityId}`, { field: 'cityId' });
-    const offers = await this.offers(q, keysReachingCity(city));
-    return referencePrice([...offers, ...(await this.contracts(q))]);
+    const offers = split(await this.offers(q, keysReachingCity(city)));
+    const contracts = split(await this.contracts(q));
+    const moments = {
+      count: offers.moments.count + contracts.moments.count,
+      sum: offers.moments.sum + contracts.moments.sum,
+      sumOfSquares: offers.moments.sumOfSquares + contracts.moments.sumOfSquares,
+    };
+    return referencePriceOf(moments, [...offers.sources, ...contracts.sources]);
   }
 
   /**
@@ -42,23 +82,25 @@ export class ReferencePriceService {
    * while it is active (an archived card's offers show nowhere), or of every active item with the CPV code, the
    * unit and the characteristics.
    */
-  private offers(q: ReferencePriceQuery, areaKeys: string[]): Promise<PriceSource[]> {
+  private offers(q: ReferencePriceQuery, areaKeys: string[]): Promise<(PriceSource & MomentRow)[]> {
     const params: unknown[] = [q.currency, q.quantity, areaKeys];
     const items = q.catalogItemId
       ? `ci.id = $${params.push(q.catalogItemId)} AND ci.status = 'active'`
       : `ci.status = 'active' AND ci.classification_scheme = 'CPV'
          AND ci.classification_code = $${params.push(q.cpv)} AND ci.unit_code = $${params.push(q.unitCode)}
          ${characteristicsFilter('ci.characteristics', q.characteristics, params)}`;
-    return this.dataSource.query<PriceSource[]>(
+    return this.dataSource.query<(PriceSource & MomentRow)[]>(
       `SELECT 'offer' AS kind, o.id, o.price::text AS "unitPrice", o.supplier_organization_id AS "supplierId",
-              o.vat_included AS "vatIncluded", o.valid_until AS "validUntil", ${CATALOG_ITEM_JSON} AS "catalogItem"
+              o.vat_included AS "vatIncluded", o.valid_until AS "validUntil", ${CATALOG_ITEM_JSON} AS "catalogItem",
+              ${momentColumns('o.price')}
          FROM catalog_offers o
          JOIN catalog_items ci ON ci.id = o.item_id
          JOIN organizations s ON s.id = o.supplier_organization_id AND s.status = 'active'
         WHERE ${items} AND o.status = 'active' AND o.currency = $1
           AND o.valid_from <= now() AND o.valid_until > now()
           AND o.min_quantity <= $2::numeric AND o.delivery_area && $3::text[]
-        ORDER BY o.price, o.id`,
+        ORDER BY o.price, o.id
+        LIMIT ${SOURCES_SHOWN}`,
       params,
     );
   }
@@ -68,7 +110,7 @@ export class ReferencePriceService {
    * characteristics asked for, an item bought from the catalogue shows those of its catalogue item, and a free
    * item its own (a tender item has its own only when it has no catalogue item).
    */
-  private contracts(q: ReferencePriceQuery): Promise<PriceSource[]> {
+  private contracts(q: ReferencePriceQuery): Promise<(PriceSource & MomentRow)[]> {
     const params: unknown[] = [q.currency, CONTRACT_MONTHS];
     const characteristics =
       'CASE WHEN ti.catalog_item_id IS NULL THEN ti.characteristics ELSE ci.characteristics END';
@@ -76,10 +118,10 @@ export class ReferencePriceService {
       ? `ti.catalog_item_id = $${params.push(q.catalogItemId)}`
       : `ti.cpv_code = $${params.push(q.cpv)} AND ti.unit_code = $${params.push(q.unitCode)}
          ${characteristicsFilter(characteristics, q.characteristics, params)}`;
-    return this.dataSource.query<PriceSource[]>(
+    return this.dataSource.query<(PriceSource & MomentRow)[]>(
       `SELECT 'contract' AS kind, p.contract_id AS id, round(p.value / p.quantity, 4)::text AS "unitPrice",
               p.city_id AS "cityId", p.signed_at AS "signedAt", p.quantity::text AS quantity,
-              p.catalog_item AS "catalogItem"
+              p.catalog_item AS "catalogItem", ${momentColumns('round(p.value / p.quantity, 4)')}
          FROM (
            SELECT k.id AS contract_id, ti.delivery_city_id AS city_id,
                   GREATEST(k.buyer_signed_at, k.supplier_signed_at) AS signed_at,
@@ -96,7 +138,8 @@ export class ReferencePriceService {
               AND ${items}
          ) p
         WHERE p.quantity > 0
-        ORDER BY p.signed_at DESC, p.contract_id`,
+        ORDER BY p.signed_at DESC, p.contract_id
+        LIMIT ${SOURCES_SHOWN}`,
       params,
     );
   }

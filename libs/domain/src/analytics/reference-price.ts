@@ -14,6 +14,16 @@ export interface PriceSource {
   [detail: string]: unknown;
 }
 
+/**
+ * What the statistics need of every source, however many there are: their number, and the sum of their unit prices
+ * and of their squares, in 1/10^4 units (and 1/10^8 for the squares), exact.
+ */
+export interface PriceMoments {
+  count: bigint;
+  sum: bigint;
+  sumOfSquares: bigint;
+}
+
 export type ReferencePrice =
   | { status: 'insufficient'; required: number; sources: PriceSource[] }
   | {
@@ -47,14 +57,30 @@ export function isqrt(n: bigint): bigint {
  * comparable and the buyer should look for others. Exact: prices in 1/10^4 units, variance in their squares.
  */
 export function referencePrice(sources: PriceSource[]): ReferencePrice {
-  if (sources.length < MIN_REFERENCE_SOURCES) {
+  return referencePriceOf(momentsOf(sources), sources);
+}
+
+/** The moments of these sources. */
+export function momentsOf(sources: PriceSource[]): PriceMoments {
+  const prices = sources.map((s) => toScaled(s.unitPrice, UNIT_PRICE_SCALE));
+  return {
+    count: BigInt(prices.length),
+    sum: prices.reduce((a, b) => a + b, 0n),
+    sumOfSquares: prices.reduce((a, x) => a + x * x, 0n),
+  };
+}
+
+/**
+ * The reference price from the moments of all the sources, shown with `sources` (all of them, or the part of them
+ * a response has room for).
+ */
+export function referencePriceOf(moments: PriceMoments, sources: PriceSource[]): ReferencePrice {
+  if (moments.count < BigInt(MIN_REFERENCE_SOURCES)) {
     return { status: 'insufficient', required: MIN_REFERENCE_SOURCES, sources };
   }
-  const n = BigInt(sources.length);
-  const prices = sources.map((s) => toScaled(s.unitPrice, UNIT_PRICE_SCALE));
-  const sum = prices.reduce((a, b) => a + b, 0n);
-  // Σ(x − mean)² · n² = Σ(n·x − sum)², kept in integers; variance = that / (n²·(n − 1)).
-  const squares = prices.reduce((acc, x) => acc + (n * x - sum) ** 2n, 0n);
+  const { count: n, sum } = moments;
+  // Σ(x − mean)² · n² = Σ(n·x − sum)² = n·(n·Σx² − sum²), kept in integers; variance = that / (n²·(n − 1)).
+  const squares = n * (n * moments.sumOfSquares - sum * sum);
   const stdDev = isqrt(squares / (n * n * (n - 1n)));
   // CV% with 2 decimals = stdDev·10000 / mean = stdDev·10000·n / sum
   const cv = sum === 0n ? 0n : divideHalfUp(isqrt((squares * 10n ** 8n) / (n - 1n)), sum);
@@ -64,7 +90,7 @@ export function referencePrice(sources: PriceSource[]): ReferencePrice {
     squares * 10_000n > MAX_COMPARABLE_CV_PERCENT * MAX_COMPARABLE_CV_PERCENT * (n - 1n) * sum * sum;
   return {
     status: aboveLimit ? 'not_comparable' : 'comparable',
-    count: sources.length,
+    count: Number(n),
     mean: fromScaled(divideHalfUp(sum, n), UNIT_PRICE_SCALE),
     stdDev: fromScaled(stdDev, UNIT_PRICE_SCALE),
     coefficientOfVariation: fromScaled(cv, 2),
