@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { DataSource } from 'typeorm';
 import { Actor, ActorFactory } from './factories/actors';
 import { CatalogueFactory, PAPER_CPV } from './factories/catalogue';
@@ -241,6 +242,50 @@ describe('CatalogItemsController', () => {
         reason: 'Одна и та же бумага',
         changes: { mergedIntoId: { from: null, to: survivor }, offersMoved: { from: 0, to: 1 } },
       });
+    });
+
+    it('repoints the items merged into a duplicate when it is merged in turn, in one statement for all', async () => {
+      const merge = (id: string, survivorId: string) =>
+        request(t.http)
+          .post(`/api/v1/catalogue/items/${id}/merge`)
+          .set(as(operator))
+          .send({ survivorId, reason: 'Дубликат' })
+          .expect(200);
+      const runner = PostgresQueryRunner.prototype;
+      /** Merges `count` items into a middle one, then it into a last one: version inserts of that last merge. */
+      const chain = async (count: number, title: string) => {
+        const middle = await catalogue.activeItem(supplier, operator, { titleRu: `${title}, основная` });
+        const last = await catalogue.activeItem(supplier, operator, { titleRu: `${title}, итоговая` });
+        const earlier: string[] = [];
+        for (let i = 0; i < count; i++) {
+          earlier.push(await catalogue.activeItem(supplier, operator, { titleRu: `${title} ${i}` }));
+          await merge(earlier[i] as string, middle);
+        }
+        const spy = jest.spyOn(runner, 'query');
+        try {
+          await merge(middle, last);
+          const inserts = spy.mock.calls.filter(([sql]) =>
+            /INSERT INTO catalog_item_versions/.test(String(sql)),
+          );
+          return { middle, last, earlier, inserts: inserts.length };
+        } finally {
+          spy.mockRestore();
+        }
+      };
+      const one = await chain(1, 'Картон');
+      const three = await chain(3, 'Фольга');
+      expect(three.inserts).toBe(one.inserts);
+      for (const id of three.earlier) {
+        const item = await request(t.http).get(`/api/v1/catalogue/items/${id}`).expect(200);
+        expect(item.body.mergedIntoId).toBe(three.last);
+        const versions = await request(t.http).get(`/api/v1/catalogue/items/${id}/versions`).expect(200);
+        expect(versions.body.items.at(-1)).toMatchObject({
+          version: item.body.version,
+          action: 'merged',
+          changes: { mergedIntoId: { from: three.middle, to: three.last } },
+          reason: null,
+        });
+      }
     });
 
     it('refuses to merge into an item that is not active, or into itself', async () => {

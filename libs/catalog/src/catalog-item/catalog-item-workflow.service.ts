@@ -164,14 +164,24 @@ export class CatalogItemWorkflowService {
     from: string,
     to: string,
   ): Promise<void> {
-    const [rows] = await m.query<[{ id: string; version: number }[], number]>(
-      `UPDATE catalog_items SET merged_into_id = $2, version = version + 1, updated_at = now()
-       WHERE merged_into_id = $1 RETURNING id, version`,
-      [from, to],
+    // One statement, however many items were merged into the duplicate: each repointed and its version kept.
+    await m.query(
+      `WITH repointed AS (
+         UPDATE catalog_items SET merged_into_id = $2, version = version + 1, updated_at = now()
+          WHERE merged_into_id = $1 RETURNING id, version
+       )
+       INSERT INTO catalog_item_versions
+         (item_id, version, action, actor_user_id, actor_organization_id, actor_role, changes, reason)
+       SELECT id, version, 'merged', $3, $4, $5, $6::jsonb, NULL FROM repointed`,
+      [
+        from,
+        to,
+        actor.userId,
+        actor.organizationId,
+        actor.role,
+        JSON.stringify({ mergedIntoId: { from, to } }),
+      ],
     );
-    for (const row of rows) {
-      await this.items.record(m, row.id, row.version, 'merged', actor, { mergedIntoId: { from, to } }, null);
-    }
   }
 
   private assertModerator(actor: CatalogActor): void {
