@@ -10,6 +10,7 @@ import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { eventually } from './setup/eventually';
 import { resetState } from './setup/reset';
+import { whileTenderHeld } from './setup/tender-held';
 
 describe('Tender closing by the worker', () => {
   let t: TestApp;
@@ -110,6 +111,68 @@ describe('Tender closing by the worker', () => {
       10_000,
     );
     expect(await closingEvents(tender.id)).toBe(1);
+  });
+
+  it('closes at once a tender whose row a bid racing the deadline holds, without waiting for the sweep', async () => {
+    // A worker whose sweep comes only at its start and then once in five minutes: the job alone closes the tender.
+    await worker.close();
+    const slow = await createTestWorker({ CLOSING_SWEEP_SECONDS: '300' });
+    const db = t.app.get(DataSource);
+    const holder = db.createQueryRunner();
+    try {
+      const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+      await flows.bid(supplier, tender, ['98000.00']);
+      const deadline = new Date(tender.tenderPeriod.endDate).getTime();
+      // A bid's transaction, share-locking the tender row from just before the deadline until just after it.
+      await new Promise((r) => setTimeout(r, deadline - Date.now() - 300));
+      await holder.connect();
+      await holder.startTransaction();
+      await holder.query('SELECT 1 FROM tenders WHERE id = $1 FOR SHARE', [tender.id]);
+      await new Promise((r) => setTimeout(r, deadline - Date.now() + 400));
+      expect(await statusOf(tender.id)).toBe('active.tendering');
+      await holder.commitTransaction();
+      const released = Date.now();
+      await eventually(
+        async () => ((await statusOf(tender.id)) === 'active.qualification' ? true : undefined),
+        3_000,
+      );
+      expect(Date.now() - released).toBeLessThan(3_000);
+      expect(await closingEvents(tender.id)).toBe(1);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+      await slow.close();
+      worker = await createTestWorker();
+    }
+  });
+
+  it('opens the bids of a cancellation that waited for the tender row past the deadline', async () => {
+    const db = t.app.get(DataSource);
+    const tender = await flows.publish(buyer, tenderBody(cityId, {}, 3));
+    const bid = await flows.bid(supplier, tender, ['97000.00']);
+    const deadline = new Date(tender.tenderPeriod.endDate).getTime();
+    await new Promise((r) => setTimeout(r, deadline - Date.now() - 1_000));
+    // Sent before the deadline, the cancellation waits for the row until after it: the bid that arrived in time
+    // is opened with it.
+    const res = await whileTenderHeld(
+      db,
+      tender.id,
+      'FOR UPDATE',
+      () =>
+        request(t.http)
+          .post(`/api/v1/tenders/${tender.id}/cancel`)
+          .set(auth(buyer))
+          .send({ reason: 'The need has gone away' }),
+      () => new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now() + 300))),
+    );
+    expect(res.status).toBe(200);
+    const types = (
+      await db.query(`SELECT type FROM deal_events WHERE tender_id = $1 ORDER BY id`, [tender.id])
+    ).map((e: { type: string }) => e.type);
+    expect(types.slice(-2)).toEqual(['bid.opened', 'tender.cancelled']);
+    const bids = (await request(t.http).get(`/api/v1/tenders/${tender.id}/bids`).expect(200)).body;
+    expect(bids.sealed).toBe(false);
+    expect(bids.items.map((b: any) => [b.bidId, b.status])).toEqual([[bid.id, 'opened']]);
   });
 
   it('opens every bid at the closing, and drops one still awaiting confirmation after a change of terms', async () => {

@@ -22,6 +22,13 @@ const PARALLEL_BATCHES = 2;
  */
 const JOB_CONCURRENCY = 50;
 
+/**
+ * A close-tender job whose tender is still due after its claim skipped it (a bid or a question racing the deadline
+ * held the row for a moment) tries again this often, this many times, before leaving it to the sweep.
+ */
+const HELD_RETRY_MS = 25;
+const HELD_RETRIES = 40;
+
 /** After a shared closing transaction fails, close-tender batches stop filling up for this long. */
 const FILL_PAUSE_MS = 10_000;
 
@@ -163,9 +170,15 @@ export class TenderClosingProcessor extends ObservedProcessor {
     switch (job.name) {
       case JOBS.closeTender: {
         const { tenderId } = job.data as JobPayloads[typeof JOBS.closeTender];
-        const closed = await this.batcher.submit(tenderId);
-        // Nothing closed: already closed, not due yet (deadline moved), or held by a question; the sweep covers the rest.
-        return { closed: closed ? 1 : 0 };
+        for (let attempt = 1; ; attempt++) {
+          if (await this.batcher.submit(tenderId)) return { closed: 1, attempts: attempt };
+          // Nothing closed: already closed, not due yet (deadline moved), or held by a question - the sweep covers
+          // those - or still due, its row share-locked by a bid or question that raced the deadline and is about to
+          // end (the claim skips locked rows). That one is tried again at once, not left to the sweep seconds later.
+          if (attempt >= HELD_RETRIES || !(await this.closing.isDue(tenderId)))
+            return { closed: 0, attempts: attempt };
+          await new Promise((resolve) => setTimeout(resolve, HELD_RETRY_MS));
+        }
       }
       case JOBS.startTendering: {
         const { tenderId } = job.data as JobPayloads[typeof JOBS.startTendering];

@@ -79,7 +79,8 @@ const BID_OPENED_PAYLOAD = `jsonb_build_object('bidId', s.id, 'supplierId', s.su
                      ELSE '{"reason": "not confirmed after an amendment of terms"}'::jsonb END`;
 
 /**
- * A tender ($1, locked) cancelled after its deadline (when the transaction began) and before the worker closed it
+ * A tender ($1, locked) cancelled after its deadline (by the clock once the tender's lock is held, so a cancellation
+ * that waited for it behind a bid racing the deadline counts as late) and before the worker closed it
  * - the closing waits for every question to be answered - has its bids opened all the same: every bid is opened at
  * the deadline, and a cancellation must not keep the bids that arrived in time sealed for good. Opened (or dropped)
  * with the same events as at a closing, in commit order, and the tender's closed_at says when; nothing is ranked or
@@ -87,8 +88,8 @@ const BID_OPENED_PAYLOAD = `jsonb_build_object('bidId', s.id, 'supplierId', s.su
  */
 export const OPEN_BIDS_ON_LATE_CANCELLATION = `
 WITH late AS (
-  UPDATE tenders t SET closed_at = now()
-   WHERE t.id = $1 AND t.status = 'active.tendering' AND t.tender_end <= now() AND t.closed_at IS NULL
+  UPDATE tenders t SET closed_at = clock_timestamp()
+   WHERE t.id = $1 AND t.status = 'active.tendering' AND t.tender_end <= clock_timestamp() AND t.closed_at IS NULL
   RETURNING t.id
 ), sealed AS MATERIALIZED (
   SELECT b.id, b.tender_id, b.supplier_id, b.status, b.sequence, b.content, b.salt, b.commitment
@@ -227,6 +228,15 @@ export class TenderClosingService {
    * `fill` - those first and then as many other overdue tenders as still fit. A burst of close-tender jobs fills
    * its transactions, so the closing of a storm runs at the database's pace, not at the pace jobs are fetched.
    */
+  /** Whether a tender is due to close: in tendering, past its deadline, no question holding it. */
+  async isDue(tenderId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ due: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM tenders t WHERE t.id = $1 AND ${DUE}) AS due`,
+      [tenderId],
+    );
+    return row?.due === true;
+  }
+
   async closeDue(
     limit: number,
     tenderIds?: string[],
