@@ -202,6 +202,32 @@ describe('Tender rules', () => {
     expect(events.at(-1).type).toBe('tender.completed');
   });
 
+  it('names a complete lot’s state when it is cancelled, while the tender waits for its other lot', async () => {
+    const body = tenderBody(moscowId);
+    const tender = await flows.publish(
+      moscowBuyer,
+      tenderBody(moscowId, { lots: [body.lots[0], { ...body.lots[0], title: 'Paper A3' }] }, 3),
+    );
+    const winner = await factory.actor('supplier');
+    await flows.bid(winner, tender, ['60000.00', '50000.00']);
+    await flows.closeAfterDeadline(tender);
+    const [first] = await flows.acceptAward(moscowBuyer, tender);
+    await flows.acceptAward(moscowBuyer, tender);
+    await new Promise((r) => setTimeout(r, 1100));
+    await request(t.http).post(`/api/v1/contracts/${first.id}/sign`).set(auth(moscowBuyer)).expect(204);
+    await request(t.http).post(`/api/v1/contracts/${first.id}/confirm`).set(auth(winner)).expect(204);
+    const res = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/lots/${first.lotId}/cancel`)
+      .set(auth(moscowBuyer))
+      .send({ reason: 'Bought elsewhere' })
+      .expect(409);
+    expect(res.body).toMatchObject({
+      code: 'LOT_STATE_CONFLICT',
+      details: { field: 'lotId', status: 'complete', required: 'active' },
+    });
+    expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`)).body.status).toBe('active.awarded');
+  });
+
   it('cancels the lot with its award when its buyers cancel every contract of it', async () => {
     const other = await factory.actor('buyer', { cityCode: 'omsk' });
     const { tender, of } = await jointContracts(other, ['45000.00', '45000.00']);
@@ -256,9 +282,17 @@ describe('Tender rules', () => {
     const award = (await request(t.http).get(`/api/v1/tenders/${closing.id}/awards`)).body.items[0];
     const before = await events();
 
+    const draft = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(tenderBody(moscowId));
     await setStatus(supplier, 'suspended');
     const mine = `/api/v1/tenders/${open.id}/bids/mine`;
     await refused(request(t.http).delete(mine).set(auth(supplier)), 'SUPPLIER_NOT_ACTIVE');
+    await refused(
+      request(t.http)
+        .put(mine)
+        .set(auth(supplier))
+        .send({ currency: 'RUB', lots: [{ lotId: open.lots[0].id, price: '69000.00' }] }),
+      'SUPPLIER_NOT_ACTIVE',
+    );
     await refused(request(t.http).post(`${mine}/confirm`).set(auth(supplier)), 'SUPPLIER_NOT_ACTIVE');
     await setStatus(supplier, 'active');
 
@@ -288,6 +322,10 @@ describe('Tender rules', () => {
         .post(`${tenderPath}/questions/${question.body.id}/answer`)
         .set(auth(buyer))
         .send({ answer: '80 g/m2' }),
+      'BUYER_NOT_ACTIVE',
+    );
+    await refused(
+      request(t.http).delete(`/api/v1/tenders/${draft.body.id}`).set(auth(buyer)),
       'BUYER_NOT_ACTIVE',
     );
     const awardPath = `/api/v1/tenders/${closing.id}/awards/${award.id}`;

@@ -5,7 +5,7 @@ import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
 import type { TenderStatus } from '../procurement/rules/tender-state';
 import { cancelLot } from '../tender/tender-progress';
-import { SupplierNotActiveError, TenderNotFoundError } from '../tender/tender.errors';
+import { TenderNotFoundError } from '../tender/tender.errors';
 import {
   AwardNotFoundError,
   AwardStateError,
@@ -17,6 +17,7 @@ import {
 } from './award.errors';
 import type { ComplaintStatus } from './complaint.entity';
 import { isoUtc } from '../database/sql-time';
+import { assertActing } from '../tender/acting-organization';
 
 export interface ComplaintView {
   id: string;
@@ -57,15 +58,7 @@ export class ComplaintsService {
     return this.dataSource.transaction(async (manager) => {
       // The tender's row, as signing a contract locks it: a complaint and a signature do not pass each other.
       const tender = await this.lockTender(manager, tenderId);
-      const [supplier] = await manager.query<{ kind: string; status: string }[]>(
-        'SELECT kind, status FROM organizations WHERE id = $1',
-        [supplierId],
-      );
-      if (supplier?.kind !== 'supplier' || supplier.status !== 'active') {
-        throw new SupplierNotActiveError('Only an active supplier may complain', {
-          status: supplier?.status,
-        });
-      }
+      await assertActing(manager, supplierId, 'supplier');
       const [award] = await manager.query<
         { lot_id: string; supplier_id: string; status: string; standstill_end: Date | null; open: boolean }[]
       >(

@@ -179,8 +179,8 @@ export class BidsService {
   /** Changes prices (and confirms a bid an amendment put on hold): a new salt and commitment. */
   async change(supplierId: string, tenderId: string, input: BidInput): Promise<OwnBidView> {
     return this.dataSource.transaction(async (manager) => {
-      await this.assertActiveSupplier(manager, supplierId);
       const tender = await this.lockTenderForBid(manager, tenderId);
+      await assertActing(manager, supplierId, 'supplier');
       await this.assertLots(manager, tender, input);
       const bid = await this.lockOwnBid(manager, supplierId, tenderId);
       const sealed = sealBid(bid.id, tenderId, supplierId, input);

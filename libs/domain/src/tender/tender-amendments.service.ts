@@ -277,15 +277,15 @@ export class TenderAmendmentsService {
   async cancelLot(buyerId: string, tenderId: string, lotId: string, reason: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const tender = await this.lock(manager, tenderId, buyerId);
+      // The lot's own state first: a complete lot is named as such, not by the signed contract that completed it.
+      const [lot] = await manager.query<{ status: string }[]>(
+        'SELECT status FROM lots WHERE id = $1 AND tender_id = $2',
+        [lotId, tenderId],
+      );
+      if (!lot) throw new LotNotFoundError('No lot with this id in this tender', { id: lotId });
+      if (lot.status !== 'active') throw lotNotActive(lot.status, 'lotId', 'cancelled');
       await this.assertCancellable(manager, tender, lotId);
-      if (!(await cancelLot(manager, this.log, tender, lotId, reason, buyerId))) {
-        const [lot] = await manager.query<{ status: string }[]>(
-          'SELECT status FROM lots WHERE id = $1 AND tender_id = $2',
-          [lotId, tenderId],
-        );
-        if (lot) throw lotNotActive(lot.status, 'lotId', 'cancelled');
-        throw new LotNotFoundError('No lot with this id in this tender', { id: lotId });
-      }
+      await cancelLot(manager, this.log, tender, lotId, reason, buyerId);
     });
   }
 

@@ -23,6 +23,7 @@ import type { ItemInput, TenderInput } from './tender-input';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
 import { assertDeadlineHorizon, assertSubmissionPeriod } from './tender-periods';
 import { TenderViews } from './tender-views';
+import { assertActing } from './acting-organization';
 
 /** Quantities have up to 3 decimals; compared exactly in thousandths. */
 const toThousandths = (quantity: string): bigint => {
@@ -160,6 +161,7 @@ export class TenderDraftsService {
   async delete(organizerId: string, tenderId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.lockDraft(manager, organizerId, tenderId);
+      await assertActing(manager, organizerId, 'buyer');
       await this.deleteParts(manager, tenderId);
       await manager.delete(Tender, { id: tenderId });
     });
