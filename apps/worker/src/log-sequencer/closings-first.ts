@@ -2,6 +2,13 @@
 export const CLOSINGS_FIRST_MAX_WAIT_MS = 5_000;
 
 /**
+ * Only tenders whose deadline passed this recently hold the sequencer back: a storm is closed within seconds, while
+ * a tender whose closing keeps failing (or that a stopped worker left overdue) must not slow the log's heads for
+ * good.
+ */
+export const CLOSINGS_FIRST_WINDOW_SECONDS = 30;
+
+/**
  * Decides whether the log sequencer should let due closings go first. A closing storm (thousands of tenders
  * with one deadline) and the sequencing of its events compete for the same two cores; the deadline is the one
  * that matters to bidders, so while tenders wait to be closed the sequencer waits too, and then catches up in a

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, LogKeyMismatchError, LogSequencerService, TenderClosingService } from '@app/domain';
-import { ClosingsFirst } from './closings-first';
+import { ClosingsFirst, CLOSINGS_FIRST_WINDOW_SECONDS } from './closings-first';
 
 const KEY_COMPLAINT_INTERVAL_MS = 60_000;
 
@@ -37,8 +37,8 @@ export class LogSequencerRunner implements OnApplicationBootstrap, OnApplication
     while (!this.stopped) {
       try {
         if (await this.sequencer.tryLead()) {
-          if (!this.closingsFirst.shouldWait(await this.closing.anyDue(), Date.now()))
-            await this.sequencer.tick();
+          const due = await this.closing.anyDueSince(CLOSINGS_FIRST_WINDOW_SECONDS);
+          if (!this.closingsFirst.shouldWait(due, Date.now())) await this.sequencer.tick();
           await this.sleep(this.config.SEQUENCER_INTERVAL_MS);
         } else {
           await this.sleep(1000);

@@ -289,6 +289,18 @@ export class TenderClosingService {
     return row?.due === true;
   }
 
+  /**
+   * Whether a tender whose deadline passed within the last `seconds` waits to be closed: a closing under way (a
+   * storm takes seconds), not one that keeps failing or that the worker was away for.
+   */
+  async anyDueSince(seconds: number): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ due: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM tenders t WHERE ${DUE} AND t.tender_end > now() - make_interval(secs => $1)) AS due`,
+      [seconds],
+    );
+    return row?.due === true;
+  }
+
   /** Locks overdue tenders that no question holds: only `only` if given, never those in `except`. */
   private claim(
     manager: EntityManager,
