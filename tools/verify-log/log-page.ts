@@ -21,6 +21,8 @@ export enum EntryKind {
   Opens,
   /** bid.changed (logs a commitment, retires the one it replaces), bid.withdrawn (retires one): read parsed. */
   Retires,
+  /** tender.closed: every commitment still live must have been opened by then; read parsed. */
+  Closes,
 }
 
 /** One served item. Offsets are into the page's bytes. */
@@ -78,6 +80,7 @@ const NAMES = {
   commitment: ascii('commitment'),
 };
 const OPENS = ascii('bid.opened');
+const CLOSES = ascii('tender.closed');
 const COMMITS = ['bid.submitted', 'bid.confirmed'].map(ascii);
 const RETIRES = ['bid.changed', 'bid.withdrawn'].map(ascii);
 // An item as the log writes it: {"index":<digits>,"entry":<entry>,"leafHash":"<64 hex>"}.
@@ -396,7 +399,8 @@ class PageReader {
   }
 
   private kindOf(from: number, to: number): EntryKind {
-    // Every name it tells apart starts "bid."; most types do not.
+    if (this.named(from, to, CLOSES)) return EntryKind.Closes;
+    // Every other name it tells apart starts "bid."; most types do not.
     if (this.buf[from] !== 0x62 || this.buf[from + 3] !== 0x2e) return EntryKind.Other;
     if (this.named(from, to, OPENS)) return EntryKind.Opens;
     for (let i = 0; i < COMMITS.length; i++) if (this.named(from, to, COMMITS[i]!)) return EntryKind.Commits;

@@ -70,7 +70,8 @@ function leafOf(item: PageItem, page: Buffer, checked: CheckedPage, i: number): 
 
 /**
  * What the commitment check needs of the item: what the fast scan read suffices, except for an opened bid (its
- * content is hashed), a changed or withdrawn bid (the commitment it retires), or a tender id that is not a
+ * content is hashed), a changed or withdrawn bid (the commitment it retires), a closing (the count of commitments
+ * it must have opened is checked there), or a tender id that is not a
  * string; those entries, and any the fast scan did not read, go parsed. Only a commitment of 64 lowercase hex
  * digits can match an opened bid's (which must be one).
  */
@@ -79,6 +80,7 @@ function commitmentOf(item: PageItem, page: Buffer, checked: CheckedPage, i: num
     !item.scanned ||
     item.kind === EntryKind.Opens ||
     item.kind === EntryKind.Retires ||
+    item.kind === EntryKind.Closes ||
     (item.kind === EntryKind.Commits && item.tenderStart < 0)
   ) {
     // An item without an entry has nothing to check.

@@ -570,8 +570,10 @@ const BID_COMMITTING = new Set(['bid.submitted', 'bid.changed', 'bid.confirmed']
  * { content, salt }), that the same tender logged that commitment earlier, in a bid.submitted, bid.changed
  * or bid.confirmed entry, that it was not withdrawn or replaced since (bid.withdrawn names the commitment it
  * withdraws, bid.changed the one it `replaces`), that no commitment is opened twice, and that the bid, supplier
- * and tender the opening names are those of the committed content (the only ones the commitment binds). Entries
- * are `{ type, tenderId, occurredAt, payload }`; nothing else is read.
+ * and tender the opening names are those of the committed content (the only ones the commitment binds). At a
+ * tender's closing, every commitment logged for it and neither withdrawn nor replaced must have been opened (or
+ * dropped, which is an opening too): a closing that leaves a bid out is seen. Entries are
+ * `{ type, tenderId, occurredAt, payload }`; nothing else is read.
  */
 export class CommitmentChecker {
   readonly problems: Problem[] = [];
@@ -581,6 +583,9 @@ export class CommitmentChecker {
   private readonly openings = new CommitmentTable(0);
   /** Where each commitment was withdrawn or replaced, by tender. */
   private readonly retirements = new CommitmentTable(0);
+  /** By tender: commitments logged and neither withdrawn nor replaced, and commitments opened. */
+  private readonly live = new Map<string, number>();
+  private readonly openedCount = new Map<string, number>();
 
   /** `entries`: how many entries are coming, if known (the table is sized for them at once). */
   constructor(entries = 0) {
@@ -602,6 +607,7 @@ export class CommitmentChecker {
       this.retired(String(tenderId), data.commitment, index);
     }
     if (type === 'bid.opened') this.opened(index, String(tenderId), data);
+    if (type === 'tender.closed') this.closed(index, String(tenderId));
   }
 
   /** Adds what checkPage (page-check.ts) read of a page's entries for this check, in item order. */
@@ -615,7 +621,9 @@ export class CommitmentChecker {
         (c < commitPositions.length && commitPositions[c]! < parsedPositions[p]!)
       ) {
         const index = page.indexes[commitPositions[c]!]!;
-        this.commitments.addBinary(page.commitTenders[c]!, page.commitBytes, c * 32, index);
+        const tenderId = page.commitTenders[c]!;
+        if (this.commitments.addBinary(tenderId, page.commitBytes, c * 32, index))
+          this.count(this.live, tenderId, 1);
         c++;
       } else {
         this.add(page.indexes[parsedPositions[p]!]!, page.parsedEntries[p]);
@@ -626,11 +634,31 @@ export class CommitmentChecker {
 
   private logged(tenderId: string, commitment: string, index: number): void {
     // Only a commitment of 64 lowercase hex digits can match an opened bid's (which must be one).
-    if (HEX_HASH.test(commitment)) this.commitments.add(tenderId, commitment, index);
+    if (HEX_HASH.test(commitment) && this.commitments.add(tenderId, commitment, index))
+      this.count(this.live, tenderId, 1);
   }
 
   private retired(tenderId: string, commitment: string, index: number): void {
-    if (HEX_HASH.test(commitment)) this.retirements.add(tenderId, commitment, index);
+    if (!HEX_HASH.test(commitment)) return;
+    const logged = this.commitments.first(tenderId, commitment);
+    if (this.retirements.add(tenderId, commitment, index) && logged !== undefined && logged < index)
+      this.count(this.live, tenderId, -1);
+  }
+
+  private count(counts: Map<string, number>, tenderId: string, by: number): void {
+    counts.set(tenderId, (counts.get(tenderId) ?? 0) + by);
+  }
+
+  /** A closing opens every commitment still live: fewer openings mean a bid left sealed, and out of the ranking. */
+  private closed(index: number, tenderId: string): void {
+    const live = this.live.get(tenderId) ?? 0;
+    const opened = this.openedCount.get(tenderId) ?? 0;
+    if (opened < live) {
+      this.problems.push({
+        index,
+        message: `tender ${tenderId} closed at ${index} with ${opened} of its ${live} sealed bids opened`,
+      });
+    }
   }
 
   private opened(index: number, tenderId: string, data: Record<string, unknown>): void {
@@ -671,7 +699,10 @@ export class CommitmentChecker {
         index,
         message: `opened bid at ${index}: commitment ${commitment} was opened at ${before}`,
       });
-    } else this.openings.add(tenderId, commitment, index);
+    } else {
+      this.openings.add(tenderId, commitment, index);
+      this.count(this.openedCount, tenderId, 1);
+    }
     const committed = (typeof content === 'object' && content !== null ? content : {}) as Record<
       string,
       unknown
@@ -719,25 +750,29 @@ class CommitmentTable {
     this.indexOf = new Float64Array(capacity);
   }
 
-  /** Records the logging at `index` unless the pair was logged before. `commitment`: 64 lowercase hex digits. */
-  add(tenderId: string, commitment: string, index: number): void {
+  /**
+   * Records the logging at `index` unless the pair was logged before; true when it is new. `commitment`: 64
+   * lowercase hex digits.
+   */
+  add(tenderId: string, commitment: string, index: number): boolean {
     this.key.write(commitment, 'hex');
-    this.insert(tenderId, index);
+    return this.insert(tenderId, index);
   }
 
   /** `add`, with the commitment's 32 bytes at `at` in `bytes`. */
-  addBinary(tenderId: string, bytes: Uint8Array, at: number, index: number): void {
+  addBinary(tenderId: string, bytes: Uint8Array, at: number, index: number): boolean {
     for (let i = 0; i < 32; i++) this.key[i] = bytes[at + i]!;
-    this.insert(tenderId, index);
+    return this.insert(tenderId, index);
   }
 
-  private insert(tenderId: string, index: number): void {
+  private insert(tenderId: string, index: number): boolean {
     let tender = this.tenders.get(tenderId);
     if (tender === undefined) this.tenders.set(tenderId, (tender = this.tenders.size));
     const slot = this.find(tender);
-    if (this.tenderOf[slot] !== -1) return;
+    if (this.tenderOf[slot] !== -1) return false;
     this.put(slot, tender, index);
     if (++this.size * 2 > this.capacity) this.grow();
+    return true;
   }
 
   /** The index where the pair was first logged, or undefined. */

@@ -212,6 +212,44 @@ describe('verifier page reader', () => {
       [5, expect.stringMatching(/withdrawn or replaced at 4/)],
     ]);
   });
+
+  it('sees a closing that left a live bid sealed, from the bytes as from the parsed entries', () => {
+    const content = { lots: [{ lotId: 'l1', price: '10.00' }] };
+    const sealed = (salt: string) =>
+      createHash('sha256').update(canonicalJson({ content, salt })).digest('hex');
+    const open = (tenderId: string, salt: string) => ({
+      type: 'bid.opened',
+      tenderId,
+      payload: { content, salt, commitment: sealed(salt) },
+    });
+    const [s1, s2, s3, s4, s5] = ['c2FsdDE=', 'c2FsdDI=', 'c2FsdDM=', 'c2FsdDQ=', 'c2FsdDU='];
+    const entries: unknown[] = [
+      // Tender a: three bids, one withdrawn, one confirmed again after an amendment; both live ones opened.
+      { type: 'bid.submitted', tenderId: 'a', payload: { commitment: sealed(s1) } },
+      { type: 'bid.submitted', tenderId: 'a', payload: { commitment: sealed(s2) } },
+      { type: 'bid.submitted', tenderId: 'a', payload: { commitment: sealed(s3) } },
+      { type: 'bid.withdrawn', tenderId: 'a', payload: { commitment: sealed(s3) } },
+      { type: 'bid.confirmed', tenderId: 'a', payload: { commitment: sealed(s2) } },
+      open('a', s1),
+      open('a', s2),
+      { type: 'tender.closed', tenderId: 'a', payload: { status: 'active.qualification' } },
+      // Tender b: a bid changed (the new version is the live one) and another bid left out of the closing.
+      { type: 'bid.submitted', tenderId: 'b', payload: { commitment: sealed(s4) } },
+      { type: 'bid.changed', tenderId: 'b', payload: { commitment: sealed(s5), replaces: sealed(s4) } },
+      { type: 'bid.submitted', tenderId: 'b', payload: { commitment: sealed(s1) } },
+      open('b', s5),
+      { type: 'tender.closed', tenderId: 'b', payload: { status: 'active.qualification' } },
+    ];
+    const bytes = page(entries.map((e, i) => item(i, canonicalJson(e), '0'.repeat(64))));
+    const fromBytes = new CommitmentChecker();
+    fromBytes.addChecked(checkPage(bytes));
+    const fromParsed = new CommitmentChecker();
+    entries.forEach((e, i) => fromParsed.add(i, e));
+    expect(fromBytes.problems).toEqual(fromParsed.problems);
+    expect(fromBytes.problems.map((p) => [p.index, p.message])).toEqual([
+      [12, 'tender b closed at 12 with 1 of its 2 sealed bids opened'],
+    ]);
+  });
 });
 
 function safeCanonical(value: unknown): string | undefined {
