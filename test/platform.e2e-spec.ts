@@ -77,6 +77,14 @@ describe('Platform plumbing', () => {
     expect(doc.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.body.components.schemas.ErrorResponseDto).toBeDefined();
     expect(Object.keys(doc.body.paths)).toContain('/api/v1/auth/login');
+    // Each list documents the page size it uses when none is asked for: 20 in the catalogue, 50 elsewhere.
+    const defaultLimit = (path: string) =>
+      doc.body.paths[path].get.parameters.find((p: { name: string }) => p.name === 'limit').schema.default;
+    expect(defaultLimit('/api/v1/catalogue/items/{id}/versions')).toBe(20);
+    expect(defaultLimit('/api/v1/catalogue/items/{id}/offers')).toBe(20);
+    expect(defaultLimit('/api/v1/catalogue/items')).toBe(20);
+    expect(defaultLimit('/api/v1/tenders/{id}/bids')).toBe(50);
+    expect(defaultLimit('/api/v1/cities')).toBe(50);
     const ui = await request(t.http).get('/docs/').expect(200);
     expect(ui.text).toContain('swagger');
   });

@@ -9,7 +9,7 @@ import {
 } from '@app/catalog';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { AnyRole, type AuthUser, CurrentUser, Public, Roles } from '../common/auth.decorators';
-import { PageQueryDto } from '../common/pagination.dto';
+import { CataloguePageQueryDto } from '../common/pagination.dto';
 import { uuidParam } from '../common/validation';
 import {
   MergeDto,
@@ -64,7 +64,7 @@ export class CatalogItemsController {
   @ApiErrors(400, 404)
   async versions(
     @Param('id', uuidParam('id')) id: string,
-    @Query() query: PageQueryDto,
+    @Query() query: CataloguePageQueryDto,
   ): Promise<CatalogItemVersionPageDto> {
     const page = await this.items.versions(null, id, {
       limit: query.limit ?? CATALOG_DEFAULT_PAGE_SIZE,
@@ -188,7 +188,7 @@ export class CatalogItemsController {
   async proposalVersions(
     @CurrentUser() user: AuthUser,
     @Param('id', uuidParam('id')) id: string,
-    @Query() query: PageQueryDto,
+    @Query() query: CataloguePageQueryDto,
   ): Promise<CatalogItemVersionPageDto> {
     const page = await this.items.versions(user, id, {
       limit: query.limit ?? CATALOG_DEFAULT_PAGE_SIZE,

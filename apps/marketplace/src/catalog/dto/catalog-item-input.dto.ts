@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CATALOG_ITEM_STATUSES, UNIT_INPUT_CODES } from '@app/catalog';
-import { PageQueryDto } from '../../common/pagination.dto';
+import { CataloguePageQueryDto } from '../../common/pagination.dto';
 import { IsId, Optional, UnitCode, MinText } from '../../common/validation';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
@@ -180,7 +180,7 @@ export class MergeDto {
   reason?: string;
 }
 
-export class ProposalQueryDto extends PageQueryDto {
+export class ProposalQueryDto extends CataloguePageQueryDto {
   @ApiPropertyOptional({ enum: CATALOG_ITEM_STATUSES, description: 'Operators see pending ones by default' })
   @Optional()
   @IsIn([...CATALOG_ITEM_STATUSES])

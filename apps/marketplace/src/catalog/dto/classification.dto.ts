@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
 import type { ClassificationDetail, ClassificationRef } from '@app/catalog';
-import { PageQueryDto } from '../../common/pagination.dto';
+import { CataloguePageQueryDto } from '../../common/pagination.dto';
 
 export class ClassificationRefDto {
   @ApiProperty({ example: 'CPV' }) scheme: string;
@@ -38,7 +38,7 @@ export class ClassificationPageDto {
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
-export class ClassificationSearchQueryDto extends PageQueryDto {
+export class ClassificationSearchQueryDto extends CataloguePageQueryDto {
   @ApiPropertyOptional({
     description: 'Code digits (a prefix such as 301976) or words of the Russian or English name',
     example: 'бумага',

@@ -15,7 +15,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { PageQueryDto } from '../../common/pagination.dto';
+import { CataloguePageQueryDto } from '../../common/pagination.dto';
 import { IsId, IsTimestamp, Optional, MinText } from '../../common/validation';
 
 const COUNTRY = /^[A-Z]{2}$/;
@@ -110,7 +110,7 @@ export class OfferInputDto {
 
 export class UpdateOfferDto extends PartialType(OfferInputDto, { skipNullProperties: false }) {}
 
-export class ItemOffersQueryDto extends PageQueryDto {
+export class ItemOffersQueryDto extends CataloguePageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only offers that deliver to this member city' })
   @Optional()
   @IsId()
@@ -123,7 +123,7 @@ export class ItemOffersQueryDto extends PageQueryDto {
   currency?: string;
 }
 
-export class OwnOffersQueryDto extends PageQueryDto {
+export class OwnOffersQueryDto extends CataloguePageQueryDto {
   @ApiPropertyOptional({ enum: ['active', 'scheduled', 'expired', 'withdrawn'] })
   @Optional()
   @IsIn(['active', 'scheduled', 'expired', 'withdrawn'])
