@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SessionsService } from '@app/domain';
@@ -236,6 +237,10 @@ describe('AuthController', () => {
       .query('SELECT token_hash FROM refresh_tokens');
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.map((r) => r.token_hash)).not.toContain(buyer.refreshToken);
+    // Each is the SHA-256 of a token: the buyer's is there as its hash, and nothing else is kept.
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);
+    const hashed = createHash('sha256').update(buyer.refreshToken).digest('hex');
+    expect(rows.map((r) => r.token_hash)).toContain(hashed);
   });
 });
 

@@ -274,6 +274,9 @@ describe('OrganizationsController', () => {
       .query({ kind: 'buyer', cityId: omskCity.id, limit: 200 })
       .expect(200);
     expect(omsk.body.items).toHaveLength(3);
+    // Newest first: in the list as in the order they were created.
+    const created = (omsk.body.items as { id: string; createdAt: string }[]).map((o) => o.createdAt);
+    expect([...created].sort().reverse()).toEqual(created);
   });
 
   it('lets an operator list pending suppliers for review', async () => {
@@ -283,7 +286,11 @@ describe('OrganizationsController', () => {
       .query({ status: 'pending', limit: 200 })
       .set('Authorization', `Bearer ${operator.accessToken}`)
       .expect(200);
-    expect((res.body.items as { id: string }[]).map((o) => o.id)).toContain(pending.organization.id);
+    const items = res.body.items as { id: string; status: string }[];
+    expect(items.map((o) => o.id)).toContain(pending.organization.id);
+    // Only pending ones: the operator's own organisation, active, is not among them.
+    expect(items.every((o) => o.status === 'pending')).toBe(true);
+    expect(items.map((o) => o.id)).not.toContain(operator.organization.id);
   });
 
   it('lets an operator add a user to a buyer organisation with the buyer role', async () => {
