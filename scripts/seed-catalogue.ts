@@ -10,6 +10,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrationsLocked } from '@app/domain';
 import { seedCatalogue } from './catalogue-seed/seed';
+import { resolveDatabaseUrl, stopStarted } from './lib/local-env';
 
 function option(args: string[], name: string, fallback: number): number {
   const at = args.indexOf(`--${name}`);
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const offers = option(args, 'offers', items * 3);
   const suppliers = args.includes('--suppliers') ? option(args, 'suppliers', 0) : undefined;
   const bulkThreshold = args.includes('--bulk-threshold') ? option(args, 'bulk-threshold', 0) : undefined;
-  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/marketplace';
+  const url = await resolveDatabaseUrl();
   const dataSource = await new DataSource(dataSourceOptions(url, {}, 2)).initialize();
   try {
     await runMigrationsLocked(dataSource);
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await dataSource.destroy();
+    // A PostgreSQL this script had to start (npm start's embedded one, when nothing else answers) stops again.
+    await stopStarted();
   }
 }
 

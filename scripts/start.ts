@@ -24,14 +24,21 @@ function launch(
   env: NodeJS.ProcessEnv,
   nodeArgs: readonly string[] = [],
 ): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', script)], { env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', script)], {
+    env,
+    stdio: 'inherit',
+    // Relative paths in the settings (the log signing key, OCDS exports) land under this ./.data wherever it is run.
+    cwd: ROOT,
+  });
   child.once('exit', (code, signal) => {
     if (!stopping) {
       say(`${name} exited (${signal ?? code}); stopping the rest`);
       void stopAll(code || 1);
     }
   });
-  stoppers.push(() => stopChild(child, name));
+  // Its own grace period for in-flight requests and jobs, and a little more, before it is killed.
+  const graceMs = Number(env.SHUTDOWN_GRACE_MS ?? 10_000) + 5_000;
+  stoppers.push(() => stopChild(child, name, graceMs));
   return child;
 }
 

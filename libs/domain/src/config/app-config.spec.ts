@@ -29,6 +29,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the usual words for a switch and refuses a misspelt one instead of reading it as off', () => {
+    for (const on of ['1', 'true', 'YES', 'on'])
+      expect(loadConfig({ ...base, MIGRATIONS_RUN: on }).MIGRATIONS_RUN).toBe(true);
+    for (const off of ['0', 'false', 'No', 'off'])
+      expect(loadConfig({ ...base, MIGRATIONS_RUN: off }).MIGRATIONS_RUN).toBe(false);
+    for (const bad of ['ture', 'enabled', '2']) {
+      expect(() => loadConfig({ ...base, MIGRATIONS_RUN: bad })).toThrow(/MIGRATIONS_RUN/);
+    }
+  });
+
   it('names each bad variable', () => {
     try {
       loadConfig({ ...base, PORT: 'abc', REDIS_URL: 'http://x' });

@@ -17,8 +17,14 @@ import {
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value !== '' ? Number(value) : value;
-const toBool = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+/** Known words become booleans; anything else stays as written, for IsBoolean to refuse ("ture" is not false). */
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const word = value.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(word)) return true;
+  if (['0', 'false', 'no', 'off'].includes(word)) return false;
+  return value;
+};
 
 /** URLs in settings: http(s) only; `localhost` is allowed (no top-level domain needed). */
 const OCDS_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
