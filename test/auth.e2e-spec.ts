@@ -5,6 +5,7 @@ import { SessionsService } from '@app/domain';
 import { ActorFactory } from './factories/actors';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
+import { untilWaitingOnLock } from './setup/tender-held';
 
 describe('AuthController', () => {
   let t: TestApp;
@@ -183,7 +184,8 @@ describe('AuthController', () => {
         .post('/api/v1/auth/logout')
         .set('Authorization', `Bearer ${buyer.accessToken}`)
         .then((res) => res);
-      await new Promise((r) => setTimeout(r, 300));
+      // The logout waits for the session's lock, which the paused rotation holds.
+      await untilWaitingOnLock(t.app.get(DataSource), 'pg_advisory_xact_lock');
       resume();
       const [refreshed, loggedOut] = await Promise.all([rotated, logout]);
       expect(loggedOut.status).toBe(204);

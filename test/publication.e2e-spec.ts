@@ -5,6 +5,7 @@ import { CatalogueFactory } from './factories/catalogue';
 import { auth, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
+import { untilWaitingOnLock } from './setup/tender-held';
 
 describe('Publication rules (production minimum periods)', () => {
   let t: TestApp;
@@ -560,7 +561,7 @@ describe('Publication rules (production minimum periods)', () => {
           .post(`/api/v1/tenders/${draft.body.id}/publish`)
           .set(auth(buyer))
           .then((r) => r);
-        await new Promise((r) => setTimeout(r, 300));
+        await untilWaitingOnLock(t.app.get(DataSource), 'catalog_items');
         await moderation.commitTransaction();
         const res = await publishing;
         expect(res.status).toBe(400);
