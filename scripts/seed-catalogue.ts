@@ -27,8 +27,9 @@ async function main(): Promise<void> {
   const suppliers = args.includes('--suppliers') ? option(args, 'suppliers', 0) : undefined;
   const bulkThreshold = args.includes('--bulk-threshold') ? option(args, 'bulk-threshold', 0) : undefined;
   const url = await resolveDatabaseUrl();
-  const dataSource = await new DataSource(dataSourceOptions(url, {}, 2)).initialize();
+  const dataSource = new DataSource(dataSourceOptions(url, {}, 2));
   try {
+    await dataSource.initialize();
     await runMigrationsLocked(dataSource);
     const report = await seedCatalogue(dataSource, {
       items,
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
         `offers inserted (${items} items, ${offers} offers requested; ${report.suppliers} suppliers)\n`,
     );
   } finally {
-    await dataSource.destroy();
+    if (dataSource.isInitialized) await dataSource.destroy();
     // A PostgreSQL this script had to start (npm start's embedded one, when nothing else answers) stops again.
     await stopStarted();
   }

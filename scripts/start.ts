@@ -43,9 +43,10 @@ function launch(
 }
 
 async function main(): Promise<void> {
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
-  const env = await localEnv();
+  // Every signal stops once, in order (stopAll ignores the repeats): a second Ctrl-C, or the one npm forwards,
+  // must not kill this process half-way and leave the rest running. A closed terminal stops everything too.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
+  const env = await localEnv({ stopsOnSignals: true });
   launch('worker', 'apps/worker/src/main.js', env);
   launch('api', 'apps/marketplace/src/main.js', env, API_NODE_ARGS);
   const port = env.PORT ?? '3000';

