@@ -146,6 +146,22 @@ describe('BidsController', () => {
     ]);
   });
 
+  it('stamps a bid and its logged commitment with the one time its deadline was checked at', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId));
+    const supplier = await factory.actor('supplier');
+    const bid = await flows.bid(supplier, tender, ['5000.00']);
+    const [row] = await t.app.get(DataSource).query(
+      `SELECT b.submitted_at = e.occurred_at AS same, b.submitted_at < t.tender_end AS in_time
+         FROM bids b JOIN tenders t ON t.id = b.tender_id
+         JOIN deal_events e ON e.tender_id = b.tender_id AND e.type = 'bid.submitted'
+          AND e.payload->>'commitment' = b.commitment
+        WHERE b.id = $1`,
+      [bid.id],
+    );
+    // So the verifier can hold every logged commitment to the deadline: none carries a later time than its check.
+    expect(row).toEqual({ same: true, in_time: true });
+  });
+
   it('makes a retried POST with the same Idempotency-Key safe', async () => {
     const tender = await flows.publish(buyer, tenderBody(cityId));
     const supplier = await factory.actor('supplier');

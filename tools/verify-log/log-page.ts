@@ -23,6 +23,8 @@ export enum EntryKind {
   Retires,
   /** tender.closed: every commitment still live must have been opened by then; read parsed. */
   Closes,
+  /** tender.published, tender.tendering, tender.amended: may set the deadline commitments must come before; parsed. */
+  SetsDeadline,
 }
 
 /** One served item. Offsets are into the page's bytes. */
@@ -51,6 +53,9 @@ export interface PageItem {
   tenderStart: number;
   tenderEnd: number;
   commitmentAt: number;
+  /** Where the entry's `occurredAt` is when that is a plain string (occurredStart -1 otherwise). */
+  occurredStart: number;
+  occurredEnd: number;
 }
 
 export class PageError extends Error {}
@@ -78,9 +83,11 @@ const NAMES = {
   tenderId: ascii('tenderId'),
   payload: ascii('payload'),
   commitment: ascii('commitment'),
+  occurredAt: ascii('occurredAt'),
 };
 const OPENS = ascii('bid.opened');
 const CLOSES = ascii('tender.closed');
+const SETS_DEADLINE = ['tender.published', 'tender.tendering', 'tender.amended'].map(ascii);
 const COMMITS = ['bid.submitted', 'bid.confirmed'].map(ascii);
 const RETIRES = ['bid.changed', 'bid.withdrawn'].map(ascii);
 // An item as the log writes it: {"index":<digits>,"entry":<entry>,"leafHash":"<64 hex>"}.
@@ -97,6 +104,7 @@ const WANT_TYPE = 1;
 const WANT_TENDER = 2;
 const WANT_PAYLOAD = 3;
 const WANT_COMMITMENT = 4;
+const WANT_OCCURRED = 5;
 
 /** The value of a hex digit byte (lowercase only), or -1. */
 const HEX = new Int8Array(256).fill(-1);
@@ -231,7 +239,13 @@ class PageReader {
   /** An item's entry, by the fast scan or else the general one. A repeated "entry" member: the last counts. */
   private entry(item: PageItem): void {
     const start = this.pos;
-    Object.assign(item, { scanned: false, kind: EntryKind.Other, tenderStart: -1, commitmentAt: -1 });
+    Object.assign(item, {
+      scanned: false,
+      kind: EntryKind.Other,
+      tenderStart: -1,
+      commitmentAt: -1,
+      occurredStart: -1,
+    });
     let end = this.canonicalEntry(start, item);
     if (end >= 0) {
       item.canonical = item.scanned = true;
@@ -288,6 +302,8 @@ class PageReader {
     let tenderStart = -1;
     let tenderEnd = -1;
     let commitmentAt = -1;
+    let occurredStart = -1;
+    let occurredEnd = -1;
     // Reads stay in bounds (see plainString); the few that look ahead are past the end only for a bad page.
     const length = buf.length;
     for (;;) {
@@ -297,11 +313,14 @@ class PageReader {
         if (b === QUOTE) {
           const end = this.plainString(i);
           if (end < 0) return -1;
-          if (wanted === WANT_TYPE || wanted === WANT_TENDER) {
+          if (wanted === WANT_TYPE || wanted === WANT_TENDER || wanted === WANT_OCCURRED) {
             if (this.tokenEscaped || this.tokenNonAscii) return -1;
             if (wanted === WANT_TENDER) {
               tenderStart = i + 1;
               tenderEnd = end - 1;
+            } else if (wanted === WANT_OCCURRED) {
+              occurredStart = i + 1;
+              occurredEnd = end - 1;
             } else {
               kind = this.kindOf(i + 1, end - 1);
             }
@@ -387,6 +406,8 @@ class PageReader {
     item.tenderStart = tenderStart;
     item.tenderEnd = tenderEnd;
     item.commitmentAt = commitmentAt;
+    item.occurredStart = occurredStart;
+    item.occurredEnd = occurredEnd;
     return i;
   }
 
@@ -395,11 +416,15 @@ class PageReader {
     if (this.named(from, to, NAMES.type)) return WANT_TYPE;
     if (this.named(from, to, NAMES.tenderId)) return WANT_TENDER;
     if (this.named(from, to, NAMES.payload)) return WANT_PAYLOAD;
+    if (this.named(from, to, NAMES.occurredAt)) return WANT_OCCURRED;
     return WANT_NOTHING;
   }
 
   private kindOf(from: number, to: number): EntryKind {
     if (this.named(from, to, CLOSES)) return EntryKind.Closes;
+    for (let i = 0; i < SETS_DEADLINE.length; i++) {
+      if (this.named(from, to, SETS_DEADLINE[i]!)) return EntryKind.SetsDeadline;
+    }
     // Every other name it tells apart starts "bid."; most types do not.
     if (this.buf[from] !== 0x62 || this.buf[from + 3] !== 0x2e) return EntryKind.Other;
     if (this.named(from, to, OPENS)) return EntryKind.Opens;
@@ -665,6 +690,8 @@ function newItem(index: unknown): PageItem {
     tenderStart: -1,
     tenderEnd: -1,
     commitmentAt: -1,
+    occurredStart: -1,
+    occurredEnd: -1,
   };
 }
 

@@ -22,6 +22,7 @@ export function checkPage(page: Buffer): CheckedPage {
     notes: {},
     commitPositions: [],
     commitTenders: [],
+    commitTimes: [],
     commitBytes: new Uint8Array(0),
     parsedPositions: [],
     parsedEntries: [],
@@ -81,7 +82,8 @@ function commitmentOf(item: PageItem, page: Buffer, checked: CheckedPage, i: num
     item.kind === EntryKind.Opens ||
     item.kind === EntryKind.Retires ||
     item.kind === EntryKind.Closes ||
-    (item.kind === EntryKind.Commits && item.tenderStart < 0)
+    item.kind === EntryKind.SetsDeadline ||
+    (item.kind === EntryKind.Commits && (item.tenderStart < 0 || item.occurredStart < 0))
   ) {
     // An item without an entry has nothing to check.
     if (item.leaf.length > 1) {
@@ -93,6 +95,7 @@ function commitmentOf(item: PageItem, page: Buffer, checked: CheckedPage, i: num
   if (item.kind !== EntryKind.Commits || item.commitmentAt < 0) return;
   checked.commitPositions.push(i);
   checked.commitTenders.push(page.toString('latin1', item.tenderStart, item.tenderEnd));
+  checked.commitTimes.push(page.toString('latin1', item.occurredStart, item.occurredEnd));
   at.push(item.commitmentAt);
 }
 

@@ -376,9 +376,10 @@ export interface CheckedPage {
   outcomes: Uint8Array;
   /** By position: the served leaf hash as text (DIFFERS), or why the entry has no canonical JSON (NO_JSON). */
   notes: Record<number, string>;
-  /** Commitments logged, in item order: position, tender and the commitment's 32 bytes. */
+  /** Commitments logged, in item order: position, tender, time (occurredAt) and the commitment's 32 bytes. */
   commitPositions: number[];
   commitTenders: string[];
+  commitTimes: string[];
   commitBytes: Uint8Array;
   /** Entries the commitment check reads parsed (opened bids, and whatever the fast scan did not read). */
   parsedPositions: number[];
@@ -572,7 +573,9 @@ const BID_COMMITTING = new Set(['bid.submitted', 'bid.changed', 'bid.confirmed']
  * withdraws, bid.changed the one it `replaces`), that no commitment is opened twice, and that the bid, supplier
  * and tender the opening names are those of the committed content (the only ones the commitment binds). At a
  * tender's closing, every commitment logged for it and neither withdrawn nor replaced must have been opened (or
- * dropped, which is an opening too): a closing that leaves a bid out is seen. Entries are
+ * dropped, which is an opening too): a closing that leaves a bid out is seen. And every commitment was logged
+ * before the tender's deadline in force (the publication's, the move into tendering's, or the last amendment's),
+ * to the millisecond, as the server writes a bid's time and checks it against the deadline at once. Entries are
  * `{ type, tenderId, occurredAt, payload }`; nothing else is read.
  */
 export class CommitmentChecker {
@@ -586,6 +589,8 @@ export class CommitmentChecker {
   /** By tender: commitments logged and neither withdrawn nor replaced, and commitments opened. */
   private readonly live = new Map<string, number>();
   private readonly openedCount = new Map<string, number>();
+  /** By tender: the deadline in force, in milliseconds since the epoch. */
+  private readonly deadlines = new Map<string, number>();
 
   /** `entries`: how many entries are coming, if known (the table is sized for them at once). */
   constructor(entries = 0) {
@@ -594,12 +599,22 @@ export class CommitmentChecker {
 
   add(index: number, entry: unknown): void {
     if (typeof entry !== 'object' || entry === null) return;
-    const { type, tenderId, payload } = entry as { type?: unknown; tenderId?: unknown; payload?: unknown };
+    const { type, tenderId, payload, occurredAt } = entry as {
+      type?: unknown;
+      tenderId?: unknown;
+      payload?: unknown;
+      occurredAt?: unknown;
+    };
     const data = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+    if (type === 'tender.published' || type === 'tender.tendering' || type === 'tender.amended') {
+      this.deadlineSet(String(tenderId), type, data);
+      return;
+    }
     if (type === 'bid.changed' && typeof data.replaces === 'string') {
       this.retired(String(tenderId), data.replaces, index);
     }
     if (typeof type === 'string' && BID_COMMITTING.has(type)) {
+      this.onTime(index, String(tenderId), occurredAt);
       if (typeof data.commitment === 'string') this.logged(String(tenderId), data.commitment, index);
       return;
     }
@@ -622,6 +637,7 @@ export class CommitmentChecker {
       ) {
         const index = page.indexes[commitPositions[c]!]!;
         const tenderId = page.commitTenders[c]!;
+        this.onTime(index, tenderId, page.commitTimes[c]);
         if (this.commitments.addBinary(tenderId, page.commitBytes, c * 32, index))
           this.count(this.live, tenderId, 1);
         c++;
@@ -643,6 +659,33 @@ export class CommitmentChecker {
     const logged = this.commitments.first(tenderId, commitment);
     if (this.retirements.add(tenderId, commitment, index) && logged !== undefined && logged < index)
       this.count(this.live, tenderId, -1);
+  }
+
+  /** The deadline an entry sets: the published tender's, the one the move into tendering states, or an amendment's. */
+  private deadlineSet(tenderId: string, type: string, data: Record<string, unknown>): void {
+    const at = (value: unknown, key: string): unknown =>
+      typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    let end: unknown;
+    if (type === 'tender.published') end = at(at(at(data, 'tender'), 'tenderPeriod'), 'endDate');
+    else if (type === 'tender.tendering') end = at(at(data, 'tenderPeriod'), 'endDate');
+    else end = at(at(data.changes, 'tenderPeriod.endDate'), 'after');
+    const ms = typeof end === 'string' ? Date.parse(end) : NaN;
+    if (Number.isFinite(ms)) this.deadlines.set(tenderId, ms);
+  }
+
+  /**
+   * A commitment logged after its tender's deadline was not accepted in time. Compared to the millisecond: the
+   * deadline is published to the millisecond, and the bid's time is read from the same clock that checked it.
+   */
+  private onTime(index: number, tenderId: string, occurredAt: unknown): void {
+    const deadline = this.deadlines.get(tenderId);
+    if (deadline === undefined) return;
+    const at = typeof occurredAt === 'string' ? Date.parse(occurredAt) : NaN;
+    if (at <= deadline) return;
+    this.problems.push({
+      index,
+      message: `sealed bid at ${index} logged at ${String(occurredAt)}, after tender ${tenderId}'s deadline ${new Date(deadline).toISOString()}`,
+    });
   }
 
   private count(counts: Map<string, number>, tenderId: string, by: number): void {

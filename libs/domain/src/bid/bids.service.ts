@@ -547,6 +547,10 @@ export const BID_PLACE_WRITE = new PreparedStatement(
   `
 WITH t AS MATERIALIZED (
   SELECT id, status, currency, tender_end FROM tenders WHERE id = $2 FOR SHARE),
+clock AS MATERIALIZED (
+  -- Read once the tender's row is held: the time the deadline is checked against is the bid's submission time and
+  -- its event's, so a logged bid never carries a time past the deadline it was accepted under.
+  SELECT clock_timestamp() AS at FROM t),
 asked AS (
   SELECT l."lotId" AS lot_id, l.price FROM jsonb_to_recordset($8::jsonb) AS l("lotId" uuid, price numeric)),
 lots_now AS MATERIALIZED (
@@ -554,14 +558,14 @@ lots_now AS MATERIALIZED (
    WHERE l.id IN (SELECT lot_id FROM asked) FOR SHARE OF l),
 ok AS MATERIALIZED (
   SELECT 1 FROM t
-   WHERE t.status = 'active.tendering' AND t.currency = $11 AND clock_timestamp() < t.tender_end
+   WHERE t.status = 'active.tendering' AND t.currency = $11 AND (SELECT at FROM clock) < t.tender_end
      AND EXISTS (SELECT 1 FROM organizations o WHERE o.id = $3 AND o.kind = 'supplier' AND o.status = 'active')
      AND (SELECT count(*) FROM asked a JOIN lots_now l ON l.id = a.lot_id
            WHERE l.status = 'active' AND a.price > 0 AND a.price <= l.estimate)
          = (SELECT count(*) FROM asked)),
 bid AS (
   INSERT INTO bids (id, tender_id, supplier_id, status, commitment, salt, content, submitted_at, sequence, idempotency_key)
-  SELECT $1, $2, $3, 'active', $4, $5, $6, clock_timestamp(), nextval('bid_sequence'), $7 FROM ok
+  SELECT $1, $2, $3, 'active', $4, $5, $6, (SELECT at FROM clock), nextval('bid_sequence'), $7 FROM ok
   ON CONFLICT (tender_id, supplier_id) DO UPDATE SET status = 'active', commitment = EXCLUDED.commitment,
     salt = EXCLUDED.salt, content = EXCLUDED.content, submitted_at = EXCLUDED.submitted_at,
     sequence = EXCLUDED.sequence, idempotency_key = EXCLUDED.idempotency_key
@@ -570,8 +574,9 @@ bid AS (
 prices AS (
   INSERT INTO bid_lots (bid_id, lot_id, price) SELECT bid.id, a.lot_id, a.price FROM bid, asked a),
 event AS (
-  INSERT INTO deal_events (type, tender_id, actor_id, payload, sealed_payload, txid)
-  SELECT 'bid.submitted', $2, NULL, $9::jsonb, $10::jsonb, pg_current_xact_id()::text::bigint FROM bid)
+  INSERT INTO deal_events (type, tender_id, actor_id, payload, sealed_payload, txid, occurred_at)
+  SELECT 'bid.submitted', $2, NULL, $9::jsonb, $10::jsonb, pg_current_xact_id()::text::bigint, bid.submitted_at
+    FROM bid)
 SELECT EXISTS (SELECT 1 FROM ok) AS checked,
        to_char((SELECT submitted_at FROM bid) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS submitted_at`,
 );

@@ -250,6 +250,54 @@ describe('verifier page reader', () => {
       [12, 'tender b closed at 12 with 1 of its 2 sealed bids opened'],
     ]);
   });
+
+  it('sees a bid logged after its tender’s deadline in force, from the bytes as from the parsed entries', () => {
+    const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+    const bid = (tenderId: string, at: string, seed: string, type = 'bid.submitted') => ({
+      occurredAt: at,
+      payload: { commitment: hash(seed) },
+      tenderId,
+      type,
+    });
+    const entries: unknown[] = [
+      {
+        occurredAt: '2027-03-01T08:00:00.000000Z',
+        payload: { tender: { tenderPeriod: { endDate: '2027-03-01T12:00:00.000Z' } } },
+        tenderId: 'a',
+        type: 'tender.published',
+      },
+      bid('a', '2027-03-01T11:59:59.999900Z', 'in time'),
+      bid('a', '2027-03-01T12:00:00.000300Z', 'within the deadline’s millisecond'),
+      bid('a', '2027-03-01T12:00:00.002000Z', 'late'),
+      bid('a', '2027-03-01T12:00:05.000000Z', 'late confirmation', 'bid.confirmed'),
+      {
+        occurredAt: '2027-03-01T12:00:06.000000Z',
+        payload: { changes: { 'tenderPeriod.endDate': { after: '2027-03-05T12:00:00.000Z', before: 'x' } } },
+        tenderId: 'a',
+        type: 'tender.amended',
+      },
+      bid('a', '2027-03-02T09:00:00.000000Z', 'after the extension'),
+      // A tender whose publication the log has not shown: nothing to check its bids against.
+      bid('b', '2030-01-01T00:00:00.000000Z', 'unknown deadline'),
+      {
+        occurredAt: '2027-03-01T09:00:00.000000Z',
+        payload: { status: 'active.tendering', tenderPeriod: { endDate: '2027-03-01T10:00:00.000Z' } },
+        tenderId: 'c',
+        type: 'tender.tendering',
+      },
+      bid('c', '2027-03-01T10:00:01.000000Z', 'late for c'),
+    ];
+    const bytes = page(entries.map((e, i) => item(i, canonicalJson(e), '0'.repeat(64))));
+    const fromBytes = new CommitmentChecker();
+    fromBytes.addChecked(checkPage(bytes));
+    const fromParsed = new CommitmentChecker();
+    entries.forEach((e, i) => fromParsed.add(i, e));
+    expect(fromBytes.problems).toEqual(fromParsed.problems);
+    expect(fromBytes.problems.map((p) => p.index)).toEqual([3, 4, 9]);
+    expect(fromBytes.problems[0]?.message).toBe(
+      "sealed bid at 3 logged at 2027-03-01T12:00:00.002000Z, after tender a's deadline 2027-03-01T12:00:00.000Z",
+    );
+  });
 });
 
 function safeCanonical(value: unknown): string | undefined {
