@@ -172,12 +172,7 @@ describe('verifier page reader', () => {
       { type: 'bid.opened', tenderId: 'd', payload: { content, salt, commitment: good } },
     ];
     const texts = entries.map((e, i) => (i === 8 ? JSON.stringify(e) : canonicalJson(e)));
-    const bytes = page(texts.map((text, i) => item(i, text, '0'.repeat(64))));
-    const fromBytes = new CommitmentChecker();
-    fromBytes.addChecked(checkPage(bytes));
-    const fromParsed = new CommitmentChecker();
-    entries.forEach((e, i) => fromParsed.add(i, e));
-    expect(fromBytes.problems).toEqual(fromParsed.problems);
+    const fromBytes = { problems: commitmentProblems(entries, texts) };
     // Bids b (logged for another tender), c (content changed) are refused; a, null and d pass.
     expect(fromBytes.problems.map((p) => p.index)).toEqual([5, 7, 7]);
   });
@@ -200,12 +195,7 @@ describe('verifier page reader', () => {
       { type: 'bid.opened', tenderId: 'b', payload: { content, salt: second, commitment: sealed(second) } },
       { type: 'bid.opened', tenderId: 'b', payload: { content, salt: third, commitment: sealed(third) } },
     ];
-    const bytes = page(entries.map((e, i) => item(i, canonicalJson(e), '0'.repeat(64))));
-    const fromBytes = new CommitmentChecker();
-    fromBytes.addChecked(checkPage(bytes));
-    const fromParsed = new CommitmentChecker();
-    entries.forEach((e, i) => fromParsed.add(i, e));
-    expect(fromBytes.problems).toEqual(fromParsed.problems);
+    const fromBytes = { problems: commitmentProblems(entries) };
     // The withdrawn bid of a and the replaced version of b are refused; the version that replaced it is not.
     expect(fromBytes.problems.map((p) => [p.index, p.message])).toEqual([
       [2, expect.stringMatching(/withdrawn or replaced at 1/)],
@@ -240,12 +230,7 @@ describe('verifier page reader', () => {
       open('b', s5),
       { type: 'tender.closed', tenderId: 'b', payload: { status: 'active.qualification' } },
     ];
-    const bytes = page(entries.map((e, i) => item(i, canonicalJson(e), '0'.repeat(64))));
-    const fromBytes = new CommitmentChecker();
-    fromBytes.addChecked(checkPage(bytes));
-    const fromParsed = new CommitmentChecker();
-    entries.forEach((e, i) => fromParsed.add(i, e));
-    expect(fromBytes.problems).toEqual(fromParsed.problems);
+    const fromBytes = { problems: commitmentProblems(entries) };
     expect(fromBytes.problems.map((p) => [p.index, p.message])).toEqual([
       [12, 'tender b closed at 12 with 1 of its 2 sealed bids opened'],
     ]);
@@ -287,12 +272,7 @@ describe('verifier page reader', () => {
       },
       bid('c', '2027-03-01T10:00:01.000000Z', 'late for c'),
     ];
-    const bytes = page(entries.map((e, i) => item(i, canonicalJson(e), '0'.repeat(64))));
-    const fromBytes = new CommitmentChecker();
-    fromBytes.addChecked(checkPage(bytes));
-    const fromParsed = new CommitmentChecker();
-    entries.forEach((e, i) => fromParsed.add(i, e));
-    expect(fromBytes.problems).toEqual(fromParsed.problems);
+    const fromBytes = { problems: commitmentProblems(entries) };
     expect(fromBytes.problems.map((p) => p.index)).toEqual([3, 4, 9]);
     expect(fromBytes.problems[0]?.message).toBe(
       "sealed bid at 3 logged at 2027-03-01T12:00:00.002000Z, after tender a's deadline 2027-03-01T12:00:00.000Z",
@@ -306,4 +286,16 @@ function safeCanonical(value: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The commitment check's problems for these entries, read from a page's bytes, after checking that reading them
+ * parsed finds the same. */
+function commitmentProblems(entries: unknown[], texts = entries.map((e) => canonicalJson(e))) {
+  const bytes = page(texts.map((text, i) => item(i, text, '0'.repeat(64))));
+  const fromBytes = new CommitmentChecker();
+  fromBytes.addChecked(checkPage(bytes));
+  const fromParsed = new CommitmentChecker();
+  entries.forEach((e, i) => fromParsed.add(i, e));
+  expect(fromBytes.problems).toEqual(fromParsed.problems);
+  return fromBytes.problems;
 }
