@@ -293,19 +293,22 @@ describe('OffersController', () => {
       expect(row).toEqual({ price: '500.00', status: 'active' });
     });
 
+    /** An offer of one rouble, valid five days, anywhere in Russia: for the refusals, whose reason is elsewhere. */
+    const smallOffer = () => ({
+      price: '1.00',
+      currency: 'RUB',
+      vatIncluded: true,
+      leadTimeDays: 1,
+      deliveryArea: { countries: ['RU'] },
+      validUntil: inDays(5),
+    });
+
     it('lets only active suppliers offer', async () => {
       const pending = await actors.actor('supplier', { status: 'pending' });
       const res = await request(t.http)
         .post(`/api/v1/catalogue/items/${itemId}/offers`)
         .set(as(pending))
-        .send({
-          price: '1.00',
-          currency: 'RUB',
-          vatIncluded: true,
-          leadTimeDays: 1,
-          deliveryArea: { countries: ['RU'] },
-          validUntil: inDays(5),
-        })
+        .send(smallOffer())
         .expect(403);
       expect(res.body).toMatchObject({ code: 'SUPPLIER_NOT_ACTIVE', details: { status: 'pending' } });
       const buyer = await actors.actor('buyer');
@@ -322,14 +325,7 @@ describe('OffersController', () => {
       const res = await request(t.http)
         .post(`/api/v1/catalogue/items/${id}/offers`)
         .set(as(supplier))
-        .send({
-          price: '1.00',
-          currency: 'RUB',
-          vatIncluded: true,
-          leadTimeDays: 1,
-          deliveryArea: { countries: ['RU'] },
-          validUntil: inDays(5),
-        })
+        .send(smallOffer())
         .expect(409);
       expect(res.body).toMatchObject({ code: 'CATALOG_ITEM_NOT_ACTIVE', details: { status: 'pending' } });
     });
@@ -341,14 +337,7 @@ describe('OffersController', () => {
         request(t.http)
           .post(`/api/v1/catalogue/items/${itemId}/offers`)
           .set(as(other))
-          .send({
-            price: '1.00',
-            currency: 'RUB',
-            vatIncluded: true,
-            leadTimeDays: 1,
-            deliveryArea: { countries: ['RU'] },
-            validUntil: inDays(5),
-          })
+          .send(smallOffer())
           .expect(404);
       const hidden = (await offer(id)).body;
       const missing = (await offer('00000000-0000-4000-8000-000000000000')).body;
