@@ -206,8 +206,8 @@ describe('Procurement end to end', () => {
     expect(await closing.anyDue()).toBe(true);
     // Overdue for more than a moment: not a closing under way for the log's sequencer to wait for.
     await new Promise((r) => setTimeout(r, 300));
-    expect(await closing.anyDueSince(60)).toBe(true);
-    expect(await closing.anyDueSince(0.1)).toBe(false);
+    expect(await closing.anyDue(60)).toBe(true);
+    expect(await closing.anyDue(0.1)).toBe(false);
     const [first, ...others] = tenders.map((x) => x.id as string);
     const db = t.app.get(DataSource);
     const statuses = async () =>

@@ -37,7 +37,7 @@ export class LogSequencerRunner implements OnApplicationBootstrap, OnApplication
     while (!this.stopped) {
       try {
         if (await this.sequencer.tryLead()) {
-          const due = await this.closing.anyDueSince(CLOSINGS_FIRST_WINDOW_SECONDS);
+          const due = await this.closing.anyDue(CLOSINGS_FIRST_WINDOW_SECONDS);
           if (!this.closingsFirst.shouldWait(due, Date.now())) await this.sequencer.tick();
           await this.sleep(this.config.SEQUENCER_INTERVAL_MS);
         } else {

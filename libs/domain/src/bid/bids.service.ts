@@ -9,7 +9,7 @@ import { TenderClosingService } from '../tender/tender-closing.service';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
 import { bidCommitment, canonicalJson, newSalt } from '../procurement/rules/commitment';
 import { formatAmount, parseAmount } from '../procurement/rules/money';
-import { SupplierNotActiveError, TenderNotFoundError } from '../tender/tender.errors';
+import { TenderNotFoundError } from '../tender/tender.errors';
 import {
   BidAfterDeadlineError,
   BidAlreadyExistsError,
@@ -94,7 +94,7 @@ export class BidsService {
         idempotencyKey ?? null,
       ]);
       if (state?.supplier?.kind !== 'supplier' || state.supplier.status !== 'active') {
-        await this.assertActiveSupplier(this.dataSource.manager, supplierId);
+        await assertActing(this.dataSource.manager, supplierId, 'supplier');
       }
       if (idempotencyKey && state?.replay) {
         return {
@@ -280,21 +280,6 @@ export class BidsService {
        SELECT $1, l."lotId", l.price FROM jsonb_to_recordset($2::jsonb) AS l("lotId" uuid, price numeric)`,
       [bidId, JSON.stringify(input.lots)],
     );
-  }
-
-  private async assertActiveSupplier(manager: EntityManager, supplierId: string): Promise<void> {
-    const [org] = await manager.query<{ status: string; kind: string }[]>(
-      'SELECT status, kind FROM organizations WHERE id = $1',
-      [supplierId],
-    );
-    if (!org || org.kind !== 'supplier' || org.status !== 'active') {
-      throw new SupplierNotActiveError(
-        'Only an active supplier may bid; an operator must activate yours first',
-        {
-          status: org?.status ?? null,
-        },
-      );
-    }
   }
 
   /** Share-locks the tender row and reads the database clock against the deadline. */

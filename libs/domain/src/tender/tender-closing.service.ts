@@ -281,22 +281,16 @@ export class TenderClosingService {
     return rows.map((r) => r.id);
   }
 
-  /** Whether some tender waits to be closed now: overdue, and not held by an unanswered question. */
-  async anyDue(): Promise<boolean> {
-    const [row] = await this.dataSource.query<{ due: boolean }[]>(
-      `SELECT EXISTS (SELECT 1 FROM tenders t WHERE ${DUE}) AS due`,
-    );
-    return row?.due === true;
-  }
-
   /**
-   * Whether a tender whose deadline passed within the last `seconds` waits to be closed: a closing under way (a
-   * storm takes seconds), not one that keeps failing or that the worker was away for.
+   * Whether some tender waits to be closed: overdue and not held by an unanswered question; with `seconds`, only
+   * one whose deadline passed within them, a closing under way (a storm takes seconds), not one that keeps failing
+   * or that the worker was away for.
    */
-  async anyDueSince(seconds: number): Promise<boolean> {
+  async anyDue(seconds?: number): Promise<boolean> {
     const [row] = await this.dataSource.query<{ due: boolean }[]>(
-      `SELECT EXISTS (SELECT 1 FROM tenders t WHERE ${DUE} AND t.tender_end > now() - make_interval(secs => $1)) AS due`,
-      [seconds],
+      `SELECT EXISTS (SELECT 1 FROM tenders t WHERE ${DUE}
+          AND ($1::float8 IS NULL OR t.tender_end > now() - make_interval(secs => $1))) AS due`,
+      [seconds ?? null],
     );
     return row?.due === true;
   }
