@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import {
+  AuditDealsService,
   AuditDossierService,
   AuditLogExportService,
   DOSSIER_LOG_PAGE,
@@ -13,6 +14,7 @@ import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { eventually } from './setup/eventually';
+import { allPages } from './setup/pages';
 import { resetState } from './setup/reset';
 
 /** Reads a body of any content type as text (supertest buffers only the types it knows). */
@@ -436,6 +438,19 @@ describe('Audit', () => {
     expect(await dealIds({ status: 'active.tendering', buyerId: moscowBuyer.organization.id })).toEqual(
       sorted(sealed),
     );
+    // A filter admitting more deals than are collected first is checked deal by deal instead: the same pages.
+    const search = t.app.get(AuditDealsService);
+    for (const filter of [
+      { buyerId: moscowBuyer.organization.id },
+      { supplierId: supplierA.organization.id },
+      { supplierId: supplierC.organization.id },
+      { cityId: (await factory.city('kazan')).id },
+      { cpv: '30190000-7' },
+      { cpv: '30190000-7', cityId: (await factory.city('moscow')).id, status: 'active.tendering' },
+    ]) {
+      const walked = await allPages((cursor) => search.search({ ...filter, limit: 1, cursor, matchCap: 0 }));
+      expect(walked.map((x) => x.id).sort()).toEqual(await dealIds(filter));
+    }
   });
 
   it('returns deal summaries newest first, paged by cursor', async () => {

@@ -6,6 +6,7 @@ import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
+import { allPages } from './setup/pages';
 import { whileTenderHeld } from './setup/tender-held';
 
 describe('Tender rules', () => {
@@ -1038,6 +1039,64 @@ describe('Tender rules', () => {
     }
   });
 
+  it('lists the tenders of a buyer city, joint ones included, the same whichever way a filter is read', async () => {
+    const magadan = await factory.city('magadan');
+    const magadanBuyer = await factory.actor('buyer', { cityCode: 'magadan' });
+    const own = [];
+    for (let i = 0; i < 3; i++) {
+      own.push((await flows.publish(magadanBuyer, tenderBody(magadan.id, {}, (i + 2) * 86_400))).id);
+    }
+    const jointBody = tenderBody(moscowId, { jointBuyerIds: [magadanBuyer.organization.id] }) as any;
+    jointBody.lots[0].shares = [
+      { buyerId: moscowBuyer.organization.id, amount: '60000.00' },
+      { buyerId: magadanBuyer.organization.id, amount: '40000.00' },
+    ];
+    jointBody.lots[0].items[0].quantities = [
+      { buyerId: moscowBuyer.organization.id, quantity: '120' },
+      { buyerId: magadanBuyer.organization.id, quantity: '80' },
+    ];
+    const joint = await flows.publish(moscowBuyer, jointBody);
+    // A draft of the city is not listed.
+    await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(magadanBuyer))
+      .send(tenderBody(magadan.id))
+      .expect(201);
+    const listed = async (query: Record<string, string>) =>
+      (
+        await request(t.http)
+          .get('/api/v1/tenders')
+          .query({ ...query, limit: 200 })
+          .expect(200)
+      ).body.items.map((x: { id: string }) => x.id);
+    expect(await listed({ buyerCityId: magadan.id })).toEqual([joint.id, ...[...own].reverse()]);
+    expect(await listed({ buyerCityId: (await factory.city('gyumri')).id })).toEqual([]);
+    // Deadlines in 2, 3 and 4 days, the joint tender's in an hour: windows of them.
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+    expect(await listed({ buyerCityId: magadan.id, deadlineFrom: day(2.5), deadlineTo: day(3.5) })).toEqual([
+      own[1],
+    ]);
+    expect(await listed({ buyerCityId: magadan.id, deadlineFrom: day(3.5) })).toEqual([own[2]]);
+    expect(await listed({ buyerCityId: magadan.id, deadlineTo: day(2.5) })).toEqual([joint.id, own[0]]);
+    const moscowOnly = await listed({ buyerCityId: moscowId });
+    expect(moscowOnly).toContain(joint.id);
+    expect(moscowOnly).not.toContain(own[0]);
+    // A filter admitting more tenders than are collected first is checked tender by tender instead: the same
+    // pages, for each filter and for filters together.
+    const queries = t.app.get(TenderQueriesService);
+    const filters: Record<string, string>[] = [
+      { buyerCityId: magadan.id },
+      { buyerCityId: moscowId },
+      { cpv: '30197000-6' },
+      { cpv: '30197000-6', buyerCityId: magadan.id },
+      { q: 'paper', buyerCityId: moscowId },
+    ];
+    for (const filter of filters) {
+      const walked = await allPages((cursor) => queries.list({ ...filter, limit: 2, cursor, matchCap: 0 }));
+      expect(walked.map((x) => x.id)).toEqual(await listed(filter));
+    }
+  });
+
   it('finds a tender by the words of its title as amended, in their Russian forms, and not by the old ones', async () => {
     const ids = async (q: string): Promise<string[]> =>
       (await request(t.http).get('/api/v1/tenders').query({ q, limit: 200 }).expect(200)).body.items.map(
@@ -1065,15 +1124,8 @@ describe('Tender rules', () => {
     // A word with more matches than are collected first is searched newest first instead: the same pages.
     const queries = t.app.get(TenderQueriesService);
     for (const q of ['картон', 'paper', 'школ', 'нет-такого-слова']) {
-      const collected = await ids(q);
-      const walked: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await queries.list({ q, limit: 2, cursor, wordMatchCap: 0 });
-        walked.push(...page.items.map((x) => x.id));
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      expect(walked).toEqual(collected);
+      const walked = await allPages((cursor) => queries.list({ q, limit: 2, cursor, matchCap: 0 }));
+      expect(walked.map((x) => x.id)).toEqual(await ids(q));
     }
     expect((await ids('school')).length).toBeGreaterThan(1);
   });

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
 import { isoUtc } from '../database/sql-time';
+import { buyerCityMatch, cpvMatch, cpvPattern, narrowTenders, TenderMatch } from '../tender/tender-matches';
 
 export interface DealFilter {
   /** A buyer organisation taking part (organiser or joint buyer). */
@@ -23,6 +24,8 @@ export interface DealFilter {
   status?: string;
   limit?: number;
   cursor?: string;
+  /** Up to how many deals a selective filter collects first (MATCH_CAP); for tests of the other way. */
+  matchCap?: number;
 }
 
 export interface DealSummary {
@@ -58,7 +61,7 @@ export class AuditDealsService {
 
   async search(filter: DealFilter): Promise<Page<DealSummary>> {
     const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
-    const { where, params } = conditions(filter);
+    const { where, params } = await conditions(this.dataSource.manager, filter);
     params.push(limit + 1);
     const rows = await this.dataSource.query<{ summary: DealSummary; published_key: string }[]>(
       `SELECT ${SUMMARY} AS summary, ${isoUtc('t.published_at')} AS published_key
@@ -72,7 +75,10 @@ export class AuditDealsService {
 }
 
 /** The WHERE clause of a search, each value a bind parameter. */
-function conditions(filter: DealFilter): { where: string[]; params: unknown[] } {
+async function conditions(
+  manager: EntityManager,
+  filter: DealFilter,
+): Promise<{ where: string[]; params: unknown[] }> {
   const where = [`t.published_at IS NOT NULL`, `t.status <> 'draft'`];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -81,46 +87,37 @@ function conditions(filter: DealFilter): { where: string[]; params: unknown[] } 
   };
   if (filter.status) add('t.status = ?', filter.status);
   if (filter.currency) add('t.currency = ?', filter.currency);
-  if (filter.buyerId) {
-    add(
-      'EXISTS (SELECT 1 FROM tender_buyers tb WHERE tb.tender_id = t.id AND tb.buyer_id = ?::uuid)',
-      filter.buyerId,
-    );
-  }
-  if (filter.cityId) {
-    add(
-      `EXISTS (SELECT 1 FROM tender_buyers tb JOIN organizations o ON o.id = tb.buyer_id
-                WHERE tb.tender_id = t.id AND o.city_id = ?::uuid)`,
-      filter.cityId,
-    );
-  }
-  if (filter.supplierId) {
-    // Invariant: a sealed bid never matches. Only opened (or dropped at opening) bids name their supplier.
-    add(
-      `(EXISTS (SELECT 1 FROM awards a WHERE a.tender_id = t.id AND a.supplier_id = ?::uuid)
-        OR EXISTS (SELECT 1 FROM bids b WHERE b.tender_id = t.id AND b.supplier_id = ?::uuid
-                      AND b.status IN ('opened', 'dropped')))`,
-      filter.supplierId,
-    );
-  }
-  if (filter.cpv)
-    add(
-      'EXISTS (SELECT 1 FROM tender_items i WHERE i.tender_id = t.id AND i.cpv_code LIKE ?)',
-      cpvPattern(filter.cpv),
-    );
   if (filter.valueMin) add('t.value >= ?::numeric', filter.valueMin);
   if (filter.valueMax) add('t.value <= ?::numeric', filter.valueMax);
   if (filter.publishedFrom) add('t.published_at >= ?', filter.publishedFrom);
   if (filter.publishedTo) add('t.published_at < ?', filter.publishedTo);
-  if (filter.cursor) {
-    const [at, id] = decodeCursor(filter.cursor, ['instant', 'uuid']);
-    params.push(at, id);
+  const after = filter.cursor ? decodeCursor(filter.cursor, ['instant', 'uuid']) : undefined;
+  const matches: TenderMatch[] = [];
+  if (filter.buyerId) {
+    matches.push({
+      ids: 'SELECT tb.tender_id FROM tender_buyers tb WHERE tb.buyer_id = $1::uuid',
+      condition:
+        'EXISTS (SELECT 1 FROM tender_buyers tb WHERE tb.tender_id = t.id AND tb.buyer_id = ?::uuid)',
+      value: filter.buyerId,
+    });
+  }
+  if (filter.cityId) matches.push(buyerCityMatch(filter.cityId));
+  if (filter.supplierId) {
+    // Invariant: a sealed bid never matches. Only opened (or dropped at opening) bids name their supplier.
+    matches.push({
+      ids: `SELECT a.tender_id FROM awards a WHERE a.supplier_id = $1::uuid
+            UNION ALL SELECT b.tender_id FROM bids b WHERE b.supplier_id = $1::uuid AND b.status IN ('opened', 'dropped')`,
+      condition: `(EXISTS (SELECT 1 FROM awards a WHERE a.tender_id = t.id AND a.supplier_id = ?::uuid)
+        OR EXISTS (SELECT 1 FROM bids b WHERE b.tender_id = t.id AND b.supplier_id = ?::uuid
+                      AND b.status IN ('opened', 'dropped')))`,
+      value: filter.supplierId,
+    });
+  }
+  if (filter.cpv) matches.push(cpvMatch(cpvPattern(filter.cpv)));
+  await narrowTenders(manager, matches, add, filter.matchCap);
+  if (after) {
+    params.push(...after);
     where.push(`(t.published_at, t.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
   return { where, params };
-}
-
-/** The CPV subtree: codes sharing the significant prefix (the 8 digits without trailing zeros). */
-export function cpvPattern(cpv: string): string {
-  return `${cpv.slice(0, 8).replace(/0+$/, '')}%`;
 }

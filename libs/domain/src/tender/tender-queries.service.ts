@@ -4,6 +4,14 @@ import { DataSource } from 'typeorm';
 import { isoUtc } from '../database/sql-time';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, Page, toPage } from '../pagination/cursor';
 import { TenderNotFoundError } from './tender.errors';
+import {
+  buyerCityMatch,
+  cpvMatch,
+  cpvPattern,
+  narrowTenders,
+  TenderMatch,
+  wordsMatch,
+} from './tender-matches';
 import { TenderView, TenderViews } from './tender-views';
 
 export interface TenderFilter {
@@ -20,19 +28,9 @@ export interface TenderFilter {
   q?: string;
   limit?: number;
   cursor?: string;
-  /** Up to how many word matches are collected first (WORD_MATCH_CAP); for tests of the other way. */
-  wordMatchCap?: number;
+  /** Up to how many tenders a selective filter collects first (MATCH_CAP); for tests of the other way. */
+  matchCap?: number;
 }
-
-/**
- * A word search collects at most this many matching tenders, through the GIN indexes, and then reads them; a
- * word matching more (a common one, "поставка") is searched the other way: tenders newest first, each checked
- * against its words, stopping at the page's end. Either way the page is exact.
- */
-export const WORD_MATCH_CAP = 2000;
-
-/** The words ($1) in a search document (alias d), in Russian or English forms. */
-const WORDS_MATCH = `(d.document_ru @@ plainto_tsquery('russian', $1) OR d.document_en @@ plainto_tsquery('english', $1))`;
 
 export interface ChangeView {
   eventId: string;
@@ -98,47 +96,20 @@ export class TenderQueriesService {
     };
     if (filter.status) add('t.status = ?', filter.status);
     if (filter.method) add('t.method = ?', filter.method);
-    if (filter.buyerCityId) {
-      add(
-        'EXISTS (SELECT 1 FROM tender_buyers tb JOIN organizations o ON o.id = tb.buyer_id WHERE tb.tender_id = t.id AND o.city_id = ?)',
-        filter.buyerCityId,
-      );
-    }
-    if (filter.cpv) {
-      // The CPV subtree: codes sharing the significant prefix (trailing zeros of the 8 digits dropped).
-      const prefix = filter.cpv.slice(0, 8).replace(/0+$/, '');
-      add(
-        `EXISTS (SELECT 1 FROM tender_items i WHERE i.tender_id = t.id AND i.cpv_code LIKE ?)`,
-        `${prefix}%`,
-      );
-    }
     if (filter.valueMin) add('t.value >= ?::numeric', filter.valueMin);
     if (filter.valueMax) add('t.value <= ?::numeric', filter.valueMax);
     if (filter.publishedFrom) add('t.published_at >= ?', filter.publishedFrom);
     if (filter.publishedTo) add('t.published_at < ?', filter.publishedTo);
     if (filter.deadlineFrom) add('t.tender_end >= ?', filter.deadlineFrom);
     if (filter.deadlineTo) add('t.tender_end < ?', filter.deadlineTo);
-    if (filter.q) {
-      // Rare words: the matches first, through the GIN indexes, then their tenders (as a semi-join the planner
-      // would rather read tenders newest first and look each one up, which reads them all when the words are
-      // rare). Common words: just that, as there are matches enough to fill a page early.
-      const cap = filter.wordMatchCap ?? WORD_MATCH_CAP;
-      const [found] = await this.dataSource.query<{ ids: string[] }[]>(
-        `SELECT ARRAY(SELECT d.tender_id FROM tender_search_documents d WHERE ${WORDS_MATCH} LIMIT $2) AS ids`,
-        [filter.q, cap + 1],
-      );
-      const ids = found?.ids ?? [];
-      if (ids.length <= cap) add('t.id = ANY (?::uuid[])', ids);
-      else {
-        add(
-          `EXISTS (SELECT 1 FROM tender_search_documents d WHERE d.tender_id = t.id AND ${WORDS_MATCH.replace(/\$1/g, '?')})`,
-          filter.q,
-        );
-      }
-    }
-    if (filter.cursor) {
-      const [at, id] = decodeCursor(filter.cursor, ['instant', 'uuid']);
-      params.push(at, id);
+    const after = filter.cursor ? decodeCursor(filter.cursor, ['instant', 'uuid']) : undefined;
+    const matches: TenderMatch[] = [];
+    if (filter.q) matches.push(wordsMatch(filter.q));
+    if (filter.cpv) matches.push(cpvMatch(cpvPattern(filter.cpv)));
+    if (filter.buyerCityId) matches.push(buyerCityMatch(filter.buyerCityId));
+    await narrowTenders(this.dataSource.manager, matches, add, filter.matchCap);
+    if (after) {
+      params.push(...after);
       where.push(`(t.published_at, t.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(limit + 1);

@@ -25,6 +25,7 @@ export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
 @Index('ix_tenders_published', ['publishedAt', 'id'])
 @Index('ix_tenders_organizer_created', ['organizerId', 'createdAt', 'id'])
 @Index('ix_tenders_value', ['value'])
+@Index('ix_tenders_deadline', ['tenderEnd'])
 export class Tender {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -40,6 +40,7 @@ import { ExchangeRatesByDay1765100000000 } from './1765100000000-ExchangeRatesBy
 import { RecomputeRedFlags1765110000000 } from './1765110000000-RecomputeRedFlags';
 import { ContractCancellation1765120000000 } from './1765120000000-ContractCancellation';
 import { AmendmentKeysPerOrganiser1765130000000 } from './1765130000000-AmendmentKeysPerOrganiser';
+import { TenderDeadlines1765140000000 } from './1765140000000-TenderDeadlines';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -85,4 +86,5 @@ export const MIGRATIONS: (new () => object)[] = [
   RecomputeRedFlags1765110000000,
   ContractCancellation1765120000000,
   AmendmentKeysPerOrganiser1765130000000,
+  TenderDeadlines1765140000000,
 ];
