@@ -198,6 +198,25 @@ describe('ReferencePrice', () => {
     ]);
   });
 
+  it('counts no contract priced in a unit its catalogue item no longer has', async () => {
+    // Writing paper: a CPV code no other source here has.
+    const card = await item('Бумага писчая A4', [A4], { cpvCode: '30197620-8' });
+    await contracts.signed('moscow', moscowId, '20000.00', {
+      catalogItemId: card,
+      classification: { scheme: 'CPV', id: '30197620-8' },
+    });
+    const before = await reference({ catalogItemId: card }).expect(200);
+    expect(before.body.sources.map((s: { unitPrice: string }) => s.unitPrice)).toEqual(['100.0000']);
+    // The card had no offer: an operator may move it to another unit; its contract was bought per pack.
+    await request(t.http)
+      .patch(`/api/v1/catalogue/items/${card}`)
+      .set(auth(operator))
+      .send({ unitCode: 'XBX' })
+      .expect(200);
+    const after = await reference({ catalogItemId: card }).expect(200);
+    expect(after.body).toMatchObject({ status: 'insufficient', sources: [] });
+  });
+
   it('counts no offer of an archived catalogue item', async () => {
     const res = await reference({ catalogItemId: items.E! }).expect(200);
     expect(sources(res.body)).toEqual([]);

@@ -71,6 +71,7 @@ describe('CatalogItemsController', () => {
       const approved = await request(t.http)
         .post(`/api/v1/catalogue/items/${id}/approve`)
         .set(as(operator))
+        .send({ version: 1 })
         .expect(200);
       expect(approved.body).toMatchObject({ status: 'active', version: 2, publishedAt: expect.any(String) });
       await request(t.http).get(`/api/v1/catalogue/items/${id}`).expect(200);
@@ -90,7 +91,7 @@ describe('CatalogItemsController', () => {
       const rejected = await request(t.http)
         .post(`/api/v1/catalogue/items/${draft.id}/reject`)
         .set(as(operator))
-        .send({ reason: 'Укажите код CPV канцелярских товаров' })
+        .send({ reason: 'Укажите код CPV канцелярских товаров', version: submitted.body.version })
         .expect(200);
       expect(rejected.body).toMatchObject({
         status: 'draft',
@@ -106,6 +107,7 @@ describe('CatalogItemsController', () => {
       const active = await request(t.http)
         .post(`/api/v1/catalogue/items/${draft.id}/approve`)
         .set(as(operator))
+        .send({ version: await catalogue.version(operator, draft.id) })
         .expect(200);
       expect(active.body).toMatchObject({
         status: 'active',
@@ -224,7 +226,11 @@ describe('CatalogItemsController', () => {
       const merged = await request(t.http)
         .post(`/api/v1/catalogue/items/${duplicate.toUpperCase()}/merge`)
         .set(as(operator))
-        .send({ survivorId: survivor.toUpperCase(), reason: 'Одна и та же бумага' })
+        .send({
+          survivorId: survivor.toUpperCase(),
+          reason: 'Одна и та же бумага',
+          version: await catalogue.version(operator, duplicate),
+        })
         .expect(200);
       expect(merged.body).toMatchObject({ status: 'archived', mergedIntoId: survivor });
 
@@ -245,12 +251,14 @@ describe('CatalogItemsController', () => {
     });
 
     it('repoints the items merged into a duplicate when it is merged in turn, in one statement for all', async () => {
-      const merge = (id: string, survivorId: string) =>
-        request(t.http)
+      const merge = async (id: string, survivorId: string) => {
+        const version = await catalogue.version(operator, id);
+        await request(t.http)
           .post(`/api/v1/catalogue/items/${id}/merge`)
           .set(as(operator))
-          .send({ survivorId, reason: 'Дубликат' })
+          .send({ survivorId, reason: 'Дубликат', version })
           .expect(200);
+      };
       const runner = PostgresQueryRunner.prototype;
       /** Merges `count` items into a middle one, then it into a last one: version inserts of that last merge. */
       const chain = async (count: number, title: string) => {
@@ -294,15 +302,100 @@ describe('CatalogItemsController', () => {
       const res = await request(t.http)
         .post(`/api/v1/catalogue/items/${active}/merge`)
         .set(as(operator))
-        .send({ survivorId: pending.id })
+        .send({ survivorId: pending.id, version: 2 })
         .expect(409);
       expect(res.body).toMatchObject({ code: 'MERGE_TARGET_INVALID', details: { status: 'pending' } });
       const self = await request(t.http)
         .post(`/api/v1/catalogue/items/${active}/merge`)
         .set(as(operator))
-        .send({ survivorId: active })
+        .send({ survivorId: active, version: 2 })
         .expect(400);
       expect(self.body.code).toBe('VALIDATION_FAILED');
+    });
+
+    it('decides only the version the operator reviewed: an edit made since is not approved, rejected or merged unseen', async () => {
+      const { id } = await catalogue.propose(supplier, { titleRu: 'Бумага для плоттера' });
+      const reviewed = await catalogue.version(operator, id);
+      await request(t.http)
+        .patch(`/api/v1/catalogue/items/${id}`)
+        .set(as(supplier))
+        .send({ documents: [{ title: 'Паспорт', url: 'https://example.org/passport.pdf' }] })
+        .expect(200);
+      const survivor = await catalogue.activeItem(supplier, operator, {
+        titleRu: 'Бумага для плоттера, рулон',
+      });
+      for (const [action, body] of [
+        ['approve', {}],
+        ['reject', { reason: 'Не тот код CPV' }],
+        ['merge', { survivorId: survivor }],
+      ] as const) {
+        const res = await request(t.http)
+          .post(`/api/v1/catalogue/items/${id}/${action}`)
+          .set(as(operator))
+          .send({ ...body, version: reviewed })
+          .expect(409);
+        expect(res.body).toMatchObject({
+          code: 'CATALOG_ITEM_VERSION_CONFLICT',
+          details: { version: reviewed + 1, reviewed },
+        });
+      }
+      const [row] = await t.app
+        .get(DataSource)
+        .query(`SELECT status, version FROM catalog_items WHERE id = $1`, [id]);
+      expect(row).toEqual({ status: 'pending', version: reviewed + 1 });
+      const missing = await request(t.http)
+        .post(`/api/v1/catalogue/items/${id}/approve`)
+        .set(as(operator))
+        .expect(400);
+      expect(missing.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+      const approved = await request(t.http)
+        .post(`/api/v1/catalogue/items/${id}/approve`)
+        .set(as(operator))
+        .send({ version: reviewed + 1 })
+        .expect(200);
+      expect(approved.body).toMatchObject({ status: 'active', version: reviewed + 2 });
+    });
+
+    it('keeps offers priced in their unit: no merge into another unit, no change of unit while they stand', async () => {
+      const survivor = await catalogue.activeItem(supplier, operator, {
+        titleRu: 'Бумага для эскизов, лист',
+        unitCode: 'H87',
+      });
+      const duplicate = await catalogue.activeItem(otherSupplier, operator, {
+        titleRu: 'Бумага для эскизов, пачка',
+      });
+      const offer = await catalogue.offer(otherSupplier, duplicate);
+      const version = await catalogue.version(operator, duplicate);
+      const merge = () =>
+        request(t.http)
+          .post(`/api/v1/catalogue/items/${duplicate}/merge`)
+          .set(as(operator))
+          .send({ survivorId: survivor, version });
+      const refused = await merge().expect(409);
+      expect(refused.body).toMatchObject({
+        code: 'CATALOG_ITEM_UNIT_CONFLICT',
+        details: { unitCode: 'XPK', survivorUnitCode: 'H87' },
+      });
+      const unit = await request(t.http)
+        .patch(`/api/v1/catalogue/items/${duplicate}`)
+        .set(as(operator))
+        .send({ unitCode: 'H87' })
+        .expect(409);
+      expect(unit.body).toMatchObject({ code: 'CATALOG_ITEM_UNIT_CONFLICT', details: { unitCode: 'XPK' } });
+      const [still] = await t.app
+        .get(DataSource)
+        .query(
+          `SELECT i.status, i.unit_code, i.version, o.item_id FROM catalog_items i JOIN catalog_offers o ON o.id = $2 WHERE i.id = $1`,
+          [duplicate, offer.id],
+        );
+      expect(still).toEqual({ status: 'active', unit_code: 'XPK', version, item_id: duplicate });
+      // Once its offers are withdrawn, the card merges: nothing is left priced per package.
+      await request(t.http)
+        .post(`/api/v1/catalogue/offers/${offer.id}/withdraw`)
+        .set(as(otherSupplier))
+        .expect(200);
+      const merged = await merge().expect(200);
+      expect(merged.body).toMatchObject({ status: 'archived', mergedIntoId: survivor });
     });
 
     it('answers 409 to a transition from the wrong state', async () => {
@@ -310,6 +403,7 @@ describe('CatalogItemsController', () => {
       const res = await request(t.http)
         .post(`/api/v1/catalogue/items/${id}/approve`)
         .set(as(operator))
+        .send({ version: 2 })
         .expect(409);
       expect(res.body).toEqual({
         statusCode: 409,
@@ -375,17 +469,30 @@ describe('CatalogItemsController', () => {
 
     it('keeps another organisation’s proposal from being edited or seen', async () => {
       const { id } = await catalogue.propose(supplier, { titleRu: 'Бумага тонкая' }, false);
+      // An unpublished proposal of another organisation is answered as an unknown id, not as someone else's.
       const edit = await request(t.http)
         .patch(`/api/v1/catalogue/items/${id}`)
         .set(as(otherSupplier))
         .send({ titleRu: 'Чужая правка' })
-        .expect(403);
-      expect(edit.body).toMatchObject({ statusCode: 403, code: 'CATALOG_ITEM_NOT_OWNED' });
+        .expect(404);
+      expect(edit.body).toMatchObject({ statusCode: 404, code: 'CATALOG_ITEM_NOT_FOUND' });
       const submit = await request(t.http)
         .post(`/api/v1/catalogue/items/${id}/submit`)
         .set(as(otherSupplier))
+        .expect(404);
+      expect(submit.body.code).toBe('CATALOG_ITEM_NOT_FOUND');
+      // A published item is known to all: editing another's is refused as not owned.
+      const active = await catalogue.activeItem(supplier, operator, { titleRu: 'Бумага тонкая, рулон' });
+      const foreign = await request(t.http)
+        .patch(`/api/v1/catalogue/items/${active}`)
+        .set(as(otherSupplier))
+        .send({ titleRu: 'Чужая правка' })
         .expect(403);
-      expect(submit.body.code).toBe('CATALOG_ITEM_NOT_OWNED');
+      expect(foreign.body.code).toBe('CATALOG_ITEM_NOT_OWNED');
+      const [row] = await t.app
+        .get(DataSource)
+        .query(`SELECT title_ru FROM catalog_items WHERE id = $1`, [id]);
+      expect(row.title_ru).toBe('Бумага тонкая');
       await request(t.http).get(`/api/v1/catalogue/proposals/${id}`).set(as(otherSupplier)).expect(404);
       await request(t.http).get(`/api/v1/catalogue/proposals/${id}`).set(as(supplier)).expect(200);
       await request(t.http).get(`/api/v1/catalogue/proposals/${id}`).set(as(operator)).expect(200);

@@ -515,7 +515,11 @@ describe('Publication rules (production minimum periods)', () => {
       await request(t.http)
         .post(`/api/v1/catalogue/items/${pending}/merge`)
         .set(auth(operator))
-        .send({ survivorId: survivor, reason: 'Duplicate card' })
+        .send({
+          survivorId: survivor,
+          reason: 'Duplicate card',
+          version: await catalogue.version(operator, pending),
+        })
         .expect(200);
       const merged = await publish().expect(400);
       expect(merged.body).toMatchObject({

@@ -51,10 +51,21 @@ export class CatalogueFactory {
     return res.body as { id: string; status: string };
   }
 
+  /** The version an operator reviews: the item as it reads it now in the moderation view. */
+  async version(operator: Actor, id: string): Promise<number> {
+    const res = await this.http
+      .get(`/api/v1/catalogue/proposals/${id}`)
+      .auth(operator.accessToken, { type: 'bearer' });
+    if (res.status !== 200) throw new Error(`read: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.version;
+  }
+
   async approve(operator: Actor, id: string): Promise<void> {
+    const version = await this.version(operator, id);
     const res = await this.http
       .post(`/api/v1/catalogue/items/${id}/approve`)
-      .auth(operator.accessToken, { type: 'bearer' });
+      .auth(operator.accessToken, { type: 'bearer' })
+      .send({ version });
     if (res.status !== 200) throw new Error(`approve: ${res.status} ${JSON.stringify(res.body)}`);
   }
 

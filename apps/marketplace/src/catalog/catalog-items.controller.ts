@@ -12,10 +12,12 @@ import { AnyRole, type AuthUser, CurrentUser, Public, Roles } from '../common/au
 import { CataloguePageQueryDto } from '../common/pagination.dto';
 import { uuidParam } from '../common/validation';
 import {
+  ApproveDto,
   MergeDto,
   ProposalQueryDto,
   ProposeCatalogItemDto,
   ReasonDto,
+  RejectDto,
   UpdateCatalogItemDto,
 } from './dto/catalog-item-input.dto';
 import {
@@ -105,8 +107,9 @@ export class CatalogItemsController {
   async approve(
     @CurrentUser() user: AuthUser,
     @Param('id', uuidParam('id')) id: string,
+    @Body() body: ApproveDto,
   ): Promise<CatalogItemDto> {
-    return this.dto(await this.workflow.approve(user, id));
+    return this.dto(await this.workflow.approve(user, id, body.version));
   }
 
   @Post('items/:id/reject')
@@ -117,9 +120,9 @@ export class CatalogItemsController {
   async reject(
     @CurrentUser() user: AuthUser,
     @Param('id', uuidParam('id')) id: string,
-    @Body() body: ReasonDto,
+    @Body() body: RejectDto,
   ): Promise<CatalogItemDto> {
-    return this.dto(await this.workflow.reject(user, id, body.reason));
+    return this.dto(await this.workflow.reject(user, id, body.reason, body.version));
   }
 
   @Post('items/:id/merge')
@@ -132,7 +135,7 @@ export class CatalogItemsController {
     @Param('id', uuidParam('id')) id: string,
     @Body() body: MergeDto,
   ): Promise<CatalogItemDto> {
-    return this.dto(await this.workflow.merge(user, id, body.survivorId, body.reason ?? null));
+    return this.dto(await this.workflow.merge(user, id, body.survivorId, body.reason ?? null, body.version));
   }
 
   @Post('items/:id/archive')

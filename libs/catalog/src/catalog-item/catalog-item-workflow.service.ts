@@ -11,9 +11,11 @@ import {
   CatalogItemNotFoundError,
   CatalogItemNotOwnedError,
   CatalogItemStatusConflictError,
+  CatalogItemUnitConflictError,
+  CatalogItemVersionConflictError,
   MergeTargetInvalidError,
 } from './catalog-item.errors';
-import { CatalogItemRepository } from './catalog-item.repository';
+import { assertPublic, CatalogItemRepository } from './catalog-item.repository';
 
 const MODERATORS = new Set(['operator']);
 
@@ -34,13 +36,23 @@ export class CatalogItemWorkflowService {
     return this.transition(actor, id, ['draft'], 'pending', 'submitted', null, { ownerOnly: true });
   }
 
-  approve(actor: CatalogActor, id: string): Promise<CatalogItem> {
-    return this.transition(actor, id, ['pending'], 'active', 'approved', null, { moderator: true });
+  /**
+   * Publishes a pending item. `version` is the version the operator reviewed: the proposer may still edit a
+   * pending item, and an edit made since is not approved unseen (CATALOG_ITEM_VERSION_CONFLICT).
+   */
+  approve(actor: CatalogActor, id: string, version?: number): Promise<CatalogItem> {
+    return this.transition(actor, id, ['pending'], 'active', 'approved', null, {
+      moderator: true,
+      version,
+    });
   }
 
   /** Back to the proposer as a draft, with the reason; it may be fixed and submitted again. */
-  reject(actor: CatalogActor, id: string, reason: string): Promise<CatalogItem> {
-    return this.transition(actor, id, ['pending'], 'draft', 'rejected', reason, { moderator: true });
+  reject(actor: CatalogActor, id: string, reason: string, version?: number): Promise<CatalogItem> {
+    return this.transition(actor, id, ['pending'], 'draft', 'rejected', reason, {
+      moderator: true,
+      version,
+    });
   }
 
   archive(actor: CatalogActor, id: string, reason: string): Promise<CatalogItem> {
@@ -52,12 +64,15 @@ export class CatalogItemWorkflowService {
   /**
    * Merges a duplicate (pending or active) into an active survivor: the duplicate is archived and points to
    * the survivor, its offers move to the survivor, and items merged into it earlier point to the survivor too.
+   * An offer's price is per unit of its item: a duplicate with offers merges only into an item of its unit.
+   * `reviewed` is the duplicate's version the operator reviewed, as for approve.
    */
   async merge(
     actor: CatalogActor,
     id: string,
     survivorId: string,
     reason: string | null,
+    reviewed?: number,
   ): Promise<CatalogItem> {
     this.assertModerator(actor);
     if (id === survivorId) {
@@ -74,6 +89,13 @@ export class CatalogItemWorkflowService {
         throw new CatalogItemStatusConflictError(`A ${duplicate.status} item cannot be merged`, {
           status: duplicate.status,
         });
+      }
+      assertReviewed(duplicate, reviewed);
+      if (duplicate.unitCode !== survivor.unitCode && (await this.items.hasOffers(m, id))) {
+        throw new CatalogItemUnitConflictError(
+          `The duplicate's offers are priced per ${duplicate.unitCode} and the survivor is sold per ${survivor.unitCode}: withdraw them first, or merge into an item of the same unit`,
+          { unitCode: duplicate.unitCode, survivorUnitCode: survivor.unitCode },
+        );
       }
       const version = await this.items.change(m, id, { status: 'archived', mergedIntoId: survivorId });
       // TypeORM answers an UPDATE with [rows, count].
@@ -101,12 +123,13 @@ export class CatalogItemWorkflowService {
     to: CatalogItemStatus,
     action: CatalogItemAction,
     reason: string | null,
-    rule: { moderator?: boolean; ownerOnly?: boolean },
+    rule: { moderator?: boolean; ownerOnly?: boolean; version?: number },
   ): Promise<CatalogItem> {
     if (rule.moderator) this.assertModerator(actor);
     return this.dataSource.transaction(async (m) => {
       const item = await this.items.lock(m, id);
       if (rule.ownerOnly && item.proposedByOrganizationId !== actor.organizationId) {
+        assertPublic(item);
         throw new CatalogItemNotOwnedError('Only the proposing organisation may do this');
       }
       if (!from.includes(item.status)) {
@@ -114,6 +137,7 @@ export class CatalogItemWorkflowService {
           status: item.status,
         });
       }
+      assertReviewed(item, rule.version);
       const set: QueryDeepPartialEntity<CatalogItem> = { status: to };
       const changes: FieldChanges = { status: { from: item.status, to } };
       if (to === 'draft' && reason !== null) {
@@ -188,5 +212,15 @@ export class CatalogItemWorkflowService {
     if (!MODERATORS.has(actor.role)) {
       throw new CatalogItemNotOwnedError('Only an operator moderates the catalogue');
     }
+  }
+}
+
+/** A moderator's decision about the version it reviewed: a later edit is not decided unseen. */
+function assertReviewed(item: CatalogItem, version: number | undefined): void {
+  if (version !== undefined && item.version !== version) {
+    throw new CatalogItemVersionConflictError(
+      `The item changed since version ${version} (it is at version ${item.version}): review it again`,
+      { version: item.version, reviewed: version },
+    );
   }
 }

@@ -8,3 +8,11 @@ export class CatalogItemStatusConflictError extends defineCatalogError(
   'conflict',
 ) {}
 export class MergeTargetInvalidError extends defineCatalogError('MERGE_TARGET_INVALID', 'conflict') {}
+export class CatalogItemVersionConflictError extends defineCatalogError(
+  'CATALOG_ITEM_VERSION_CONFLICT',
+  'conflict',
+) {}
+export class CatalogItemUnitConflictError extends defineCatalogError(
+  'CATALOG_ITEM_UNIT_CONFLICT',
+  'conflict',
+) {}

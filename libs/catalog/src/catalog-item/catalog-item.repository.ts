@@ -21,6 +21,15 @@ export class CatalogItemRepository {
     return item;
   }
 
+  /** Whether an item has offers not withdrawn: their prices are per its unit. */
+  async hasOffers(m: EntityManager, id: string): Promise<boolean> {
+    const [row] = await m.query<{ has: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM catalog_offers WHERE item_id = $1 AND status <> 'withdrawn') AS has`,
+      [id],
+    );
+    return row?.has === true;
+  }
+
   load(m: EntityManager, id: string): Promise<CatalogItem> {
     return m.getRepository(CatalogItem).findOneOrFail({ where: { id } });
   }
@@ -59,4 +68,18 @@ export class CatalogItemRepository {
       ],
     );
   }
+}
+
+/** Active items, and archived ones that once were, are public; the rest is its proposer's and the moderators'. */
+export function isPublicItem(item: CatalogItem): boolean {
+  return item.status === 'active' || (item.status === 'archived' && item.publishedAt !== null);
+}
+
+/**
+ * Another organisation's item that was never published is answered as an unknown id: refusing it as not owned
+ * would tell that it exists.
+ */
+export function assertPublic(item: CatalogItem): void {
+  if (!isPublicItem(item))
+    throw new CatalogItemNotFoundError('No catalogue item with this id', { id: item.id });
 }

@@ -7,12 +7,13 @@ import { ClassificationService } from '../classification/classification.service'
 import { CPV_SCHEME } from '../classification/cpv-code';
 import { SearchIndexWriter } from '../search/search-index.writer';
 import { CatalogItemVersion, FieldChanges } from './catalog-item-version.entity';
-import { CatalogItemRepository } from './catalog-item.repository';
+import { assertPublic, CatalogItemRepository, isPublicItem } from './catalog-item.repository';
 import { CatalogItem, CatalogItemStatus, Characteristic, DocumentLink } from './catalog-item.entity';
 import {
   CatalogItemNotFoundError,
   CatalogItemNotOwnedError,
   CatalogItemStatusConflictError,
+  CatalogItemUnitConflictError,
   UnitUnknownError,
 } from './catalog-item.errors';
 import { diffFields } from './item-changes';
@@ -98,6 +99,7 @@ export class CatalogItemsService {
       const item = await this.items.lock(m, id);
       const moderator = MODERATORS.has(actor.role);
       if (!moderator && item.proposedByOrganizationId !== actor.organizationId) {
+        assertPublic(item);
         throw new CatalogItemNotOwnedError(
           'Only the proposing organisation or an operator may edit this item',
         );
@@ -113,6 +115,12 @@ export class CatalogItemsService {
       }
       const changes = diffFields<EditableFields>(item, fields);
       if (Object.keys(changes).length === 0) return item;
+      if (changes.unitCode && (await this.items.hasOffers(m, id))) {
+        throw new CatalogItemUnitConflictError(
+          `The item's offers are priced per ${item.unitCode}: its unit changes only once they are withdrawn`,
+          { unitCode: item.unitCode },
+        );
+      }
       const version = await this.items.change(m, id, fields);
       await this.items.record(m, id, version, 'edited', actor, changes, null);
       if (item.status === 'active') await this.searchIndex.index(m, id);
@@ -189,7 +197,7 @@ export class CatalogItemsService {
    * merged without ever being approved, stays its proposer's and the moderators'.
    */
   private canSee(actor: CatalogActor | null, item: CatalogItem): boolean {
-    if (item.status === 'active' || (item.status === 'archived' && item.publishedAt !== null)) return true;
+    if (isPublicItem(item)) return true;
     if (!actor) return false;
     return READERS_OF_PROPOSALS.has(actor.role) || item.proposedByOrganizationId === actor.organizationId;
   }

@@ -106,7 +106,8 @@ export class ReferencePriceService {
   }
 
   /**
-   * Items of contracts signed in the last 12 months (unit price as in the statistics), any delivery city. With
+   * Items of contracts signed in the last 12 months (unit price as in the statistics), any delivery city, in the
+   * unit asked for (a catalogue item's: the unit of its card now). With
    * characteristics asked for, an item bought from the catalogue shows those of its catalogue item, and a free
    * item its own (a tender item has its own only when it has no catalogue item).
    */
@@ -114,8 +115,10 @@ export class ReferencePriceService {
     const params: unknown[] = [q.currency, CONTRACT_MONTHS];
     const characteristics =
       'CASE WHEN ti.catalog_item_id IS NULL THEN ti.characteristics ELSE ci.characteristics END';
+    // A card's unit may have been changed after its contracts (while it had no offer): their prices are per the
+    // old unit, and are not counted.
     const items = q.catalogItemId
-      ? `ti.catalog_item_id = $${params.push(q.catalogItemId)}`
+      ? `ti.catalog_item_id = $${params.push(q.catalogItemId)} AND ti.unit_code = ci.unit_code`
       : `ti.cpv_code = $${params.push(q.cpv)} AND ti.unit_code = $${params.push(q.unitCode)}
          ${characteristicsFilter(characteristics, q.characteristics, params)}`;
     return this.dataSource.query<(PriceSource & MomentRow)[]>(

@@ -6,11 +6,14 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
   IsUrl,
+  Max,
   MaxLength,
+  Min,
   MinLength,
   NotContains,
   ValidateNested,
@@ -157,6 +160,25 @@ export class ProposeCatalogItemDto extends CatalogItemInputDto {
 
 export class UpdateCatalogItemDto extends PartialType(CatalogItemInputDto, { skipNullProperties: false }) {}
 
+/** The version of the item the operator reviewed: a decision about content it has not seen is refused. */
+function ReviewedVersion() {
+  return applyDecorators(
+    ApiProperty({
+      description:
+        "The item's `version` the operator reviewed; if the item has changed since, 409 CATALOG_ITEM_VERSION_CONFLICT",
+      example: 2,
+    }),
+    IsInt(),
+    Min(1),
+    Max(2_147_483_647),
+  );
+}
+
+export class ApproveDto {
+  @ReviewedVersion()
+  version: number;
+}
+
 export class ReasonDto {
   @ApiProperty({ example: 'Дубликат существующей позиции' })
   @IsString()
@@ -164,6 +186,11 @@ export class ReasonDto {
   @MinText(3)
   @MaxLength(1000)
   reason: string;
+}
+
+export class RejectDto extends ReasonDto {
+  @ReviewedVersion()
+  version: number;
 }
 
 export class MergeDto {
@@ -178,6 +205,9 @@ export class MergeDto {
   @MinText(3)
   @MaxLength(1000)
   reason?: string;
+
+  @ReviewedVersion()
+  version: number;
 }
 
 export class ProposalQueryDto extends CataloguePageQueryDto {
