@@ -17,9 +17,12 @@ const PENS_CPV = '30192121-5';
 
 const DEAR_DOCUMENT = {
   title: 'Declaration of conformity',
-  url: 'https://example.org/declaration.pdf',
+  // An international domain name and a Cyrillic path: OCDS publishes the URL as ASCII (format uri).
+  url: 'https://закупки.рф/декларация.pdf',
   sha256: 'b'.repeat(64),
 };
+const DEAR_DOCUMENT_URI =
+  'https://xn--80aneha3a1a.xn--p1ai/%D0%B4%D0%B5%D0%BA%D0%BB%D0%B0%D1%80%D0%B0%D1%86%D0%B8%D1%8F.pdf';
 
 describe('OCDS open data', () => {
   let t: TestApp;
@@ -143,7 +146,9 @@ describe('OCDS open data', () => {
         rationale: 'Pens budget revised',
         title: 'Office paper and pens for city schools',
         lots: [{ lotId: joint.lots[1].id, estimate: '60000.00' }],
-        addDocuments: [{ title: 'Terms v2', url: 'https://example.org/terms-2.pdf', sha256: 'b'.repeat(64) }],
+        addDocuments: [
+          { title: 'Terms v2', url: 'https://example.org/условия v2.pdf', sha256: 'b'.repeat(64) },
+        ],
       })
       .expect(201);
     await flows.bid(cheap, joint, ['90000.00', '45000.00']);
@@ -159,7 +164,7 @@ describe('OCDS open data', () => {
     ]);
     const sealedJson = JSON.stringify(releases);
     for (const supplier of [cheap, dear, late]) expect(sealedJson).not.toContain(supplier.organization.id);
-    expect(sealedJson).not.toContain(DEAR_DOCUMENT.url);
+    for (const url of [DEAR_DOCUMENT.url, DEAR_DOCUMENT_URI]) expect(sealedJson).not.toContain(url);
     for (const release of releases) {
       expect(release.bids).toBeUndefined();
       expect(release.tender.tenderers).toBeUndefined();
@@ -175,7 +180,10 @@ describe('OCDS open data', () => {
         { id: '1', rationale: 'Pens budget revised', releaseID: amended.id, amendsReleaseID: releases[2].id },
       ],
     });
-    expect(amended.tender.documents.map((d: any) => d.title)).toEqual(['Terms', 'Terms v2']);
+    expect(amended.tender.documents.map((d: any) => [d.title, d.url])).toEqual([
+      ['Terms', 'https://example.org/terms.pdf'],
+      ['Terms v2', 'https://example.org/%D1%83%D1%81%D0%BB%D0%BE%D0%B2%D0%B8%D1%8F%20v2.pdf'],
+    ]);
     expect(amended.tender.items.map((i: any) => i.classification)).toEqual([
       { scheme: 'CPV', id: PAPER_CPV, description: 'Printing paper' },
       { scheme: 'CPV', id: PENS_CPV, description: 'Ballpoint pens' },
@@ -234,7 +242,7 @@ describe('OCDS open data', () => {
     // The documents of a bid, sealed until now, are its Bid's documents.
     const dearBid = details.find((b) => b.tenderers[0].id === dear.organization.id);
     expect(dearBid.documents).toEqual([
-      { id: `${dearBid.identifiers[0].id}-doc-1`, title: DEAR_DOCUMENT.title, url: DEAR_DOCUMENT.url },
+      { id: `${dearBid.identifiers[0].id}-doc-1`, title: DEAR_DOCUMENT.title, url: DEAR_DOCUMENT_URI },
     ]);
     expect(details.filter((b) => b.documents)).toHaveLength(1);
     expect(closing.tender.numberOfTenderers).toBe(3);

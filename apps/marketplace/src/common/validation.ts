@@ -9,6 +9,7 @@ import { Transform } from 'class-transformer';
 import {
   buildMessage,
   isISO8601,
+  IsUrl,
   IsUUID,
   ValidateBy,
   ValidateIf,
@@ -147,6 +148,33 @@ export const IsId = (options?: ValidationOptions): PropertyDecorator =>
       Array.isArray(value) ? value.map(lowerCase) : lowerCase(value),
     ),
     IsUUID(undefined, options),
+  );
+
+/** A character a URI may not hold as it is (RFC 3986), or a % that starts no percent-encoding. */
+const NOT_IN_URI = /[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]|%(?![0-9A-Fa-f]{2})/g;
+
+/**
+ * A URL in the form OCDS publishes (`format: uri`, ASCII): an international domain name in its punycode form,
+ * any other character percent-encoded. A URL that is one already is kept as it was sent.
+ */
+export function asciiUrl(value: unknown): unknown {
+  if (typeof value !== 'string' || value.search(NOT_IN_URI) < 0) return value;
+  let href: string;
+  try {
+    href = new URL(value).href;
+  } catch {
+    return value;
+  }
+  return href.replace(NOT_IN_URI, (c) => encodeURIComponent(c));
+}
+
+/** An http(s) link (one, or a list with `each`), stored and published as an ASCII URI (asciiUrl). */
+export const HttpUrl = (options?: ValidationOptions): PropertyDecorator =>
+  applyDecorators(
+    Transform(({ value }: { value: unknown }) =>
+      Array.isArray(value) ? value.map(asciiUrl) : asciiUrl(value),
+    ),
+    IsUrl({ protocols: ['http', 'https'], require_protocol: true }, options),
   );
 
 /** A unit code field: a Recommendation 20 code, or an ОКЕИ code that is read as its Recommendation 20 code. */

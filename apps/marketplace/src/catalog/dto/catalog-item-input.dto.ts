@@ -10,7 +10,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUrl,
   Max,
   MaxLength,
   Min,
@@ -20,9 +19,7 @@ import {
 } from 'class-validator';
 import { CATALOG_ITEM_STATUSES, UNIT_INPUT_CODES } from '@app/catalog';
 import { CataloguePageQueryDto } from '../../common/pagination.dto';
-import { IsId, Optional, UnitCode, MinText } from '../../common/validation';
-
-const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
+import { HttpUrl, IsId, Optional, UnitCode, MinText } from '../../common/validation';
 
 /** At most this many characteristics describe one item: a catalogue item, or a free item of a tender. */
 export const MAX_ITEM_CHARACTERISTICS = 50;
@@ -81,7 +78,7 @@ export class DocumentLinkDto {
   @ApiProperty({ example: 'https://example.org/passport.pdf' })
   @IsString()
   @MaxLength(2000)
-  @IsUrl(URL_OPTIONS)
+  @HttpUrl()
   url: string;
 }
 
@@ -138,7 +135,7 @@ export class CatalogItemInputDto {
   @ArrayMaxSize(20)
   @IsString({ each: true })
   @MaxLength(2000, { each: true })
-  @IsUrl(URL_OPTIONS, { each: true })
+  @HttpUrl({ each: true })
   imageUrls?: string[];
 
   @ApiPropertyOptional({ type: [DocumentLinkDto] })

@@ -8,7 +8,6 @@ import {
   IsInt,
   IsObject,
   IsString,
-  IsUrl,
   Matches,
   Max,
   MaxLength,
@@ -16,7 +15,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsId, IsTimestamp, Optional, UnitCode, MinText } from '../../common/validation';
+import { HttpUrl, IsId, IsTimestamp, Optional, UnitCode, MinText } from '../../common/validation';
 import { AreCharacteristics, CharacteristicDto } from '../../catalog/dto/catalog-item-input.dto';
 
 /** Money as a decimal string: at most 2 decimals, at most 1e12. Never a float. */
@@ -149,7 +148,7 @@ export class DocumentDto {
   title: string;
 
   @ApiProperty({ example: 'https://docs.example.org/spec.pdf' })
-  @IsUrl({ protocols: ['https', 'http'], require_protocol: true })
+  @HttpUrl()
   @MaxLength(2000)
   url: string;
 
