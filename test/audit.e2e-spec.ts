@@ -15,6 +15,7 @@ import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { eventually } from './setup/eventually';
 import { allPages } from './setup/pages';
+import { whileTransactionRuns } from './setup/running-transaction';
 import { resetState } from './setup/reset';
 
 /** Reads a body of any content type as text (supertest buffers only the types it knows). */
@@ -193,7 +194,7 @@ describe('Audit', () => {
     expect(text).not.toMatch(/Test User|@example\.test/);
   });
 
-  it('pages the history with a cursor over the event id', async () => {
+  it('pages the history with a cursor over its transaction order', async () => {
     await everythingSigned();
     const all = (await history(opened.id)).items;
     const seen: any[] = [];
@@ -548,5 +549,19 @@ describe('Audit', () => {
         expect({ path, status: res.status }).toEqual({ path, status: 200 });
       }
     }
+  });
+
+  it('holds back the history a transaction still running may precede: it may commit events that come first', async () => {
+    await whileTransactionRuns(t.app.get(DataSource), async (end) => {
+      await request(t.http)
+        .post(`/api/v1/tenders/${kazan.id}/questions`)
+        .set(as(supplierC))
+        .send({ text: 'May the paper be delivered in two lots?' })
+        .expect(201);
+      const types = async () => (await history(kazan.id)).items.map((e: any) => e.type);
+      expect(await types()).not.toContain('question.asked');
+      await end();
+      expect((await types()).at(-1)).toBe('question.asked');
+    });
   });
 });

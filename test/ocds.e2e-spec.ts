@@ -5,12 +5,15 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { jobId, JOBS, QUEUES, redisConnectionOptions } from '@app/domain';
+import { OcdsService, RELEASE_EVENT_TYPES } from '@app/domain/ocds';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, PAPER_CPV, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { emptyPaths, OcdsValidator } from './setup/ocds-validator';
 import { resetState } from './setup/reset';
+import { whileTransactionRuns } from './setup/running-transaction';
 
 const OCID = /^ocds-[a-z0-9]{6}-/;
 const PENS_CPV = '30192121-5';
@@ -335,6 +338,25 @@ describe('OCDS open data', () => {
     expect(pages[0].links.next).toMatch(/^http:\/\/localhost:3000\/api\/v1\/ocds\/releases\?limit=3&cursor=/);
   });
 
+  it('cuts releases at an instant by whole transactions: one running across it is left to the next cut', async () => {
+    // The closing of the joint tender: its bids opened, the tender closed and its awards, each event stamped
+    // with its own clock reading. A cut between the first and the last of them leaves the whole closing out.
+    const [closing] = await t.app.get(DataSource).query(
+      `SELECT to_char(max(occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last
+         FROM deal_events WHERE tender_id = $1 AND type = ANY($2::text[])
+        GROUP BY txid HAVING count(DISTINCT occurred_at) > 1 AND bool_or(type = 'tender.closed')`,
+      [joint.id, RELEASE_EVENT_TYPES],
+    );
+    const ocds = t.app.get(OcdsService);
+    const [whole] = await ocds.releasesOf([joint.id]);
+    const [cut] = await ocds.releasesOf([joint.id], { before: closing.last });
+    const published = new Map(whole!.releases.map((r) => [r.release.id, r.release]));
+    // Every release of the cut is the release of that id as published later, never a part of it.
+    for (const { release } of cut!.releases) expect(release).toEqual(published.get(release.id));
+    expect(cut!.releases.some((r) => r.release.tag.includes('award'))).toBe(false);
+    expect(cut!.releases.length).toBeGreaterThan(0);
+  });
+
   it('validates every package against the OCDS 1.1 schemas with the bids extension, and checks codelists', () => {
     expect(releasePackages.length).toBeGreaterThan(10);
     for (const pkg of releasePackages) {
@@ -476,6 +498,17 @@ describe('OCDS open data', () => {
       } finally {
         await events.close();
       }
+    });
+  });
+
+  it('serves no release of a transaction younger than one still running: a late commit never lands below releases served', async () => {
+    await whileTransactionRuns(t.app.get(DataSource), async (end) => {
+      const tender = await flows.publish(moscowBuyer, tenderBody((await factory.city('moscow')).id));
+      const newest = async () =>
+        (await get('/api/v1/ocds/releases?limit=5')).releases.map((r: any) => r.ocid);
+      expect(await newest()).not.toContain(tender.ocid);
+      await end();
+      expect((await newest())[0]).toBe(tender.ocid);
     });
   });
 });

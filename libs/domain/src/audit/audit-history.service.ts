@@ -35,10 +35,7 @@ export interface AuditHistoryPage extends Page<AuditEventView> {
 
 interface EventRow extends Omit<AuditEventView, 'logIndex'> {
   logIndex: string | null;
-}
-
-function eventIdOf(cursor: string): string {
-  return String(decodeCursor(cursor, ['digits'])[0]);
+  txid: string;
 }
 
 /** The full event history of one deal, for auditors and operators. */
@@ -47,14 +44,17 @@ export class AuditHistoryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Events in id order, a cursor over the event id. Invariant: sealed_payload (and the bidder it names) is read
-   * from the database only when the seal is lifted; before that the query never selects it.
+   * Events in transaction order (then id order), a cursor over (txid, id), and only those of transactions older
+   * than every one still running (deal_log_watermark(), as the changes feed): two bids on one tender may commit
+   * out of id order, and a page read in between must not pass over the one that commits last. Invariant:
+   * sealed_payload (and the bidder it names) is read from the database only when the seal is lifted; before
+   * that the query never selects it.
    */
   async history(tenderId: string, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<AuditHistoryPage> {
     const tender = await findPublishedTender(this.dataSource, tenderId);
-    const after = cursor ? eventIdOf(cursor) : '0';
+    const [txid, id] = cursor ? decodeCursor(cursor, ['digits', 'digits']) : ['0', '0'];
     const rows = await this.dataSource.query<EventRow[]>(
-      `SELECT e.id::text AS "eventId", e.type,
+      `SELECT e.id::text AS "eventId", e.txid::text AS txid, e.type,
               to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt",
               l.idx::text AS "logIndex", e.payload,
               CASE WHEN $3::boolean THEN e.sealed_payload END AS "sealedPayload",
@@ -65,16 +65,20 @@ export class AuditHistoryService {
          LEFT JOIN log_entries l ON l.event_id = e.id
          LEFT JOIN organizations o ON o.id = coalesce(e.actor_id,
               CASE WHEN $3::boolean THEN (e.sealed_payload ->> 'supplierId')::uuid END)
-        WHERE e.tender_id = $1 AND e.id > $2::bigint
-        ORDER BY e.id LIMIT $4`,
-      [tenderId, after, tender.sealedFactsVisible, limit + 1],
+        WHERE e.tender_id = $1 AND e.txid < deal_log_watermark()
+          AND (e.txid, e.id) > ($2::bigint, $5::bigint)
+        ORDER BY e.txid, e.id LIMIT $4`,
+      [tenderId, String(txid), tender.sealedFactsVisible, limit + 1, String(id)],
     );
-    const page = toPage(rows, limit, (r) => [r.eventId]);
+    const page = toPage(rows, limit, (r) => [r.txid, r.eventId]);
     return {
       tenderId,
       status: tender.status,
       sealed: !tender.sealedFactsVisible,
-      items: page.items.map((r) => ({ ...r, logIndex: r.logIndex === null ? null : Number(r.logIndex) })),
+      items: page.items.map(({ txid: _txid, ...r }) => ({
+        ...r,
+        logIndex: r.logIndex === null ? null : Number(r.logIndex),
+      })),
       nextCursor: page.nextCursor,
     };
   }

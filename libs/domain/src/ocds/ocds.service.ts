@@ -42,7 +42,8 @@ SELECT t.id AS "tenderId", t.ocid,
           'occurredAt', ${isoUtc('e.occurred_at')}, 'payload', e.payload) ORDER BY e.id), '[]')
      FROM deal_events e
     WHERE e.tender_id = t.id AND e.type = ANY($2::text[])
-      AND ($3::timestamptz IS NULL OR e.occurred_at < $3::timestamptz)) AS events,
+      AND ($3::timestamptz IS NULL OR NOT EXISTS (SELECT 1 FROM deal_events x
+                                                   WHERE x.txid = e.txid AND x.occurred_at >= $3::timestamptz))) AS events,
   (SELECT coalesce(json_agg(json_build_object('id', d.id, 'title', d.title, 'url', d.url,
           'publishedAt', ${isoUtc('d.created_at')}) ORDER BY d.created_at, d.id), '[]')
      FROM tender_documents d WHERE d.tender_id = t.id) AS documents,
@@ -119,20 +120,24 @@ export class OcdsService {
 
   /**
    * A page of releases, newest first. A release is identified by the first release event of its transaction
-   * (its anchor), so paging is a descending scan of event ids with a cursor on the last anchor served.
+   * (its anchor). Releases are served in transaction order, and only those of transactions older than every
+   * one still running (deal_log_watermark(), as the changes feed): a transaction that commits late cannot
+   * appear below releases already served, where a reader polling down to the newest release it knows would
+   * never see it. The cursor is the last anchor served, (txid, id).
    */
   async recentReleases(
     limit: number,
     cursor?: string,
   ): Promise<{ releases: OcdsRelease[]; nextCursor: string | null }> {
-    const before = cursor ? this.decodeAnchor(cursor) : null;
-    const anchors = await this.dataSource.query<{ id: string; tenderId: string }[]>(
-      `SELECT e.id::text AS id, e.tender_id AS "tenderId" FROM deal_events e
-        WHERE e.type = ANY($1::text[]) AND e.tender_id IS NOT NULL AND ($2::bigint IS NULL OR e.id < $2::bigint)
+    const [txid, id] = cursor ? decodeCursor(cursor, ['digits', 'digits']) : [null, null];
+    const anchors = await this.dataSource.query<{ id: string; txid: string; tenderId: string }[]>(
+      `SELECT e.id::text AS id, e.txid::text AS txid, e.tender_id AS "tenderId" FROM deal_events e
+        WHERE e.txid < deal_log_watermark() AND e.type = ANY($1::text[]) AND e.tender_id IS NOT NULL
+          AND ($2::bigint IS NULL OR (e.txid, e.id) < ($2::bigint, $3::bigint))
           AND NOT EXISTS (SELECT 1 FROM deal_events p WHERE p.txid = e.txid AND p.tender_id = e.tender_id
                              AND p.type = ANY($1::text[]) AND p.id < e.id)
-        ORDER BY e.id DESC LIMIT $3`,
-      [RELEASE_EVENT_TYPES, before, limit + 1],
+        ORDER BY e.txid DESC, e.id DESC LIMIT $4`,
+      [RELEASE_EVENT_TYPES, txid === null ? null : String(txid), id === null ? null : String(id), limit + 1],
     );
     const page = anchors.slice(0, limit);
     const processes = await this.releasesOf([...new Set(page.map((a) => a.tenderId))]);
@@ -140,7 +145,7 @@ export class OcdsService {
     const last = page.at(-1);
     return {
       releases: page.flatMap((a) => byAnchor.get(a.id) ?? []),
-      nextCursor: anchors.length > limit && last ? encodeCursor([last.id]) : null,
+      nextCursor: anchors.length > limit && last ? encodeCursor([last.txid, last.id]) : null,
     };
   }
 
@@ -159,9 +164,15 @@ export class OcdsService {
 
   /**
    * The releases of many processes (in the order of `tenderIds`), from two statements. With `before`, only
-   * events that occurred earlier count: the processes as they were published at that instant.
+   * transactions whose every event occurred earlier count: the processes as they were published at that
+   * instant (a Date, or an ISO instant to the microsecond as PostgreSQL keeps it). A transaction running across
+   * it is left whole to the next cut, so that one release id never names two contents (each event's time is its
+   * own clock reading).
    */
-  async releasesOf(tenderIds: string[], options: { before?: Date } = {}): Promise<ProcessReleases[]> {
+  async releasesOf(
+    tenderIds: string[],
+    options: { before?: Date | string } = {},
+  ): Promise<ProcessReleases[]> {
     if (tenderIds.length === 0) return [];
     const [histories, [refs]] = await Promise.all([
       this.dataSource.query<HistoryRow[]>(HISTORY_SQL, [
@@ -193,10 +204,6 @@ export class OcdsService {
       });
       return [{ tenderId, ocid: history.ocid, releases }];
     });
-  }
-
-  private decodeAnchor(cursor: string): string {
-    return String(decodeCursor(cursor, ['digits'])[0]);
   }
 
   /** Public URL of an OCDS resource (OCDS_PUBLIC_URL is where the OCDS endpoints are served). */
