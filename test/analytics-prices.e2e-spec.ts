@@ -5,6 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { JOBS, QUEUES } from '@app/domain';
 import { PRICED_ITEMS, PriceStatsService, RedFlagsService, summarizePrices } from '@app/domain/analytics';
+import { JointContractUnitPrices1765150000000 } from '../libs/domain/src/database/migrations/1765150000000-JointContractUnitPrices';
 import { ActorFactory } from './factories/actors';
 import { CatalogueFactory } from './factories/catalogue';
 import { ContractFactory } from './factories/contracts';
@@ -303,7 +304,8 @@ describe('PriceStats', () => {
     expect(await service.partsOfTender(tenderId)).toEqual([]);
   });
 
-  it('keeps contracted_items, written when a contract is signed, equal to the items of the signed contracts', async () => {
+  /** Rows of PRICED_ITEMS missing from contracted_items, rows there too many, and how many there are. */
+  const contractedItemsDiff = async () => {
     const columns =
       'cpv_code, catalog_item_id, unit_code, currency, city_id, country, month, quantity, value';
     const [diff] = await t.app.get(DataSource).query(
@@ -313,6 +315,11 @@ describe('PriceStats', () => {
                                       EXCEPT ALL SELECT ${columns} FROM (${PRICED_ITEMS}) p) b)::int AS extra,
               (SELECT count(*) FROM contracted_items)::int AS rows`,
     );
+    return diff as { missing: number; extra: number; rows: number };
+  };
+
+  it('keeps contracted_items, written when a contract is signed, equal to the items of the signed contracts', async () => {
+    const diff = await contractedItemsDiff();
     expect(diff).toEqual({ missing: 0, extra: 0, rows: expect.any(Number) });
     expect(diff.rows).toBeGreaterThanOrEqual(5);
   });
@@ -443,5 +450,63 @@ describe('PriceStats', () => {
     const res = await request(t.http).get('/api/v1/analytics/prices').expect(400);
     expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'cpv' } });
     await request(t.http).get('/api/v1/analytics/prices').query({ cpv: 'paper' }).expect(400);
+  });
+
+  it('prices a joint purchase at its one unit price, whatever the buyers’ shares of the estimate', async () => {
+    const omskId = (await factory.city('omsk')).id;
+    // 100 packs each, with shares of 60,000 and 40,000: the award of 52,000 is split into 31,200 and 20,800,
+    // yet each buyer pays 260 a pack (not 312 and 208).
+    const joint = await contracts.signedJoint(omskId, '52000.00', [
+      { cityCode: 'moscow', quantity: '100', share: '60000.00' },
+      { cityCode: 'kazan', quantity: '100', share: '40000.00' },
+    ]);
+    expect(joint).toHaveLength(2);
+    const omsk = await eventually(async () => {
+      const res = await prices({ cpv: PAPER_CPV, cityId: omskId });
+      return res.body.items[0]?.count === 2 ? res.body.items[0] : undefined;
+    }, 20_000);
+    expect(omsk).toMatchObject({
+      min: '260.0000',
+      max: '260.0000',
+      mean: '260.0000',
+      totalQuantity: '200.000',
+      totalValue: '52000.00',
+    });
+    expect(await contractedItemsDiff()).toMatchObject({ missing: 0, extra: 0 });
+    // The migration writes the items of joint lots again, either way, and marks their groups for a refresh.
+    await workerIdle();
+    const db = t.app.get(DataSource);
+    const runner = db.createQueryRunner();
+    const migration = new JointContractUnitPrices1765150000000();
+    const jointValues = () =>
+      db.query(
+        `SELECT value::text FROM contracted_items WHERE contract_id = ANY($1::uuid[]) ORDER BY value`,
+        [joint],
+      );
+    try {
+      await migration.down(runner);
+      expect(await jointValues()).toEqual([{ value: '20800.00' }, { value: '31200.00' }]);
+      expect(await contractedItemsDiff()).toMatchObject({ missing: 2, extra: 2 });
+      await db.query('DELETE FROM price_stats_changes');
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await jointValues()).toEqual([{ value: '26000.00' }, { value: '26000.00' }]);
+    expect(await contractedItemsDiff()).toMatchObject({ missing: 0, extra: 0 });
+    const [marked] = await db.query(
+      `SELECT count(*)::int AS n FROM price_stats_changes WHERE cpv_code = $1 AND unit_code = 'XPK'`,
+      [PAPER_CPV],
+    );
+    expect(marked.n).toBeGreaterThan(0);
+    // The reference price counts the purchase once, at its unit price, for its whole quantity.
+    const buyer = await factory.actor('buyer', { cityCode: 'moscow' });
+    const reference = await request(t.http)
+      .get('/api/v1/analytics/reference-price')
+      .set(auth(buyer))
+      .query({ cpv: PAPER_CPV, unitCode: 'XPK', cityId: omskId, quantity: '200', currency: 'RUB' })
+      .expect(200);
+    const sources = reference.body.sources.filter((s: any) => joint.includes(s.id));
+    expect(sources).toEqual([expect.objectContaining({ unitPrice: '260.0000', quantity: '200.000' })]);
   });
 });

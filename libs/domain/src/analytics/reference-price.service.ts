@@ -106,8 +106,10 @@ export class ReferencePriceService {
   }
 
   /**
-   * Items of contracts signed in the last 12 months (unit price as in the statistics), any delivery city, in the
-   * unit asked for (a catalogue item's: the unit of its card now). With
+   * Items of deals signed in the last 12 months, any delivery city, in the unit asked for (a catalogue item's: the
+   * unit of its card now): a joint purchase is one source, named by one of its signed contracts, at the award's
+   * unit price for the whole quantity (its buyers' contracts split the award by shares of the estimate, not by
+   * quantity; as separate sources they made one deal several prices, and three of them enough sources). With
    * characteristics asked for, an item bought from the catalogue shows those of its catalogue item, and a free
    * item its own (a tender item has its own only when it has no catalogue item).
    */
@@ -126,19 +128,19 @@ export class ReferencePriceService {
               p.city_id AS "cityId", p.signed_at AS "signedAt", p.quantity::text AS quantity,
               p.catalog_item AS "catalogItem", ${momentColumns('round(p.value / p.quantity, 4)')}
          FROM (
-           SELECT k.id AS contract_id, ti.delivery_city_id AS city_id,
-                  GREATEST(k.buyer_signed_at, k.supplier_signed_at) AS signed_at,
-                  COALESCE(iq.quantity, ti.quantity) AS quantity,
-                  round(k.amount / (SELECT count(*) FROM tender_items x WHERE x.lot_id = ti.lot_id), 2) AS value,
+           SELECT DISTINCT ON (k.award_id, ti.id) k.id AS contract_id, ti.delivery_city_id AS city_id,
+                  GREATEST(k.buyer_signed_at, k.supplier_signed_at) AS signed_at, ti.quantity,
+                  round(a.amount / (SELECT count(*) FROM tender_items x WHERE x.lot_id = ti.lot_id), 2) AS value,
                   CASE WHEN ci.id IS NOT NULL THEN ${CATALOG_ITEM_JSON} END AS catalog_item
              FROM contracts k
+             JOIN awards a ON a.id = k.award_id
              JOIN tenders t ON t.id = k.tender_id
              JOIN tender_items ti ON ti.lot_id = k.lot_id
              LEFT JOIN catalog_items ci ON ci.id = ti.catalog_item_id
-             LEFT JOIN tender_item_quantities iq ON iq.item_id = ti.id AND iq.buyer_id = k.buyer_id
             WHERE k.status = 'signed' AND t.currency = $1
               AND GREATEST(k.buyer_signed_at, k.supplier_signed_at) > now() - make_interval(months => $2)
               AND ${items}
+            ORDER BY k.award_id, ti.id, k.id
          ) p
         WHERE p.quantity > 0
         ORDER BY p.signed_at DESC, p.contract_id

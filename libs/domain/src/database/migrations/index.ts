@@ -41,6 +41,7 @@ import { RecomputeRedFlags1765110000000 } from './1765110000000-RecomputeRedFlag
 import { ContractCancellation1765120000000 } from './1765120000000-ContractCancellation';
 import { AmendmentKeysPerOrganiser1765130000000 } from './1765130000000-AmendmentKeysPerOrganiser';
 import { TenderDeadlines1765140000000 } from './1765140000000-TenderDeadlines';
+import { JointContractUnitPrices1765150000000 } from './1765150000000-JointContractUnitPrices';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -87,4 +88,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ContractCancellation1765120000000,
   AmendmentKeysPerOrganiser1765130000000,
   TenderDeadlines1765140000000,
+  JointContractUnitPrices1765150000000,
 ];
