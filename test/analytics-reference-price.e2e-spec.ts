@@ -217,6 +217,46 @@ describe('ReferencePrice', () => {
     expect(after.body).toMatchObject({ status: 'insufficient', sources: [] });
   });
 
+  it('compares prices on one VAT basis: with VAT and contracts by default, or offers without VAT alone', async () => {
+    const card = await item('Бумага A4 с НДС и без', [A4], { cpvCode: '30197642-8' });
+    const priced = [
+      ['100.00', true],
+      ['110.00', true],
+      ['105.00', true],
+      ['100.00', false],
+      ['120.00', false],
+    ] as const;
+    for (const [price, vatIncluded] of priced) {
+      await catalogue.offer(await factory.actor('supplier'), card, { price, vatIncluded });
+    }
+    await contracts.signed('moscow', moscowId, '21000.00', {
+      catalogItemId: card,
+      classification: { scheme: 'CPV', id: '30197642-8' },
+    });
+    const basis = (body: { sources: { kind: string; unitPrice: string; vatIncluded?: boolean }[] }) =>
+      body.sources.map((s) => [s.kind, s.unitPrice, s.vatIncluded ?? null]).sort();
+    // 100, 105, 110 with VAT and the contract's 105: mean 105.
+    const gross = await reference({ catalogItemId: card }).expect(200);
+    expect(gross.body).toMatchObject({ status: 'comparable', count: 4, mean: '105.0000' });
+    expect(basis(gross.body)).toEqual([
+      ['contract', '105.0000', null],
+      ['offer', '100.00', true],
+      ['offer', '105.00', true],
+      ['offer', '110.00', true],
+    ]);
+    const net = await reference({ catalogItemId: card, vatIncluded: 'false' }).expect(200);
+    expect(net.body).toMatchObject({ status: 'insufficient' });
+    expect(basis(net.body)).toEqual([
+      ['offer', '100.00', false],
+      ['offer', '120.00', false],
+    ]);
+    const refused = await reference({ catalogItemId: card, vatIncluded: 'yes' }).expect(400);
+    expect(refused.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: [{ field: 'vatIncluded' }] },
+    });
+  });
+
   it('counts no offer of an archived catalogue item', async () => {
     const res = await reference({ catalogItemId: items.E! }).expect(200);
     expect(sources(res.body)).toEqual([]);

@@ -24,6 +24,7 @@ export interface OfferInput {
   validUntil?: string;
   minQuantity?: string;
   leadTimeDays?: number;
+  vatIncluded?: boolean;
 }
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();

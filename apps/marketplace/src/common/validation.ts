@@ -8,6 +8,7 @@ import {
 import { Transform } from 'class-transformer';
 import {
   buildMessage,
+  IsBoolean,
   isISO8601,
   IsUrl,
   IsUUID,
@@ -175,6 +176,15 @@ export const HttpUrl = (options?: ValidationOptions): PropertyDecorator =>
       Array.isArray(value) ? value.map(asciiUrl) : asciiUrl(value),
     ),
     IsUrl({ protocols: ['http', 'https'], require_protocol: true }, options),
+  );
+
+/** A yes-or-no query parameter: `true` or `false` as written, anything else refused. */
+export const QueryBoolean = (): PropertyDecorator =>
+  applyDecorators(
+    Transform(({ value }: { value: unknown }) =>
+      value === 'true' ? true : value === 'false' ? false : value,
+    ),
+    IsBoolean(),
   );
 
 /** A unit code field: a Recommendation 20 code, or an ОКЕИ code that is read as its Recommendation 20 code. */

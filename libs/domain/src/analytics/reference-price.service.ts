@@ -14,6 +14,11 @@ export interface ReferencePriceQuery {
   cityId: string;
   quantity: string;
   currency: string;
+  /**
+   * The VAT basis compared: with VAT (the default; offers with VAT included, and contracts, whose amounts are
+   * what buyers pay) or without (offers priced without VAT alone). A net price beside a gross one is no market.
+   */
+  vatIncluded?: boolean;
 }
 
 /** Months of contracts that count as current market prices. */
@@ -67,8 +72,9 @@ export class ReferencePriceService {
       [q.cityId],
     );
     if (!city) throw new NotFoundError(`No city ${q.cityId}`, { field: 'cityId' });
-    const offers = split(await this.offers(q, keysReachingCity(city)));
-    const contracts = split(await this.contracts(q));
+    const gross = q.vatIncluded ?? true;
+    const offers = split(await this.offers(q, keysReachingCity(city), gross));
+    const contracts = split(gross ? await this.contracts(q) : []);
     const moments = {
       count: offers.moments.count + contracts.moments.count,
       sum: offers.moments.sum + contracts.moments.sum,
@@ -78,12 +84,16 @@ export class ReferencePriceService {
   }
 
   /**
-   * Active offers delivering to the city, valid now, from active suppliers, for this quantity: of the one item
-   * while it is active (an archived card's offers show nowhere), or of every active item with the CPV code, the
-   * unit and the characteristics.
+   * Active offers on the VAT basis asked for, delivering to the city, valid now, from active suppliers, for this
+   * quantity: of the one item while it is active (an archived card's offers show nowhere), or of every active
+   * item with the CPV code, the unit and the characteristics.
    */
-  private offers(q: ReferencePriceQuery, areaKeys: string[]): Promise<(PriceSource & MomentRow)[]> {
-    const params: unknown[] = [q.currency, q.quantity, areaKeys];
+  private offers(
+    q: ReferencePriceQuery,
+    areaKeys: string[],
+    vatIncluded: boolean,
+  ): Promise<(PriceSource & MomentRow)[]> {
+    const params: unknown[] = [q.currency, q.quantity, areaKeys, vatIncluded];
     const items = q.catalogItemId
       ? `ci.id = $${params.push(q.catalogItemId)} AND ci.status = 'active'`
       : `ci.status = 'active' AND ci.classification_scheme = 'CPV'
@@ -96,7 +106,7 @@ export class ReferencePriceService {
          FROM catalog_offers o
          JOIN catalog_items ci ON ci.id = o.item_id
          JOIN organizations s ON s.id = o.supplier_organization_id AND s.status = 'active'
-        WHERE ${items} AND o.status = 'active' AND o.currency = $1
+        WHERE ${items} AND o.status = 'active' AND o.currency = $1 AND o.vat_included = $4
           AND o.valid_from <= now() AND o.valid_until > now()
           AND o.min_quantity <= $2::numeric AND o.delivery_area && $3::text[]
         ORDER BY o.price, o.id

@@ -10,7 +10,7 @@ import {
   NotContains,
   ValidateNested,
 } from 'class-validator';
-import { IsId, Optional } from '../../common/validation';
+import { IsId, Optional, QueryBoolean } from '../../common/validation';
 import { jsonArrayOf } from '../../common/json-query-param';
 
 /** At most this many characteristics in one request. */
@@ -81,4 +81,14 @@ export class ReferencePriceQueryDto {
   @ApiProperty({ example: 'RUB' })
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
   currency: string;
+
+  @ApiPropertyOptional({
+    description:
+      'The VAT basis prices are compared on: with VAT (true, the default: offers with VAT included, and contracts, ' +
+      'whose amounts are what buyers pay) or without (false: offers priced without VAT, alone)',
+    default: true,
+  })
+  @Optional()
+  @QueryBoolean()
+  vatIncluded?: boolean;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsId } from '../../common/validation';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsId, QueryBoolean } from '../../common/validation';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
   SEARCH_SORTS,
   type SearchFacet,
@@ -11,9 +11,6 @@ import {
 } from '@app/catalog';
 import { CpvRefDto, UnitDto } from './catalog-item.dto';
 import { OfferSupplierDto } from './offer.dto';
-
-const toBoolean = ({ value }: { value: unknown }) =>
-  value === 'true' ? true : value === 'false' ? false : value;
 
 export class CatalogueSearchQueryDto {
   @ApiPropertyOptional({
@@ -71,8 +68,7 @@ export class CatalogueSearchQueryDto {
 
   @ApiPropertyOptional({ description: 'Only items with at least one current offer', default: false })
   @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean()
+  @QueryBoolean()
   withOffers?: boolean;
 
   @ApiPropertyOptional({ enum: SEARCH_SORTS, description: 'Default: relevance with words, newest without' })
