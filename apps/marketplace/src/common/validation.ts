@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { recommendation20Code } from '@app/catalog';
 import { defineError, ValidationFailedError } from '@app/domain';
+import { asciiUrl } from '@app/domain/ocds';
 
 export class InvalidIdError extends defineError('INVALID_ID', 'invalid') {}
 
@@ -150,24 +151,6 @@ export const IsId = (options?: ValidationOptions): PropertyDecorator =>
     ),
     IsUUID(undefined, options),
   );
-
-/** A character a URI may not hold as it is (RFC 3986), or a % that starts no percent-encoding. */
-const NOT_IN_URI = /[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]|%(?![0-9A-Fa-f]{2})/g;
-
-/**
- * A URL in the form OCDS publishes (`format: uri`, ASCII): an international domain name in its punycode form,
- * any other character percent-encoded. A URL that is one already is kept as it was sent.
- */
-export function asciiUrl(value: unknown): unknown {
-  if (typeof value !== 'string' || value.search(NOT_IN_URI) < 0) return value;
-  let href: string;
-  try {
-    href = new URL(value).href;
-  } catch {
-    return value;
-  }
-  return href.replace(NOT_IN_URI, (c) => encodeURIComponent(c));
-}
 
 /** An http(s) link (one, or a list with `each`), stored and published as an ASCII URI (asciiUrl). */
 export const HttpUrl = (options?: ValidationOptions): PropertyDecorator =>

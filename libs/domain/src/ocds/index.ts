@@ -1,3 +1,4 @@
+export * from './ascii-url';
 export * from './ocds-release';
 export * from './ocds-codes';
 export * from './prune';

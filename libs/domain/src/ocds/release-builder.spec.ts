@@ -97,7 +97,8 @@ const refs: OcdsReferences = {
     {
       id: 'doc-2',
       title: 'Terms v2',
-      url: 'https://example.org/terms2.pdf',
+      // Stored before links were checked into ASCII URIs: published as one.
+      url: 'https://example.org/условия.pdf',
       publishedAt: '2026-03-02T10:00:00.000Z',
     },
   ],
@@ -139,7 +140,8 @@ function history(): OcdsEvent[] {
       ...opened(BID_DEAR, DEAR, '95000.00'),
       content: {
         ...opened(BID_DEAR, DEAR, '95000.00').content,
-        documents: [{ title: 'Certificate', url: 'https://docs.example.org/c.pdf', sha256: 'd'.repeat(64) }],
+        // Sealed in the bid's event before links were checked into ASCII URIs: published as one.
+        documents: [{ title: 'Certificate', url: 'https://документы.рф/c.pdf', sha256: 'd'.repeat(64) }],
       },
     }),
     event(10, 'bid.opened', '10T10:00:01.000000', opened(BID_LATE, LATE, '80000.00', 'dropped')),
@@ -294,7 +296,10 @@ describe('buildReleases', () => {
       },
     ]);
     // A document added after publication appears from the release dated after it.
-    expect(amended?.tender?.documents?.map((d) => d.id)).toEqual(['doc-1', 'doc-2']);
+    expect(amended?.tender?.documents?.map((d) => [d.id, d.url])).toEqual([
+      ['doc-1', 'https://example.org/terms.pdf'],
+      ['doc-2', 'https://example.org/%D1%83%D1%81%D0%BB%D0%BE%D0%B2%D0%B8%D1%8F.pdf'],
+    ]);
   });
 
   it('opens bids at the closing: one Bid per bid and lot, ranked, the unconfirmed one disqualified', () => {
@@ -317,7 +322,7 @@ describe('buildReleases', () => {
     expect(closing?.bids?.details?.[2]).not.toHaveProperty('rank');
     // A bid's documents, revealed with it, are the Bid's documents; a bid without has none.
     expect(closing?.bids?.details?.[1]?.documents).toEqual([
-      { id: `${BID_DEAR}-doc-1`, title: 'Certificate', url: 'https://docs.example.org/c.pdf' },
+      { id: `${BID_DEAR}-doc-1`, title: 'Certificate', url: 'https://xn--d1acoigc6ae0f.xn--p1ai/c.pdf' },
     ]);
     expect(closing?.bids?.details?.[0]).not.toHaveProperty('documents');
     expect(closing?.tender?.numberOfTenderers).toBe(3);

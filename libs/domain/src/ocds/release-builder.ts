@@ -29,7 +29,14 @@ import {
   type OcdsEvent,
   type ProcessState,
 } from './process-state';
+import { asciiUrl } from './ascii-url';
 import { pruneEmpty } from './prune';
+
+/**
+ * A document link as published: links are stored as ASCII URIs since they are checked at input, and one stored
+ * before that (or sealed in a bid's event, which never changes) is made one here.
+ */
+const publishedUrl = (url: string): string => asciiUrl(url) as string;
 
 /** Public facts about the organisations of a process (never a person: no users, emails or phones). */
 export interface OcdsOrganization {
@@ -195,7 +202,7 @@ function tender(state: ProcessState, refs: OcdsReferences, date: string): OcdsTe
     tenderers: opened ? state.tenderers.map((id) => reference(id, refs, state)) : undefined,
     documents: refs.documents
       .filter((d) => Date.parse(d.publishedAt) <= Date.parse(date))
-      .map((d) => ({ id: d.id, title: d.title, url: d.url, datePublished: d.publishedAt })),
+      .map((d) => ({ id: d.id, title: d.title, url: publishedUrl(d.url), datePublished: d.publishedAt })),
     amendments: state.amendments.map((a) => ({ ...a })),
   };
 }
@@ -224,7 +231,11 @@ function bid(b: BidLotState, state: ProcessState, refs: OcdsReferences): OcdsBid
     hasRank: b.rank !== undefined ? true : undefined,
     rank: b.rank,
     documents: b.documents.length
-      ? b.documents.map((d, i) => ({ id: `${b.bidId}-doc-${i + 1}`, title: d.title, url: d.url }))
+      ? b.documents.map((d, i) => ({
+          id: `${b.bidId}-doc-${i + 1}`,
+          title: d.title,
+          url: publishedUrl(d.url),
+        }))
       : undefined,
   };
 }
