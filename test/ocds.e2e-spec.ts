@@ -336,6 +336,14 @@ describe('OCDS open data', () => {
     expect(listed.map((r) => r.id).sort()).toEqual(perProcess.flat().sort());
     expect(pages.at(-1).links).toBeUndefined();
     expect(pages[0].links.next).toMatch(/^http:\/\/localhost:3000\/api\/v1\/ocds\/releases\?limit=3&cursor=/);
+    // A cursor from before the pages were in transaction order names an event alone: it resumes at the same place.
+    const cursor = new URL(pages[0].links.next).searchParams.get('cursor')!;
+    const [, eventId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const older = Buffer.from(JSON.stringify([eventId])).toString('base64url');
+    const resumed = await get(`/api/v1/ocds/releases?limit=3&cursor=${older}`);
+    expect(resumed.releases.map((r: any) => r.id)).toEqual(pages[1].releases.map((r: any) => r.id));
+    const unknown = Buffer.from(JSON.stringify(['999999999'])).toString('base64url');
+    expect((await get(`/api/v1/ocds/releases?cursor=${unknown}`, 400)).code).toBe('INVALID_CURSOR');
   });
 
   it('cuts releases at an instant by whole transactions: one running across it is left to the next cut', async () => {

@@ -678,8 +678,10 @@ function rawAggregationSql(part: boolean): string {
                              date_trunc('month', GREATEST(k.buyer_signed_at, k.supplier_signed_at) AT TIME ZONE 'UTC')::date
                                AS month,
                              COALESCE(q.quantity, ti.quantity) AS quantity,
-                             round(k.amount / (SELECT count(*) FROM tender_items x WHERE x.lot_id = ti.lot_id), 2) AS value
+                             round(a.amount / (SELECT count(*) FROM tender_items x WHERE x.lot_id = ti.lot_id)
+                                   * COALESCE(q.quantity, ti.quantity) / ti.quantity, 2) AS value
                         FROM contracts k
+                        JOIN awards a ON a.id = k.award_id
                         JOIN tenders t ON t.id = k.tender_id
                         JOIN tender_items ti ON ti.lot_id = k.lot_id
                         LEFT JOIN tender_item_quantities q ON q.item_id = ti.id AND q.buyer_id = k.buyer_id

@@ -17,8 +17,10 @@ export class ReferencePriceController {
   @ApiOperation({
     summary: 'Reference price of a catalogue item, or of a CPV code and unit with optional characteristics',
     description:
-      'Sources: active offers delivering to the city for the quantity, and items of contracts signed in the last ' +
-      '12 months. Give a catalogItemId (its offers and contracts), or a cpv with a unitCode: offers of every ' +
+      'Sources, on one VAT basis (vatIncluded): active offers delivering to the city for the quantity and, with ' +
+      'VAT, items of contracts signed in the last 12 months (a joint purchase is one source, for its whole ' +
+      'quantity). Give a catalogItemId (its offers, and its contracts in the unit of its card now), or a cpv ' +
+      'with a unitCode: offers of every ' +
       'active catalogue item with exactly that CPV code and unit, and contract items with that CPV code and unit; ' +
       'with characteristics, only catalogue items having every one of them count, and contract items through ' +
       'their catalogue item, or by their own characteristics when bought outside the catalogue. Each source ' +

@@ -65,7 +65,8 @@ export class AuditHistoryService {
          LEFT JOIN log_entries l ON l.event_id = e.id
          LEFT JOIN organizations o ON o.id = coalesce(e.actor_id,
               CASE WHEN $3::boolean THEN (e.sealed_payload ->> 'supplierId')::uuid END)
-        WHERE e.tender_id = $1 AND e.txid < deal_log_watermark()
+        -- The watermark once per statement (an init plan), not once per event of the tender.
+        WHERE e.tender_id = $1 AND e.txid < (SELECT deal_log_watermark())
           AND (e.txid, e.id) > ($2::bigint, $5::bigint)
         ORDER BY e.txid, e.id LIMIT $4`,
       [tenderId, String(txid), tender.sealedFactsVisible, limit + 1, String(id)],

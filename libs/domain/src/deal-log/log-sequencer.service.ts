@@ -146,7 +146,7 @@ export class LogSequencerService {
       `SELECT id::text, txid::text, type, tender_id, actor_id, payload,
               to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at
          FROM deal_events
-        WHERE txid < deal_log_watermark()
+        WHERE txid < (SELECT deal_log_watermark())
           AND (txid, id) > ($1::bigint, $2::bigint)
         ORDER BY deal_events.txid, deal_events.id LIMIT $3`,
       [this.cursor[0], this.cursor[1], BATCH],

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UNITS_OF_MEASURE } from '@app/catalog/catalog-item/units';
 import { AppConfig } from '../config/app-config';
+import { InvalidCursorError } from '../errors';
 import { decodeCursor, encodeCursor } from '../pagination/cursor';
 import { OcidNotFoundError } from './ocds.errors';
 import { buildRecordPackage, buildReleasePackage, type OcdsPublication } from './ocds-packages';
@@ -129,10 +130,10 @@ export class OcdsService {
     limit: number,
     cursor?: string,
   ): Promise<{ releases: OcdsRelease[]; nextCursor: string | null }> {
-    const [txid, id] = cursor ? decodeCursor(cursor, ['digits', 'digits']) : [null, null];
+    const [txid, id] = cursor ? await this.anchorOf(cursor) : [null, null];
     const anchors = await this.dataSource.query<{ id: string; txid: string; tenderId: string }[]>(
       `SELECT e.id::text AS id, e.txid::text AS txid, e.tender_id AS "tenderId" FROM deal_events e
-        WHERE e.txid < deal_log_watermark() AND e.type = ANY($1::text[]) AND e.tender_id IS NOT NULL
+        WHERE e.txid < (SELECT deal_log_watermark()) AND e.type = ANY($1::text[]) AND e.tender_id IS NOT NULL
           AND ($2::bigint IS NULL OR (e.txid, e.id) < ($2::bigint, $3::bigint))
           AND NOT EXISTS (SELECT 1 FROM deal_events p WHERE p.txid = e.txid AND p.tender_id = e.tender_id
                              AND p.type = ANY($1::text[]) AND p.id < e.id)
@@ -147,6 +148,26 @@ export class OcdsService {
       releases: page.flatMap((a) => byAnchor.get(a.id) ?? []),
       nextCursor: anchors.length > limit && last ? encodeCursor([last.txid, last.id]) : null,
     };
+  }
+
+  /**
+   * The anchor a cursor names, (txid, id). A cursor of the pages served in event id order names the event alone:
+   * it resumes at that event's transaction, so a reader paging across the change goes on where it was.
+   */
+  private async anchorOf(cursor: string): Promise<[string, string]> {
+    try {
+      const [txid, id] = decodeCursor(cursor, ['digits', 'digits']);
+      return [String(txid), String(id)];
+    } catch {
+      const [id] = decodeCursor(cursor, ['digits']);
+      const [event] = await this.dataSource.query<{ txid: string }[]>(
+        `SELECT txid::text AS txid FROM deal_events WHERE id = $1::bigint`,
+        [String(id)],
+      );
+      if (!event)
+        throw new InvalidCursorError('The cursor is not one this list produced', { field: 'cursor' });
+      return [event.txid, String(id)];
+    }
   }
 
   /** The releases of a published process, oldest first; OCID_NOT_FOUND for an unknown ocid or a draft. */

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 
 /**
- * Up to how many tenders a selective filter collects first (see narrowTenders). Sorting that many ids by
+ * Up to how many matches a selective filter collects first (see narrowTenders): rows of its index, so a tender
+ * matching twice (two items in the CPV subtree, two buyers of the city) counts twice. Sorting that many ids by
  * publication takes a few milliseconds; a filter admitting more fills a page early when tenders are walked
  * newest first.
  */
@@ -23,8 +24,8 @@ export interface TenderMatch {
  * publication index and test each tender, expecting a page to fill early; for a filter that admits a few
  * tenders of many (a city whose buyers have not published yet, a supplier with three deals, a rare word) that
  * reads every tender. So the tenders each filter admits are collected first, all in one statement, at most
- * `cap` + 1 of them: a filter within the cap becomes `t.id = ANY (its ids)`, the list then reads just those;
- * a filter above it is common, and is added as its condition. The page is the same either way.
+ * `cap` + 1 matches of each: a filter within the cap becomes `t.id = ANY (its ids)`, the list then reads just
+ * those; a filter above it is common, and is added as its condition. The page is the same either way.
  */
 export async function narrowTenders(
   manager: EntityManager,
@@ -43,7 +44,7 @@ export async function narrowTenders(
   ]);
   matches.forEach((m, i) => {
     const ids = row?.[`m${i}`] ?? [];
-    if (ids.length <= cap) add('t.id = ANY (?::uuid[])', ids);
+    if (ids.length <= cap) add('t.id = ANY (?::uuid[])', [...new Set(ids)]);
     else add(m.condition, m.value);
   });
 }

@@ -167,7 +167,7 @@ export class TenderQueriesService {
       `SELECT e.id::text AS "eventId", e.type, e.tender_id AS "tenderId", e.payload, e.txid::text AS txid,
               to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt"
          FROM deal_events e
-        WHERE e.txid < deal_log_watermark()
+        WHERE e.txid < (SELECT deal_log_watermark())
           AND (e.txid, e.id) > ($1::bigint, $2::bigint)
           AND ($4::uuid IS NULL OR e.tender_id = $4)
         ORDER BY e.txid, e.id LIMIT $3`,
