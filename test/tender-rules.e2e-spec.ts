@@ -693,6 +693,68 @@ describe('Tender rules', () => {
     expect(row).toEqual({ n: 0, estimate: tender.lots[0].estimate, events: 0 });
   });
 
+  it('takes at most 100 amendments, 200 documents and 20 questions of a supplier per tender, and refuses more with 409', async () => {
+    const db = t.app.get(DataSource);
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 30 * 86_400));
+    const amend = (body: Record<string, unknown>) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/amendments`)
+        .set(auth(moscowBuyer))
+        .send({ rationale: 'Clarified', ...body });
+    const documents = (n: number, from = 0) =>
+      Array.from({ length: n }, (_, i) => ({
+        title: `Annex ${from + i}`,
+        url: `https://example.org/annex-${from + i}.pdf`,
+        sha256: 'c'.repeat(64),
+      }));
+    // As if 195 documents had come with earlier amendments: 5 more fit, 6 do not.
+    await db.query(
+      `INSERT INTO tender_documents (tender_id, title, url, sha256)
+       SELECT $1, 'Earlier ' || n, 'https://example.org/earlier-' || n || '.pdf', repeat('e', 64)
+         FROM generate_series(1, 195) n`,
+      [tender.id],
+    );
+    const tooMany = await amend({ addDocuments: documents(6) }).expect(409);
+    expect(tooMany.body).toMatchObject({
+      code: 'TENDER_LIMIT_REACHED',
+      details: { field: 'addDocuments', limit: 200, documents: 195 },
+    });
+    await amend({ addDocuments: documents(5) }).expect(201);
+    // As if 98 more amendments had been made: the 100th passes, the 101st does not.
+    await db.query(`UPDATE tenders SET amendment_count = 99 WHERE id = $1`, [tender.id]);
+    await amend({ title: 'Office paper for city schools, A4' }).expect(201);
+    const refused = await amend({ title: 'Office paper for city schools, A3' }).expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'TENDER_LIMIT_REACHED',
+      details: { field: 'amendments', limit: 100 },
+    });
+    const [row] = await db.query(
+      `SELECT t.title, t.amendment_count AS n, (SELECT count(*)::int FROM tender_documents d WHERE d.tender_id = t.id) AS docs
+         FROM tenders t WHERE t.id = $1`,
+      [tender.id],
+    );
+    expect(row).toEqual({ title: 'Office paper for city schools, A4', n: 100, docs: 200 });
+    // A supplier asks at most 20 questions on one tender; another supplier may still ask.
+    const [asker, other] = [await factory.actor('supplier'), await factory.actor('supplier')];
+    const ask = (by: typeof asker, i: number) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/questions`)
+        .set(auth(by))
+        .send({ text: `Question number ${i}?` });
+    for (let i = 1; i <= 20; i++) await ask(asker, i).expect(201);
+    const twentyFirst = await ask(asker, 21).expect(409);
+    expect(twentyFirst.body).toMatchObject({
+      code: 'TENDER_LIMIT_REACHED',
+      details: { field: 'questions', limit: 20 },
+    });
+    await ask(other, 1).expect(201);
+    const [asked] = await db.query(
+      `SELECT count(*)::int AS n FROM tender_questions WHERE tender_id = $1 AND asker_id = $2`,
+      [tender.id, asker.organization.id],
+    );
+    expect(asked.n).toBe(20);
+  });
+
   it('refuses an amendment once the deadline has passed, even while a question holds the closing', async () => {
     const db = t.app.get(DataSource);
     const tender = await flows.publish(moscowBuyer, tenderBody(moscowId));

@@ -22,6 +22,7 @@ import {
   TenderDeadlinePassedError,
   NotTheBuyerError,
   TenderInvalidError,
+  TenderLimitError,
   TenderNotFoundError,
   TenderStateError,
 } from './tender.errors';
@@ -51,6 +52,15 @@ interface LockedTender {
 }
 
 const AMENDABLE = ['active.enquiries', 'active.tendering'];
+
+/**
+ * At most this many amendments and documents make one tender. Each OCDS release of a process repeats its
+ * documents, so a process's release package grows with amendments times documents: 800 amendments adding
+ * documents made it 147 MB, built on the API's one thread while every other request waited. A tender that needs
+ * more is a new tender.
+ */
+export const MAX_AMENDMENTS = 100;
+export const MAX_TENDER_DOCUMENTS = 200;
 
 /** Amendments during enquiries and tendering, and cancellation of a tender or a lot before its contract is signed. */
 @Injectable()
@@ -113,6 +123,24 @@ export class TenderAmendmentsService {
           'The submission deadline has passed; the tender can no longer be amended, only cancelled',
           { deadline: tender.tender_end.toISOString() },
         );
+      }
+      if (tender.amendment_count >= MAX_AMENDMENTS) {
+        throw new TenderLimitError(
+          `A tender takes at most ${MAX_AMENDMENTS} amendments; cancel it and publish a new one`,
+          { field: 'amendments', limit: MAX_AMENDMENTS },
+        );
+      }
+      if (input.addDocuments?.length) {
+        const [{ documents }] = await manager.query<[{ documents: number }]>(
+          `SELECT count(*)::int AS documents FROM tender_documents WHERE tender_id = $1`,
+          [tenderId],
+        );
+        if (documents + input.addDocuments.length > MAX_TENDER_DOCUMENTS) {
+          throw new TenderLimitError(
+            `A tender holds at most ${MAX_TENDER_DOCUMENTS} documents; it has ${documents}`,
+            { field: 'addDocuments', limit: MAX_TENDER_DOCUMENTS, documents },
+          );
+        }
       }
       const changes: Record<string, { before: unknown; after: unknown }> = {};
       let termsChanged = false;

@@ -14,6 +14,7 @@ import {
   QuestionAlreadyAnsweredError,
   QuestionNotFoundError,
   SupplierNotActiveError,
+  TenderLimitError,
   TenderNotFoundError,
   TenderStateError,
 } from './tender.errors';
@@ -29,6 +30,13 @@ export interface QuestionView {
 }
 
 const OPEN_FOR_QUESTIONS = ['active.enquiries', 'active.tendering'];
+
+/**
+ * At most this many questions of one supplier on one tender. Every question is answered before the tender may
+ * close, and is a release of the process's OCDS history: a supplier asking without end would hold the closing
+ * and swell the history. Two questions of one supplier sent at the same instant may both pass the count.
+ */
+export const MAX_QUESTIONS_PER_SUPPLIER = 20;
 
 /** Questions and answers. An unanswered question holds the closing (the closer skips the tender). */
 @Injectable()
@@ -85,6 +93,12 @@ export class TenderClarificationsService {
       );
     }
     if (!row.open) throw new ClarificationsClosedError('The clarification deadline has passed');
+    if (row.asked >= MAX_QUESTIONS_PER_SUPPLIER) {
+      throw new TenderLimitError(
+        `A supplier asks at most ${MAX_QUESTIONS_PER_SUPPLIER} questions on one tender`,
+        { field: 'questions', limit: MAX_QUESTIONS_PER_SUPPLIER },
+      );
+    }
     if (row.lotStatus) throw lotNotActive(row.lotStatus, 'lotId', 'asked about');
     throw new LotNotFoundError('No lot with this id in this tender', { field: 'lotId' });
   }
@@ -182,6 +196,8 @@ type AskRow = QuestionView & {
   /** The lot asked about, when it is one of the tender's (null otherwise, or when none is named). */
   lotStatus: string | null;
   open: boolean | null;
+  /** How many questions the supplier had asked on the tender before. */
+  asked: number;
 };
 
 function questionOf(row: AskRow): QuestionView {
@@ -209,10 +225,12 @@ const ASK = new PreparedStatement(
            (SELECT status FROM tender) AS tender_status,
            (SELECT clock_timestamp() < coalesce(clarifications_until, tender_end) FROM tender) AS open,
            ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM lot WHERE status = 'active')) AS lot_ok,
-           (SELECT status FROM lot) AS lot_status
+           (SELECT status FROM lot) AS lot_status,
+           (SELECT count(*) FROM tender_questions q WHERE q.tender_id = $2 AND q.asker_id = $1)::int AS asked
   ), checks AS (
     SELECT f.*, coalesce(f.org_kind = 'supplier' AND f.org_status = 'active'
-      AND f.tender_status IN (${OPEN_FOR_QUESTIONS.map((s) => `'${s}'`).join(', ')}) AND f.open AND f.lot_ok, false)
+      AND f.tender_status IN (${OPEN_FOR_QUESTIONS.map((s) => `'${s}'`).join(', ')}) AND f.open AND f.lot_ok
+      AND f.asked < ${MAX_QUESTIONS_PER_SUPPLIER}, false)
       AS passed
     FROM facts f
   ), question AS (
@@ -229,6 +247,6 @@ const ASK = new PreparedStatement(
     )}
   )
   SELECT c.org_kind AS "orgKind", c.org_status AS "orgStatus", c.tender_status AS "tenderStatus", c.open,
-         c.lot_status AS "lotStatus", c.passed, q.*
+         c.lot_status AS "lotStatus", c.asked, c.passed, q.*
     FROM checks c LEFT JOIN question q ON true`,
 );

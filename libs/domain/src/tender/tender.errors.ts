@@ -26,3 +26,4 @@ export class SupplierNotActiveError extends defineError('SUPPLIER_NOT_ACTIVE', '
 export class DeadlineExtensionRequiredError extends defineError('DEADLINE_EXTENSION_REQUIRED', 'invalid') {}
 export class TenderDeadlinePassedError extends defineError('TENDER_DEADLINE_PASSED', 'conflict') {}
 export class NothingToAmendError extends defineError('NOTHING_TO_AMEND', 'invalid') {}
+export class TenderLimitError extends defineError('TENDER_LIMIT_REACHED', 'conflict') {}
