@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { jobId, JOBS, QUEUES, redisConnectionOptions } from '@app/domain';
 import { OcdsService, RELEASE_EVENT_TYPES } from '@app/domain/ocds';
 import { Actor, ActorFactory } from './factories/actors';
-import { auth, PAPER_CPV, TenderFlows, tenderBody } from './factories/tenders';
+import { auth, jointTenderBody, PAPER_CPV, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { emptyPaths, OcdsValidator } from './setup/ocds-validator';
 import { resetState } from './setup/reset';
@@ -93,16 +93,15 @@ describe('OCDS open data', () => {
   it('publishes a joint tender, its question, answer and amendment, and keeps the bids sealed', async () => {
     const moscowId = (await factory.city('moscow')).id;
     const kazanId = (await factory.city('kazan')).id;
-    const body = tenderBody(moscowId, { jointBuyerIds: [kazanBuyer.organization.id] }, 8) as any;
-    body.documents = [{ title: 'Terms', url: 'https://example.org/terms.pdf', sha256: 'a'.repeat(64) }];
-    body.lots[0].shares = [
-      { buyerId: moscowBuyer.organization.id, amount: '60000.00' },
-      { buyerId: kazanBuyer.organization.id, amount: '40000.00' },
-    ];
-    body.lots[0].items[0].quantities = [
-      { buyerId: moscowBuyer.organization.id, quantity: '120' },
-      { buyerId: kazanBuyer.organization.id, quantity: '80' },
-    ];
+    const body = jointTenderBody(
+      moscowId,
+      [
+        { buyerId: moscowBuyer.organization.id, share: '60000.00', quantity: '120' },
+        { buyerId: kazanBuyer.organization.id, share: '40000.00', quantity: '80' },
+      ],
+      { documents: [{ title: 'Terms', url: 'https://example.org/terms.pdf', sha256: 'a'.repeat(64) }] },
+      8,
+    );
     body.lots.push({
       title: 'Pens',
       estimate: '50000.00',

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { TenderQueriesService } from '@app/domain';
 import { Actor, ActorFactory } from './factories/actors';
-import { auth, TenderFlows, tenderBody } from './factories/tenders';
+import { auth, jointTenderBody, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
 import { allPages } from './setup/pages';
@@ -380,15 +380,10 @@ describe('Tender rules', () => {
 
   it('refuses a joint tender whose shares do not add up to the estimate', async () => {
     const other = await factory.actor('buyer', { cityCode: 'omsk' });
-    const body = tenderBody(moscowId, { jointBuyerIds: [other.organization.id] }) as any;
-    body.lots[0].shares = [
-      { buyerId: moscowBuyer.organization.id, amount: '10.00' },
-      { buyerId: other.organization.id, amount: '10.00' },
-    ];
-    body.lots[0].items[0].quantities = [
-      { buyerId: moscowBuyer.organization.id, quantity: '100' },
-      { buyerId: other.organization.id, quantity: '100' },
-    ];
+    const body = jointTenderBody(moscowId, [
+      { buyerId: moscowBuyer.organization.id, share: '10.00', quantity: '100' },
+      { buyerId: other.organization.id, share: '10.00', quantity: '100' },
+    ]);
     const res = await request(t.http).post('/api/v1/tenders').set(auth(moscowBuyer)).send(body).expect(400);
     expect(res.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'lots.0.shares' } });
   });
@@ -1108,15 +1103,10 @@ describe('Tender rules', () => {
     for (let i = 0; i < 3; i++) {
       own.push((await flows.publish(magadanBuyer, tenderBody(magadan.id, {}, (i + 2) * 86_400))).id);
     }
-    const jointBody = tenderBody(moscowId, { jointBuyerIds: [magadanBuyer.organization.id] }) as any;
-    jointBody.lots[0].shares = [
-      { buyerId: moscowBuyer.organization.id, amount: '60000.00' },
-      { buyerId: magadanBuyer.organization.id, amount: '40000.00' },
-    ];
-    jointBody.lots[0].items[0].quantities = [
-      { buyerId: moscowBuyer.organization.id, quantity: '120' },
-      { buyerId: magadanBuyer.organization.id, quantity: '80' },
-    ];
+    const jointBody = jointTenderBody(moscowId, [
+      { buyerId: moscowBuyer.organization.id, share: '60000.00', quantity: '120' },
+      { buyerId: magadanBuyer.organization.id, share: '40000.00', quantity: '80' },
+    ]);
     const joint = await flows.publish(moscowBuyer, jointBody);
     // A draft of the city is not listed.
     await request(t.http)

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { eventually } from '../setup/eventually';
 import { Actor, ActorFactory } from './actors';
-import { auth, TenderFlows, tenderBody } from './tenders';
+import { auth, jointTenderBody, TenderFlows, tenderBody } from './tenders';
 
 /** Signed contracts through the real HTTP API: a one-item tender, one bid, closing, award, both signatures. */
 export class ContractFactory {
@@ -48,12 +48,12 @@ export class ContractFactory {
   ): Promise<string[]> {
     const buyers = await Promise.all(parts.map((p) => this.actors.actor('buyer', { cityCode: p.cityCode })));
     const supplier = await this.actors.actor('supplier');
-    const body = tenderBody(cityId, { jointBuyerIds: [buyers[1]!.organization.id] }, 2) as any;
-    body.lots[0].shares = parts.map((p, i) => ({ buyerId: buyers[i]!.organization.id, amount: p.share }));
-    body.lots[0].items[0].quantities = parts.map((p, i) => ({
-      buyerId: buyers[i]!.organization.id,
-      quantity: p.quantity,
-    }));
+    const body = jointTenderBody(
+      cityId,
+      parts.map((p, i) => ({ buyerId: buyers[i]!.organization.id, share: p.share, quantity: p.quantity })),
+      {},
+      2,
+    );
     const tender = await this.flows.publish(buyers[0]!, body);
     return this.award(tender, price, buyers[0]!, supplier, buyers);
   }

@@ -39,6 +39,23 @@ export function tenderBody(
   };
 }
 
+/**
+ * A joint tender body of one lot and one item: the first buyer organises, the others join; each has its share of
+ * the lot's estimate (100000.00) and its quantity of the item (200 in all), in the order given.
+ */
+export function jointTenderBody(
+  cityId: string,
+  parts: { buyerId: string; share: string; quantity: string }[],
+  overrides: Record<string, unknown> = {},
+  secondsToDeadline = 3600,
+) {
+  const joint = { jointBuyerIds: parts.slice(1).map((p) => p.buyerId), ...overrides };
+  const body = tenderBody(cityId, joint, secondsToDeadline) as any;
+  body.lots[0].shares = parts.map((p) => ({ buyerId: p.buyerId, amount: p.share }));
+  body.lots[0].items[0].quantities = parts.map((p) => ({ buyerId: p.buyerId, quantity: p.quantity }));
+  return body;
+}
+
 /** Drives tenders through the real HTTP API. */
 export class TenderFlows {
   constructor(private readonly app: INestApplication) {}
