@@ -750,6 +750,32 @@ describe('Tender rules', () => {
     expect(asked.n).toBe(20);
   });
 
+  it('counts the questions a supplier sends at the same instant one at a time: 25 at once, 20 asked', async () => {
+    const db = t.app.get(DataSource);
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 30 * 86_400));
+    const asker = await factory.actor('supplier');
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        request(t.http)
+          .post(`/api/v1/tenders/${tender.id}/questions`)
+          .set(auth(asker))
+          .send({ text: `Question sent at once, number ${i + 1}?` }),
+      ),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(5);
+    for (const refused of answers.filter((r) => r.status === 409)) {
+      expect(refused.body).toMatchObject({ code: 'TENDER_LIMIT_REACHED', details: { field: 'questions' } });
+    }
+    const [asked] = await db.query(
+      `SELECT (SELECT count(*)::int FROM tender_questions WHERE tender_id = $1) AS questions,
+              (SELECT count(*)::int FROM deal_events WHERE tender_id = $1 AND type = 'question.asked') AS events`,
+      [tender.id],
+    );
+    expect(asked).toEqual({ questions: 20, events: 20 });
+  });
+
   it('refuses an amendment once the deadline has passed, even while a question holds the closing', async () => {
     const db = t.app.get(DataSource);
     const tender = await flows.publish(moscowBuyer, tenderBody(moscowId));

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
-import { DataSource, QueryFailedError } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 
 /**
  * A statement of fixed text that hot paths run by name, so each connection parses and plans it once instead
@@ -26,7 +27,14 @@ export class PreparedStatement {
     return this.on((dataSource.driver as PostgresDriver).master as Pool, values);
   }
 
-  private async on<T>(target: Pool, values: unknown[]): Promise<T[]> {
+  /** Runs inside the transaction of `manager` (one that `dataSource.transaction` gave), on its connection. */
+  async runIn<T>(manager: EntityManager, values: unknown[]): Promise<T[]> {
+    const runner = manager.queryRunner as PostgresQueryRunner | undefined;
+    if (!runner?.isTransactionActive) throw new Error(`${this.label}: runIn needs a transaction's manager`);
+    return this.on((await runner.connect()) as PoolClient, values);
+  }
+
+  private async on<T>(target: Pool | PoolClient, values: unknown[]): Promise<T[]> {
     try {
       const { rows } = await target.query({ name: this.name, text: this.text, values });
       return rows as T[];

@@ -34,7 +34,8 @@ const OPEN_FOR_QUESTIONS = ['active.enquiries', 'active.tendering'];
 /**
  * At most this many questions of one supplier on one tender. Every question is answered before the tender may
  * close, and is a release of the process's OCDS history: a supplier asking without end would hold the closing
- * and swell the history. Two questions of one supplier sent at the same instant may both pass the count.
+ * and swell the history. A supplier's questions on one tender are counted one at a time (ASK_TURN), so questions
+ * sent at the same instant cannot all pass the count together.
  */
 export const MAX_QUESTIONS_PER_SUPPLIER = 20;
 
@@ -47,8 +48,8 @@ export class TenderClarificationsService {
   ) {}
 
   /**
-   * One statement, so one round trip: the checks, the question and its event commit together or not at all
-   * (a statement is its own transaction). The row says which check failed when nothing was inserted.
+   * One statement after the supplier's turn on the tender: the checks, the question and its event commit together
+   * or not at all. The row says which check failed when nothing was inserted.
    */
   async ask(
     supplierId: string,
@@ -62,13 +63,10 @@ export class TenderClarificationsService {
       ? await this.askedBefore(supplierId, idempotencyKey, { tenderId, lotId, text })
       : undefined;
     if (earlier) return { question: earlier, replayed: true };
-    const [row] = await ASK.run<AskRow>(this.dataSource, [
-      supplierId,
-      tenderId,
-      lotId,
-      text,
-      idempotencyKey ?? null,
-    ]);
+    const [row] = await this.dataSource.transaction(async (manager) => {
+      await manager.query(ASK_TURN, [supplierId, tenderId]);
+      return ASK.runIn<AskRow>(manager, [supplierId, tenderId, lotId, text, idempotencyKey ?? null]);
+    });
     if (!row) throw new Error('the ask statement returned no row');
     if (row.id) return { question: questionOf(row), replayed: false };
     if (idempotencyKey && row.passed) {
@@ -204,6 +202,13 @@ function questionOf(row: AskRow): QuestionView {
   const { id, lotId, text, answer, askedAt, answeredAt } = row;
   return { id, lotId, text, answer, askedAt, answeredAt };
 }
+
+/**
+ * A supplier's turn to ask on a tender ($1 supplier, $2 tender), held until the transaction ends. ASK counts the
+ * questions asked before in its own snapshot, taken when it starts: without the turn, questions sent at the same
+ * instant would each count the others as not yet asked.
+ */
+const ASK_TURN = `SELECT pg_advisory_xact_lock(hashtextextended('ask-question:' || $1 || ':' || $2, 0))`;
 
 /**
  * $1 supplier, $2 tender, $3 lot or null, $4 text, $5 Idempotency-Key or null (a key already used inserts
