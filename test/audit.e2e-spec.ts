@@ -11,7 +11,7 @@ import {
   verifyTreeHead,
 } from '@app/domain';
 import { Actor, ActorFactory } from './factories/actors';
-import { auth, TenderFlows, tenderBody } from './factories/tenders';
+import { auth, deliveryDay, tenderBody, TenderFlows } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { eventually } from './setup/eventually';
 import { allPages } from './setup/pages';
@@ -233,7 +233,7 @@ describe('Audit', () => {
                 unitCode: 'H87',
                 quantity: '2',
                 deliveryCityId: (await factory.city('kazan')).id,
-                deliveryDate: '2027-03-01',
+                deliveryDate: deliveryDay(),
               },
             ],
           },

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { jobId, JOBS, QUEUES, redisConnectionOptions } from '@app/domain';
 import { OcdsService, RELEASE_EVENT_TYPES } from '@app/domain/ocds';
 import { Actor, ActorFactory } from './factories/actors';
-import { auth, jointTenderBody, PAPER_CPV, TenderFlows, tenderBody } from './factories/tenders';
+import { auth, deliveryDay, jointTenderBody, PAPER_CPV, tenderBody, TenderFlows } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { emptyPaths, OcdsValidator } from './setup/ocds-validator';
 import { resetState } from './setup/reset';
@@ -120,7 +120,7 @@ describe('OCDS open data', () => {
             { buyerId: kazanBuyer.organization.id, quantity: '500' },
           ],
           deliveryCityId: kazanId,
-          deliveryDate: '2027-03-01',
+          deliveryDate: deliveryDay(),
         },
       ],
     });

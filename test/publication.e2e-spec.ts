@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { workingDaysBetween } from '../libs/domain/src/procurement/rules/working-calendar';
 import { Actor, ActorFactory } from './factories/actors';
 import { CatalogueFactory } from './factories/catalogue';
 import { auth, tenderBody } from './factories/tenders';
@@ -87,6 +88,57 @@ describe('Publication rules (production minimum periods)', () => {
     const res = await publishWithDeadline(20);
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('active.tendering');
+  });
+
+  it('counts a deadline at local midnight as the end of the day before, not as one more working day', async () => {
+    // The first Moscow working day that completes 7 working days after today: a deadline at 23:59 of it has them;
+    // one at 00:00 of it, a second later than 23:59 the day before, has 6.
+    const moscowDay = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: 'Europe/Moscow' });
+    const today = moscowDay(new Date());
+    let seventh = '';
+    for (let k = 1; !seventh; k++) {
+      const day = moscowDay(new Date(Date.now() + k * 86_400_000));
+      if (workingDaysBetween('RU', today, day) === 7) seventh = day;
+    }
+    const publishBy = async (endDate: string) => {
+      const body = tenderBody(cityId, { tenderPeriod: { endDate } });
+      const draft = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(body).expect(201);
+      return request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer));
+    };
+    const atMidnight = await publishBy(`${seventh}T00:00:00+03:00`);
+    expect(atMidnight.status).toBe(400);
+    expect(atMidnight.body).toMatchObject({ code: 'TENDER_PERIOD_TOO_SHORT', details: { workingDays: 6 } });
+    expect((await publishBy(`${seventh}T23:59:00+03:00`)).status).toBe(200);
+  });
+
+  it('refuses questions closing before the enquiry period ends, and a delivery due before the deadline', async () => {
+    const publishBody = async (body: Record<string, unknown>) => {
+      const draft = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(body).expect(201);
+      return request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer));
+    };
+    const questions = await publishBody(
+      tenderBody(
+        cityId,
+        { enquiryPeriod: { endDate: inDays(2) }, clarificationsUntil: inDays(1) },
+        20 * 86_400,
+      ),
+    );
+    expect(questions.status).toBe(400);
+    expect(questions.body).toMatchObject({
+      code: 'TENDER_INVALID',
+      details: { field: 'clarificationsUntil' },
+    });
+    const body = tenderBody(cityId, {}, 20 * 86_400) as any;
+    const due = inDays(10).slice(0, 10);
+    body.lots[0].items[0].deliveryDate = due;
+    const early = await publishBody(body);
+    expect(early.status).toBe(400);
+    expect(early.body).toMatchObject({
+      code: 'TENDER_INVALID',
+      details: { field: 'deliveryDate', lot: 1, deliveryDate: due },
+    });
+    body.lots[0].items[0].deliveryDate = inDays(21).slice(0, 10);
+    expect((await publishBody(body)).status).toBe(200);
   });
 
   it('refuses a deadline in the past and an enquiry period ending after the deadline', async () => {

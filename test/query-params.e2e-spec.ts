@@ -94,6 +94,9 @@ describe('Query parameters', () => {
       '2027-02-30',
       '2027-01-01T25:00:00Z',
       '0000-01-01',
+      // A time without its offset: JavaScript would read it in the server's zone.
+      '2027-01-01T12:00',
+      '2027-01-01 12:00:00.5',
     ];
     const dated = queryOperations(t).flatMap((op) =>
       op.params

@@ -388,6 +388,83 @@ describe('Tender rules', () => {
     expect(res.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'lots.0.shares' } });
   });
 
+  it('refuses a joint lot where a buyer pays without receiving, or receives without paying', async () => {
+    const other = await factory.actor('buyer', { cityCode: 'omsk' });
+    const [moscow, omsk] = [moscowBuyer.organization.id, other.organization.id];
+    // The organiser would pay the whole price for 200 units that all go to Omsk.
+    const paysForOthers = jointTenderBody(moscowId, [
+      { buyerId: moscow, share: '100000.00', quantity: '0' },
+      { buyerId: omsk, share: '0', quantity: '200' },
+    ]);
+    const before = Number((await t.app.get(DataSource).query('SELECT count(*) AS n FROM tenders'))[0].n);
+    const refused = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(moscowBuyer))
+      .send(paysForOthers)
+      .expect(400);
+    expect(refused.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'lots.0.shares' } });
+    expect(refused.body.message).toContain(`buyer ${moscow} has a share of the estimate but no quantity`);
+    expect(Number((await t.app.get(DataSource).query('SELECT count(*) AS n FROM tenders'))[0].n)).toBe(
+      before,
+    );
+    // A draft saved right cannot be edited into it either: Omsk receiving 50 units under no contract.
+    const draft = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(moscowBuyer))
+      .send(
+        jointTenderBody(moscowId, [
+          { buyerId: moscow, share: '100000.00', quantity: '200' },
+          { buyerId: omsk, share: '0', quantity: '0' },
+        ]),
+      )
+      .expect(201);
+    const receivesFree = jointTenderBody(moscowId, [
+      { buyerId: moscow, share: '100000.00', quantity: '150' },
+      { buyerId: omsk, share: '0', quantity: '50' },
+    ]);
+    const edit = await request(t.http)
+      .put(`/api/v1/tenders/${draft.body.id}`)
+      .set(auth(moscowBuyer))
+      .send(receivesFree)
+      .expect(400);
+    expect(edit.body.message).toContain(`buyer ${omsk} has quantities of the lot's items but no share`);
+    const view = await request(t.http)
+      .get(`/api/v1/tenders/${draft.body.id}/draft`)
+      .set(auth(moscowBuyer))
+      .expect(200);
+    const kept = new Map(
+      view.body.lots[0].items[0].quantities.map((q: any) => [q.buyerId, Number(q.quantity)]),
+    );
+    expect(kept).toEqual(
+      new Map([
+        [moscow, 200],
+        [omsk, 0],
+      ]),
+    );
+  });
+
+  it('refuses a deadline with a time but no offset from UTC, which the server would read in its own zone', async () => {
+    const body = tenderBody(moscowId) as any;
+    const local = body.tenderPeriod.endDate.replace(/(?:\.\d+)?Z$/, '');
+    expect(local).toMatch(/T\d{2}:\d{2}:\d{2}$/);
+    const res = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(moscowBuyer))
+      .send({ ...body, tenderPeriod: { ...body.tenderPeriod, endDate: local } })
+      .expect(400);
+    expect(res.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: [{ field: 'tenderPeriod.endDate' }] },
+    });
+    expect(res.body.details.fields[0].messages[0]).toContain('with its offset');
+    const offset = local + '+03:00';
+    await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(moscowBuyer))
+      .send({ ...body, tenderPeriod: { ...body.tenderPeriod, endDate: offset } })
+      .expect(201);
+  });
+
   it('keeps the shares of a joint lot adding up to its estimate when an amendment changes it', async () => {
     const other = await factory.actor('buyer', { cityCode: 'omsk' });
     const buyers = [moscowBuyer.organization.id, other.organization.id];

@@ -7,7 +7,11 @@ import type { Actor } from './actors';
 
 export const PAPER_CPV = '30197630-1';
 
-/** A valid open tender body: one lot of office paper delivered to the given city. */
+/** A delivery date (YYYY-MM-DD) this many days from now: after any deadline the tests set. */
+export const deliveryDay = (daysAhead = 90) =>
+  new Date(Date.now() + daysAhead * 86_400_000).toISOString().slice(0, 10);
+
+/** A valid open tender body: one lot of office paper delivered to the given city, after the deadline. */
 export function tenderBody(
   cityId: string,
   overrides: Record<string, unknown> = {},
@@ -30,7 +34,7 @@ export function tenderBody(
             unitCode: 'XPK',
             quantity: '200',
             deliveryCityId: cityId,
-            deliveryDate: '2027-03-01',
+            deliveryDate: deliveryDay(Math.max(90, Math.ceil(secondsToDeadline / 86_400) + 30)),
           },
         ],
       },

@@ -81,14 +81,19 @@ export function uuidParam(name: string): ParseUUIDPipe {
 export const Optional = (options?: ValidationOptions): PropertyDecorator =>
   ValidateIf((_object, value) => value !== undefined, options);
 
-/** Calendar dates with an optional time and zone: ISO 8601's extended form, as JavaScript and PostgreSQL read it. */
+/**
+ * Calendar dates, or dates with a time and its offset from UTC: ISO 8601's extended form, as JavaScript and
+ * PostgreSQL read it.
+ */
 const CALENDAR_TIMESTAMP =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?))?$/i;
 
 /**
- * A date (2027-03-01) or an instant (2027-03-01T12:00:00Z) that is a real day and time. class-validator's
- * IsISO8601 also takes week and ordinal dates (2027-W01-1, 2027-100) and the basic form (20270301), which
- * JavaScript's Date cannot read (an Invalid Date reached the database as "NaN-NaN-NaN", a 500).
+ * A date (2027-03-01, midnight UTC) or an instant (2027-03-01T12:00:00Z) that is a real day and time.
+ * class-validator's IsISO8601 also takes week and ordinal dates (2027-W01-1, 2027-100) and the basic form
+ * (20270301), which JavaScript's Date cannot read (an Invalid Date reached the database as "NaN-NaN-NaN", a 500).
+ * A time must name its offset: without one, JavaScript reads it in the server's own zone, so a Moscow buyer's
+ * "12:00" deadline would fall at 12:00 in whatever zone the server runs in.
  */
 export function isTimestamp(value: unknown): boolean {
   return (
@@ -107,7 +112,7 @@ export const IsTimestamp = (options?: ValidationOptions): PropertyDecorator =>
         validate: isTimestamp,
         defaultMessage: buildMessage(
           (each) =>
-            `${each}$property must be a date or an ISO 8601 date and time, such as 2027-03-01T12:00:00Z`,
+            `${each}$property must be a date or an ISO 8601 date and time with its offset, such as 2027-03-01T12:00:00Z`,
           options,
         ),
       },

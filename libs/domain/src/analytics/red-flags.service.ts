@@ -280,7 +280,9 @@ export class RedFlagsService {
       `SELECT t.id, t.currency, t.organizer_id, t.method, c.country, c.id AS city_id,
               to_char(coalesce(t.enquiry_end, t.published_at) AT TIME ZONE c.time_zone, 'YYYY-MM-DD')
                 AS bidding_opened_on,
-              to_char(t.tender_end AT TIME ZONE c.time_zone, 'YYYY-MM-DD') AS tender_end_on,
+              -- A deadline at local midnight ends the day before (as at publication: assertSubmissionPeriod).
+              to_char((t.tender_end - interval '1 microsecond') AT TIME ZONE c.time_zone, 'YYYY-MM-DD')
+                AS tender_end_on,
               (SELECT COALESCE(max(e.idx), -1)::text FROM log_entries e WHERE e.tender_id = t.id) AS logged_idx
          FROM tenders t
          JOIN organizations o ON o.id = t.organizer_id

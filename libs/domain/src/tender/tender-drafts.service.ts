@@ -316,6 +316,23 @@ export class TenderDraftsService {
     if (tender.clarificationsUntil && tender.clarificationsUntil > tender.tenderEnd) {
       throw invalid('clarificationsUntil', 'must not be after the tender period ends');
     }
+    if (tender.clarificationsUntil && tender.enquiryEnd && tender.clarificationsUntil < tender.enquiryEnd) {
+      throw invalid('clarificationsUntil', 'must not be before the enquiry period ends');
+    }
+    // Goods are delivered under the contract, which comes after the deadline: not on a day already past by then.
+    const [early] = await manager.query<{ number: number; id: string; delivery_date: string }[]>(
+      `SELECT l.number, i.id, i.delivery_date::text AS delivery_date
+         FROM tender_items i JOIN lots l ON l.id = i.lot_id
+        WHERE i.tender_id = $1 AND i.delivery_date < ($2::timestamptz AT TIME ZONE 'UTC')::date
+        ORDER BY l.number, i.id LIMIT 1`,
+      [tender.id, tender.tenderEnd],
+    );
+    if (early) {
+      throw new TenderInvalidError(
+        `lots.${early.number - 1}.items: delivery date ${early.delivery_date} is before the tender period ends`,
+        { field: 'deliveryDate', lot: early.number, itemId: early.id, deliveryDate: early.delivery_date },
+      );
+    }
     const bidsOpen = tender.enquiryEnd ?? now;
     await assertSubmissionPeriod(manager, this.config, tender.organizerId, bidsOpen, tender.tenderEnd);
   }
@@ -384,6 +401,7 @@ export class TenderDraftsService {
           throw invalid(`lots.${l}.items.${i}.quantities`, 'the quantities must add up to the item quantity');
         }
       });
+      if (joint) assertSharesMatchQuantities(lot, l, ids);
     });
   }
 
@@ -520,5 +538,28 @@ async function insertAll<T extends object>(
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await manager.insert(entity, rows.slice(i, i + INSERT_CHUNK) as never);
+  }
+}
+
+/**
+ * In a joint lot, a buyer pays a part of the price exactly when it receives a part of the goods: each contract is
+ * the award split by the shares, so a share without quantities would pay for another buyer's goods, and
+ * quantities without a share would be delivered under no contract.
+ */
+function assertSharesMatchQuantities(lot: TenderInput['lots'][number], l: number, buyerIds: string[]): void {
+  for (const buyerId of buyerIds) {
+    const share = lot.shares?.find((s) => s.buyerId === buyerId);
+    const paying = share !== undefined && parseAmount(share.amount) > 0n;
+    const receiving = lot.items.some((item) =>
+      (item.quantities ?? []).some((q) => q.buyerId === buyerId && toThousandths(q.quantity) > 0n),
+    );
+    if (paying !== receiving) {
+      throw invalid(
+        `lots.${l}.shares`,
+        paying
+          ? `buyer ${buyerId} has a share of the estimate but no quantity of the lot's items`
+          : `buyer ${buyerId} has quantities of the lot's items but no share of the estimate`,
+      );
+    }
   }
 }

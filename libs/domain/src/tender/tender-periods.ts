@@ -21,7 +21,8 @@ export function assertDeadlineHorizon(end: Date, now: Date): void {
  * The submission period an open tender must give suppliers, from `from` (when bids open: the end of its
  * enquiry period, or its publication) to `end` (its deadline): OPEN_TENDER_MIN_WORKING_DAYS working days in the
  * organiser's country calendar (an operator's year replacing the built-in one), counted in its
- * city's time zone, or TENDER_MIN_PERIOD_SECONDS where that is set (tests and demos).
+ * city's time zone, or TENDER_MIN_PERIOD_SECONDS where that is set (tests and demos). The days counted are those
+ * after the day bids open, up to the deadline's day; a deadline at midnight ends the day before it.
  */
 export async function assertSubmissionPeriod(
   manager: EntityManager,
@@ -46,7 +47,8 @@ export async function assertSubmissionPeriod(
   );
   if (!place) throw new UnknownBuyerError('The organiser has no city', { field: 'organizer' });
   const local = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: place.time_zone });
-  const [first, last] = [local(from), local(end)];
+  // A deadline at local midnight ends the day before: the day it falls on gives suppliers no time at all.
+  const [first, last] = [local(from), local(new Date(end.getTime() - 1))];
   const years = await operatorCalendarYears(
     manager,
     place.country,
