@@ -105,8 +105,11 @@ describe('Procurement end to end', () => {
       'tender.awarded',
       'contract.signed',
       'contract.signed',
+      'lot.completed',
       'tender.completed',
     ]);
+    const lotCompleted = feed.body.items.find((e: any) => e.type === 'lot.completed');
+    expect(lotCompleted.payload).toEqual({ lotId: tender.lots[0].id });
   });
 
   it('keeps a draft’s lots and items in the order the buyer gave them, through a rewrite too', async () => {

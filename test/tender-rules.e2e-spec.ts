@@ -248,6 +248,34 @@ describe('Tender rules', () => {
     expect(awards.map((a: any) => a.status)).toEqual(['cancelled']);
   });
 
+  it('lets only the organiser cancel the last contract of a lot, since that cancels the lot and the tender', async () => {
+    const db = t.app.get(DataSource);
+    const other = await factory.actor('buyer', { cityCode: 'omsk' });
+    const { tender, of } = await jointContracts(other, ['45000.00', '45000.00']);
+    const cancel = (contractId: string, who: Actor) =>
+      request(t.http)
+        .post(`/api/v1/contracts/${contractId}/cancel`)
+        .set(auth(who))
+        .send({ reason: 'Budget withdrawn' });
+    await cancel(of(moscowBuyer).id, moscowBuyer).expect(204);
+    const events = async () =>
+      (await db.query(`SELECT type FROM deal_events WHERE tender_id = $1 ORDER BY id`, [tender.id])).map(
+        (e: any) => e.type,
+      );
+    const before = await events();
+    const refused = await cancel(of(other).id, other).expect(403);
+    expect(refused.body).toMatchObject({ code: 'NOT_THE_BUYER', details: { required: 'organiser' } });
+    expect(await events()).toEqual(before);
+    const view = (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body;
+    expect([view.status, view.lots[0].status]).toEqual(['active.awarded', 'active']);
+    const [theirs] = await db.query(`SELECT status FROM contracts WHERE id = $1`, [of(other).id]);
+    expect(theirs.status).toBe('pending');
+    await cancel(of(other).id, moscowBuyer).expect(204);
+    expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body.status).toBe(
+      'cancelled',
+    );
+  });
+
   it('gives no contract to a joint buyer whose share of the lot is nothing', async () => {
     const other = await factory.actor('buyer', { cityCode: 'omsk' });
     const { tender, winner, contracts } = await jointContracts(other, ['90000.00', '0']);

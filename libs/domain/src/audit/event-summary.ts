@@ -38,6 +38,7 @@ const SUMMARIES: Record<string, (p: Payload) => string> = {
   'tender.closed': closed,
   'lot.cancelled': (p) => `Lot ${text(p, 'lotId')} cancelled: ${text(p, 'reason')}`,
   'lot.unsuccessful': (p) => `Lot ${text(p, 'lotId')} unsuccessful: ${text(p, 'reason')}`,
+  'lot.completed': (p) => `Lot ${text(p, 'lotId')} complete: every contract of it signed`,
   'question.asked': (p) => `Question ${text(p, 'questionId')}: ${text(p, 'text')}`,
   'question.answered': (p) => `Answer to ${text(p, 'questionId')}: ${text(p, 'answer')}`,
   'bid.submitted': (p) => `Sealed bid submitted, commitment ${text(p, 'commitment')}`,

@@ -191,7 +191,7 @@ export class AwardsService {
         actorId: supplierId,
         payload: { contractId, by: 'supplier' },
       });
-      await completeLotIfSigned(manager, contract.lot_id);
+      await completeLotIfSigned(manager, this.log, contract.tender_id, contract.lot_id, supplierId);
       await advanceTender(manager, this.log, tender, supplierId);
       return manager.query<PriceStatsPart[]>(
         `SELECT DISTINCT left(cpv_code, 2) AS division, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM') AS month
@@ -206,7 +206,8 @@ export class AwardsService {
    * Cancels one buyer's contract before it is signed by both sides, with a reason: its buyer does so when it no
    * longer takes its part of a joint purchase, or the organiser does when a buyer never signs. The lot is then
    * decided by its other contracts: complete once they are all signed, or cancelled with its award when no contract
-   * of it is left. A lot with one buyer is cancelled by cancelling its contract, as a lot cancellation would.
+   * of it is left. A lot with one buyer is cancelled by cancelling its contract, as a lot cancellation would; only
+   * the organiser may cancel a lot, so only the organiser may cancel its last contract.
    */
   async cancelContract(buyerId: string, contractId: string, reason: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
@@ -222,6 +223,19 @@ export class AwardsService {
           { status: contract.status, required: ['pending', 'buyer_signed'] },
         );
       }
+      const [others] = await manager.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM contracts WHERE lot_id = $1 AND status <> 'cancelled' AND id <> $2`,
+        [contract.lot_id, contractId],
+      );
+      const last = others?.n === 0;
+      // The last contract takes the lot (and maybe the tender) with it: the organiser's decision, as cancelling a
+      // lot is. A joint buyer cancels only its own part while another contract of the lot stands.
+      if (last && locked.organizer_id !== buyerId) {
+        throw new NotTheBuyerError(
+          'Only the tender’s organiser may cancel the last contract of a lot: it cancels the lot',
+          { required: 'organiser' },
+        );
+      }
       await manager.query(`UPDATE contracts SET status = 'cancelled', status_reason = $2 WHERE id = $1`, [
         contractId,
         reason,
@@ -232,11 +246,7 @@ export class AwardsService {
         actorId: buyerId,
         payload: { contractId, lotId: contract.lot_id, buyerId: contract.buyer_id, reason },
       });
-      const [left] = await manager.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM contracts WHERE lot_id = $1 AND status <> 'cancelled'`,
-        [contract.lot_id],
-      );
-      if (left?.n === 0) {
+      if (last) {
         await cancelLot(
           manager,
           this.log,
@@ -247,7 +257,7 @@ export class AwardsService {
         );
         return;
       }
-      await completeLotIfSigned(manager, contract.lot_id);
+      await completeLotIfSigned(manager, this.log, contract.tender_id, contract.lot_id, buyerId);
       await advanceTender(manager, this.log, locked, buyerId);
     });
   }
@@ -414,11 +424,21 @@ async function assertNoPendingComplaint(manager: EntityManager, contractId: stri
   }
 }
 
-/** A lot whose contracts are all signed (those cancelled aside) is complete. */
-async function completeLotIfSigned(manager: EntityManager, lotId: string): Promise<void> {
-  await manager.query(
+/** A lot whose contracts are all signed (those cancelled aside) is complete, with its lot.completed event. */
+async function completeLotIfSigned(
+  manager: EntityManager,
+  log: DealLogWriter,
+  tenderId: string,
+  lotId: string,
+  actorId: string,
+): Promise<void> {
+  const completed = await manager.query<{ id: string }[]>(
     `UPDATE lots SET status = 'complete' WHERE id = $1 AND status = 'active' AND NOT EXISTS
-       (SELECT 1 FROM contracts c WHERE c.lot_id = $1 AND c.status NOT IN ('signed', 'cancelled'))`,
+       (SELECT 1 FROM contracts c WHERE c.lot_id = $1 AND c.status NOT IN ('signed', 'cancelled'))
+     RETURNING id`,
     [lotId],
   );
+  if (completed.length > 0) {
+    await log.append(manager, { type: 'lot.completed', tenderId, actorId, payload: { lotId } });
+  }
 }

@@ -29,6 +29,7 @@ export const RELEASE_EVENT_TYPES = [
   'award.rejected',
   'lot.unsuccessful',
   'lot.cancelled',
+  'lot.completed',
   'contract.created',
   'contract.signed',
   'contract.cancelled',
@@ -232,6 +233,9 @@ export function applyEvent(state: ProcessState, event: OcdsEvent, ctx: FoldConte
     }
     case 'lot.unsuccessful':
       setLotStatus(state, text(p.lotId), 'unsuccessful');
+      return ['tenderUpdate'];
+    case 'lot.completed':
+      setLotStatus(state, text(p.lotId), 'complete');
       return ['tenderUpdate'];
     case 'lot.cancelled':
       setLotStatus(state, text(p.lotId), 'cancelled');
