@@ -110,6 +110,15 @@ describe('Procurement end to end', () => {
     ]);
     const lotCompleted = feed.body.items.find((e: any) => e.type === 'lot.completed');
     expect(lotCompleted.payload).toEqual({ lotId: tender.lots[0].id });
+    // The stand-still's end is in the log, as the award shows it.
+    const accepted = feed.body.items.find((e: any) => e.type === 'award.accepted');
+    const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
+    expect(accepted.payload).toEqual({
+      awardId: award.id,
+      lotId: tender.lots[0].id,
+      standstillEnd: award.standstillEnd,
+    });
+    expect(Date.parse(award.standstillEnd)).toBeGreaterThan(Date.parse(accepted.occurredAt));
   });
 
   it('keeps a draft’s lots and items in the order the buyer gave them, through a rewrite too', async () => {

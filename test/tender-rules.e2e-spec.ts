@@ -201,6 +201,10 @@ describe('Tender rules', () => {
       },
     ]);
     expect(events.at(-1).type).toBe('tender.completed');
+    // The lot completed once: when the cancellation left only the signed contract, not at that signature.
+    const completed = events.filter((e: any) => e.type === 'lot.completed');
+    expect(completed.map((e: any) => e.payload)).toEqual([{ lotId: tender.lots[0].id }]);
+    expect(events.at(-2).type).toBe('lot.completed');
   });
 
   it('names a complete lot’s state when it is cancelled, while the tender waits for its other lot', async () => {

@@ -49,7 +49,9 @@ const SUMMARIES: Record<string, (p: Payload) => string> = {
     `Bid ${text(p, 'bidId')} opened (${text(p, 'status')}) by supplier ${text(p, 'supplierId')}, commitment ${text(p, 'commitment')}`,
   'award.pending': (p) =>
     `Award ${text(p, 'awardId')} pending: lot ${text(p, 'lotId')} to supplier ${text(p, 'supplierId')} at ${text(p, 'amount')}`,
-  'award.accepted': (p) => `Award ${text(p, 'awardId')} accepted: lot ${text(p, 'lotId')}`,
+  'award.accepted': (p) =>
+    `Award ${text(p, 'awardId')} accepted: lot ${text(p, 'lotId')}` +
+    (text(p, 'standstillEnd') ? `, stand-still until ${text(p, 'standstillEnd')}` : ''),
   'award.rejected': (p) => `Award ${text(p, 'awardId')} rejected: ${text(p, 'reason')}`,
   'contract.created': (p) =>
     `Contract ${text(p, 'contractId')} created for buyer ${text(p, 'buyerId')} at ${text(p, 'amount')}`,

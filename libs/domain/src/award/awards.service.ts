@@ -43,14 +43,23 @@ export class AwardsService {
     await this.dataSource.transaction(async (manager) => {
       const tender = await this.lockTender(manager, tenderId, buyerId, 'active.qualification');
       const award = await this.lockPendingAward(manager, tenderId, awardId);
-      await manager.query(
+      // A top-level UPDATE comes back from TypeORM as [rows, affected].
+      const [[accepted]] = await manager.query<[{ standstill_end: Date }[], number]>(
         `UPDATE awards SET status = 'active', decided_at = now(),
-           standstill_end = now() + make_interval(secs => $2) WHERE id = $1`,
+           standstill_end = now() + make_interval(secs => $2) WHERE id = $1 RETURNING standstill_end`,
         [awardId, this.config.STANDSTILL_SECONDS],
       );
       const contracts = await this.createContracts(manager, tenderId, award);
+      // The stand-still's end is logged, so anyone can check from the log alone that no contract was signed,
+      // and no complaint refused, before it.
+      const standstillEnd = accepted?.standstill_end.toISOString();
       await this.log.appendMany(manager, [
-        { type: 'award.accepted', tenderId, actorId: buyerId, payload: { awardId, lotId: award.lot_id } },
+        {
+          type: 'award.accepted',
+          tenderId,
+          actorId: buyerId,
+          payload: { awardId, lotId: award.lot_id, standstillEnd },
+        },
         ...contracts.map((c) => ({
           type: 'contract.created',
           tenderId,
@@ -432,13 +441,14 @@ async function completeLotIfSigned(
   lotId: string,
   actorId: string,
 ): Promise<void> {
-  const completed = await manager.query<{ id: string }[]>(
+  // A top-level UPDATE comes back from TypeORM as [rows, affected].
+  const [, completed] = await manager.query<[{ id: string }[], number]>(
     `UPDATE lots SET status = 'complete' WHERE id = $1 AND status = 'active' AND NOT EXISTS
        (SELECT 1 FROM contracts c WHERE c.lot_id = $1 AND c.status NOT IN ('signed', 'cancelled'))
      RETURNING id`,
     [lotId],
   );
-  if (completed.length > 0) {
+  if (completed > 0) {
     await log.append(manager, { type: 'lot.completed', tenderId, actorId, payload: { lotId } });
   }
 }
