@@ -400,6 +400,7 @@ describe('Publication rules (production minimum periods)', () => {
       .set(auth(organiser))
       .send(jointBody(organiser, joint))
       .expect(201);
+    await request(t.http).post(`/api/v1/tenders/${draft.body.id}/participation`).set(auth(joint)).expect(204);
     const db = t.app.get(DataSource);
     const publish = () =>
       request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(organiser));

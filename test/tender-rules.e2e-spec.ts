@@ -420,6 +420,47 @@ describe('Tender rules', () => {
     expect(res.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'lots.0.shares' } });
   });
 
+  it('publishes a joint tender only once every other buyer has confirmed its part of the draft as it stands', async () => {
+    const other = await factory.actor('buyer', { cityCode: 'omsk' });
+    const [moscow, omsk] = [moscowBuyer.organization.id, other.organization.id];
+    const body = jointTenderBody(moscowId, [
+      { buyerId: moscow, share: '60000.00', quantity: '120' },
+      { buyerId: omsk, share: '40000.00', quantity: '80' },
+    ]);
+    const draft = await request(t.http).post('/api/v1/tenders').set(auth(moscowBuyer)).send(body).expect(201);
+    const publish = () =>
+      request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(moscowBuyer));
+    const confirm = (who: Actor) =>
+      request(t.http).post(`/api/v1/tenders/${draft.body.id}/participation`).set(auth(who));
+    const unconfirmed = await publish().expect(409);
+    expect(unconfirmed.body).toMatchObject({ code: 'JOINT_BUYER_NOT_CONFIRMED', details: { buyerId: omsk } });
+    // Only that buyer confirms: not the organiser, not a stranger, not a supplier.
+    expect((await confirm(moscowBuyer).expect(404)).body.code).toBe('TENDER_NOT_FOUND');
+    expect((await confirm(await factory.actor('buyer')).expect(404)).body.code).toBe('TENDER_NOT_FOUND');
+    await confirm(await factory.actor('supplier')).expect(403);
+    await confirm(other).expect(204);
+    // A save changes what Omsk confirmed: it is asked again.
+    const changed = jointTenderBody(moscowId, [
+      { buyerId: moscow, share: '50000.00', quantity: '120' },
+      { buyerId: omsk, share: '50000.00', quantity: '80' },
+    ]);
+    await request(t.http)
+      .put(`/api/v1/tenders/${draft.body.id}`)
+      .set(auth(moscowBuyer))
+      .send(changed)
+      .expect(200);
+    expect((await publish().expect(409)).body.code).toBe('JOINT_BUYER_NOT_CONFIRMED');
+    const [{ n }] = await t.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM deal_events WHERE tender_id = $1`, [draft.body.id]);
+    expect(n).toBe(0);
+    await confirm(other).expect(204);
+    const published = await publish().expect(200);
+    expect(published.body.status).toBe('active.tendering');
+    const late = await confirm(other).expect(409);
+    expect(late.body).toMatchObject({ code: 'TENDER_STATE_CONFLICT', details: { required: 'draft' } });
+  });
+
   it('refuses a joint lot where a buyer pays without receiving, or receives without paying', async () => {
     const other = await factory.actor('buyer', { cityCode: 'omsk' });
     const [moscow, omsk] = [moscowBuyer.organization.id, other.organization.id];

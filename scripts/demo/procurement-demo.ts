@@ -208,6 +208,8 @@ async function seedTenders(app: INestApplicationContext, orgs: Orgs): Promise<vo
       ...extra,
     };
     const tenderId = await drafts.create(id(organizer), input);
+    // Each other buyer of a joint tender confirms its part before the organiser publishes.
+    for (const buyerId of input.jointBuyerIds ?? []) await drafts.confirmParticipation(buyerId, tenderId);
     await drafts.publish(id(organizer), tenderId);
     return tenderId;
   };

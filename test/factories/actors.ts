@@ -25,6 +25,13 @@ export interface Actor {
   refreshToken: string;
 }
 
+/** Every actor made in this test file, by organisation: flows act for a joint tender's other buyers with them. */
+const actorsByOrganization = new Map<string, Actor>();
+
+/** The actor made for an organisation (the last one, if several), or undefined. */
+export const actorOf = (organizationId: string): Actor | undefined =>
+  actorsByOrganization.get(organizationId);
+
 /** The tax id scheme each member country issues. */
 const SCHEME_OF_COUNTRY = new Map(
   Object.entries(TAX_ID_SCHEME_COUNTRY).map(([scheme, country]) => [country, scheme as TaxIdScheme]),
@@ -90,7 +97,9 @@ export class ActorFactory {
       await this.app.get(DataSource).getRepository(Organization).update({ id: organization.id }, { status });
       organization.status = status;
     }
-    return { organization, userId, email: user.email, password: user.password, ...tokens };
+    const actor = { organization, userId, email: user.email, password: user.password, ...tokens };
+    actorsByOrganization.set(organization.id, actor);
+    return actor;
   }
 
   /** An access token of a new actor of every role. */

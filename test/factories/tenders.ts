@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { TenderClosingService } from '@app/domain';
 import { eventually } from '../setup/eventually';
-import type { Actor } from './actors';
+import { type Actor, actorOf } from './actors';
 
 export const PAPER_CPV = '30197630-1';
 
@@ -68,9 +68,20 @@ export class TenderFlows {
     return request(this.app.getHttpServer());
   }
 
+  /** Each joint buyer confirms its part of the draft, by the actor made for it. */
+  async confirmJointBuyers(tenderId: string, buyerIds: string[]): Promise<void> {
+    for (const buyerId of buyerIds) {
+      const actor = actorOf(buyerId);
+      if (!actor) throw new Error(`no test actor for joint buyer ${buyerId}`);
+      const res = await this.http.post(`/api/v1/tenders/${tenderId}/participation`).set(auth(actor));
+      if (res.status !== 204) throw new Error(`participation: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+  }
+
   async publish(buyer: Actor, body: Record<string, unknown>): Promise<any> {
     const draft = await this.http.post('/api/v1/tenders').set(auth(buyer)).send(body);
     if (draft.status !== 201) throw new Error(`create: ${draft.status} ${JSON.stringify(draft.body)}`);
+    await this.confirmJointBuyers(draft.body.id, (body.jointBuyerIds as string[] | undefined) ?? []);
     const published = await request(this.app.getHttpServer())
       .post(`/api/v1/tenders/${draft.body.id}/publish`)
       .set(auth(buyer));

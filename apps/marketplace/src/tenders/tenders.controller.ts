@@ -131,6 +131,21 @@ export class TendersController {
     return this.drafts.delete(caller.organizationId, id);
   }
 
+  @Post(':id/participation')
+  @HttpCode(204)
+  @Roles('buyer')
+  @ApiNoContentResponse({
+    description:
+      'A joint buyer confirms its part of the draft (its shares and quantities) as it stands; the organiser publishes only once every joint buyer has',
+  })
+  @ApiErrors(400, 403, 404, 409)
+  async confirmParticipation(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<void> {
+    await this.drafts.confirmParticipation(caller.organizationId, id);
+  }
+
   @Post(':id/publish')
   @HttpCode(200)
   @Roles('buyer')

@@ -13,6 +13,7 @@ import { TenderDocument, Lot, LotBuyerShare, TenderItem, TenderItemQuantity } fr
 import { Tender } from './tender.entity';
 import {
   BuyerNotActiveError,
+  JointBuyerNotConfirmedError,
   TenderInvalidError,
   TenderNotFoundError,
   TenderPeriodTooShortError,
@@ -158,6 +159,40 @@ export class TenderDraftsService {
     });
   }
 
+  /**
+   * A joint buyer confirms its part of a draft - its shares of the lots and its quantities - as it stands: the
+   * organiser cannot publish a tender that commits another buyer without it. Another save of the draft asks
+   * again. Only a joint buyer of the draft, not its organiser, confirms; anyone else is told no draft exists.
+   */
+  async confirmParticipation(buyerId: string, tenderId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      // Locked as a save or a publication locks it, so a confirmation is of the draft as the buyer read it.
+      const [tender] = await manager.query<{ status: string; organizer_id: string; joint: boolean }[]>(
+        `SELECT t.status, t.organizer_id,
+                EXISTS (SELECT 1 FROM tender_buyers tb WHERE tb.tender_id = t.id AND tb.buyer_id = $2) AS joint
+           FROM tenders t WHERE t.id = $1 FOR UPDATE`,
+        [tenderId, buyerId],
+      );
+      if (!tender || !tender.joint || tender.organizer_id === buyerId) {
+        throw new TenderNotFoundError('No joint draft of yours to confirm with this id', { id: tenderId });
+      }
+      if (tender.status !== 'draft') {
+        throw new TenderStateError(
+          `The tender is ${tender.status}; a joint buyer confirms its part of a draft`,
+          {
+            status: tender.status,
+            required: 'draft',
+          },
+        );
+      }
+      await assertActing(manager, buyerId, 'buyer');
+      await manager.query(
+        `UPDATE tender_buyers SET confirmed_at = now() WHERE tender_id = $1 AND buyer_id = $2`,
+        [tenderId, buyerId],
+      );
+    });
+  }
+
   async delete(organizerId: string, tenderId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.lockDraft(manager, organizerId, tenderId);
@@ -189,6 +224,17 @@ export class TenderDraftsService {
           buyerId: inactive.buyer_id,
           status: inactive.status,
         });
+      }
+      // Every joint buyer has confirmed its part of the draft as it stands (a save asks them again).
+      const [unconfirmed] = await manager.query<{ buyer_id: string }[]>(
+        `SELECT buyer_id FROM tender_buyers WHERE tender_id = $1 AND confirmed_at IS NULL ORDER BY buyer_id LIMIT 1`,
+        [tenderId],
+      );
+      if (unconfirmed) {
+        throw new JointBuyerNotConfirmedError(
+          `Buyer ${unconfirmed.buyer_id} has not confirmed its part of this joint tender`,
+          { buyerId: unconfirmed.buyer_id, required: 'POST /tenders/:id/participation by that buyer' },
+        );
       }
       // Numbers are taken only once everything is valid, so refused publications leave no gaps.
       const [{ seq }] = (await manager.query<{ seq: string }[]>(
@@ -496,9 +542,11 @@ export class TenderDraftsService {
           quantities.push({ itemId, buyerId: q.buyerId, quantity: q.quantity });
       }
     }
+    // The organiser's part is confirmed by saving it; each joint buyer confirms its own (confirmParticipation).
     await manager.query(
-      `INSERT INTO tender_buyers (tender_id, buyer_id, created_at)
-       SELECT t.id, b.id, t.created_at FROM tenders t, unnest($2::uuid[]) AS b(id) WHERE t.id = $1`,
+      `INSERT INTO tender_buyers (tender_id, buyer_id, created_at, confirmed_at)
+       SELECT t.id, b.id, t.created_at, CASE WHEN b.id = t.organizer_id THEN now() END
+         FROM tenders t, unnest($2::uuid[]) AS b(id) WHERE t.id = $1`,
       [tenderId, buyerIds],
     );
     await insertAll(manager, Lot, lots);

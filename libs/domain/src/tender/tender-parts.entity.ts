@@ -14,6 +14,13 @@ export class TenderBuyer {
   /** The tender's own created_at, copied: a buyer's tenders are listed newest first from this table alone. */
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
+
+  /**
+   * When this buyer confirmed its part of the draft (the organiser: when it saved it). Every save of the draft
+   * asks again; publication needs every buyer's.
+   */
+  @Column({ name: 'confirmed_at', type: 'timestamptz', nullable: true })
+  confirmedAt: Date | null;
 }
 
 export const LOT_STATUSES = ['active', 'unsuccessful', 'cancelled', 'complete'] as const;

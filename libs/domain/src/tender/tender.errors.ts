@@ -27,3 +27,4 @@ export class DeadlineExtensionRequiredError extends defineError('DEADLINE_EXTENS
 export class TenderDeadlinePassedError extends defineError('TENDER_DEADLINE_PASSED', 'conflict') {}
 export class NothingToAmendError extends defineError('NOTHING_TO_AMEND', 'invalid') {}
 export class TenderLimitError extends defineError('TENDER_LIMIT_REACHED', 'conflict') {}
+export class JointBuyerNotConfirmedError extends defineError('JOINT_BUYER_NOT_CONFIRMED', 'conflict') {}

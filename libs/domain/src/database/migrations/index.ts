@@ -42,6 +42,7 @@ import { ContractCancellation1765120000000 } from './1765120000000-ContractCance
 import { AmendmentKeysPerOrganiser1765130000000 } from './1765130000000-AmendmentKeysPerOrganiser';
 import { TenderDeadlines1765140000000 } from './1765140000000-TenderDeadlines';
 import { JointContractUnitPrices1765150000000 } from './1765150000000-JointContractUnitPrices';
+import { JointBuyerConsent1765160000000 } from './1765160000000-JointBuyerConsent';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -89,4 +90,5 @@ export const MIGRATIONS: (new () => object)[] = [
   AmendmentKeysPerOrganiser1765130000000,
   TenderDeadlines1765140000000,
   JointContractUnitPrices1765150000000,
+  JointBuyerConsent1765160000000,
 ];
