@@ -141,6 +141,36 @@ describe('Publication rules (production minimum periods)', () => {
     expect((await publishBody(body)).status).toBe(200);
   });
 
+  it('refuses an amendment moving the deadline past an item’s delivery date', async () => {
+    const body = tenderBody(cityId, {}, 20 * 86_400) as any;
+    body.lots[0].items[0].deliveryDate = inDays(22).slice(0, 10);
+    const draft = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(body).expect(201);
+    const published = (
+      await request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer)).expect(200)
+    ).body;
+    const res = await amend(published, inDays(25));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'deliveryDate', lot: 1 } });
+    expect((await view(published.id)).tenderPeriod.endDate).toBe(published.tenderPeriod.endDate);
+  });
+
+  it('compares delivery dates with the deadline’s day in the organiser’s city, not in UTC', async () => {
+    // 03:00 in Almaty (UTC+5) is 22:00 of the day before in UTC: an item due that day before is refused.
+    const almaty = await factory.actor('buyer', { cityCode: 'almaty' });
+    const day = inDays(20).slice(0, 10);
+    const dayBefore = new Date(Date.parse(day) - 86_400_000).toISOString().slice(0, 10);
+    const publishDue = async (deliveryDate: string) => {
+      const body = tenderBody(cityId, { tenderPeriod: { endDate: `${day}T03:00:00+05:00` } }) as any;
+      body.lots[0].items[0].deliveryDate = deliveryDate;
+      const draft = await request(t.http).post('/api/v1/tenders').set(auth(almaty)).send(body).expect(201);
+      return request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(almaty));
+    };
+    const early = await publishDue(dayBefore);
+    expect(early.status).toBe(400);
+    expect(early.body).toMatchObject({ details: { field: 'deliveryDate', deliveryDate: dayBefore } });
+    expect((await publishDue(day)).status).toBe(200);
+  });
+
   it('refuses a deadline in the past and an enquiry period ending after the deadline', async () => {
     const past = await publishWithDeadline(-1);
     expect(past.body.code).toBe('TENDER_PERIOD_TOO_SHORT');
@@ -400,7 +430,11 @@ describe('Publication rules (production minimum periods)', () => {
       .set(auth(organiser))
       .send(jointBody(organiser, joint))
       .expect(201);
-    await request(t.http).post(`/api/v1/tenders/${draft.body.id}/participation`).set(auth(joint)).expect(204);
+    await request(t.http)
+      .post(`/api/v1/tenders/${draft.body.id}/participation`)
+      .set(auth(joint))
+      .send({ revision: draft.body.revision })
+      .expect(204);
     const db = t.app.get(DataSource);
     const publish = () =>
       request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(organiser));

@@ -420,7 +420,7 @@ describe('Tender rules', () => {
     expect(res.body).toMatchObject({ code: 'TENDER_INVALID', details: { field: 'lots.0.shares' } });
   });
 
-  it('publishes a joint tender only once every other buyer has confirmed its part of the draft as it stands', async () => {
+  it('publishes a joint tender only once every other buyer has confirmed its part of the draft it read', async () => {
     const other = await factory.actor('buyer', { cityCode: 'omsk' });
     const [moscow, omsk] = [moscowBuyer.organization.id, other.organization.id];
     const body = jointTenderBody(moscowId, [
@@ -430,34 +430,53 @@ describe('Tender rules', () => {
     const draft = await request(t.http).post('/api/v1/tenders').set(auth(moscowBuyer)).send(body).expect(201);
     const publish = () =>
       request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(moscowBuyer));
-    const confirm = (who: Actor) =>
-      request(t.http).post(`/api/v1/tenders/${draft.body.id}/participation`).set(auth(who));
+    const read = async (who: Actor) =>
+      (await request(t.http).get(`/api/v1/tenders/${draft.body.id}/draft`).set(auth(who)).expect(200)).body;
+    const confirm = (who: Actor, revision: number) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${draft.body.id}/participation`)
+        .set(auth(who))
+        .send({ revision });
+    const first = await read(other);
+    expect(first.revision).toBe(1);
+    expect(first.participation).toEqual([
+      { buyerId: moscow, confirmed: true },
+      { buyerId: omsk, confirmed: false },
+    ]);
     const unconfirmed = await publish().expect(409);
     expect(unconfirmed.body).toMatchObject({ code: 'JOINT_BUYER_NOT_CONFIRMED', details: { buyerId: omsk } });
     // Only that buyer confirms: not the organiser, not a stranger, not a supplier.
-    expect((await confirm(moscowBuyer).expect(404)).body.code).toBe('TENDER_NOT_FOUND');
-    expect((await confirm(await factory.actor('buyer')).expect(404)).body.code).toBe('TENDER_NOT_FOUND');
-    await confirm(await factory.actor('supplier')).expect(403);
-    await confirm(other).expect(204);
-    // A save changes what Omsk confirmed: it is asked again.
+    expect((await confirm(moscowBuyer, 1).expect(404)).body.code).toBe('TENDER_NOT_FOUND');
+    expect((await confirm(await factory.actor('buyer'), 1).expect(404)).body.code).toBe('TENDER_NOT_FOUND');
+    await confirm(await factory.actor('supplier'), 1).expect(403);
+    await confirm(other, 1).expect(204);
+    expect((await read(moscowBuyer)).participation[1]).toEqual({ buyerId: omsk, confirmed: true });
+    // The organiser saves Omsk a larger share: a new revision, and Omsk is asked again. A confirmation of the
+    // revision Omsk read before the save is refused.
     const changed = jointTenderBody(moscowId, [
-      { buyerId: moscow, share: '50000.00', quantity: '120' },
-      { buyerId: omsk, share: '50000.00', quantity: '80' },
+      { buyerId: moscow, share: '50000.00', quantity: '100' },
+      { buyerId: omsk, share: '50000.00', quantity: '100' },
     ]);
     await request(t.http)
       .put(`/api/v1/tenders/${draft.body.id}`)
       .set(auth(moscowBuyer))
       .send(changed)
       .expect(200);
+    const stale = await confirm(other, 1).expect(409);
+    expect(stale.body).toMatchObject({ code: 'DRAFT_CHANGED', details: { field: 'revision', revision: 2 } });
     expect((await publish().expect(409)).body.code).toBe('JOINT_BUYER_NOT_CONFIRMED');
     const [{ n }] = await t.app
       .get(DataSource)
       .query(`SELECT count(*)::int AS n FROM deal_events WHERE tender_id = $1`, [draft.body.id]);
     expect(n).toBe(0);
-    await confirm(other).expect(204);
+    const second = await read(other);
+    expect(second.lots[0].shares.find((x: any) => x.buyerId === omsk).amount).toBe('50000.00');
+    await confirm(other, second.revision).expect(204);
     const published = await publish().expect(200);
     expect(published.body.status).toBe('active.tendering');
-    const late = await confirm(other).expect(409);
+    expect(published.body).not.toHaveProperty('revision');
+    expect(published.body).not.toHaveProperty('participation');
+    const late = await confirm(other, second.revision).expect(409);
     expect(late.body).toMatchObject({ code: 'TENDER_STATE_CONFLICT', details: { required: 'draft' } });
   });
 
@@ -536,6 +555,36 @@ describe('Tender rules', () => {
       .set(auth(moscowBuyer))
       .send({ ...body, tenderPeriod: { ...body.tenderPeriod, endDate: offset } })
       .expect(201);
+  });
+
+  it('refuses an amendment whose estimate would round a joint buyer’s share of a lot to nothing', async () => {
+    const other = await factory.actor('buyer', { cityCode: 'omsk' });
+    const [moscow, omsk] = [moscowBuyer.organization.id, other.organization.id];
+    const tender = await flows.publish(
+      moscowBuyer,
+      jointTenderBody(moscowId, [
+        { buyerId: moscow, share: '99999.99', quantity: '199' },
+        { buyerId: omsk, share: '0.01', quantity: '1' },
+      ]),
+    );
+    const lotId = tender.lots[0].id;
+    const res = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/amendments`)
+      .set(auth(moscowBuyer))
+      .send({ rationale: 'Cheaper than thought', lots: [{ lotId, estimate: '10.00' }] })
+      .expect(400);
+    expect(res.body).toMatchObject({
+      code: 'TENDER_INVALID',
+      details: { field: 'lots', lotId, buyerId: omsk },
+    });
+    const lot = (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body.lots[0];
+    expect(lot.estimate).toBe('100000.00');
+    expect(new Map(lot.shares.map((x: any) => [x.buyerId, x.amount]))).toEqual(
+      new Map([
+        [moscow, '99999.99'],
+        [omsk, '0.01'],
+      ]),
+    );
   });
 
   it('keeps the shares of a joint lot adding up to its estimate when an amendment changes it', async () => {

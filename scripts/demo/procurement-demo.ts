@@ -209,7 +209,7 @@ async function seedTenders(app: INestApplicationContext, orgs: Orgs): Promise<vo
     };
     const tenderId = await drafts.create(id(organizer), input);
     // Each other buyer of a joint tender confirms its part before the organiser publishes.
-    for (const buyerId of input.jointBuyerIds ?? []) await drafts.confirmParticipation(buyerId, tenderId);
+    for (const buyerId of input.jointBuyerIds ?? []) await drafts.confirmParticipation(buyerId, tenderId, 1);
     await drafts.publish(id(organizer), tenderId);
     return tenderId;
   };

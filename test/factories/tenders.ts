@@ -68,12 +68,17 @@ export class TenderFlows {
     return request(this.app.getHttpServer());
   }
 
-  /** Each joint buyer confirms its part of the draft, by the actor made for it. */
+  /** Each joint buyer reads the draft and confirms its part of that revision, by the actor made for it. */
   async confirmJointBuyers(tenderId: string, buyerIds: string[]): Promise<void> {
     for (const buyerId of buyerIds) {
       const actor = actorOf(buyerId);
       if (!actor) throw new Error(`no test actor for joint buyer ${buyerId}`);
-      const res = await this.http.post(`/api/v1/tenders/${tenderId}/participation`).set(auth(actor));
+      const draft = await this.http.get(`/api/v1/tenders/${tenderId}/draft`).set(auth(actor));
+      if (draft.status !== 200) throw new Error(`draft: ${draft.status} ${JSON.stringify(draft.body)}`);
+      const res = await this.http
+        .post(`/api/v1/tenders/${tenderId}/participation`)
+        .set(auth(actor))
+        .send({ revision: draft.body.revision });
       if (res.status !== 204) throw new Error(`participation: ${res.status} ${JSON.stringify(res.body)}`);
     }
   }

@@ -28,6 +28,7 @@ import {
   AmendmentDto,
   AnswerDto,
   ChangesQueryDto,
+  ParticipationDto,
   QuestionDto,
   TenderReasonDto,
   TenderQueryDto,
@@ -136,14 +137,15 @@ export class TendersController {
   @Roles('buyer')
   @ApiNoContentResponse({
     description:
-      'A joint buyer confirms its part of the draft (its shares and quantities) as it stands; the organiser publishes only once every joint buyer has',
+      'A joint buyer confirms its part of the draft (its shares and quantities) in the revision it read; the organiser publishes only once every joint buyer has',
   })
   @ApiErrors(400, 403, 404, 409)
   async confirmParticipation(
     @CurrentUser() caller: AuthUser,
     @Param('id', uuidParam('id')) id: string,
+    @Body() body: ParticipationDto,
   ): Promise<void> {
-    await this.drafts.confirmParticipation(caller.organizationId, id);
+    await this.drafts.confirmParticipation(caller.organizationId, id, body.revision);
   }
 
   @Post(':id/publish')

@@ -12,7 +12,7 @@ import { isTerminal, type TenderStatus } from '../procurement/rules/tender-state
 import { TenderClosingScheduler } from './tender-closing.scheduler';
 import { OPEN_BIDS_ON_LATE_CANCELLATION } from './tender-closing.service';
 import { assertActing } from './acting-organization';
-import { assertDeadlineHorizon, assertSubmissionPeriod } from './tender-periods';
+import { assertDeadlineHorizon, assertDeliveryAfterDeadline, assertSubmissionPeriod } from './tender-periods';
 import { cancelAwards, cancelLot } from './tender-progress';
 import {
   DeadlineExtensionRequiredError,
@@ -161,6 +161,8 @@ export class TenderAmendmentsService {
           });
         }
         assertDeadlineHorizon(input.tenderEnd, tender.now);
+        if (input.tenderEnd > tender.tender_end)
+          await assertDeliveryAfterDeadline(manager, tender.id, input.tenderEnd);
         changes['tenderPeriod.endDate'] = {
           before: tender.tender_end.toISOString(),
           after: input.tenderEnd.toISOString(),
@@ -459,6 +461,17 @@ export class TenderAmendmentsService {
         estimate,
         own.map((s) => s.amount),
       );
+      // A buyer with a part of the lot keeps a part of its price: an estimate so small that a share rounds to
+      // nothing would leave that buyer's goods under no contract.
+      const lost = own.findIndex(
+        (s, i) => parseAmount(s.amount) > 0n && parseAmount(amounts[i] as string) === 0n,
+      );
+      if (lost >= 0) {
+        throw new TenderInvalidError(
+          `lots: the new estimate ${estimate} leaves buyer ${own[lost]?.buyer_id}'s share of the lot at nothing`,
+          { field: 'lots', lotId: id, buyerId: own[lost]?.buyer_id },
+        );
+      }
       own.forEach((s, i) => written.push({ lotId: id, buyerId: s.buyer_id, amount: amounts[i] as string }));
       const view = (list: string[]) => own.map((s, i) => ({ buyerId: s.buyer_id, amount: list[i] }));
       rescaled.set(id, {

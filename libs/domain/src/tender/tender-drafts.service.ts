@@ -13,6 +13,7 @@ import { TenderDocument, Lot, LotBuyerShare, TenderItem, TenderItemQuantity } fr
 import { Tender } from './tender.entity';
 import {
   BuyerNotActiveError,
+  DraftChangedError,
   JointBuyerNotConfirmedError,
   TenderInvalidError,
   TenderNotFoundError,
@@ -22,7 +23,7 @@ import {
 } from './tender.errors';
 import type { ItemInput, TenderInput } from './tender-input';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
-import { assertDeadlineHorizon, assertSubmissionPeriod } from './tender-periods';
+import { assertDeadlineHorizon, assertDeliveryAfterDeadline, assertSubmissionPeriod } from './tender-periods';
 import { TenderViews } from './tender-views';
 import { assertActing } from './acting-organization';
 
@@ -153,27 +154,37 @@ export class TenderDraftsService {
       await this.lockDraft(manager, organizerId, tenderId);
       await this.assertBuyers(manager, organizerId, input);
       await this.assertReferences(manager, organizerId, input);
-      await manager.update(Tender, { id: tenderId }, draftFields(input));
+      await manager.update(
+        Tender,
+        { id: tenderId },
+        { ...draftFields(input), draftRevision: () => 'draft_revision + 1' },
+      );
       await this.deleteParts(manager, tenderId);
       await this.insertParts(manager, tenderId, organizerId, input);
     });
   }
 
   /**
-   * A joint buyer confirms its part of a draft - its shares of the lots and its quantities - as it stands: the
-   * organiser cannot publish a tender that commits another buyer without it. Another save of the draft asks
-   * again. Only a joint buyer of the draft, not its organiser, confirms; anyone else is told no draft exists.
+   * A joint buyer confirms its part of a draft - its shares of the lots and its quantities - in the revision it
+   * read (the draft view's `revision`): the organiser cannot publish a tender that commits another buyer without
+   * it. A save of the draft makes a new revision and asks again; a confirmation of an older one is refused
+   * (DRAFT_CHANGED). Only a joint buyer of the draft, not its organiser, confirms; anyone else is told no draft
+   * exists.
    */
-  async confirmParticipation(buyerId: string, tenderId: string): Promise<void> {
+  async confirmParticipation(buyerId: string, tenderId: string, revision: number): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      // Locked as a save or a publication locks it, so a confirmation is of the draft as the buyer read it.
-      const [tender] = await manager.query<{ status: string; organizer_id: string; joint: boolean }[]>(
-        `SELECT t.status, t.organizer_id,
-                EXISTS (SELECT 1 FROM tender_buyers tb WHERE tb.tender_id = t.id AND tb.buyer_id = $2) AS joint
-           FROM tenders t WHERE t.id = $1 FOR UPDATE`,
-        [tenderId, buyerId],
-      );
-      if (!tender || !tender.joint || tender.organizer_id === buyerId) {
+      // Locked first, as a save or a publication locks it; the buyer rows are read after the lock, so a save that
+      // committed meanwhile is seen.
+      const [tender] = await manager.query<
+        { status: string; organizer_id: string; draft_revision: number }[]
+      >(`SELECT status, organizer_id, draft_revision FROM tenders WHERE id = $1 FOR UPDATE`, [tenderId]);
+      const [joint] = tender
+        ? await manager.query<{ buyer_id: string }[]>(
+            `SELECT buyer_id FROM tender_buyers WHERE tender_id = $1 AND buyer_id = $2`,
+            [tenderId, buyerId],
+          )
+        : [];
+      if (!tender || !joint || tender.organizer_id === buyerId) {
         throw new TenderNotFoundError('No joint draft of yours to confirm with this id', { id: tenderId });
       }
       if (tender.status !== 'draft') {
@@ -183,6 +194,12 @@ export class TenderDraftsService {
             status: tender.status,
             required: 'draft',
           },
+        );
+      }
+      if (tender.draft_revision !== revision) {
+        throw new DraftChangedError(
+          `The draft was saved again (revision ${tender.draft_revision}); read it and confirm that revision`,
+          { field: 'revision', revision: tender.draft_revision },
         );
       }
       await assertActing(manager, buyerId, 'buyer');
@@ -365,20 +382,7 @@ export class TenderDraftsService {
     if (tender.clarificationsUntil && tender.enquiryEnd && tender.clarificationsUntil < tender.enquiryEnd) {
       throw invalid('clarificationsUntil', 'must not be before the enquiry period ends');
     }
-    // Goods are delivered under the contract, which comes after the deadline: not on a day already past by then.
-    const [early] = await manager.query<{ number: number; id: string; delivery_date: string }[]>(
-      `SELECT l.number, i.id, i.delivery_date::text AS delivery_date
-         FROM tender_items i JOIN lots l ON l.id = i.lot_id
-        WHERE i.tender_id = $1 AND i.delivery_date < ($2::timestamptz AT TIME ZONE 'UTC')::date
-        ORDER BY l.number, i.id LIMIT 1`,
-      [tender.id, tender.tenderEnd],
-    );
-    if (early) {
-      throw new TenderInvalidError(
-        `lots.${early.number - 1}.items: delivery date ${early.delivery_date} is before the tender period ends`,
-        { field: 'deliveryDate', lot: early.number, itemId: early.id, deliveryDate: early.delivery_date },
-      );
-    }
+    await assertDeliveryAfterDeadline(manager, tender.id, tender.tenderEnd);
     const bidsOpen = tender.enquiryEnd ?? now;
     await assertSubmissionPeriod(manager, this.config, tender.organizerId, bidsOpen, tender.tenderEnd);
   }

@@ -64,3 +64,32 @@ export async function assertSubmissionPeriod(
     );
   }
 }
+
+/**
+ * Goods are delivered under the contract, which comes after the deadline: no item of a live lot may be due on a
+ * day (in the organiser's city) before the deadline's. Checked at publication and when an amendment moves the
+ * deadline later.
+ */
+export async function assertDeliveryAfterDeadline(
+  manager: EntityManager,
+  tenderId: string,
+  deadline: Date,
+): Promise<void> {
+  const [early] = await manager.query<{ number: number; id: string; delivery_date: string }[]>(
+    `SELECT l.number, i.id, i.delivery_date::text AS delivery_date
+       FROM tender_items i
+       JOIN lots l ON l.id = i.lot_id AND l.status = 'active'
+       JOIN tenders t ON t.id = i.tender_id
+       JOIN organizations o ON o.id = t.organizer_id
+       JOIN cities c ON c.id = o.city_id
+      WHERE i.tender_id = $1 AND i.delivery_date < ($2::timestamptz AT TIME ZONE c.time_zone)::date
+      ORDER BY l.number, i.id LIMIT 1`,
+    [tenderId, deadline],
+  );
+  if (early) {
+    throw new TenderInvalidError(
+      `lots.${early.number - 1}.items: delivery date ${early.delivery_date} is before the tender period ends`,
+      { field: 'deliveryDate', lot: early.number, itemId: early.id, deliveryDate: early.delivery_date },
+    );
+  }
+}

@@ -56,6 +56,9 @@ export interface TenderView {
   statusReason: string | null;
   amendmentCount: number;
   unansweredQuestions: number;
+  /** A draft's alone: its revision, and whether each buyer has confirmed its part of it. */
+  revision?: number;
+  participation?: { buyerId: string; confirmed: boolean }[];
 }
 
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -99,7 +102,9 @@ SELECT jsonb_build_object(
   'publishedAt', ${ISO('t.published_at')}, 'closedAt', ${ISO('t.closed_at')},
   'statusReason', t.status_reason, 'amendmentCount', t.amendment_count,
   'unansweredQuestions', (SELECT count(*) FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)
-) AS view
+) || CASE WHEN t.status <> 'draft' THEN '{}'::jsonb ELSE jsonb_build_object('revision', t.draft_revision,
+  'participation', (SELECT jsonb_agg(jsonb_build_object('buyerId', tb.buyer_id, 'confirmed', tb.confirmed_at IS NOT NULL)
+     ORDER BY (tb.buyer_id <> t.organizer_id), tb.buyer_id) FROM tender_buyers tb WHERE tb.tender_id = t.id)) END AS view
 FROM tenders t WHERE t.id = ANY($1::uuid[])`;
 
 @Injectable()

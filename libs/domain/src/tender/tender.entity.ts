@@ -101,6 +101,10 @@ export class Tender {
   @Column({ name: 'amendment_count', type: 'int', default: 0 })
   amendmentCount: number;
 
+  /** Counted up by every save of the draft: a joint buyer confirms the revision it read. */
+  @Column({ name: 'draft_revision', type: 'int', default: 1 })
+  draftRevision: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -28,3 +28,4 @@ export class TenderDeadlinePassedError extends defineError('TENDER_DEADLINE_PASS
 export class NothingToAmendError extends defineError('NOTHING_TO_AMEND', 'invalid') {}
 export class TenderLimitError extends defineError('TENDER_LIMIT_REACHED', 'conflict') {}
 export class JointBuyerNotConfirmedError extends defineError('JOINT_BUYER_NOT_CONFIRMED', 'conflict') {}
+export class DraftChangedError extends defineError('DRAFT_CHANGED', 'conflict') {}

@@ -5,10 +5,13 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
+  IsInt,
   IsObject,
   IsString,
   Matches,
+  Max,
   MaxLength,
+  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
@@ -190,4 +193,17 @@ export class ComplaintQueryDto extends PageQueryDto {
   @Optional()
   @IsIn(COMPLAINT_STATUSES, { message: 'status must be pending, upheld, dismissed or closed' })
   status?: ComplaintStatus;
+}
+
+/** A joint buyer's confirmation of its part of a draft, in the revision it read. */
+export class ParticipationDto {
+  @ApiProperty({
+    description:
+      "The draft's `revision` the buyer read (GET /tenders/:id/draft); if the draft has been saved since, 409 DRAFT_CHANGED",
+    example: 1,
+  })
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  revision: number;
 }
