@@ -290,6 +290,32 @@ describe('Tender rules', () => {
     expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`)).body.status).toBe('complete');
   });
 
+  it('gives a joint buyer with a share at least a cent of an award far below the estimate, so its goods have a contract', async () => {
+    const other = await factory.actor('buyer', { cityCode: 'omsk' });
+    const [moscow, omsk] = [moscowBuyer.organization.id, other.organization.id];
+    const tender = await flows.publish(
+      moscowBuyer,
+      jointTenderBody(
+        moscowId,
+        [
+          { buyerId: moscow, share: '99999.99', quantity: '199' },
+          { buyerId: omsk, share: '0.01', quantity: '1' },
+        ],
+        {},
+        3,
+      ),
+    );
+    await flows.bid(await factory.actor('supplier'), tender, ['0.50']);
+    await flows.closeAfterDeadline(tender);
+    const contracts = await flows.acceptAward(moscowBuyer, tender);
+    expect(new Map(contracts.map((c: any) => [c.buyerId, c.amount]))).toEqual(
+      new Map([
+        [moscow, '0.49'],
+        [omsk, '0.01'],
+      ]),
+    );
+  });
+
   it('refuses every action of an organisation suspended while its token still works, changing nothing', async () => {
     const db = t.app.get(DataSource);
     const buyer = await factory.actor('buyer', { cityCode: 'moscow' });

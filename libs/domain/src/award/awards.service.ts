@@ -5,7 +5,7 @@ import { PriceStatsScheduler } from '../analytics/price-stats.scheduler';
 import type { PriceStatsPart } from '../analytics/price-stats.service';
 import { AppConfig } from '../config/app-config';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
-import { parseAmount, splitByShares } from '../procurement/rules/money';
+import { parseAmount, splitGivingEveryShareACent } from '../procurement/rules/money';
 import type { TenderStatus } from '../procurement/rules/tender-state';
 import { assertActing } from '../tender/acting-organization';
 import { advanceTender, cancelLot } from '../tender/tender-progress';
@@ -280,9 +280,10 @@ export class AwardsService {
       `SELECT buyer_id, amount::text FROM lot_buyer_shares WHERE lot_id = $1 ORDER BY buyer_id`,
       [award.lot_id],
     );
-    // A joint tender yields one contract per buyer, the award split by the buyers' shares of the estimate.
+    // A joint tender yields one contract per buyer, the award split by the buyers' shares of the estimate; a buyer
+    // with a share gets at least a cent, so its goods come under a contract however low the award.
     const parts = shares.length
-      ? splitByShares(
+      ? splitGivingEveryShareACent(
           award.amount,
           shares.map((s) => s.amount),
         )

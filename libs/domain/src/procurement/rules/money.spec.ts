@@ -6,6 +6,7 @@ import {
   parseAmount,
   percentOf,
   splitByShares,
+  splitGivingEveryShareACent,
   sumAmounts,
 } from './money';
 
@@ -137,6 +138,44 @@ describe('splitByShares', () => {
             const error = part * weightSum - total * (weights[i] ?? 0n);
             expect(error > -weightSum && error < weightSum).toBe(true);
             if (weights[i] === 0n) expect(part).toBe(0n);
+          });
+        },
+      ),
+    );
+  });
+});
+
+describe('splitGivingEveryShareACent', () => {
+  it('gives a share that rounds to nothing a cent, taken from the largest part', () => {
+    expect(splitByShares('0.50', ['99999.99', '0.01'])).toEqual(['0.50', '0.00']);
+    expect(splitGivingEveryShareACent('0.50', ['99999.99', '0.01'])).toEqual(['0.49', '0.01']);
+    expect(splitGivingEveryShareACent('0.05', ['1000', '1', '0', '1'])).toEqual([
+      '0.03',
+      '0.01',
+      '0.00',
+      '0.01',
+    ]);
+  });
+
+  it('splits as splitByShares when no positive share rounds to nothing, or when cents are too few', () => {
+    expect(splitGivingEveryShareACent('100.00', ['1', '1', '1'])).toEqual(['33.34', '33.33', '33.33']);
+    expect(splitGivingEveryShareACent('0.01', ['1', '1'])).toEqual(splitByShares('0.01', ['1', '1']));
+  });
+
+  it('adds up to the total, gives a zero share nothing and every positive share a cent when there are enough', () => {
+    const share = fc.oneof(fc.constant('0'), fc.nat({ max: 1_000_000 }).map(String));
+    fc.assert(
+      fc.property(
+        amountText,
+        fc.array(share, { minLength: 1, maxLength: 12 }).filter((xs) => xs.some((x) => Number(x) > 0)),
+        ({ text, cents: total }, shares) => {
+          const parts = splitGivingEveryShareACent(text, shares).map(parseAmount);
+          expect(parts.reduce((sum, p) => sum + p, 0n)).toBe(total);
+          const positive = shares.filter((x) => Number(x) > 0).length;
+          parts.forEach((part, i) => {
+            expect(part >= 0n).toBe(true);
+            if (Number(shares[i]) === 0) expect(part).toBe(0n);
+            else if (BigInt(positive) <= total) expect(part >= 1n).toBe(true);
           });
         },
       ),

@@ -74,6 +74,24 @@ export function splitByShares(total: string, shares: string[]): string[] {
   return parts.map(formatAmount);
 }
 
+/**
+ * splitByShares, where every positive share gets at least a cent when the total has a cent for each: a part that
+ * rounds to nothing takes one from the largest part (the earlier one on equal parts). A joint award far below the
+ * estimate would otherwise give a buyer with a small share, and its goods, no contract.
+ */
+export function splitGivingEveryShareACent(total: string, shares: string[]): string[] {
+  const parts = splitByShares(total, shares).map(parseAmount);
+  const positive = shares.map((share) => parseDecimal(share).units > 0n);
+  if (BigInt(positive.filter(Boolean).length) > parseAmount(total)) return parts.map(formatAmount);
+  positive.forEach((isPositive, index) => {
+    if (!isPositive || parts[index] !== 0n) return;
+    const largest = parts.reduce((best, part, i) => (part > (parts[best] ?? 0n) ? i : best), 0);
+    parts[largest] = (parts[largest] ?? 0n) - 1n;
+    parts[index] = 1n;
+  });
+  return parts.map(formatAmount);
+}
+
 /** amount × percent / 100, rounded half-up to the cent ("15" and "0.5" are percents). */
 export function percentOf(amount: string, percent: string): string {
   const minor = parseAmount(amount);
