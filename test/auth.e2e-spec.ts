@@ -91,6 +91,27 @@ describe('AuthController', () => {
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('throttles an account however its email is spelt: upper case, leading Unicode spaces', async () => {
+    const buyer = await factory.actor('buyer');
+    const spellings = ['\u3000', '\u205f', '\u2002', '\ufeff'].map(
+      (space) => space + buyer.email.toUpperCase(),
+    );
+    for (const email of spellings) {
+      const res = await request(t.http).post('/api/v1/auth/login').send({ email, password: 'wrong' });
+      // The spelling reaches the account (the lookup trims and lower-cases): a wrong password, not a bad body.
+      expect(res.status).toBe(401);
+    }
+    await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: buyer.email, password: 'wrong' })
+      .expect(401);
+    // Five failures spent, by whatever spelling: the right password is refused, however spelt.
+    for (const email of [buyer.email, `\u3000${buyer.email}`, buyer.email.toUpperCase()]) {
+      const res = await request(t.http).post('/api/v1/auth/login').send({ email, password: buyer.password });
+      expect(res.body.code).toBe('LOGIN_THROTTLED');
+    }
+  });
+
   it('checks no more guesses of a concurrent burst than of a sequence, and forgets failures after a success', async () => {
     const buyer = await factory.actor('buyer');
     const burst = await Promise.all(

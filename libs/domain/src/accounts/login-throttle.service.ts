@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { appKey, REDIS } from '../redis/redis.module';
 import { LoginThrottledError } from './accounts.errors';
+import { normalizeEmail } from './users.service';
 
 /**
  * Takes one attempt from both counters unless either is spent, in one step (KEYS: the account's and the
@@ -26,6 +27,25 @@ if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[
 return 1`;
 
 /**
+ * The client as the per-address limit counts it: an IPv4 address (IPv4-mapped IPv6 included) alone, an IPv6
+ * address by its /64 network, which one subscriber is given whole.
+ */
+export function clientNetwork(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1] as string;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail] = ip.toLowerCase().split('%')[0]!.split('::');
+  const front = head ? head.split(':') : [];
+  const back = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined ? front : [...front, ...Array(8 - front.length - back.length).fill('0'), ...back];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
+/**
  * Counts failed logins per account and per client address in Redis with a sliding expiry.
  * Past the limit every attempt is refused, right or wrong, until the window passes. An attempt is counted before
  * its password is checked (and given back if it was right), so a burst of concurrent guesses gets no more
@@ -39,10 +59,12 @@ export class LoginThrottleService {
   ) {}
 
   private keys(email: string, ip: string): [string, string] {
-    // The per-address limit is wider, so one office behind a NAT is not locked out by one user.
+    // The per-address limit is wider, so one office behind a NAT is not locked out by one user. The account is
+    // named as the user lookup names it (normalizeEmail): "\u3000victim@x" finds the victim's account, so it
+    // must also spend the victim's attempts.
     return [
-      appKey(this.config, 'login-fail', 'email', email.toLowerCase()),
-      appKey(this.config, 'login-fail', 'ip', ip),
+      appKey(this.config, 'login-fail', 'email', normalizeEmail(email)),
+      appKey(this.config, 'login-fail', 'ip', clientNetwork(ip)),
     ];
   }
 
