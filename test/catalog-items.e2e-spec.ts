@@ -467,6 +467,38 @@ describe('CatalogItemsController', () => {
       expect(item[0].status).toBe('pending');
     });
 
+    it('lets only an active organisation propose, edit or submit an item, and stores nothing otherwise', async () => {
+      const db = t.app.get(DataSource);
+      const count = async () => Number((await db.query('SELECT count(*) AS n FROM catalog_items'))[0].n);
+      const unverified = await actors.actor('supplier', { status: 'pending' });
+      const before = await count();
+      const refused = await request(t.http)
+        .post('/api/v1/catalogue/items')
+        .set(as(unverified))
+        .send({
+          titleRu: 'Бумага от неподтверждённого поставщика',
+          descriptionRu: 'Описание.',
+          cpvCode: PAPER_CPV,
+          unitCode: 'XPK',
+        })
+        .expect(403);
+      expect(refused.body).toMatchObject({ code: 'PROPOSER_NOT_ACTIVE', details: { status: 'pending' } });
+      expect(await count()).toBe(before);
+      // A draft of an organisation suspended afterwards can be neither edited nor submitted.
+      const later = await actors.actor('supplier');
+      const { id } = await catalogue.propose(later, { titleRu: 'Бумага до приостановки' }, false);
+      await db.query(`UPDATE organizations SET status = 'suspended' WHERE id = $1`, [later.organization.id]);
+      const edit = await request(t.http)
+        .patch(`/api/v1/catalogue/items/${id}`)
+        .set(as(later))
+        .send({ titleRu: 'Бумага после приостановки' })
+        .expect(403);
+      expect(edit.body.code).toBe('PROPOSER_NOT_ACTIVE');
+      await request(t.http).post(`/api/v1/catalogue/items/${id}/submit`).set(as(later)).expect(403);
+      const [row] = await db.query(`SELECT title_ru, status, version FROM catalog_items WHERE id = $1`, [id]);
+      expect(row).toEqual({ title_ru: 'Бумага до приостановки', status: 'draft', version: 1 });
+    });
+
     it('keeps another organisation’s proposal from being edited or seen', async () => {
       const { id } = await catalogue.propose(supplier, { titleRu: 'Бумага тонкая' }, false);
       // An unpublished proposal of another organisation is answered as an unknown id, not as someone else's.

@@ -15,7 +15,7 @@ import {
   CatalogItemVersionConflictError,
   MergeTargetInvalidError,
 } from './catalog-item.errors';
-import { assertPublic, CatalogItemRepository } from './catalog-item.repository';
+import { assertActiveProposer, assertPublic, CatalogItemRepository } from './catalog-item.repository';
 
 const MODERATORS = new Set(['operator']);
 
@@ -132,6 +132,7 @@ export class CatalogItemWorkflowService {
         assertPublic(item);
         throw new CatalogItemNotOwnedError('Only the proposing organisation may do this');
       }
+      if (rule.ownerOnly) await assertActiveProposer(m, actor);
       if (!from.includes(item.status)) {
         throw new CatalogItemStatusConflictError(`The item is ${item.status}, not ${from.join(' or ')}`, {
           status: item.status,

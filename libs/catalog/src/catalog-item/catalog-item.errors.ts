@@ -12,6 +12,7 @@ export class CatalogItemVersionConflictError extends defineCatalogError(
   'CATALOG_ITEM_VERSION_CONFLICT',
   'conflict',
 ) {}
+export class ProposerNotActiveError extends defineCatalogError('PROPOSER_NOT_ACTIVE', 'forbidden') {}
 export class CatalogItemUnitConflictError extends defineCatalogError(
   'CATALOG_ITEM_UNIT_CONFLICT',
   'conflict',

@@ -4,7 +4,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { CatalogActor } from '../common/actor';
 import type { CatalogItemAction, FieldChanges } from './catalog-item-version.entity';
 import { CatalogItem } from './catalog-item.entity';
-import { CatalogItemNotFoundError } from './catalog-item.errors';
+import { CatalogItemNotFoundError, ProposerNotActiveError } from './catalog-item.errors';
 
 /**
  * Writes of catalogue items inside a caller's transaction. Invariant: every change of an item bumps its version
@@ -67,6 +67,24 @@ export class CatalogItemRepository {
         reason,
       ],
     );
+  }
+}
+
+/**
+ * A proposer's organisation must be active to propose, edit or submit an item, as to offer a price: a pending
+ * (not yet verified) or suspended organisation cannot fill the moderation queue. Share-locked until the
+ * transaction ends, so a suspension waits for the change or sees it. Operators moderate whatever their status.
+ */
+export async function assertActiveProposer(m: EntityManager, actor: CatalogActor): Promise<void> {
+  if (actor.role === 'operator') return;
+  const [org] = await m.query<{ status: string }[]>(
+    `SELECT status FROM organizations WHERE id = $1 FOR SHARE`,
+    [actor.organizationId],
+  );
+  if (org?.status !== 'active') {
+    throw new ProposerNotActiveError('Only an active organisation may propose or edit catalogue items', {
+      status: org?.status ?? null,
+    });
   }
 }
 

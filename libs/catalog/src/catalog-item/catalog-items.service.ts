@@ -7,7 +7,12 @@ import { ClassificationService } from '../classification/classification.service'
 import { CPV_SCHEME } from '../classification/cpv-code';
 import { SearchIndexWriter } from '../search/search-index.writer';
 import { CatalogItemVersion, FieldChanges } from './catalog-item-version.entity';
-import { assertPublic, CatalogItemRepository, isPublicItem } from './catalog-item.repository';
+import {
+  assertActiveProposer,
+  assertPublic,
+  CatalogItemRepository,
+  isPublicItem,
+} from './catalog-item.repository';
 import { CatalogItem, CatalogItemStatus, Characteristic, DocumentLink } from './catalog-item.entity';
 import {
   CatalogItemNotFoundError,
@@ -72,6 +77,7 @@ export class CatalogItemsService {
   async propose(actor: CatalogActor, input: CatalogItemInput, submit: boolean): Promise<CatalogItem> {
     const fields = await this.checkedFields(input);
     return this.dataSource.transaction(async (m) => {
+      await assertActiveProposer(m, actor);
       const item = m.create(CatalogItem, {
         ...fields,
         status: submit ? 'pending' : 'draft',
@@ -104,6 +110,7 @@ export class CatalogItemsService {
           'Only the proposing organisation or an operator may edit this item',
         );
       }
+      await assertActiveProposer(m, actor);
       const editable = moderator ? item.status !== 'archived' : ['draft', 'pending'].includes(item.status);
       if (!editable) {
         throw new CatalogItemStatusConflictError(
