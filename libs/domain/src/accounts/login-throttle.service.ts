@@ -37,8 +37,8 @@ export function clientNetwork(ip: string): string {
   const [head = '', tail] = ip.toLowerCase().split('%')[0]!.split('::');
   const front = head ? head.split(':') : [];
   const back = tail === undefined ? [] : tail ? tail.split(':') : [];
-  const groups =
-    tail === undefined ? front : [...front, ...Array(8 - front.length - back.length).fill('0'), ...back];
+  const zeros = new Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0');
+  const groups: string[] = tail === undefined ? front : [...front, ...zeros, ...back];
   return `${groups
     .slice(0, 4)
     .map((g) => g.replace(/^0+(?=.)/, ''))
