@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { makeValidTaxId, UsersService } from '@app/domain';
+import type Redis from 'ioredis';
+import { makeValidTaxId, REDIS, UsersService } from '@app/domain';
 import { AuthService } from '../apps/marketplace/src/auth/auth.service';
 import { Actor, ActorFactory } from './factories/actors';
 import { createTestApp, TestApp } from './setup/app-factory';
@@ -216,6 +217,42 @@ describe('OrganizationsController', () => {
       .expect(409);
     expect(again.body.code).toBe('ORGANIZATION_STATUS_CONFLICT');
     expect((await me(auditor.accessToken).expect(401)).body.code).toBe('SESSION_REVOKED');
+  });
+
+  it('finishes a suspension asked again after Redis failed to mark a session, and its access token stops', async () => {
+    const buyer = await factory.actor('buyer');
+    const me = (token: string) =>
+      request(t.http).get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
+    const url = `/api/v1/admin/organizations/${buyer.organization.id}/status`;
+    const suspend = () =>
+      request(t.http)
+        .patch(url)
+        .set({ Authorization: `Bearer ${operator.accessToken}` })
+        .send({ status: 'suspended', reason: 'Fraud' });
+    // Redis refuses the session's mark once, as if it were down at that moment.
+    const redis = t.app.get<Redis>(REDIS);
+    const set = redis.set.bind(redis);
+    let failed = 0;
+    redis.set = ((...args: Parameters<Redis['set']>) => {
+      if (failed === 0 && String(args[0]).includes('revoked-session')) {
+        failed++;
+        return Promise.reject(new Error('Redis is down'));
+      }
+      return set(...args);
+    }) as Redis['set'];
+    try {
+      expect((await suspend()).status).toBeGreaterThanOrEqual(500);
+    } finally {
+      redis.set = set;
+    }
+    expect(failed).toBe(1);
+    // Asked again: already suspended, and the session the failure left is ended with its access token.
+    expect((await suspend().expect(409)).body.code).toBe('ORGANIZATION_STATUS_CONFLICT');
+    expect((await me(buyer.accessToken).expect(401)).body.code).toBe('SESSION_REVOKED');
+    const refreshed = await request(t.http)
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: buyer.refreshToken });
+    expect(refreshed.status).toBe(401);
   });
 
   it('lets exactly one of eight simultaneous activations succeed; the others are told the status changed', async () => {

@@ -79,7 +79,14 @@ export class SessionsService implements OnApplicationShutdown {
     throw new InvalidRefreshTokenError('The refresh token is invalid, expired or already used');
   }
 
+  /**
+   * Ends a session: its access tokens (marked in Redis) first, then its refresh tokens. In this order a failure
+   * part-way leaves the refresh tokens live, so revokeOrganization, asked again, still finds the session and
+   * finishes it; the other way round, the refresh tokens were revoked, the session no longer found, and its
+   * access tokens worked on until they expired. A mark whose database step then failed only ends a session early.
+   */
   async revoke(sessionId: string): Promise<void> {
+    await this.redis.set(this.revokedKey(sessionId), '1', 'EX', this.config.JWT_ACCESS_TTL_SECONDS + 60);
     await this.dataSource.transaction(async (manager) => {
       await lockSession(manager, sessionId);
       await manager.query(
@@ -87,7 +94,6 @@ export class SessionsService implements OnApplicationShutdown {
         [sessionId],
       );
     });
-    await this.redis.set(this.revokedKey(sessionId), '1', 'EX', this.config.JWT_ACCESS_TTL_SECONDS + 60);
     await this.revoked.announce(sessionId);
   }
 
