@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
-import { makeValidTaxId, REDIS, UsersService } from '@app/domain';
+import { AppConfig, makeValidTaxId, REDIS, UsersService } from '@app/domain';
 import { AuthService } from '../apps/marketplace/src/auth/auth.service';
 import { Actor, ActorFactory } from './factories/actors';
 import { createTestApp, TestApp } from './setup/app-factory';
@@ -253,6 +253,32 @@ describe('OrganizationsController', () => {
       .post('/api/v1/auth/refresh')
       .send({ refreshToken: buyer.refreshToken });
     expect(refreshed.status).toBe(401);
+  });
+
+  it('takes at most REGISTRATIONS_PER_HOUR self-registrations from one address, then answers 429', async () => {
+    const config = t.app.get(AppConfig);
+    const limit = config.REGISTRATIONS_PER_HOUR;
+    // This address's earlier registrations in the suite (under the suite's high limit) are forgotten first.
+    const redis = t.app.get<Redis>(REDIS);
+    const counters = await redis.keys('*registrations*');
+    if (counters.length > 0) await redis.del(...counters);
+    config.REGISTRATIONS_PER_HOUR = 2;
+    try {
+      const [first, second, third] = [await registration(), await registration(), await registration()];
+      const register = (body: object) => request(t.http).post('/api/v1/organizations/register').send(body);
+      await register(first).expect(201);
+      await register(second).expect(201);
+      const before = await countOrgs();
+      const res = await register(third).expect(429);
+      expect(res.body).toMatchObject({
+        code: 'REGISTRATION_THROTTLED',
+        details: { retryAfterSeconds: expect.any(Number) },
+      });
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(3000);
+      expect(await countOrgs()).toBe(before);
+    } finally {
+      config.REGISTRATIONS_PER_HOUR = limit;
+    }
   });
 
   it('lets exactly one of eight simultaneous activations succeed; the others are told the status changed', async () => {

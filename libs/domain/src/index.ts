@@ -27,6 +27,7 @@ export * from './accounts/users.service';
 export * from './accounts/sessions.service';
 export * from './accounts/revoked-sessions';
 export * from './accounts/login-throttle.service';
+export * from './accounts/registration-throttle.service';
 export * from './accounts/accounts.module';
 export * from './accounts/password';
 export * from './observability/worker-heartbeat';

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { OrganizationsService, ValidationFailedError } from '@app/domain';
+import type { Request } from 'express';
+import { OrganizationsService, RegistrationThrottleService, ValidationFailedError } from '@app/domain';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Public, Roles } from '../common/auth.decorators';
 import { uuidParam } from '../common/validation';
@@ -24,13 +25,17 @@ import {
 @ApiTags('organizations')
 @Controller()
 export class OrganizationsController {
-  constructor(private readonly organizations: OrganizationsService) {}
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly registrations: RegistrationThrottleService,
+  ) {}
 
   @Post('organizations/register')
   @Public()
   @ApiCreatedResponse({ type: RegistrationResponseDto, description: 'The supplier starts pending' })
-  @ApiErrors(400, 409, 413)
-  async register(@Body() body: RegisterSupplierDto): Promise<RegistrationResponseDto> {
+  @ApiErrors(400, 409, 413, 429)
+  async register(@Body() body: RegisterSupplierDto, @Req() req: Request): Promise<RegistrationResponseDto> {
+    await this.registrations.take(req.ip ?? 'unknown');
     const { organization, user } = await this.organizations.registerSupplier(
       { ...body.organization, sme: body.organization.sme ?? false },
       body.user,

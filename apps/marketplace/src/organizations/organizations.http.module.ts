@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { OrganizationsModule } from '@app/domain';
+import { AccountsModule, OrganizationsModule } from '@app/domain';
 import { OrganizationsController } from './organizations.controller';
 
-@Module({ imports: [OrganizationsModule], controllers: [OrganizationsController] })
+@Module({ imports: [OrganizationsModule, AccountsModule], controllers: [OrganizationsController] })
 export class OrganizationsHttpModule {}

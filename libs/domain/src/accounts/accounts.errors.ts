@@ -2,6 +2,7 @@ import { defineError } from '../errors';
 
 export class InvalidCredentialsError extends defineError('INVALID_CREDENTIALS', 'unauthenticated') {}
 export class LoginThrottledError extends defineError('LOGIN_THROTTLED', 'throttled') {}
+export class RegistrationThrottledError extends defineError('REGISTRATION_THROTTLED', 'throttled') {}
 export class InvalidRefreshTokenError extends defineError('INVALID_REFRESH_TOKEN', 'unauthenticated') {}
 export class SessionRevokedError extends defineError('SESSION_REVOKED', 'unauthenticated') {}
 /** Its users cannot sign in or stay signed in while an operator keeps the organisation suspended. */

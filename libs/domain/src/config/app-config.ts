@@ -98,6 +98,13 @@ export class AppConfig {
   @Max(86400)
   LOGIN_THROTTLE_WINDOW_SECONDS = 900;
 
+  /** Self-registrations per client address (an IPv6 client by its /64) and hour. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  REGISTRATIONS_PER_HOUR = 20;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
