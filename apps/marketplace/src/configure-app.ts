@@ -3,7 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { json, urlencoded } from 'express';
-import { LogService } from '@app/domain';
+import type pino from 'pino';
+import { LogService, requestLogging, ROOT_LOGGER } from '@app/domain';
 import {
   bodyParserErrors,
   defaultEmptyBody,
@@ -23,10 +24,12 @@ export function configureApp(app: NestExpressApplication): OpenAPIObject {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const logger = app.get<pino.Logger>(ROOT_LOGGER);
+  app.use(requestLogging(logger));
   app.use(app.get(MetricsService).middleware());
   const adapter = app.getHttpAdapter();
   if (adapter instanceof MarketplaceAdapter) {
-    adapter.addLane(new InclusionProofLane(app.get(LogService), app.get(MetricsService)).handle);
+    adapter.addLane(new InclusionProofLane(app.get(LogService), app.get(MetricsService), logger).handle);
   }
   app.use(
     json({ limit: BODY_LIMIT, verify: markSuspectEscapes }),

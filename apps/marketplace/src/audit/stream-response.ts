@@ -15,7 +15,8 @@ export async function streamText(res: Response, chunks: AsyncIterable<string>): 
     await pipeline(Readable.from(chunks, { objectMode: false }), res);
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
-    logger.error({ err: error }, 'streaming an export failed');
+    const correlationId = (res.req as { id?: unknown } | undefined)?.id;
+    logger.error({ err: error, correlationId }, 'streaming an export failed');
   }
 }
 

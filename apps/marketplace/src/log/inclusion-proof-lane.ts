@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { PinoLogger } from 'nestjs-pino';
-import { correlationIdFor, LogService } from '@app/domain';
+import type pino from 'pino';
+import { correlationIdFor, LogService, type RequestLine } from '@app/domain';
 import { MetricsService } from '../metrics/metrics.service';
 
 const PATH = '/api/v1/log/proof/inclusion';
@@ -12,7 +12,7 @@ const COUNT = /^(0|[1-9][0-9]{0,15})$/;
  * (LogService keeps the tree in memory). A proof is public, immutable and computed in microseconds; going
  * through the router, the guards, the pipes and the request logger cost twenty times that, and under load the
  * queueing behind it was most of a proof's latency. The answer is the one the controller gives, with the same
- * correlation id header, metric and request log line (the fields pino-http writes, but the headers). Anything
+ * correlation id header, metric and request log line (requestLogging's fields). Anything
  * else (another query, a size not yet in memory, a request to refuse with an explanation) goes the usual way,
  * through the controller.
  */
@@ -20,6 +20,7 @@ export class InclusionProofLane {
   constructor(
     private readonly log: LogService,
     private readonly metrics: MetricsService,
+    private readonly logger: pino.Logger,
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): boolean => {
@@ -46,17 +47,14 @@ export class InclusionProofLane {
     res.end(body);
     const ms = performance.now() - started;
     this.metrics.observe('GET', PATH, 200, ms / 1000);
-    const logger = PinoLogger.root;
-    if (logger?.isLevelEnabled('info')) {
-      logger.info(
-        {
-          req: { id, method: 'GET', url },
-          res: { statusCode: 200 },
-          responseTime: Math.round(ms),
-          correlationId: id,
-        },
-        'request completed',
-      );
+    if (this.logger.isLevelEnabled('info')) {
+      const line: RequestLine = {
+        correlationId: id,
+        req: { id, method: 'GET', url },
+        res: { statusCode: 200 },
+        responseTime: Math.round(ms),
+      };
+      this.logger.info(line, 'request completed');
     }
     return true;
   };

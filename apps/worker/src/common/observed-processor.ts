@@ -10,7 +10,7 @@ import type { JobMetrics } from './job-metrics';
  * (`<queue>/<job id>`) and its duration is recorded. Errors are rethrown so BullMQ retries with backoff.
  */
 export abstract class ObservedProcessor extends WorkerHost {
-  // Not PinoLogger.root: only the HTTP logger middleware sets it, and the worker is an application context.
+  // Outside any job's scope this is the root logger; each job logs through a child of it, in a storage scope.
   @Inject(PinoLogger) private readonly rootLogger: PinoLogger;
 
   protected constructor(private readonly jobMetrics: JobMetrics) {
