@@ -115,7 +115,10 @@ describe('CatalogItemsController', () => {
         cpv: { code: '30192700-8' },
       });
       // The approval's version names everything it changed: the reason cleared, the publication time set.
-      const versions = await request(t.http).get(`/api/v1/catalogue/items/${draft.id}/versions`).expect(200);
+      const versions = await request(t.http)
+        .get(`/api/v1/catalogue/proposals/${draft.id}/versions`)
+        .set(as(buyer))
+        .expect(200);
       expect(versions.body.items.at(-1)).toMatchObject({
         action: 'approved',
         changes: {
@@ -123,6 +126,13 @@ describe('CatalogItemsController', () => {
           rejectionReason: { from: 'Укажите код CPV канцелярских товаров', to: null },
           publishedAt: { from: null, to: active.body.publishedAt },
         },
+      });
+      // The public history does not tell what the moderator said to the proposer before publication.
+      const seen = await request(t.http).get(`/api/v1/catalogue/items/${draft.id}/versions`).expect(200);
+      expect(JSON.stringify(seen.body)).not.toContain('Укажите код CPV');
+      expect(seen.body.items.at(-1).changes).toEqual({
+        status: { from: 'pending', to: 'active' },
+        publishedAt: { from: null, to: active.body.publishedAt },
       });
     });
 
@@ -140,7 +150,10 @@ describe('CatalogItemsController', () => {
         .send({ titleEn: 'Sticky note paper' })
         .expect(200);
 
-      const res = await request(t.http).get(`/api/v1/catalogue/items/${id}/versions`).expect(200);
+      const res = await request(t.http)
+        .get(`/api/v1/catalogue/proposals/${id}/versions`)
+        .set(as(supplier))
+        .expect(200);
       expect(res.body.items).toEqual([
         expect.objectContaining({
           version: 1,
@@ -175,8 +188,24 @@ describe('CatalogItemsController', () => {
         }),
       ]);
       expect(res.body.items[0].changes.titleRu).toEqual({ from: null, to: 'Бумага для заметок' });
+      // Anyone else sees who proposed and edited it, and when, but not what the proposal said before publication.
+      for (const viewer of [undefined, otherSupplier]) {
+        const seen = await request(t.http)
+          .get(
+            viewer ? `/api/v1/catalogue/proposals/${id}/versions` : `/api/v1/catalogue/items/${id}/versions`,
+          )
+          .set(viewer ? as(viewer) : {})
+          .expect(200);
+        expect(seen.body.items.map((v: any) => [v.action, v.actorOrganizationId, v.changes])).toEqual([
+          ['proposed', supplier.organization.id, {}],
+          ['edited', supplier.organization.id, {}],
+          ['approved', operator.organization.id, res.body.items[2].changes],
+          ['edited', operator.organization.id, res.body.items[3].changes],
+        ]);
+      }
       // Who acted is public as an organisation and a role; the person only to operators and their own organisation.
-      expect(res.body.items.filter((v: any) => 'actorUserId' in v)).toEqual([]);
+      const anonymous = await request(t.http).get(`/api/v1/catalogue/items/${id}/versions`).expect(200);
+      expect(anonymous.body.items.filter((v: any) => 'actorUserId' in v)).toEqual([]);
       const usersSeenBy = async (viewer: any) =>
         (
           await request(t.http).get(`/api/v1/catalogue/proposals/${id}/versions`).set(as(viewer)).expect(200)

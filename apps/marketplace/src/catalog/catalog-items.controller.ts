@@ -62,7 +62,12 @@ export class CatalogItemsController {
 
   @Get('items/:id/versions')
   @Public()
-  @ApiOkResponse({ type: CatalogItemVersionPageDto, description: 'Who changed what and when, oldest first' })
+  @ApiOkResponse({
+    type: CatalogItemVersionPageDto,
+    description:
+      'Who changed what and when, oldest first. Before its first approval an item was private: those versions ' +
+      'show who acted and when, and what they changed only to the proposer and operators (proposals/:id/versions)',
+  })
   @ApiErrors(400, 404)
   async versions(
     @Param('id', uuidParam('id')) id: string,

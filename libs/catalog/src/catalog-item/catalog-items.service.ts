@@ -179,13 +179,19 @@ export class CatalogItemsService {
     return toCatalogPage(entities, filter.limit, tag, (e) => [keys.get(e.id) ?? 0, e.id]);
   }
 
-  /** The history of an item, oldest change first. */
+  /**
+   * The history of an item, oldest change first. What a proposal said before its first approval stays its
+   * proposer's and the moderators': anyone else sees those versions' action, organisation and time, with no
+   * changes and no reason (a draft may hold text never meant to be published, a rejection may quote it), and
+   * the first approval without the rejection reason it cleared.
+   */
   async versions(
     actor: CatalogActor | null,
     id: string,
     page: { limit: number; cursor?: string },
   ): Promise<CatalogPage<CatalogItemVersion>> {
-    await this.get(actor, id);
+    const item = await this.get(actor, id);
+    const privateBefore = this.seesProposal(actor, item) ? 0 : await this.firstApproval(id);
     const qb = this.dataSource
       .getRepository(CatalogItemVersion)
       .createQueryBuilder('v')
@@ -196,7 +202,25 @@ export class CatalogItemsService {
       const [version] = decodeCatalogCursor(page.cursor, 'versions', ['int']);
       qb.andWhere('v.version > :version', { version });
     }
-    return toCatalogPage(await qb.getMany(), page.limit, 'versions', (v) => [v.version]);
+    const versions = (await qb.getMany()).map((v) => {
+      if (v.version < privateBefore) return Object.assign(v, { changes: {}, reason: null });
+      if (v.version === privateBefore) {
+        // What the moderator told the proposer before approving stays between them.
+        const { rejectionReason: _told, ...changes } = v.changes;
+        return Object.assign(v, { changes });
+      }
+      return v;
+    });
+    return toCatalogPage(versions, page.limit, 'versions', (v) => [v.version]);
+  }
+
+  /** The version that first approved the item; an item never approved is private throughout. */
+  private async firstApproval(id: string): Promise<number> {
+    const [row] = await this.dataSource.query<{ version: number | null }[]>(
+      `SELECT min(version) AS version FROM catalog_item_versions WHERE item_id = $1 AND action = 'approved'`,
+      [id],
+    );
+    return row?.version ?? Number.MAX_SAFE_INTEGER;
   }
 
   /**
@@ -204,7 +228,11 @@ export class CatalogItemsService {
    * merged without ever being approved, stays its proposer's and the moderators'.
    */
   private canSee(actor: CatalogActor | null, item: CatalogItem): boolean {
-    if (isPublicItem(item)) return true;
+    return isPublicItem(item) || this.seesProposal(actor, item);
+  }
+
+  /** The proposing organisation and the moderation's readers see a proposal as it was written. */
+  private seesProposal(actor: CatalogActor | null, item: CatalogItem): boolean {
     if (!actor) return false;
     return READERS_OF_PROPOSALS.has(actor.role) || item.proposedByOrganizationId === actor.organizationId;
   }
