@@ -366,6 +366,19 @@ describe('OffersController', () => {
       });
       const [stored] = await db.query(`SELECT price::text FROM catalog_offers WHERE id = $1`, [id]);
       expect(stored.price).toBe('300.00');
+      // Its supplier sees it as shown nowhere, not as an active offer.
+      const own = (status?: string) =>
+        request(t.http)
+          .get('/api/v1/catalogue/my/offers')
+          .query(status ? { status, limit: 100 } : { limit: 100 })
+          .set(as(supplier))
+          .expect(200)
+          .then((r) =>
+            r.body.items.map((o: { id: string; effectiveStatus: string }) => [o.id, o.effectiveStatus]),
+          );
+      expect((await own()).filter(([offerId]: string[]) => offerId === id)).toEqual([[id, 'unlisted']]);
+      expect((await own('active')).map(([offerId]: string[]) => offerId)).not.toContain(id);
+      expect(await own('unlisted')).toEqual([[id, 'unlisted']]);
       await request(t.http).post(`/api/v1/catalogue/offers/${id}/withdraw`).set(as(supplier)).expect(200);
     });
   });

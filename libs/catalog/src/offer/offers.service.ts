@@ -33,7 +33,9 @@ export interface OfferInput {
 
 export type OfferPatch = Partial<OfferInput>;
 
-export type EffectiveOfferStatus = 'active' | 'scheduled' | 'expired' | 'withdrawn';
+/** An offer's status as of the database clock; unlisted: its item was archived or merged, so it shows nowhere. */
+export const EFFECTIVE_OFFER_STATUSES = ['active', 'scheduled', 'expired', 'withdrawn', 'unlisted'] as const;
+export type EffectiveOfferStatus = (typeof EFFECTIVE_OFFER_STATUSES)[number];
 
 export interface OfferView {
   id: string;
@@ -68,7 +70,9 @@ const VIEW = `SELECT o.id, o.item_id AS "itemId", o.supplier_organization_id AS 
     o.price::text AS price, o.currency, o.vat_included AS "vatIncluded",
     trim_scale(o.min_quantity)::text AS "minQuantity", o.delivery_area AS "deliveryArea",
     o.lead_time_days AS "leadTimeDays", o.valid_from AS "validFrom", o.valid_until AS "validUntil", o.status,
-    CASE WHEN o.status = 'withdrawn' THEN 'withdrawn' WHEN o.valid_until <= now() THEN 'expired'
+    CASE WHEN o.status = 'withdrawn' THEN 'withdrawn'
+      WHEN (SELECT i.status FROM catalog_items i WHERE i.id = o.item_id) <> 'active' THEN 'unlisted'
+      WHEN o.valid_until <= now() THEN 'expired'
       WHEN o.valid_from > now() THEN 'scheduled' ELSE 'active' END AS "effectiveStatus",
     o.created_at AS "createdAt", o.updated_at AS "updatedAt",
     (extract(epoch from o.created_at) * 1000000)::int8 AS "cursorUs"

@@ -15,6 +15,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { EFFECTIVE_OFFER_STATUSES, type EffectiveOfferStatus } from '@app/catalog';
 import { CataloguePageQueryDto } from '../../common/pagination.dto';
 import { IsId, IsTimestamp, Optional, MinText } from '../../common/validation';
 
@@ -124,8 +125,8 @@ export class ItemOffersQueryDto extends CataloguePageQueryDto {
 }
 
 export class OwnOffersQueryDto extends CataloguePageQueryDto {
-  @ApiPropertyOptional({ enum: ['active', 'scheduled', 'expired', 'withdrawn'] })
+  @ApiPropertyOptional({ enum: EFFECTIVE_OFFER_STATUSES })
   @Optional()
-  @IsIn(['active', 'scheduled', 'expired', 'withdrawn'])
-  status?: 'active' | 'scheduled' | 'expired' | 'withdrawn';
+  @IsIn(EFFECTIVE_OFFER_STATUSES)
+  status?: EffectiveOfferStatus;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { OfferView } from '@app/catalog';
+import { EFFECTIVE_OFFER_STATUSES, type OfferView } from '@app/catalog';
 import { RegionDto } from './offer-input.dto';
 
 export class OfferSupplierDto {
@@ -29,8 +29,10 @@ export class OfferDto {
   @ApiProperty({ type: String, format: 'date-time' }) validUntil: string;
   @ApiProperty({ enum: ['active', 'withdrawn'] }) status: string;
   @ApiProperty({
-    enum: ['active', 'scheduled', 'expired', 'withdrawn'],
-    description: 'As of the database clock: expired and scheduled offers never count',
+    enum: EFFECTIVE_OFFER_STATUSES,
+    description:
+      'As of the database clock: expired and scheduled offers never count; unlisted: its catalogue item was ' +
+      'archived or merged, so the offer shows nowhere',
   })
   effectiveStatus: string;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
