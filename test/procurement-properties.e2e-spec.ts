@@ -143,12 +143,16 @@ describe('Procurement under random sequences of actions', () => {
         return (
           await http().delete(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(suppliers[step.supplier]!))
         ).status;
-      case 'confirm':
+      case 'confirm': {
+        // The supplier reads the tender as amended, then confirms its bid under those terms.
+        const read = await http().get(`/api/v1/tenders/${tender.id}`);
         return (
           await http()
             .post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`)
             .set(auth(suppliers[step.supplier]!))
+            .send({ amendment: read.body.amendmentCount ?? 0 })
         ).status;
+      }
       case 'amend':
         return (
           await http()

@@ -195,6 +195,7 @@ describe('Tender closing by the worker', () => {
     await request(t.http)
       .post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`)
       .set(auth(confirming))
+      .send({ amendment: 1 })
       .expect(200);
     // Four days pass: the deadline is moved into the past, and the sweep closes the tender.
     await db.query(`UPDATE tenders SET tender_end = now() - interval '1 second' WHERE id = $1`, [tender.id]);

@@ -352,7 +352,10 @@ describe('Tender rules', () => {
         .send({ currency: 'RUB', lots: [{ lotId: open.lots[0].id, price: '69000.00' }] }),
       'SUPPLIER_NOT_ACTIVE',
     );
-    await refused(request(t.http).post(`${mine}/confirm`).set(auth(supplier)), 'SUPPLIER_NOT_ACTIVE');
+    await refused(
+      request(t.http).post(`${mine}/confirm`).set(auth(supplier)).send({ amendment: 0 }),
+      'SUPPLIER_NOT_ACTIVE',
+    );
     await setStatus(supplier, 'active');
 
     await setStatus(buyer, 'suspended');
@@ -793,6 +796,7 @@ describe('Tender rules', () => {
       const confirmed = await request(t.http)
         .post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`)
         .set(auth(supplier))
+        .send({ amendment: 1 })
         .expect(200);
       expect(confirmed.body.status).toBe('active');
     }
@@ -800,6 +804,72 @@ describe('Tender rules', () => {
     const view = await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200);
     expect(view.body).toMatchObject({ amendmentCount: 1, lots: [{ estimate: '120000.00' }] });
     expect(view.body.tenderPeriod.endDate).toBe(later);
+  });
+
+  it('takes a confirmation for the amendments the supplier read, never for one published after them', async () => {
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 6 * 86_400));
+    const supplier = await factory.actor('supplier');
+    await flows.bid(supplier, tender, ['70000.00']);
+    const amend = (rationale: string, title: string) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/amendments`)
+        .set(auth(moscowBuyer))
+        .send({
+          rationale,
+          addDocuments: [{ title, url: `https://docs.example.test/${title}.pdf`, sha256: 'd'.repeat(64) }],
+        })
+        .expect(201);
+    await amend('Technical specification corrected', 'spec-v2');
+    // The supplier reads the tender as amended once; the buyer then publishes a second change of terms.
+    const read = (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body;
+    expect(read.amendmentCount).toBe(1);
+    await amend('Penalty clause added to the contract draft', 'contract-v3');
+    const confirm = (amendment: number) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`)
+        .set(auth(supplier))
+        .send({ amendment });
+    const stale = await confirm(read.amendmentCount).expect(409);
+    expect(stale.body).toMatchObject({ code: 'TENDER_AMENDED_SINCE', details: { amendmentCount: 2 } });
+    const mine = () => request(t.http).get(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(supplier));
+    expect((await mine()).body.status).toBe('pending_confirmation');
+    const events = (type: string) =>
+      t.app
+        .get(DataSource)
+        .query(`SELECT payload FROM deal_events WHERE tender_id = $1 AND type = $2`, [tender.id, type]);
+    expect(await events('bid.confirmed')).toEqual([]);
+    // Confirmed under the terms as they now stand, and logged with the amendment it covers.
+    await confirm(2).expect(200);
+    expect((await mine()).body.status).toBe('active');
+    expect((await events('bid.confirmed')).map((e: any) => e.payload.amendment)).toEqual([2]);
+    await confirm(-1).expect(400);
+  });
+
+  it('leaves a bid and its place in the tie-break as they are when it is sent again unchanged', async () => {
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 3));
+    const [first, second] = [await factory.actor('supplier'), await factory.actor('supplier')];
+    await flows.bid(first, tender, ['50000.00']);
+    await flows.bid(second, tender, ['50000.00']);
+    const put = (price: string) =>
+      request(t.http)
+        .put(`/api/v1/tenders/${tender.id}/bids/mine`)
+        .set(auth(first))
+        .send({ currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price }] })
+        .expect(200);
+    const before = (await request(t.http).get(`/api/v1/tenders/${tender.id}/bids/mine`).set(auth(first)))
+      .body;
+    // A retried save of the same form: the same prices (written otherwise), the same (no) documents.
+    expect(await put('50000')).toHaveProperty('body', before);
+    const changed = () =>
+      t.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM deal_events WHERE tender_id = $1 AND type = 'bid.changed'`, [
+          tender.id,
+        ]);
+    expect((await changed())[0].n).toBe(0);
+    await flows.closeAfterDeadline(tender);
+    const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
+    expect(awards[0].supplierId).toBe(first.organization.id);
   });
 
   it('answers a retried amendment or question with the same Idempotency-Key with what the first one did', async () => {
@@ -831,6 +901,7 @@ describe('Tender rules', () => {
     await request(t.http)
       .post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`)
       .set(auth(supplier))
+      .send({ amendment: 1 })
       .expect(200);
     expect((await amend('amend-drawings-1').expect(200)).body).toEqual(first.body);
     expect(await amendments()).toBe(amendmentsBefore + 1);
@@ -1046,7 +1117,10 @@ describe('Tender rules', () => {
       .send({ rationale: 'Budget cut', lots: [{ lotId: tender.lots[0].id, estimate: '80000.00' }] })
       .expect(201);
     const confirm = () =>
-      request(t.http).post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`).set(auth(supplier));
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/bids/mine/confirm`)
+        .set(auth(supplier))
+        .send({ amendment: 1 });
     const refused = await confirm().expect(400);
     expect(refused.body).toMatchObject({
       code: 'BID_PRICE_ABOVE_ESTIMATE',

@@ -18,7 +18,7 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { AuthUser, CurrentUser, Public, Roles } from '../common/auth.decorators';
 import { PageQueryDto } from '../common/pagination.dto';
 import { checkedIdempotencyKey, IDEMPOTENCY_HEADER, uuidParam } from '../common/validation';
-import { BidDto, TenderReasonDto } from './dto/actions.dto';
+import { BidDto, ConfirmBidDto, TenderReasonDto } from './dto/actions.dto';
 
 const BID = { description: 'Your own bid, with its commitment', schema: { type: 'object' } };
 
@@ -88,8 +88,12 @@ export class BidsController {
   @Roles('supplier')
   @ApiOkResponse(BID)
   @ApiErrors(400, 404, 409)
-  confirm(@CurrentUser() caller: AuthUser, @Param('id', uuidParam('id')) id: string) {
-    return this.bids.confirm(caller.organizationId, id);
+  confirm(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: ConfirmBidDto,
+  ) {
+    return this.bids.confirm(caller.organizationId, id, body.amendment);
   }
 
   @Delete('tenders/:id/bids/mine')

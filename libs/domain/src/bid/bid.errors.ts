@@ -10,3 +10,4 @@ export class BidLotInvalidError extends defineError('BID_LOT_INVALID', 'invalid'
 export class BidsSealedError extends defineError('BIDS_SEALED', 'forbidden') {}
 export class IdempotencyKeyReusedError extends defineError('IDEMPOTENCY_KEY_REUSED', 'conflict') {}
 export class BidTenderChangingError extends defineError('BID_TENDER_CHANGING', 'conflict') {}
+export class TenderAmendedSinceError extends defineError('TENDER_AMENDED_SINCE', 'conflict') {}

@@ -20,6 +20,7 @@ import {
   BidPriceAboveEstimateError,
   BidTenderChangingError,
   IdempotencyKeyReusedError,
+  TenderAmendedSinceError,
 } from './bid.errors';
 import { assertActing } from '../tender/acting-organization';
 
@@ -54,6 +55,11 @@ interface LockedTender {
   currency: string;
   tender_end: Date;
   on_time: boolean;
+}
+
+/** The tender as a change, a confirmation or a withdrawal reads it under its share lock. */
+interface HeldTender extends LockedTender {
+  amendment_count: number;
 }
 
 interface StateOfTender extends LockedTender {
@@ -176,7 +182,11 @@ export class BidsService {
     }
   }
 
-  /** Changes prices (and confirms a bid an amendment put on hold): a new salt and commitment. */
+  /**
+   * Changes prices (and confirms a bid an amendment put on hold): a new salt and commitment. An active bid sent
+   * again as it stands (a retried save) is left alone: a change would move it behind the bids of the same
+   * price in the tie-break, for nothing.
+   */
   async change(supplierId: string, tenderId: string, input: BidInput): Promise<OwnBidView> {
     return this.dataSource.transaction(async (manager) => {
       const tender = await this.lockTenderForBid(manager, tenderId);
@@ -184,6 +194,9 @@ export class BidsService {
       await this.assertLots(manager, tender, input);
       const bid = await this.lockOwnBid(manager, supplierId, tenderId);
       const sealed = sealBid(bid.id, tenderId, supplierId, input);
+      if (bid.status === 'active' && canonicalJson(bid.content) === canonicalJson(sealed.content)) {
+        return this.ownView(manager, supplierId, tenderId);
+      }
       await manager.query(
         `UPDATE bids SET status = 'active', commitment = $2, salt = $3, content = $4,
            submitted_at = clock_timestamp(), sequence = nextval('bid_sequence') WHERE id = $1`,
@@ -202,14 +215,24 @@ export class BidsService {
     });
   }
 
-  /** Confirms an unchanged bid after an amendment changed the terms. */
-  async confirm(supplierId: string, tenderId: string): Promise<OwnBidView> {
+  /**
+   * Confirms an unchanged bid after an amendment changed the terms: the terms as of `amendment`, the tender's
+   * amendment count the supplier read. A confirmation never covers an amendment published after that reading
+   * (TENDER_AMENDED_SINCE, the bid stays on hold).
+   */
+  async confirm(supplierId: string, tenderId: string, amendment: number): Promise<OwnBidView> {
     return this.dataSource.transaction(async (manager) => {
       const tender = await this.lockTenderForBid(manager, tenderId);
       await assertActing(manager, supplierId, 'supplier');
       const bid = await this.lockOwnBid(manager, supplierId, tenderId);
       // Confirming a bid that awaits nothing (confirmed already, or never held) changes and logs nothing.
       if (bid.status === 'active') return this.ownView(manager, supplierId, tenderId);
+      if (amendment !== tender.amendment_count) {
+        throw new TenderAmendedSinceError(
+          `The tender has had ${tender.amendment_count} amendments, not ${amendment}: read it again before confirming`,
+          { amendmentCount: tender.amendment_count },
+        );
+      }
       // An amendment may have lowered a maximum price below this bid's: such a bid is changed, not confirmed.
       const [above] = await manager.query<{ lot_id: string; estimate: string }[]>(
         `SELECT bl.lot_id, l.estimate::text AS estimate FROM bid_lots bl JOIN lots l ON l.id = bl.lot_id
@@ -227,7 +250,7 @@ export class BidsService {
         type: 'bid.confirmed',
         tenderId,
         actorId: null,
-        payload: { commitment: bid.commitment },
+        payload: { commitment: bid.commitment, amendment },
         sealedPayload: { bidId: bid.id, supplierId },
       });
       await this.assertStillOnTime(manager, tender);
@@ -283,16 +306,16 @@ export class BidsService {
   }
 
   /** Share-locks the tender row and reads the database clock against the deadline. */
-  private async lockTenderForBid(manager: EntityManager, tenderId: string): Promise<LockedTender> {
-    const [tender] = await manager.query<LockedTender[]>(
-      `SELECT id, status, currency, tender_end, clock_timestamp() < tender_end AS on_time
+  private async lockTenderForBid(manager: EntityManager, tenderId: string): Promise<HeldTender> {
+    const [tender] = await manager.query<HeldTender[]>(
+      `SELECT id, status, currency, tender_end, clock_timestamp() < tender_end AS on_time, amendment_count
          FROM tenders WHERE id = $1 FOR SHARE`,
       [tenderId],
     );
     return this.assertAcceptingBids(tender, tenderId);
   }
 
-  private assertAcceptingBids(tender: LockedTender | undefined, tenderId: string): LockedTender {
+  private assertAcceptingBids<T extends LockedTender>(tender: T | undefined, tenderId: string): T {
     if (!tender || tender.status === 'draft')
       throw new TenderNotFoundError('No tender with this id', { id: tenderId });
     if (tender.status === 'active.tendering' && !tender.on_time) {
@@ -367,8 +390,10 @@ export class BidsService {
   }
 
   private async lockOwnBid(manager: EntityManager, supplierId: string, tenderId: string) {
-    const [bid] = await manager.query<{ id: string; status: string; commitment: string }[]>(
-      `SELECT id, status, commitment FROM bids WHERE tender_id = $1 AND supplier_id = $2
+    const [bid] = await manager.query<
+      { id: string; status: string; commitment: string; content: SealedBid['content'] }[]
+    >(
+      `SELECT id, status, commitment, content FROM bids WHERE tender_id = $1 AND supplier_id = $2
          AND status IN ('active', 'pending_confirmation') FOR UPDATE`,
       [tenderId, supplierId],
     );

@@ -207,3 +207,17 @@ export class ParticipationDto {
   @Max(2_147_483_647)
   revision: number;
 }
+
+/** A supplier's confirmation of its unchanged bid under the terms as amended, as it read them. */
+export class ConfirmBidDto {
+  @ApiProperty({
+    description:
+      "The tender's `amendmentCount` the supplier read (GET /tenders/:id); if the tender has been amended since, " +
+      '409 TENDER_AMENDED_SINCE and the bid stays on hold',
+    example: 1,
+  })
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
+  amendment: number;
+}
