@@ -184,6 +184,24 @@ describe('BidsController', () => {
     expect(retried.body).toEqual(firstWithDocument.body);
   });
 
+  it('recognises a retry by the request its Idempotency-Key was first sent with, not by the bid as changed since', async () => {
+    const tender = await flows.publish(buyer, tenderBody(cityId));
+    const supplier = await factory.actor('supplier');
+    const lots = (price: string) => ({ currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price }] });
+    await place(supplier, tender, lots('50000.00'), 'retry-key-change').expect(201);
+    await request(t.http)
+      .put(`/api/v1/tenders/${tender.id}/bids/mine`)
+      .set(auth(supplier))
+      .send(lots('45000.00'))
+      .expect(200);
+    // The first request, retried after the change (a retry queue after a lost answer): the bid as it stands.
+    const retried = await place(supplier, tender, lots('50000'), 'retry-key-change').expect(200);
+    expect(retried.body.lots).toEqual([{ lotId: tender.lots[0].id, price: '45000.00' }]);
+    // Another request under the key, even one that reads like the changed bid, is refused.
+    const other = await place(supplier, tender, lots('45000.00'), 'retry-key-change').expect(409);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('answers concurrent retries with the same Idempotency-Key with the one bid they placed', async () => {
     const tender = await flows.publish(buyer, tenderBody(cityId));
     const supplier = await factory.actor('supplier');

@@ -49,6 +49,10 @@ export class Bid {
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey: string | null;
 
+  /** The fingerprint of the request the Idempotency-Key placed the bid with (idempotencyFingerprint). */
+  @Column({ name: 'idempotency_request', type: 'text', nullable: true })
+  idempotencyRequest: string | null;
+
   @Column({ name: 'opened_at', type: 'timestamptz', nullable: true })
   openedAt: Date | null;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -412,20 +412,26 @@ export class BidsService {
       {
         tender_id: string;
         content: { currency: string; lots: BidInput['lots']; documents?: BidDocument[] };
+        idempotency_request: string | null;
       }[]
-    >('SELECT tender_id, content FROM bids WHERE supplier_id = $1 AND idempotency_key = $2', [
-      supplierId,
-      key,
-    ]);
+    >(
+      'SELECT tender_id, content, idempotency_request FROM bids WHERE supplier_id = $1 AND idempotency_key = $2',
+      [supplierId, key],
+    );
     if (!bid) throw new BidNotFoundError('No bid with this Idempotency-Key', { header: 'Idempotency-Key' });
     const asked = input.lots
       .map((l) => ({ lotId: l.lotId, price: formatAmount(parseAmount(l.price)) }))
       .sort((a, b) => a.lotId.localeCompare(b.lotId));
+    const documents = sealedDocuments(input);
+    // A bid placed before fingerprints were kept is compared with its content, as it stands.
     const same =
-      bid.tender_id === tenderId &&
-      bid.content.currency === input.currency &&
-      canonicalJson(bid.content.lots) === canonicalJson(asked) &&
-      canonicalJson(bid.content.documents ?? []) === canonicalJson(sealedDocuments(input));
+      bid.idempotency_request !== null
+        ? bid.idempotency_request ===
+          idempotencyFingerprint({ tenderId, currency: input.currency, lots: asked, documents })
+        : bid.tender_id === tenderId &&
+          bid.content.currency === input.currency &&
+          canonicalJson(bid.content.lots) === canonicalJson(asked) &&
+          canonicalJson(bid.content.documents ?? []) === canonicalJson(documents);
     if (!same) {
       throw new IdempotencyKeyReusedError('This Idempotency-Key was used for a different request', {
         header: 'Idempotency-Key',
@@ -501,7 +507,7 @@ export interface BidPlaceWritten {
 
 /** The values of BID_PLACE_WRITE for a sealed bid. */
 export function bidPlaceWriteValues(sealed: SealedBid, idempotencyKey: string | null): unknown[] {
-  const { bidId, tenderId, supplierId, currency, lots } = sealed.content;
+  const { bidId, tenderId, supplierId, currency, lots, documents = [] } = sealed.content;
   return [
     bidId,
     tenderId,
@@ -514,7 +520,22 @@ export function bidPlaceWriteValues(sealed: SealedBid, idempotencyKey: string | 
     JSON.stringify({ commitment: sealed.commitment }),
     JSON.stringify({ bidId, supplierId }),
     currency,
+    idempotencyKey === null ? null : idempotencyFingerprint({ tenderId, currency, lots, documents }),
   ];
+}
+
+/**
+ * What an Idempotency-Key is checked against on a retry: the SHA-256 of the canonical JSON of the request as
+ * sealed (tender, currency, prices to two decimals in lot order, documents as given). Kept apart from the bid,
+ * which a change rewrites.
+ */
+function idempotencyFingerprint(request: {
+  tenderId: string;
+  currency: string;
+  lots: { lotId: string; price: string }[];
+  documents: BidDocument[];
+}): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
 }
 
 interface PlaceState extends StateOfTender {
@@ -574,11 +595,13 @@ ok AS MATERIALIZED (
            WHERE l.status = 'active' AND a.price > 0 AND a.price <= l.estimate)
          = (SELECT count(*) FROM asked)),
 bid AS (
-  INSERT INTO bids (id, tender_id, supplier_id, status, commitment, salt, content, submitted_at, sequence, idempotency_key)
-  SELECT $1, $2, $3, 'active', $4, $5, $6, (SELECT at FROM clock), nextval('bid_sequence'), $7 FROM ok
+  INSERT INTO bids (id, tender_id, supplier_id, status, commitment, salt, content, submitted_at, sequence,
+    idempotency_key, idempotency_request)
+  SELECT $1, $2, $3, 'active', $4, $5, $6, (SELECT at FROM clock), nextval('bid_sequence'), $7, $12 FROM ok
   ON CONFLICT (tender_id, supplier_id) DO UPDATE SET status = 'active', commitment = EXCLUDED.commitment,
     salt = EXCLUDED.salt, content = EXCLUDED.content, submitted_at = EXCLUDED.submitted_at,
-    sequence = EXCLUDED.sequence, idempotency_key = EXCLUDED.idempotency_key
+    sequence = EXCLUDED.sequence, idempotency_key = EXCLUDED.idempotency_key,
+    idempotency_request = EXCLUDED.idempotency_request
   WHERE bids.status = 'withdrawn' AND bids.id = EXCLUDED.id
   RETURNING id, submitted_at),
 prices AS (

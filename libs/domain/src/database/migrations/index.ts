@@ -43,6 +43,7 @@ import { AmendmentKeysPerOrganiser1765130000000 } from './1765130000000-Amendmen
 import { TenderDeadlines1765140000000 } from './1765140000000-TenderDeadlines';
 import { JointContractUnitPrices1765150000000 } from './1765150000000-JointContractUnitPrices';
 import { JointBuyerConsent1765160000000 } from './1765160000000-JointBuyerConsent';
+import { BidIdempotencyRequest1765170000000 } from './1765170000000-BidIdempotencyRequest';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -91,4 +92,5 @@ export const MIGRATIONS: (new () => object)[] = [
   TenderDeadlines1765140000000,
   JointContractUnitPrices1765150000000,
   JointBuyerConsent1765160000000,
+  BidIdempotencyRequest1765170000000,
 ];
