@@ -10,6 +10,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { isEmail } from 'class-validator';
 import {
   ConfigModule,
   DatabaseModule,
@@ -60,7 +61,9 @@ async function createOperator(args: string[]): Promise<void> {
     options: { email: { type: 'string' }, name: { type: 'string' }, city: { type: 'string' } },
   });
   if (!values.email) throw new Error(USAGE);
-  const password = (await readPassword()).trim();
+  if (!isEmail(values.email.trim())) throw new Error(`not an email address: ${values.email}`);
+  // Taken exactly as typed, as the API takes a password: spaces are part of it.
+  const password = await readPassword();
   if (password.length < 12) throw new Error('the password must be at least 12 characters');
   const config = loadConfig(await localEnv());
 
@@ -75,10 +78,11 @@ async function createOperator(args: string[]): Promise<void> {
         { email: values.email, password, fullName: values.name ?? 'Platform operator' },
         values.city,
       );
+    if (!created && user.role !== 'operator') {
+      throw new Error(`${user.email} is a ${user.role}'s account, not an operator's; nothing changed`);
+    }
     say(
-      created
-        ? `operator ${user.email} created`
-        : `a user with email ${user.email} already exists; nothing changed`,
+      created ? `operator ${user.email} created` : `operator ${user.email} already exists; nothing changed`,
     );
   } finally {
     await app.close();

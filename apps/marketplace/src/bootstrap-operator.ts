@@ -15,11 +15,17 @@ export class BootstrapOperator implements OnApplicationBootstrap {
     const email = this.config.BOOTSTRAP_OPERATOR_EMAIL;
     const password = this.config.BOOTSTRAP_OPERATOR_PASSWORD;
     if (!email || !password) return;
-    const { created } = await this.organizations.ensureOperator({
+    const { user, created } = await this.organizations.ensureOperator({
       email,
       password,
       fullName: 'Platform operator',
     });
     if (created) this.logger.log('created the bootstrap operator account');
+    else if (user.role !== 'operator') {
+      // Said at every start: the operator the configuration asks for does not exist.
+      this.logger.warn(
+        `BOOTSTRAP_OPERATOR_EMAIL belongs to a ${user.role}'s account: no operator was created; choose another email`,
+      );
+    }
   }
 }
