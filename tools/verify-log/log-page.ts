@@ -21,7 +21,10 @@ export enum EntryKind {
   Opens,
   /** bid.changed (logs a commitment, retires the one it replaces), bid.withdrawn (retires one): read parsed. */
   Retires,
-  /** tender.closed: every commitment still live must have been opened by then; read parsed. */
+  /**
+   * tender.closed, tender.cancelled: every commitment still live must have been opened by a closing, or by a
+   * cancellation after the deadline; read parsed.
+   */
   Closes,
   /** tender.published, tender.tendering, tender.amended: may set the deadline commitments must come before; parsed. */
   SetsDeadline,
@@ -86,7 +89,7 @@ const NAMES = {
   occurredAt: ascii('occurredAt'),
 };
 const OPENS = ascii('bid.opened');
-const CLOSES = ascii('tender.closed');
+const CLOSES = ['tender.closed', 'tender.cancelled'].map(ascii);
 const SETS_DEADLINE = ['tender.published', 'tender.tendering', 'tender.amended'].map(ascii);
 const COMMITS = ['bid.submitted', 'bid.confirmed'].map(ascii);
 const RETIRES = ['bid.changed', 'bid.withdrawn'].map(ascii);
@@ -421,7 +424,7 @@ class PageReader {
   }
 
   private kindOf(from: number, to: number): EntryKind {
-    if (this.named(from, to, CLOSES)) return EntryKind.Closes;
+    for (let i = 0; i < CLOSES.length; i++) if (this.named(from, to, CLOSES[i]!)) return EntryKind.Closes;
     for (let i = 0; i < SETS_DEADLINE.length; i++) {
       if (this.named(from, to, SETS_DEADLINE[i]!)) return EntryKind.SetsDeadline;
     }

@@ -566,6 +566,9 @@ export async function findFirstDivergence(
 
 const BID_COMMITTING = new Set(['bid.submitted', 'bid.changed', 'bid.confirmed']);
 
+/** See CommitmentChecker.cancelled: far longer than the statements between the decision and the event. */
+const CANCELLATION_MARGIN_MS = 5_000;
+
 /**
  * Checks, in index order, that every opened bid hashes to its commitment (SHA-256 of the canonical JSON of
  * { content, salt }), that the same tender logged that commitment earlier, in a bid.submitted, bid.changed
@@ -575,8 +578,10 @@ const BID_COMMITTING = new Set(['bid.submitted', 'bid.changed', 'bid.confirmed']
  * tender's closing, every commitment logged for it and neither withdrawn nor replaced must have been opened (or
  * dropped, which is an opening too): a closing that leaves a bid out is seen. And every commitment was logged
  * before the tender's deadline in force (the publication's, the move into tendering's, or the last amendment's),
- * to the millisecond, as the server writes a bid's time and checks it against the deadline at once. Entries are
- * `{ type, tenderId, occurredAt, payload }`; nothing else is read.
+ * to the millisecond, as the server writes a bid's time and checks it against the deadline at once. Once a
+ * tender's bids were opened (a closing, or a cancellation after the deadline), nothing commits to a bid of it,
+ * sets its deadline or opens a bid after its closing, whatever time the entry claims; and no amendment is logged
+ * after the deadline in force. Entries are `{ type, tenderId, occurredAt, payload }`; nothing else is read.
  */
 export class CommitmentChecker {
   readonly problems: Problem[] = [];
@@ -591,6 +596,10 @@ export class CommitmentChecker {
   private readonly openedCount = new Map<string, number>();
   /** By tender: the deadline in force, in milliseconds since the epoch. */
   private readonly deadlines = new Map<string, number>();
+  /** By tender: the index of the first entry that opened its bids (a bid.opened or its tender.closed). */
+  private readonly openedFrom = new Map<string, number>();
+  /** By tender: the index of its tender.closed. */
+  private readonly closedAt = new Map<string, number>();
 
   /** `entries`: how many entries are coming, if known (the table is sized for them at once). */
   constructor(entries = 0) {
@@ -607,7 +616,7 @@ export class CommitmentChecker {
     };
     const data = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
     if (type === 'tender.published' || type === 'tender.tendering' || type === 'tender.amended') {
-      this.deadlineSet(String(tenderId), type, data);
+      this.deadlineSet(index, String(tenderId), type, data, occurredAt);
       return;
     }
     if (type === 'bid.changed' && typeof data.replaces === 'string') {
@@ -623,6 +632,7 @@ export class CommitmentChecker {
     }
     if (type === 'bid.opened') this.opened(index, String(tenderId), data);
     if (type === 'tender.closed') this.closed(index, String(tenderId));
+    if (type === 'tender.cancelled') this.cancelled(index, String(tenderId), occurredAt);
   }
 
   /** Adds what checkPage (page-check.ts) read of a page's entries for this check, in item order. */
@@ -661,8 +671,38 @@ export class CommitmentChecker {
       this.count(this.live, tenderId, -1);
   }
 
-  /** The deadline an entry sets: the published tender's, the one the move into tendering states, or an amendment's. */
-  private deadlineSet(tenderId: string, type: string, data: Record<string, unknown>): void {
+  /**
+   * The deadline an entry sets: the published tender's, the one the move into tendering states, or an amendment's.
+   * Nothing sets it once the tender's bids were opened, and no amendment comes after the deadline in force (the
+   * server refuses both): either would let a late bid in, so the entry is a problem and the deadline stays.
+   */
+  private deadlineSet(
+    index: number,
+    tenderId: string,
+    type: string,
+    data: Record<string, unknown>,
+    occurredAt: unknown,
+  ): void {
+    const openedAt = this.openedFrom.get(tenderId);
+    if (openedAt !== undefined) {
+      this.problems.push({
+        index,
+        message: `${type} at ${index} for tender ${tenderId}, whose bids were opened at ${openedAt}`,
+      });
+      return;
+    }
+    const deadline = this.deadlines.get(tenderId);
+    if (
+      type === 'tender.amended' &&
+      deadline !== undefined &&
+      !(Date.parse(String(occurredAt)) <= deadline)
+    ) {
+      this.problems.push({
+        index,
+        message: `amendment at ${index} logged at ${String(occurredAt)}, after tender ${tenderId}'s deadline ${new Date(deadline).toISOString()}`,
+      });
+      return;
+    }
     const at = (value: unknown, key: string): unknown =>
       typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
     let end: unknown;
@@ -678,6 +718,14 @@ export class CommitmentChecker {
    * deadline is published to the millisecond, and the bid's time is read from the same clock that checked it.
    */
   private onTime(index: number, tenderId: string, occurredAt: unknown): void {
+    // By its place in the log, whatever time it claims: the opening ended the bidding.
+    const openedAt = this.openedFrom.get(tenderId);
+    if (openedAt !== undefined) {
+      this.problems.push({
+        index,
+        message: `sealed bid at ${index} logged after tender ${tenderId}'s bids were opened at ${openedAt}`,
+      });
+    }
     const deadline = this.deadlines.get(tenderId);
     if (deadline === undefined) return;
     const at = typeof occurredAt === 'string' ? Date.parse(occurredAt) : NaN;
@@ -694,6 +742,27 @@ export class CommitmentChecker {
 
   /** A closing opens every commitment still live: fewer openings mean a bid left sealed, and out of the ranking. */
   private closed(index: number, tenderId: string): void {
+    if (!this.openedFrom.has(tenderId)) this.openedFrom.set(tenderId, index);
+    if (!this.closedAt.has(tenderId)) this.closedAt.set(tenderId, index);
+    this.allOpened(index, tenderId);
+  }
+
+  /**
+   * A cancellation after the deadline opens the bids as a closing would (its openings come first); one before it
+   * keeps them sealed. Its own time is read a moment after the server decided which it was, so a cancellation
+   * logged within CANCELLATION_MARGIN_MS of the deadline that opened nothing is taken for an early one.
+   */
+  private cancelled(index: number, tenderId: string, occurredAt: unknown): void {
+    const deadline = this.deadlines.get(tenderId);
+    const late =
+      this.openedFrom.has(tenderId) ||
+      (deadline !== undefined && Date.parse(String(occurredAt)) > deadline + CANCELLATION_MARGIN_MS);
+    if (!late) return;
+    if (!this.openedFrom.has(tenderId)) this.openedFrom.set(tenderId, index);
+    this.allOpened(index, tenderId);
+  }
+
+  private allOpened(index: number, tenderId: string): void {
     const live = this.live.get(tenderId) ?? 0;
     const opened = this.openedCount.get(tenderId) ?? 0;
     if (opened < live) {
@@ -705,6 +774,15 @@ export class CommitmentChecker {
   }
 
   private opened(index: number, tenderId: string, data: Record<string, unknown>): void {
+    // The closing's openings come before its tender.closed, in its transaction; none after.
+    const closedAt = this.closedAt.get(tenderId);
+    if (closedAt !== undefined) {
+      this.problems.push({
+        index,
+        message: `opened bid at ${index} logged after tender ${tenderId} closed at ${closedAt}`,
+      });
+    }
+    if (!this.openedFrom.has(tenderId)) this.openedFrom.set(tenderId, index);
     const { content, salt, commitment } = data;
     if (typeof commitment !== 'string' || !HEX_HASH.test(commitment) || typeof salt !== 'string') {
       this.problems.push({ index, message: `opened bid at ${index} lacks a commitment or a salt` });
