@@ -154,6 +154,41 @@ describe('Bad input', () => {
     expect(text.body.code).toBe('VALIDATION_FAILED');
   });
 
+  it('checks a CPV filter as every CPV code: check digit and existence, not only the shape', async () => {
+    const factory = new ActorFactory(t.app);
+    const auditor = await factory.actor('auditor');
+    const buyer = await factory.actor('buyer');
+    const lists: [string, Record<string, string>, { Authorization?: string }][] = [
+      ['/api/v1/tenders', {}, {}],
+      ['/api/v1/audit/deals', {}, { Authorization: `Bearer ${auditor.accessToken}` }],
+      [
+        '/api/v1/analytics/reference-price',
+        { unitCode: 'XPK', cityId: (await factory.city('moscow')).id, quantity: '1', currency: 'RUB' },
+        { Authorization: `Bearer ${buyer.accessToken}` },
+      ],
+    ];
+    for (const [path, rest, headers] of lists) {
+      for (const [cpv, code] of [
+        ['00000000-0', 'CPV_CODE_UNKNOWN'],
+        ['30197630-9', 'CPV_CHECK_DIGIT_INVALID'],
+      ]) {
+        const res = await request(t.http)
+          .get(path)
+          .query({ ...rest, cpv })
+          .set(headers);
+        expect([path, cpv, res.status, res.body.code, res.body.details]).toEqual([
+          path,
+          cpv,
+          400,
+          code,
+          { field: 'cpv' },
+        ]);
+      }
+    }
+    // A known code still filters.
+    await request(t.http).get('/api/v1/tenders').query({ cpv: '30197630-1' }).expect(200);
+  });
+
   it('refuses a malformed percent-encoding in the path without a 500', async () => {
     const res = await request(t.http).get('/api/v1/organizations/%E0%A4%A');
     expect(res.status).toBe(400);

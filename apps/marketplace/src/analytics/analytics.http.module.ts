@@ -1,5 +1,6 @@
 import { ExchangeRatesController } from './exchange-rates.controller';
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '@app/catalog';
 import { AnalyticsModule } from '@app/domain/analytics';
 import { PriceComparisonsController } from './price-comparisons.controller';
 import { PriceStatsController } from './price-stats.controller';
@@ -8,7 +9,7 @@ import { ReferencePriceController } from './reference-price.controller';
 import { TradeMatrixController } from './trade-matrix.controller';
 
 @Module({
-  imports: [AnalyticsModule],
+  imports: [AnalyticsModule, CatalogModule],
   controllers: [
     RedFlagsController,
     PriceStatsController,

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ValidationFailedError } from '@app/domain';
 import { type ReferencePrice, ReferencePriceService } from '@app/domain/analytics';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { KnownCpvPipe } from '../common/known-cpv.pipe';
 import { Roles } from '../common/auth.decorators';
 import { ReferencePriceQueryDto } from './dto/reference-price-query.dto';
 
@@ -35,7 +36,7 @@ export class ReferencePriceController {
     schema: { type: 'object' },
   })
   @ApiErrors(400, 404)
-  price(@Query() query: ReferencePriceQueryDto): Promise<ReferencePrice> {
+  price(@Query(KnownCpvPipe) query: ReferencePriceQueryDto): Promise<ReferencePrice> {
     const byCpv = query.cpv !== undefined && query.unitCode !== undefined;
     if ((query.catalogItemId !== undefined) === byCpv) {
       throw new ValidationFailedError('Give a catalogItemId, or a cpv with a unitCode', {

@@ -10,6 +10,7 @@ import {
   dossierFilename,
 } from '@app/domain';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { KnownCpvPipe } from '../common/known-cpv.pipe';
 import { Roles } from '../common/auth.decorators';
 import { PageQueryDto } from '../common/pagination.dto';
 import { uuidParam } from '../common/validation';
@@ -94,7 +95,7 @@ export class AuditController {
     schema: { type: 'object' },
   })
   @ApiErrors(400)
-  search(@Query() query: DealsQueryDto) {
+  search(@Query(KnownCpvPipe) query: DealsQueryDto) {
     return this.deals.search({
       ...query,
       publishedFrom: query.publishedFrom ? new Date(query.publishedFrom) : undefined,

@@ -21,6 +21,7 @@ import {
   type TenderView,
 } from '@app/domain';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { KnownCpvPipe } from '../common/known-cpv.pipe';
 import { AuthUser, CurrentUser, Public, Roles } from '../common/auth.decorators';
 import { PageQueryDto } from '../common/pagination.dto';
 import { checkedIdempotencyKey, IDEMPOTENCY_HEADER, uuidParam } from '../common/validation';
@@ -65,7 +66,7 @@ export class TendersController {
   @Public()
   @ApiOkResponse(PAGE)
   @ApiErrors(400)
-  list(@Query() query: TenderQueryDto) {
+  list(@Query(KnownCpvPipe) query: TenderQueryDto) {
     return this.queries.list({
       ...query,
       publishedFrom: query.publishedFrom ? new Date(query.publishedFrom) : undefined,

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '@app/catalog';
 import { ProcurementModule } from '@app/domain';
 import { AwardsController, BidsController } from './bids.controller';
 import { ComplaintsController } from './complaints.controller';
 import { TendersController } from './tenders.controller';
 
 @Module({
-  imports: [ProcurementModule],
+  imports: [ProcurementModule, CatalogModule],
   controllers: [TendersController, BidsController, AwardsController, ComplaintsController],
 })
 export class TendersHttpModule {}
