@@ -499,4 +499,42 @@ describe('CatalogueSearchController', () => {
       );
     });
   });
+
+  describe('VAT basis', () => {
+    // Last in the file: its items would change what the searches above find.
+    it('compares offers on the VAT basis asked for, and says which; unasked, each as priced', async () => {
+      const actors = new ActorFactory(t.app);
+      const [gross, net] = [
+        await actors.actor('supplier', { cityCode: 'moscow' }),
+        await actors.actor('supplier', { cityCode: 'kazan' }),
+      ];
+      const clips = await catalogue.activeItem(gross, operator, {
+        titleRu: 'Скрепки канцелярские никелированные',
+      });
+      const pins = await catalogue.activeItem(gross, operator, { titleRu: 'Скрепки булавки для ткани' });
+      const withVat = await catalogue.offer(gross, clips, { price: '110.00', vatIncluded: true });
+      const withoutVat = await catalogue.offer(net, clips, { price: '100.00', vatIncluded: false });
+      await catalogue.offer(net, pins, { price: '50.00', vatIncluded: false });
+      const best = async (query: Record<string, string>) => {
+        const res = await search({ q: 'скрепки', sort: 'price', ...query });
+        return [res.vatIncluded, res.items.map((i: any) => [i.id, i.bestOffer?.id, i.offerCount])];
+      };
+      expect(await best({})).toEqual([
+        null,
+        [
+          [pins, expect.any(String), 1],
+          [clips, withoutVat.id, 2],
+        ],
+      ]);
+      expect(await best({ vatIncluded: 'true' })).toEqual([true, [[clips, withVat.id, 1]]]);
+      expect(await best({ vatIncluded: 'false' })).toEqual([
+        false,
+        [
+          [pins, expect.any(String), 1],
+          [clips, withoutVat.id, 1],
+        ],
+      ]);
+      await request(t.http).get('/api/v1/catalogue/items').query({ vatIncluded: 'maybe' }).expect(400);
+    });
+  });
 });

@@ -90,6 +90,7 @@ export function planOf(query: Query, cities: Map<string, City>): SearchPlan {
     priceMin: query.priceMin ?? null,
     priceMax: query.priceMax ? Number(query.priceMax).toFixed(2) : null,
     withOffers: query.withOffers === 'true',
+    vatIncluded: query.vatIncluded === undefined ? null : query.vatIncluded === 'true',
     sort: sort === 'relevance' && words.length === 0 ? 'newest' : sort,
     limit: 20,
     after: null,

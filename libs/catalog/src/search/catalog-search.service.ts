@@ -22,6 +22,7 @@ export interface SearchInput {
   priceMin?: string;
   priceMax?: string;
   withOffers?: boolean;
+  vatIncluded?: boolean;
   sort?: SearchSort;
   limit: number;
   cursor?: string;
@@ -69,6 +70,8 @@ export interface SearchResult {
   totalExact: boolean;
   facets: SearchFacet[];
   currency: string;
+  /** The VAT basis offers were compared on; null: each as priced. */
+  vatIncluded: boolean | null;
   sort: SearchSort;
   corrections: { word: string; suggestions: string[] }[];
 }
@@ -132,6 +135,7 @@ export class CatalogSearchService {
         };
       }),
       currency: plan.currency,
+      vatIncluded: plan.vatIncluded,
       sort: plan.sort,
       corrections: row?.corrections ?? [],
     };
@@ -188,6 +192,7 @@ export class CatalogSearchService {
       priceMin,
       priceMax,
       withOffers: input.withOffers ?? false,
+      vatIncluded: input.vatIncluded ?? null,
       sort,
       limit: input.limit,
       after,

@@ -11,6 +11,7 @@ const plan = (over: Partial<SearchPlan> = {}): SearchPlan => ({
   priceMin: null,
   priceMax: null,
   withOffers: false,
+  vatIncluded: null,
   sort: 'newest',
   limit: 20,
   after: null,
@@ -77,6 +78,7 @@ describe('search-sql', () => {
       { sort: 'price' as const },
       { areaKeys: ['k:RU'] },
       { priceMin: '1' },
+      { vatIncluded: true },
     ]) {
       expect(filtersOnOffers(plan(over))).toBe(true);
       expect(buildSearchSql(plan(over)).text).toContain('ORDER BY o.price LIMIT 1');

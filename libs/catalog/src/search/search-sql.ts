@@ -46,6 +46,8 @@ export interface SearchPlan {
   priceMin: string | null;
   priceMax: string | null;
   withOffers: boolean;
+  /** Only offers on this VAT basis count; null: every offer, as priced. */
+  vatIncluded: boolean | null;
   sort: SearchSort;
   limit: number;
   /** The key of the last hit of the previous page, in the shape of the sort. */
@@ -159,6 +161,7 @@ function offerConditions(plan: SearchPlan, b: Builder, supplier: 'joined' | 'set
   if (plan.supplierCountry) where.push(`s.country = ${b.param(plan.supplierCountry, 'bpchar')}`);
   if (plan.priceMin) where.push(`o.price >= ${b.param(plan.priceMin, 'numeric')}`);
   if (plan.priceMax) where.push(`o.price <= ${b.param(plan.priceMax, 'numeric')}`);
+  if (plan.vatIncluded !== null) where.push(`o.vat_included = ${b.param(plan.vatIncluded, 'bool')}`);
   return where.join(' AND ');
 }
 
@@ -206,7 +209,8 @@ export function filtersOnOffers(plan: SearchPlan): boolean {
     plan.supplierCityId !== null ||
     plan.supplierCountry !== null ||
     plan.priceMin !== null ||
-    plan.priceMax !== null
+    plan.priceMax !== null ||
+    plan.vatIncluded !== null
   );
 }
 

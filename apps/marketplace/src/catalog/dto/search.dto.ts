@@ -71,6 +71,15 @@ export class CatalogueSearchQueryDto {
   @QueryBoolean()
   withOffers?: boolean;
 
+  @ApiPropertyOptional({
+    description:
+      'Only offers whose price includes VAT (true) or excludes it (false) count: prices are compared on one ' +
+      "basis. Unset, offers count as they are priced, and each hit's best offer says its basis (vatIncluded)",
+  })
+  @IsOptional()
+  @QueryBoolean()
+  vatIncluded?: boolean;
+
   @ApiPropertyOptional({ enum: SEARCH_SORTS, description: 'Default: relevance with words, newest without' })
   @IsOptional()
   @IsIn([...SEARCH_SORTS])
@@ -162,6 +171,12 @@ export class SearchResultDto {
   @ApiProperty({ type: [SearchFacetDto], description: 'Matching items by top-level CPV division' })
   facets: SearchFacetDto[];
   @ApiProperty({ example: 'RUB' }) currency: string;
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: 'The VAT basis offers were compared on (the vatIncluded asked for); null: each as priced',
+  })
+  vatIncluded: boolean | null;
   @ApiProperty({ enum: SEARCH_SORTS }) sort: string;
   @ApiProperty({
     type: [SearchCorrectionDto],
@@ -177,6 +192,7 @@ export class SearchResultDto {
       totalExact: result.totalExact,
       facets: result.facets.map((f) => SearchFacetDto.from(f)),
       currency: result.currency,
+      vatIncluded: result.vatIncluded,
       sort: result.sort,
       corrections: result.corrections,
     };
