@@ -19,6 +19,15 @@ describe('summarizeEvent', () => {
     );
   });
 
+  it('names the amendment whose terms a confirmation accepted, when the event says', () => {
+    expect(summarizeEvent('bid.confirmed', { commitment: 'ab12', amendment: 2 })).toBe(
+      'Sealed bid confirmed, commitment ab12, under the terms of amendment 2',
+    );
+    expect(summarizeEvent('bid.confirmed', { commitment: 'ab12' })).toBe(
+      'Sealed bid confirmed, commitment ab12',
+    );
+  });
+
   it('summarises a closing lot by lot', () => {
     const summary = summarizeEvent('tender.closed', {
       status: 'active.qualification',

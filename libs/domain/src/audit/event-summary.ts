@@ -43,7 +43,9 @@ const SUMMARIES: Record<string, (p: Payload) => string> = {
   'question.answered': (p) => `Answer to ${text(p, 'questionId')}: ${text(p, 'answer')}`,
   'bid.submitted': (p) => `Sealed bid submitted, commitment ${text(p, 'commitment')}`,
   'bid.changed': (p) => `Sealed bid changed, commitment ${text(p, 'commitment')}`,
-  'bid.confirmed': (p) => `Sealed bid confirmed, commitment ${text(p, 'commitment')}`,
+  'bid.confirmed': (p) =>
+    `Sealed bid confirmed, commitment ${text(p, 'commitment')}` +
+    (text(p, 'amendment') ? `, under the terms of amendment ${text(p, 'amendment')}` : ''),
   'bid.withdrawn': (p) => `Sealed bid withdrawn, commitment ${text(p, 'commitment')}`,
   'bid.opened': (p) =>
     `Bid ${text(p, 'bidId')} opened (${text(p, 'status')}) by supplier ${text(p, 'supplierId')}, commitment ${text(p, 'commitment')}`,
