@@ -7,7 +7,7 @@ import { auth, jointTenderBody, TenderFlows, tenderBody } from './factories/tend
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
 import { allPages } from './setup/pages';
-import { whileTenderHeld } from './setup/tender-held';
+import { untilWaitingOnLock, whileTenderHeld } from './setup/tender-held';
 
 describe('Tender rules', () => {
   let t: TestApp;
@@ -1070,6 +1070,42 @@ describe('Tender rules', () => {
       [tender.id],
     );
     expect(asked).toEqual({ questions: 20, events: 20 });
+  });
+
+  it('refuses an amendment whose wait for the tender row outlasted the deadline, so bidding never reopens', async () => {
+    const db = t.app.get(DataSource);
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 3));
+    const deadline = new Date(tender.tenderPeriod.endDate).getTime();
+    // A bid's transaction (a change, a confirmation, a withdrawal) share-locks the tender row across the deadline.
+    const bidTx = db.createQueryRunner();
+    await bidTx.connect();
+    await bidTx.startTransaction();
+    let amended: request.Response;
+    try {
+      await bidTx.query('SELECT 1 FROM tenders WHERE id = $1 FOR SHARE', [tender.id]);
+      // The organiser extends the deadline a moment before it passes; the amendment waits for the bid.
+      const amendment = request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/amendments`)
+        .set(auth(moscowBuyer))
+        .send({
+          rationale: 'More time for suppliers',
+          tenderPeriod: { endDate: new Date(Date.now() + 5 * 86_400_000).toISOString() },
+        })
+        .then((r) => r);
+      await untilWaitingOnLock(db, 'clock_timestamp() AS now');
+      await new Promise((r) => setTimeout(r, deadline - Date.now() + 300));
+      await bidTx.commitTransaction();
+      amended = await amendment;
+    } finally {
+      if (bidTx.isTransactionActive) await bidTx.rollbackTransaction();
+      await bidTx.release();
+    }
+    expect([amended.status, amended.body.code]).toEqual([409, 'TENDER_DEADLINE_PASSED']);
+    const late = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/bids`)
+      .set(auth(await factory.actor('supplier')))
+      .send({ currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '90000.00' }] });
+    expect([late.status, late.body.code]).toEqual([409, 'BID_AFTER_DEADLINE']);
   });
 
   it('refuses an amendment once the deadline has passed, even while a question holds the closing', async () => {

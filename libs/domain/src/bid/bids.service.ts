@@ -307,9 +307,11 @@ export class BidsService {
 
   /** Share-locks the tender row and reads the database clock against the deadline. */
   private async lockTenderForBid(manager: EntityManager, tenderId: string): Promise<HeldTender> {
+    // The clock is read once the row is held, not before a wait for it (see TenderAmendmentsService.lock).
     const [tender] = await manager.query<HeldTender[]>(
-      `SELECT id, status, currency, tender_end, clock_timestamp() < tender_end AS on_time, amendment_count
-         FROM tenders WHERE id = $1 FOR SHARE`,
+      `WITH t AS MATERIALIZED (
+         SELECT id, status, currency, tender_end, amendment_count FROM tenders WHERE id = $1 FOR SHARE)
+       SELECT t.*, clock_timestamp() < t.tender_end AS on_time FROM t`,
       [tenderId],
     );
     return this.assertAcceptingBids(tender, tenderId);

@@ -489,10 +489,14 @@ export class TenderAmendmentsService {
   }
 
   private async lock(manager: EntityManager, tenderId: string, buyerId: string): Promise<LockedTender> {
+    // The clock is read once the row is held: in the locking SELECT itself it would be the time before a wait
+    // behind a bid's share lock, and an amendment that waited past the deadline would still move it.
     const [tender] = await manager.query<LockedTender[]>(
-      `SELECT id, status, organizer_id, title, description, enquiry_end, tender_end, clarifications_until,
-              tender_start, amendment_count, clock_timestamp() AS now
-         FROM tenders WHERE id = $1 FOR UPDATE`,
+      `WITH t AS MATERIALIZED (
+         SELECT id, status, organizer_id, title, description, enquiry_end, tender_end, clarifications_until,
+                tender_start, amendment_count
+           FROM tenders WHERE id = $1 FOR UPDATE)
+       SELECT t.*, clock_timestamp() AS now FROM t`,
       [tenderId],
     );
     if (!tender || (tender.status === 'draft' && tender.organizer_id !== buyerId)) {
