@@ -196,6 +196,42 @@ describe('Procurement end to end', () => {
     expect(drift.n).toBe(0);
   });
 
+  it('pages "my tenders" without skipping one created in the same millisecond as a page\'s last one', async () => {
+    const db = t.app.get(DataSource);
+    const own = await factory.actor('buyer');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(own))
+        .send(tenderBody(moscowId))
+        .expect(201);
+      ids.push(res.body.id);
+    }
+    // Two drafts made by concurrent requests within one millisecond (created_at is now(), to the microsecond).
+    const at = [
+      '2030-01-01 00:00:00.100000+00',
+      '2030-01-01 00:00:00.123400+00',
+      '2030-01-01 00:00:00.123456+00',
+    ];
+    for (const [i, id] of ids.entries()) {
+      await db.query(`UPDATE tenders SET created_at = $2 WHERE id = $1`, [id, at[i]]);
+      await db.query(`UPDATE tender_buyers SET created_at = $2 WHERE tender_id = $1`, [id, at[i]]);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await request(t.http)
+        .get('/api/v1/tenders/mine')
+        .set(auth(own))
+        .query({ limit: 1, ...(cursor ? { cursor } : {}) })
+        .expect(200);
+      seen.push(...page.body.items.map((x: any) => x.id));
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([ids[2], ids[1], ids[0]]);
+  });
+
   it('closes only the tenders asked for, or fills its transaction with other overdue ones, each once', async () => {
     const supplier = await factory.actor('supplier');
     const closing = t.app.get(TenderClosingService);

@@ -138,12 +138,13 @@ export class TenderQueriesService {
       after = 'AND (tb.created_at, tb.tender_id) < ($3::timestamptz, $4::uuid)';
     }
     // Read in the order of ix_tender_buyers_buyer_created: the page, and nothing more.
-    const rows = await this.dataSource.query<{ id: string; created_at: Date }[]>(
-      `SELECT tb.tender_id AS id, tb.created_at FROM tender_buyers tb
+    // The cursor keeps the microseconds (a Date would cut them, and skip a tender created in the same millisecond).
+    const rows = await this.dataSource.query<{ id: string; created_at: string }[]>(
+      `SELECT tb.tender_id AS id, ${isoUtc('tb.created_at')} AS created_at FROM tender_buyers tb
         WHERE tb.buyer_id = $1 ${after} ORDER BY tb.created_at DESC, tb.tender_id DESC LIMIT $2`,
       params,
     );
-    const page = toPage(rows, limit, (r) => [r.created_at.toISOString(), r.id]);
+    const page = toPage(rows, limit, (r) => [r.created_at, r.id]);
     return {
       items: await this.views.tenders(
         this.dataSource.manager,
