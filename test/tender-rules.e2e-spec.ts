@@ -1542,4 +1542,26 @@ describe('Tender rules', () => {
     }
     expect((await ids('school')).length).toBeGreaterThan(1);
   });
+
+  it('compares a value range within the currency asked for, as the auditors’ deal search does', async () => {
+    // 100,000 RUB and 100,000 UZS (about 700 RUB) are not one value.
+    const rub = await flows.publish(moscowBuyer, tenderBody(moscowId, { title: 'Value range in roubles' }));
+    const uzs = await flows.publish(
+      moscowBuyer,
+      tenderBody(moscowId, { title: 'Value range in sums', currency: 'UZS' }),
+    );
+    const ids = async (query: Record<string, string>) =>
+      (
+        await request(t.http)
+          .get('/api/v1/tenders')
+          .query({ ...query, limit: 200 })
+          .expect(200)
+      ).body.items.map((x: any) => x.id);
+    const both = await ids({ valueMin: '50000' });
+    expect([both.includes(rub.id), both.includes(uzs.id)]).toEqual([true, true]);
+    const roubles = await ids({ valueMin: '50000', currency: 'RUB' });
+    expect([roubles.includes(rub.id), roubles.includes(uzs.id)]).toEqual([true, false]);
+    expect(await ids({ currency: 'UZS' })).toEqual([uzs.id]);
+    await request(t.http).get('/api/v1/tenders').query({ currency: 'rub' }).expect(400);
+  });
 });

@@ -19,6 +19,8 @@ export interface TenderFilter {
   buyerCityId?: string;
   cpv?: string;
   method?: string;
+  /** The tender currency: a value range compares amounts within it. */
+  currency?: string;
   valueMin?: string;
   valueMax?: string;
   publishedFrom?: Date;
@@ -96,6 +98,7 @@ export class TenderQueriesService {
     };
     if (filter.status) add('t.status = ?', filter.status);
     if (filter.method) add('t.method = ?', filter.method);
+    if (filter.currency) add('t.currency = ?', filter.currency);
     if (filter.valueMin) add('t.value >= ?::numeric', filter.valueMin);
     if (filter.valueMax) add('t.value <= ?::numeric', filter.valueMax);
     if (filter.publishedFrom) add('t.published_at >= ?', filter.publishedFrom);

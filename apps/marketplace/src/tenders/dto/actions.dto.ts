@@ -137,11 +137,18 @@ export class TenderQueryDto extends PageQueryDto {
   @Optional()
   @IsIn(['open', 'auction', 'quotation', 'direct'])
   method?: string;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    example: 'RUB',
+    description: 'The tender currency; a value range compares amounts within it, so give both',
+  })
+  @Optional()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
+  currency?: string;
+  @ApiPropertyOptional({ description: 'In the tenders’ own currencies unless currency is given' })
   @Optional()
   @Matches(AMOUNT, { message: 'valueMin must be a decimal string' })
   valueMin?: string;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'In the tenders’ own currencies unless currency is given' })
   @Optional()
   @Matches(AMOUNT, { message: 'valueMax must be a decimal string' })
   valueMax?: string;
