@@ -154,10 +154,12 @@ describe('Tender closing by the worker', () => {
     await new Promise((r) => setTimeout(r, deadline - Date.now() - 1_000));
     // Sent before the deadline, the cancellation waits for the row until after it: the bid that arrived in time
     // is opened with it.
+    // Waiting is told by the cancellation's own locking statement: 'FOR UPDATE' alone is also in statements of the
+    // worker, which may wait on locks of their own while the cancellation has not reached the row yet.
     const res = await whileTenderHeld(
       db,
       tender.id,
-      'FOR UPDATE',
+      'clock_timestamp() AS now',
       () =>
         request(t.http)
           .post(`/api/v1/tenders/${tender.id}/cancel`)

@@ -273,7 +273,10 @@ describe('verifier page reader', () => {
       bid('c', '2027-03-01T10:00:01.000000Z', 'late for c'),
     ];
     const fromBytes = { problems: commitmentProblems(entries) };
-    expect(fromBytes.problems.map((p) => p.index)).toEqual([3, 4, 9]);
+    // The amendment (5) comes after the deadline it would move, which the server refuses: the deadline stays,
+    // and the bid after it (6) is late too.
+    expect(fromBytes.problems.map((p) => p.index)).toEqual([3, 4, 5, 6, 9]);
+    expect(fromBytes.problems[2]?.message).toMatch(/^amendment at 5 logged at 2027-03-01T12:00:06/);
     expect(fromBytes.problems[0]?.message).toBe(
       "sealed bid at 3 logged at 2027-03-01T12:00:00.002000Z, after tender a's deadline 2027-03-01T12:00:00.000Z",
     );

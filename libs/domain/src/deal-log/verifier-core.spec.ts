@@ -576,8 +576,11 @@ describe('verifier core: sealed bids', () => {
       expect(result.problems.map((p) => [p.index, p.message])).toEqual([
         [2, expect.stringMatching(/withdrawn or replaced at 1/)],
       ]);
-      // A retirement logged after the opening, or for another tender, says nothing of it.
-      expect(checkCommitments(log(submitted, opened(), retired)).ok).toBe(true);
+      // A retirement logged after the opening, or for another tender, says nothing of the opening (a change
+      // after it is a commitment after the bids were opened: a problem of its own, at its own index).
+      expect(
+        checkCommitments(log(submitted, opened(), retired)).problems.filter((p) => p.index !== 2),
+      ).toEqual([]);
       expect(
         checkCommitments(log(submitted, { ...retired, tenderId: otherTender }, opened())).problems,
       ).toEqual([]);
@@ -596,11 +599,62 @@ describe('verifier core: sealed bids', () => {
     ).toEqual({ ok: true, problems: [] });
   });
 
+  it('judges late entries by their place after the opening, and a late cancellation by what it opened', () => {
+    const published = (endDate: string) =>
+      ev('tender.published', tender, { tender: { tenderPeriod: { endDate } } });
+    const atTime = (entry: ReturnType<typeof ev>, occurredAt: string) => ({ ...entry, occurredAt });
+    const submitted = ev('bid.submitted', tender, { commitment });
+    const closed = ev('tender.closed', tender, {});
+    // A commitment after the closing, claiming a time before the deadline.
+    const backdated = checkCommitments(
+      log(published('2025-03-01T13:00:00.000Z'), submitted, opened(), closed, submitted),
+    );
+    expect(backdated.problems.map((p) => [p.index, p.message])).toEqual([
+      [4, expect.stringMatching(/logged after tender .* bids were opened at 2/)],
+    ]);
+    // An opening after the closing, and a deadline set after the opening.
+    const after = checkCommitments(
+      log(
+        published('2025-03-01T13:00:00.000Z'),
+        submitted,
+        closed,
+        opened(),
+        published('2025-03-09T13:00:00.000Z'),
+      ),
+    );
+    expect(after.problems.map((p) => p.index)).toEqual([2, 3, 4]);
+    // An amendment after the deadline in force moves nothing.
+    const amended = ev('tender.amended', tender, {
+      changes: { 'tenderPeriod.endDate': { after: '2025-03-09T13:00:00.000Z' } },
+    });
+    const late = checkCommitments(log(published('2025-03-01T11:00:00.000Z'), amended, submitted));
+    expect(late.problems.map((p) => [p.index, p.message])).toEqual([
+      [1, expect.stringMatching(/^amendment at 1 logged at 2025-03-01T12:00:00.000Z, after tender/)],
+      [2, expect.stringMatching(/after tender .* deadline 2025-03-01T11:00:00.000Z/)],
+    ]);
+    // A cancellation: before the deadline (or within its margin) it keeps the bids sealed; later, it must have
+    // opened every live one, as a closing does.
+    const cancelled = (occurredAt: string) => atTime(ev('tender.cancelled', tender, {}), occurredAt);
+    const deadline = published('2025-03-01T12:30:00.000Z');
+    const early = atTime(submitted, '2025-03-01T12:00:00.000Z');
+    expect(checkCommitments(log(deadline, early, cancelled('2025-03-01T12:20:00.000Z'))).ok).toBe(true);
+    expect(checkCommitments(log(deadline, early, cancelled('2025-03-01T12:30:04.000Z'))).ok).toBe(true);
+    expect(
+      checkCommitments(log(deadline, early, cancelled('2025-03-01T12:31:00.000Z'))).problems.map(
+        (p) => p.index,
+      ),
+    ).toEqual([2]);
+    expect(checkCommitments(log(deadline, early, opened(), cancelled('2025-03-01T12:31:00.000Z'))).ok).toBe(
+      true,
+    );
+  });
+
   it('names an opened bid whose commitment was not logged before it for that tender', () => {
     const late = checkCommitments(
       log(ev('x', tender, {}), opened(), ev('bid.submitted', tender, { commitment })),
     );
-    expect(indexed(late.problems)).toEqual([1]);
+    // The opening (1), and the commitment logged after the bids were opened (2).
+    expect(indexed(late.problems)).toEqual([1, 2]);
     const elsewhere = checkCommitments(log(ev('bid.submitted', otherTender, { commitment }), opened()));
     expect(indexed(elsewhere.problems)).toEqual([1]);
     // Order is by index, whatever the order of the list.
