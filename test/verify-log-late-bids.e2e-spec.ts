@@ -8,6 +8,7 @@ import { ActorFactory } from './factories/actors';
 import { TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
+import { untilSequenced } from './setup/sequenced';
 
 /**
  * Someone with plain INSERT rights on deal_events (the append-only triggers refuse only UPDATE, DELETE and
@@ -69,12 +70,7 @@ describe('verify-log: bids that got in late, and bids left sealed', () => {
     const worker: INestApplicationContext = await createTestWorker();
     let total = 0;
     try {
-      total = Number((await db.query('SELECT count(*) AS n FROM deal_events'))[0].n);
-      for (let i = 0; i < 200; i++) {
-        const [head] = await db.query('SELECT max(tree_size)::int AS n FROM log_tree_heads');
-        if (head.n === total) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      total = await untilSequenced(db);
     } finally {
       await worker.close();
     }

@@ -12,6 +12,7 @@ import { ActorFactory } from './factories/actors';
 import { TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
+import { untilSequenced } from './setup/sequenced';
 
 /** Runs SQL as a superuser with the append-only triggers lifted for this session only, as an attacker would. */
 async function tamper(sql: string, params: unknown[] = []): Promise<void> {
@@ -42,13 +43,7 @@ describe('verify-log', () => {
     await flows.bid(await factory.actor('supplier'), tender, ['1000.00']);
     await flows.bid(await factory.actor('supplier'), tender, ['900.00']);
     await flows.closeAfterDeadline(tender);
-    const db = t.app.get(DataSource);
-    const total = Number((await db.query('SELECT count(*) AS n FROM deal_events'))[0].n);
-    for (let i = 0; i < 200; i++) {
-      const [head] = await db.query('SELECT max(tree_size)::int AS n FROM log_tree_heads');
-      if (head.n === total) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilSequenced(t.app.get(DataSource));
     await worker.close();
   });
   afterAll(() => t.app.close());
