@@ -292,6 +292,31 @@ describe('BidsController', () => {
     ]);
   });
 
+  it('pages "my bids" by when each was placed, so a bid changed between two pages is still shown once', async () => {
+    const supplier = await factory.actor('supplier');
+    const tenders = [];
+    for (let i = 0; i < 3; i++) tenders.push(await flows.publish(buyer, tenderBody(cityId)));
+    for (const tender of tenders) await flows.bid(supplier, tender, ['90000.00']);
+    const page = (cursor?: string) =>
+      request(t.http)
+        .get('/api/v1/bids/mine')
+        .set(auth(supplier))
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .expect(200);
+    const first = await page();
+    // The supplier lowers its price on its oldest bid, not shown yet.
+    await request(t.http)
+      .put(`/api/v1/tenders/${tenders[0].id}/bids/mine`)
+      .set(auth(supplier))
+      .send({ currency: 'RUB', lots: [{ lotId: tenders[0].lots[0].id, price: '85000.00' }] })
+      .expect(200);
+    const second = await page(first.body.nextCursor);
+    const seen = [...first.body.items, ...second.body.items].map((b: any) => b.tenderId);
+    expect(seen).toEqual([tenders[2].id, tenders[1].id, tenders[0].id]);
+    expect(second.body.items[0]).toMatchObject({ lots: [{ price: '85000.00' }] });
+    expect(second.body.nextCursor).toBeNull();
+  });
+
   it('checks in the write statement everything that may refuse a bid, and then writes nothing', async () => {
     // BidsService.place sends BID_PLACE_WRITE first, without a read, and reads only when the write refused:
     // the write alone must stop every bid that may not be written.

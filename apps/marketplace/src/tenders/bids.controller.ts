@@ -108,7 +108,7 @@ export class BidsController {
   @Get('bids/mine')
   @Roles('supplier')
   @ApiOkResponse({
-    description: '{ items, nextCursor }: your bids on every tender',
+    description: '{ items, nextCursor }: your bids on every tender, the most recently placed first',
     schema: { type: 'object' },
   })
   @ApiErrors(400)

@@ -10,7 +10,7 @@ export type BidStatus = (typeof BID_STATUSES)[number];
 @Entity({ name: 'bids' })
 @Index('uq_bids_tender_supplier', ['tenderId', 'supplierId'], { unique: true })
 @Index('uq_bids_supplier_idempotency', ['supplierId', 'idempotencyKey'], { unique: true })
-@Index('ix_bids_supplier_submitted', ['supplierId', 'submittedAt', 'id'])
+@Index('ix_bids_supplier_placed', ['supplierId', 'placedAt', 'id'])
 @Index('ix_bids_tender_submitted', ['tenderId', 'submittedAt', 'sequence'])
 @Check('ck_bids_status', `"status" IN ('active', 'pending_confirmation', 'withdrawn', 'opened', 'dropped')`)
 export class Bid {
@@ -41,6 +41,10 @@ export class Bid {
   /** Database time of the latest submission or change. */
   @Column({ name: 'submitted_at', type: 'timestamptz' })
   submittedAt: Date;
+
+  /** When the supplier first placed it: a change or a re-placement never moves it (the supplier's list order). */
+  @Column({ name: 'placed_at', type: 'timestamptz', default: () => 'now()' })
+  placedAt: Date;
 
   /** Commit order among the tender's bids; breaks ties after time. */
   @Column({ type: 'bigint' })

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/pg-errors';
 import { PreparedStatement } from '../database/prepared-statement';
+import { isoUtc } from '../database/sql-time';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { TenderClosingService } from '../tender/tender-closing.service';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../pagination/cursor';
@@ -280,20 +281,25 @@ export class BidsService {
     return this.ownView(this.dataSource.manager, supplierId, tenderId);
   }
 
-  /** A supplier's bids on all tenders, newest first. */
+  /**
+   * A supplier's bids on all tenders, the most recently placed first. Paged by when each was first placed, which
+   * never moves: a bid changed while the supplier pages keeps its place instead of jumping over the cursor.
+   */
   async listOwn(supplierId: string, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<Page<OwnBidView>> {
     const params: unknown[] = [supplierId, limit + 1];
     let after = '';
     if (cursor) {
       const [at, id] = decodeCursor(cursor, ['instant', 'uuid']);
       params.push(at, id);
-      after = 'AND (b.submitted_at, b.id) < ($3::timestamptz, $4::uuid)';
+      after = 'AND (b.placed_at, b.id) < ($3::timestamptz, $4::uuid)';
     }
-    const rows = await this.dataSource.query<(OwnBidView & { at: Date })[]>(
-      `${OWN_BID_SELECT} WHERE b.supplier_id = $1 ${after} ORDER BY b.submitted_at DESC, b.id DESC LIMIT $2`,
+    const rows = await this.dataSource.query<(OwnBidView & { placedAt: string })[]>(
+      `SELECT ${OWN_BID_COLUMNS}, ${isoUtc('b.placed_at')} AS "placedAt" FROM bids b
+        WHERE b.supplier_id = $1 ${after} ORDER BY b.placed_at DESC, b.id DESC LIMIT $2`,
       params,
     );
-    return toPage(rows, limit, (r) => [r.submittedAt, r.id]);
+    const page = toPage(rows, limit, (r) => [r.placedAt, r.id]);
+    return { ...page, items: page.items.map(({ placedAt: _placedAt, ...bid }) => bid) };
   }
 
   private async writeLots(manager: EntityManager, bidId: string, input: BidInput): Promise<void> {
@@ -616,9 +622,11 @@ SELECT EXISTS (SELECT 1 FROM ok) AS checked,
        to_char((SELECT submitted_at FROM bid) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS submitted_at`,
 );
 
-const OWN_BID_SELECT = `
-SELECT b.id, b.tender_id AS "tenderId", b.status, b.content->>'currency' AS currency,
+/** A supplier's own view of its bid (alias b). */
+const OWN_BID_COLUMNS = `
+       b.id, b.tender_id AS "tenderId", b.status, b.content->>'currency' AS currency,
        coalesce((SELECT jsonb_agg(jsonb_build_object('lotId', bl.lot_id, 'price', bl.price::text) ORDER BY bl.lot_id)
                    FROM bid_lots bl WHERE bl.bid_id = b.id), '[]') AS lots,
-       coalesce(b.content->'documents', '[]') AS documents, b.commitment, to_char(b.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "submittedAt"
-  FROM bids b`;
+       coalesce(b.content->'documents', '[]') AS documents, b.commitment, to_char(b.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "submittedAt"`;
+
+const OWN_BID_SELECT = `SELECT ${OWN_BID_COLUMNS} FROM bids b`;

@@ -44,6 +44,7 @@ import { TenderDeadlines1765140000000 } from './1765140000000-TenderDeadlines';
 import { JointContractUnitPrices1765150000000 } from './1765150000000-JointContractUnitPrices';
 import { JointBuyerConsent1765160000000 } from './1765160000000-JointBuyerConsent';
 import { BidIdempotencyRequest1765170000000 } from './1765170000000-BidIdempotencyRequest';
+import { BidsPlacedAt1765180000000 } from './1765180000000-BidsPlacedAt';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -93,4 +94,5 @@ export const MIGRATIONS: (new () => object)[] = [
   JointContractUnitPrices1765150000000,
   JointBuyerConsent1765160000000,
   BidIdempotencyRequest1765170000000,
+  BidsPlacedAt1765180000000,
 ];
