@@ -5,6 +5,7 @@ import { SessionsService } from '@app/domain';
 import { ActorFactory } from './factories/actors';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
+import { pauseNextCall } from './setup/paused-call';
 import { untilWaitingOnLock } from './setup/tender-held';
 
 describe('AuthController', () => {
@@ -183,18 +184,8 @@ describe('AuthController', () => {
 
   it('logs out a session whose refresh token is being rotated at that moment, the new token included', async () => {
     const buyer = await factory.actor('buyer');
-    const sessions = t.app.get(SessionsService);
     // The rotation pauses after it has taken the old token, before it commits the new one.
-    let resume!: () => void;
-    const paused = new Promise<void>((r) => (resume = r));
-    let reached!: () => void;
-    const inside = new Promise<void>((r) => (reached = r));
-    const issue = (sessions as any).issue.bind(sessions);
-    const spy = jest.spyOn(sessions as any, 'issue').mockImplementationOnce(async (...args: unknown[]) => {
-      reached();
-      await paused;
-      return issue(...args);
-    });
+    const { reached: inside, resume, restore } = pauseNextCall(t.app.get(SessionsService) as any, 'issue');
     try {
       const rotating = request(t.http)
         .post('/api/v1/auth/refresh')
@@ -224,7 +215,7 @@ describe('AuthController', () => {
       );
       expect(live.n).toBe(0);
     } finally {
-      spy.mockRestore();
+      restore();
     }
   });
 
@@ -250,6 +241,126 @@ describe('AuthController', () => {
         message: 'A valid bearer access token is required',
       });
     }
+  });
+
+  describe('password change', () => {
+    const login = (email: string, password: string) =>
+      request(t.http).post('/api/v1/auth/login').send({ email, password });
+    const change = (accessToken: string, body: object) =>
+      request(t.http).post('/api/v1/auth/password').set('Authorization', `Bearer ${accessToken}`).send(body);
+
+    it('changes the password, keeps this session and ends every other one at once', async () => {
+      const buyer = await factory.actor('buyer');
+      const other = (await login(buyer.email, buyer.password).expect(200)).body;
+      const newPassword = '  a new passphrase, spaces included ';
+      const res = await change(buyer.accessToken, { currentPassword: buyer.password, newPassword }).expect(
+        200,
+      );
+      expect(res.body).toEqual({ otherSessionsEnded: 1 });
+      // The other session: its access token and its refresh token stop working now.
+      const me = await request(t.http)
+        .get('/api/v1/auth/me')
+        .set('Authorization', `Bearer ${other.accessToken}`)
+        .expect(401);
+      expect(me.body.code).toBe('SESSION_REVOKED');
+      await request(t.http)
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: other.refreshToken })
+        .expect(401);
+      // This session goes on.
+      await request(t.http)
+        .get('/api/v1/auth/me')
+        .set('Authorization', `Bearer ${buyer.accessToken}`)
+        .expect(200);
+      await request(t.http)
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: buyer.refreshToken })
+        .expect(200);
+      // The old password no longer signs in; the new one, exactly as typed, does.
+      expect((await login(buyer.email, buyer.password).expect(401)).body.code).toBe('INVALID_CREDENTIALS');
+      await login(buyer.email, newPassword.trim()).expect(401);
+      await login(buyer.email, newPassword).expect(200);
+    });
+
+    it('refuses a wrong current password with 403, changes nothing, and counts it as a failed login', async () => {
+      const supplier = await factory.actor('supplier');
+      const other = (await login(supplier.email, supplier.password).expect(200)).body;
+      const wrong = await change(supplier.accessToken, {
+        currentPassword: 'not the password',
+        newPassword: 'another long password',
+      }).expect(403);
+      expect(wrong.body).toMatchObject({
+        code: 'CURRENT_PASSWORD_WRONG',
+        message: 'The current password is wrong',
+      });
+      await request(t.http)
+        .get('/api/v1/auth/me')
+        .set('Authorization', `Bearer ${other.accessToken}`)
+        .expect(200);
+      await login(supplier.email, 'another long password').expect(401);
+      // With the failed login above, three more wrong guesses through the form spend the account's five
+      // attempts: the form and the login are throttled.
+      for (let i = 0; i < 3; i++) {
+        await change(supplier.accessToken, {
+          currentPassword: `guess ${i}`,
+          newPassword: 'x'.repeat(12),
+        }).expect(403);
+      }
+      const throttled = await change(supplier.accessToken, {
+        currentPassword: supplier.password,
+        newPassword: 'another long password',
+      }).expect(429);
+      expect(throttled.body.code).toBe('LOGIN_THROTTLED');
+      expect((await login(supplier.email, supplier.password).expect(429)).body.code).toBe('LOGIN_THROTTLED');
+    });
+
+    it('refuses a malformed change with 400 and an anonymous one with 401', async () => {
+      const auditor = await factory.actor('auditor');
+      const same = await change(auditor.accessToken, {
+        currentPassword: auditor.password,
+        newPassword: auditor.password,
+      }).expect(400);
+      expect(same.body).toMatchObject({ code: 'PASSWORD_UNCHANGED', details: { field: 'newPassword' } });
+      const short = await change(auditor.accessToken, {
+        currentPassword: auditor.password,
+        newPassword: 'short',
+      }).expect(400);
+      expect(short.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect(short.body.message).toMatch(/^newPassword: /);
+      await change(auditor.accessToken, { newPassword: 'a long enough password' }).expect(400);
+      await request(t.http)
+        .post('/api/v1/auth/password')
+        .send({ currentPassword: auditor.password, newPassword: 'a long enough password' })
+        .expect(401);
+      await login(auditor.email, auditor.password).expect(200);
+    });
+
+    it('refuses a login that checked the old password while the change committed', async () => {
+      const buyer = await factory.actor('buyer');
+      // The login pauses after its password check, before its session exists.
+      const { reached: inside, resume, restore } = pauseNextCall(t.app.get(SessionsService), 'start');
+      try {
+        const late = login(buyer.email, buyer.password).then((res) => res);
+        await inside;
+        await change(buyer.accessToken, {
+          currentPassword: buyer.password,
+          newPassword: 'changed while a login was in flight',
+        }).expect(200);
+        resume();
+        const res = await late;
+        expect(res.status).toBe(401);
+        expect(res.body.code).toBe('INVALID_CREDENTIALS');
+        // Only the session the change was made from is live.
+        const [live] = await t.app.get(DataSource).query(
+          `SELECT count(DISTINCT r.family_id)::int AS n FROM refresh_tokens r
+            WHERE r.user_id = $1 AND r.revoked_at IS NULL`,
+          [buyer.userId],
+        );
+        expect(live.n).toBe(1);
+      } finally {
+        restore();
+      }
+    });
   });
 
   it('stores only a hash of refresh tokens', async () => {

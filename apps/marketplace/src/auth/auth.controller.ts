@@ -1,17 +1,21 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { User } from '@app/domain';
+import { PasswordsService, type User } from '@app/domain';
+import type { Request } from 'express';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { AnyRole, AuthUser, CurrentUser, Public } from '../common/auth.decorators';
 import { AuthService } from './auth.service';
-import { LoginDto, RefreshDto } from './dto/login.dto';
-import { MeResponseDto, TokenResponseDto } from './dto/token-response.dto';
+import { ChangePasswordDto, LoginDto, RefreshDto } from './dto/login.dto';
+import { MeResponseDto, PasswordChangedDto, TokenResponseDto } from './dto/token-response.dto';
 import { LoginGuard } from './login.guard';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly passwords: PasswordsService,
+  ) {}
 
   @Post('login')
   @HttpCode(200)
@@ -38,6 +42,31 @@ export class AuthController {
   @AnyRole()
   logout(@CurrentUser() caller: AuthUser): Promise<void> {
     return this.auth.logout(caller);
+  }
+
+  /**
+   * Changes the caller's own password. The current one is checked as a login checks it (wrong:
+   * 403 CURRENT_PASSWORD_WRONG, counted against the login throttle); this session stays signed in and every
+   * other session of the user ends, its access tokens at once.
+   */
+  @Post('password')
+  @HttpCode(200)
+  @AnyRole()
+  @ApiOkResponse({ type: PasswordChangedDto })
+  @ApiErrors(400, 403, 429)
+  async changePassword(
+    @CurrentUser() caller: AuthUser,
+    @Body() body: ChangePasswordDto,
+    @Req() req: Request,
+  ): Promise<PasswordChangedDto> {
+    const otherSessionsEnded = await this.passwords.change({
+      userId: caller.userId,
+      sessionId: caller.sessionId,
+      currentPassword: body.currentPassword,
+      newPassword: body.newPassword,
+      ip: req.ip ?? 'unknown',
+    });
+    return { otherSessionsEnded };
   }
 
   @Get('me')

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import {
   AppConfig,
+  InvalidCredentialsError,
   NotFoundError,
   OrganizationSuspendedError,
   SessionsService,
@@ -21,12 +22,16 @@ export class AuthService {
     private readonly config: AppConfig,
   ) {}
 
-  async login(user: User): Promise<TokenResponseDto> {
+  async login(user: User & { passwordHash?: string }): Promise<TokenResponseDto> {
     const session = await this.sessions.start(user.id);
-    // Read again now that the session exists: a suspension committed meanwhile either found this session and
-    // revoked it, or is seen here.
-    const now = await this.users.findById(user.id);
-    if (now?.organization?.status === 'suspended') {
+    // Read again now that the session exists: a suspension or a password change committed meanwhile either
+    // found this session and revoked it, or is seen here.
+    const now = await this.users.credentialsNow(user.id);
+    if (!now || !now.active || (user.passwordHash !== undefined && now.passwordHash !== user.passwordHash)) {
+      await this.sessions.revoke(session.sessionId);
+      throw new InvalidCredentialsError('The email or password is wrong');
+    }
+    if (now.organizationStatus === 'suspended') {
       await this.sessions.revoke(session.sessionId);
       throw new OrganizationSuspendedError(
         'Your organisation is suspended by an operator; you cannot sign in',

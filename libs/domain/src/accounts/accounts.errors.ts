@@ -8,3 +8,6 @@ export class SessionRevokedError extends defineError('SESSION_REVOKED', 'unauthe
 /** Its users cannot sign in or stay signed in while an operator keeps the organisation suspended. */
 export class OrganizationSuspendedError extends defineError('ORGANIZATION_SUSPENDED', 'forbidden') {}
 export class EmailTakenError extends defineError('EMAIL_TAKEN', 'conflict') {}
+/** A password change whose current password is wrong (counted as a failed login). */
+export class CurrentPasswordWrongError extends defineError('CURRENT_PASSWORD_WRONG', 'forbidden') {}
+export class PasswordUnchangedError extends defineError('PASSWORD_UNCHANGED', 'invalid') {}

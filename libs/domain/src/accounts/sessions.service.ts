@@ -98,6 +98,40 @@ export class SessionsService implements OnApplicationShutdown {
   }
 
   /**
+   * Revokes every other live session of a user, inside the caller's transaction (a password change): the
+   * sessions' access tokens are marked in Redis before the refresh tokens are, as revoke() does, and each session
+   * is locked, so a rotation in flight either committed (and its new token is revoked here) or waits and is
+   * refused. Returns the sessions revoked; `announced` tells the other processes once the transaction commits.
+   */
+  async revokeOthersOfUser(
+    manager: EntityManager,
+    userId: string,
+    keepSessionId: string | null,
+  ): Promise<{ sessions: string[]; announce: () => Promise<void> }> {
+    const families = await manager.query<{ family_id: string }[]>(
+      `SELECT DISTINCT family_id FROM refresh_tokens
+        WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() AND family_id IS DISTINCT FROM $2
+        ORDER BY family_id`,
+      [userId, keepSessionId],
+    );
+    const sessions = families.map((f) => f.family_id);
+    for (const sessionId of sessions) {
+      await this.redis.set(this.revokedKey(sessionId), '1', 'EX', this.config.JWT_ACCESS_TTL_SECONDS + 60);
+      await lockSession(manager, sessionId);
+      await manager.query(
+        `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`,
+        [sessionId],
+      );
+    }
+    return {
+      sessions,
+      announce: async () => {
+        for (const sessionId of sessions) await this.revoked.announce(sessionId);
+      },
+    };
+  }
+
+  /**
    * Revokes every live session of an organisation's users (an operator suspended it): their refresh tokens stop
    * working, and their access tokens with them.
    */

@@ -83,6 +83,26 @@ export class UsersService {
     return this.dataSource.getRepository(User).findOne({ where: { id }, relations: { organization: true } });
   }
 
+  /**
+   * What a login is checked against once its session exists: the password hash, whether the user is active and
+   * the organisation's status, read under a share lock on the user's row. A password change holds that row until
+   * it commits (with the revocation of the other sessions), so a login that checked the old password either
+   * started its session before the change looked for sessions, or reads the new hash here.
+   */
+  async credentialsNow(
+    id: string,
+  ): Promise<{ passwordHash: string; active: boolean; organizationStatus: string } | undefined> {
+    const [row] = await this.dataSource.query<
+      { passwordHash: string; active: boolean; organizationStatus: string }[]
+    >(
+      `SELECT u.password_hash AS "passwordHash", u.active, o.status AS "organizationStatus"
+         FROM users u JOIN organizations o ON o.id = u.organization_id
+        WHERE u.id = $1 FOR SHARE OF u`,
+      [id],
+    );
+    return row;
+  }
+
   async markLoggedIn(id: string): Promise<void> {
     await this.dataSource.getRepository(User).update({ id }, { lastLoginAt: () => 'now()' });
   }

@@ -22,3 +22,17 @@ export class RefreshDto {
   @MaxLength(128)
   refreshToken: string;
 }
+
+export class ChangePasswordDto {
+  @ApiProperty({ description: 'The password in use now' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 256, description: 'Taken exactly as typed: spaces count' })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(256)
+  newPassword: string;
+}

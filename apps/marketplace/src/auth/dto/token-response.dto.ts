@@ -32,3 +32,8 @@ export class MeResponseDto {
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty({ type: MeOrganizationDto }) organization: MeOrganizationDto;
 }
+
+export class PasswordChangedDto {
+  @ApiProperty({ description: 'Other sessions of the user that the change signed out', example: 1 })
+  otherSessionsEnded: number;
+}
