@@ -185,7 +185,7 @@ describe('AuthController', () => {
   it('logs out a session whose refresh token is being rotated at that moment, the new token included', async () => {
     const buyer = await factory.actor('buyer');
     // The rotation pauses after it has taken the old token, before it commits the new one.
-    const { reached: inside, resume, restore } = pauseNextCall(t.app.get(SessionsService) as any, 'issue');
+    const { reached: inside, resume, restore } = pauseNextCall(t.app.get(SessionsService), 'issue');
     try {
       const rotating = request(t.http)
         .post('/api/v1/auth/refresh')
