@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { JOBS, QUEUES } from '@app/domain';
 import { PRICED_ITEMS, PriceStatsService, RedFlagsService, summarizePrices } from '@app/domain/analytics';
 import { JointContractUnitPrices1765150000000 } from '../libs/domain/src/database/migrations/1765150000000-JointContractUnitPrices';
+import { SingleItemLotUnitPrices1765190000000 } from '../libs/domain/src/database/migrations/1765190000000-SingleItemLotUnitPrices';
 import { ActorFactory } from './factories/actors';
 import { CatalogueFactory } from './factories/catalogue';
 import { ContractFactory } from './factories/contracts';
@@ -478,6 +479,8 @@ describe('PriceStats', () => {
     const db = t.app.get(DataSource);
     const runner = db.createQueryRunner();
     const migration = new JointContractUnitPrices1765150000000();
+    // The later migration that redefines the function is undone first and done again last.
+    const later = new SingleItemLotUnitPrices1765190000000();
     const jointValues = () =>
       db.query(
         `SELECT value::text FROM contracted_items WHERE contract_id = ANY($1::uuid[]) ORDER BY value`,
@@ -486,11 +489,13 @@ describe('PriceStats', () => {
     // Up runs whatever happens in between: the function it defines is not reset between spec files.
     let before: { values: unknown; diff: unknown };
     try {
+      await later.down(runner);
       await migration.down(runner);
       before = { values: await jointValues(), diff: await contractedItemsDiff() };
       await db.query('DELETE FROM price_stats_changes');
     } finally {
       await migration.up(runner);
+      await later.up(runner);
       await runner.release();
     }
     expect(before.values).toEqual([{ value: '20800.00' }, { value: '31200.00' }]);

@@ -34,6 +34,26 @@ export class ContractFactory {
   }
 
   /**
+   * A contract at `price` for one lot of several items delivered to the city, each the tender's paper item with
+   * the fields given (such as its quantity), signed and confirmed. Returns its id.
+   */
+  async signedItems(
+    cityCode: string,
+    cityId: string,
+    price: string,
+    items: Record<string, unknown>[],
+  ): Promise<string> {
+    const buyer = await this.actors.actor('buyer', { cityCode });
+    const supplier = await this.actors.actor('supplier');
+    const body = tenderBody(cityId, {}, 2);
+    const [item] = body.lots[0]!.items;
+    body.lots[0]!.items = items.map((fields) => ({ ...item!, ...fields }));
+    const tender = await this.flows.publish(buyer, body);
+    const [contractId] = await this.award(tender, price, buyer, supplier, [buyer]);
+    return contractId!;
+  }
+
+  /**
    * A joint purchase of 200 packs of paper delivered to the city: two buyers, each with its quantity and its share
    * of the 100,000.00 estimate, one bid at `price`, one contract per buyer, each signed and confirmed. Returns the
    * contract ids.

@@ -3,7 +3,7 @@ import { CountedItemColumns } from './counted-item.columns';
 
 /**
  * An item of a signed contract as the price statistics count it, written by a database trigger when the contract
- * is signed (migration ContractedItems). Read by the refresh of a (CPV division, month) part.
+ * is signed (migration ContractedItems; items of lots of several items are left out, SingleItemLotUnitPrices). Read by the refresh of a (CPV division, month) part.
  */
 @Entity({ name: 'contracted_items' })
 @Index('ix_contracted_items_part', ['division', 'month'])
@@ -21,7 +21,7 @@ export class ContractedItem extends CountedItemColumns {
   @Column({ type: 'numeric' })
   quantity: string;
 
-  /** The item's share of the contract amount. */
+  /** The award's part for the contract buyer's quantity (the item of a one-item lot: no other has a unit price). */
   @Column({ type: 'numeric' })
   value: string;
 }

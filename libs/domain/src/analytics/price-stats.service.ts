@@ -78,26 +78,27 @@ const keyOf = (r: PriceStatView) => [
 ];
 
 /**
- * Every item of every signed contract, from the contracts themselves (the full rebuild's source). An item's value
- * is its lot's award split evenly among the lot's items (exact for one-item lots, the common case; lots carry one
- * price, not item prices), and in a joint tender among the buyers by their quantities of it: each contract's item
- * is priced at the deal's unit price, whatever the buyers' shares of the estimate (which split the award into
- * contract amounts). Its quantity is the contract buyer's. The trigger behind contracted_items (migration
- * JointContractUnitPrices) computes the same when a contract is signed.
+ * Every item of every signed contract that has a unit price, from the contracts themselves (the full rebuild's
+ * source). A lot carries one price, not item prices: only the item of a one-item lot has a unit price, the award
+ * over its quantity; the items of a lot of several items are left out (splitting the award among them invented
+ * prices, such as 125.63 and 25,000 a pack for 199 packs and 1 pack bought at 250). In a joint tender each buyer's
+ * contract of the item is priced at the deal's unit price, whatever the buyers' shares of the estimate (which split
+ * the award into contract amounts): its value is the award's part for the buyer's quantity. The trigger behind
+ * contracted_items (migration SingleItemLotUnitPrices) computes the same when a contract is signed.
  */
 export const PRICED_ITEMS = `
   SELECT ti.cpv_code, ti.catalog_item_id, ti.unit_code, t.currency, c.id AS city_id, c.country,
          date_trunc('month', GREATEST(k.buyer_signed_at, k.supplier_signed_at) AT TIME ZONE 'UTC')::date AS month,
          COALESCE(q.quantity, ti.quantity) AS quantity,
-         round(a.amount / (SELECT count(*) FROM tender_items x WHERE x.lot_id = ti.lot_id)
-               * COALESCE(q.quantity, ti.quantity) / ti.quantity, 2) AS value
+         round(a.amount * COALESCE(q.quantity, ti.quantity) / ti.quantity, 2) AS value
     FROM contracts k
     JOIN awards a ON a.id = k.award_id
     JOIN tenders t ON t.id = k.tender_id
     JOIN tender_items ti ON ti.lot_id = k.lot_id
     LEFT JOIN tender_item_quantities q ON q.item_id = ti.id AND q.buyer_id = k.buyer_id
     JOIN cities c ON c.id = ti.delivery_city_id
-   WHERE k.status = 'signed'`;
+   WHERE k.status = 'signed'
+     AND NOT EXISTS (SELECT 1 FROM tender_items x WHERE x.lot_id = ti.lot_id AND x.id <> ti.id)`;
 
 /** The same items of the (division, month) parts given as the parallel arrays $1 and $2, by index. */
 const CONTRACTED_ITEMS_OF_PARTS = `

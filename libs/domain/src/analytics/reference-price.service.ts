@@ -119,7 +119,9 @@ export class ReferencePriceService {
    * Items of deals signed in the last 12 months, any delivery city, in the unit asked for (a catalogue item's: the
    * unit of its card now): a joint purchase is one source, named by one of its signed contracts, at the award's
    * unit price for the whole quantity (its buyers' contracts split the award by shares of the estimate, not by
-   * quantity; as separate sources they made one deal several prices, and three of them enough sources). With
+   * quantity; as separate sources they made one deal several prices, and three of them enough sources). Only the
+   * item of a one-item lot has a unit price: a lot carries one price, and splitting it among several items
+   * invented theirs (as in the price statistics, see PRICED_ITEMS). With
    * characteristics asked for, an item bought from the catalogue shows those of its catalogue item, and a free
    * item its own (a tender item has its own only when it has no catalogue item).
    */
@@ -140,7 +142,7 @@ export class ReferencePriceService {
          FROM (
            SELECT DISTINCT ON (k.award_id, ti.id) k.id AS contract_id, ti.delivery_city_id AS city_id,
                   GREATEST(k.buyer_signed_at, k.supplier_signed_at) AS signed_at, ti.quantity,
-                  round(a.amount / (SELECT count(*) FROM tender_items x WHERE x.lot_id = ti.lot_id), 2) AS value,
+                  a.amount AS value,
                   CASE WHEN ci.id IS NOT NULL THEN ${CATALOG_ITEM_JSON} END AS catalog_item
              FROM contracts k
              JOIN awards a ON a.id = k.award_id
@@ -149,6 +151,7 @@ export class ReferencePriceService {
              LEFT JOIN catalog_items ci ON ci.id = ti.catalog_item_id
             WHERE k.status = 'signed' AND t.currency = $1
               AND GREATEST(k.buyer_signed_at, k.supplier_signed_at) > now() - make_interval(months => $2)
+              AND NOT EXISTS (SELECT 1 FROM tender_items x WHERE x.lot_id = ti.lot_id AND x.id <> ti.id)
               AND ${items}
             ORDER BY k.award_id, ti.id, k.id
          ) p

@@ -45,6 +45,7 @@ import { JointContractUnitPrices1765150000000 } from './1765150000000-JointContr
 import { JointBuyerConsent1765160000000 } from './1765160000000-JointBuyerConsent';
 import { BidIdempotencyRequest1765170000000 } from './1765170000000-BidIdempotencyRequest';
 import { BidsPlacedAt1765180000000 } from './1765180000000-BidsPlacedAt';
+import { SingleItemLotUnitPrices1765190000000 } from './1765190000000-SingleItemLotUnitPrices';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -95,4 +96,5 @@ export const MIGRATIONS: (new () => object)[] = [
   JointBuyerConsent1765160000000,
   BidIdempotencyRequest1765170000000,
   BidsPlacedAt1765180000000,
+  SingleItemLotUnitPrices1765190000000,
 ];

@@ -1,0 +1,111 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { PriceStatsService } from '@app/domain/analytics';
+import { SingleItemLotUnitPrices1765190000000 } from '../libs/domain/src/database/migrations/1765190000000-SingleItemLotUnitPrices';
+import { ActorFactory } from './factories/actors';
+import { ContractFactory } from './factories/contracts';
+import { auth, PAPER_CPV } from './factories/tenders';
+import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
+import { eventually } from './setup/eventually';
+import { resetState } from './setup/reset';
+
+/** What the price statistics and the reference price count as a market price: a purchase's unit price. */
+describe('PriceStats of purchases', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let factory: ActorFactory;
+  let contracts: ContractFactory;
+  let kazanId: string;
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+    // No red flag sweep within the suite: statistics follow from confirming a contract alone.
+    worker = await createTestWorker({ ANALYTICS_SWEEP_SECONDS: '3600' });
+    factory = new ActorFactory(t.app);
+    contracts = new ContractFactory(t.app);
+    kazanId = (await factory.city('kazan')).id;
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await t.app.close();
+  });
+
+  const cityStats = async (cityId: string) => {
+    const res = await request(t.http)
+      .get('/api/v1/analytics/prices')
+      .query({ cpv: PAPER_CPV, cityId })
+      .expect(200);
+    return res.body.items as Record<string, unknown>[];
+  };
+
+  /** Waits until the worker has counted every signed contract (no change waiting for a refresh). */
+  const counted = () =>
+    eventually(async () => {
+      const [{ n }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM price_stats_changes`);
+      return n === 0 ? true : undefined;
+    }, 20_000);
+
+  it('leaves the items of a lot of several items out of unit prices and the reference price', async () => {
+    // One lot of 199 packs and 1 pack awarded at 50,000.00 for both: the lot has a price, its items have none.
+    const lotOfTwo = await contracts.signedItems('kazan', kazanId, '50000.00', [
+      { quantity: '199' },
+      { description: 'Бумага офисная A4, 500 листов, ещё одна пачка', quantity: '1' },
+    ]);
+    await contracts.signed('kazan', kazanId, '40000.00');
+    await counted();
+    const expected = [
+      expect.objectContaining({
+        count: 1,
+        min: '200.0000',
+        max: '200.0000',
+        totalQuantity: '200.000',
+        totalValue: '40000.00',
+      }),
+    ];
+    expect(await cityStats(kazanId)).toEqual(expected);
+    // The nightly rebuild, from the contracts themselves, counts the same.
+    await t.app.get(PriceStatsService).rebuild();
+    expect(await cityStats(kazanId)).toEqual(expected);
+    expect(
+      await t.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM contracted_items WHERE contract_id = $1`, [lotOfTwo]),
+    ).toEqual([{ n: 0 }]);
+    const buyer = await factory.actor('buyer', { cityCode: 'kazan' });
+    const reference = await request(t.http)
+      .get('/api/v1/analytics/reference-price')
+      .set(auth(buyer))
+      .query({ cpv: PAPER_CPV, unitCode: 'XPK', cityId: kazanId, quantity: '200', currency: 'RUB' })
+      .expect(200);
+    expect(reference.body.sources).toEqual([
+      expect.objectContaining({ kind: 'contract', unitPrice: '200.0000', quantity: '200.000' }),
+    ]);
+  });
+
+  it('corrects the statistics of a lot of several items counted before the migration at the next refresh', async () => {
+    const db = t.app.get(DataSource);
+    const service = t.app.get(PriceStatsService);
+    const month = new Date().toISOString().slice(0, 7);
+    const migration = new SingleItemLotUnitPrices1765190000000();
+    const runner = db.createQueryRunner();
+    // As before the migration: the award split evenly among the items (25,000.00 / 199 and 25,000.00 / 1).
+    let before: unknown;
+    try {
+      await migration.down(runner);
+      await service.refreshChanges([{ division: '30', month }]);
+      before = (await cityStats(kazanId))[0];
+    } finally {
+      // Up runs whatever happens in between: the function it defines is not reset between spec files.
+      await migration.up(runner);
+      await runner.release();
+    }
+    expect(before).toMatchObject({ count: 3, min: '125.6281', max: '25000.0000' });
+    await service.refreshChanges([{ division: '30', month }]);
+    expect(await cityStats(kazanId)).toEqual([
+      expect.objectContaining({ count: 1, min: '200.0000', max: '200.0000', totalValue: '40000.00' }),
+    ]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM price_stats_changes`)).toEqual([{ n: 0 }]);
+  });
+});
