@@ -39,6 +39,7 @@ export class PriceStat {
   @Column({ name: 'city_id', type: 'uuid', nullable: true })
   cityId: string | null;
 
+  /** Purchases (item lines of deals), not contracts: a joint purchase counts once. */
   @Column({ type: 'int' })
   count: number;
 

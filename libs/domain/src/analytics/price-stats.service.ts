@@ -84,10 +84,11 @@ const keyOf = (r: PriceStatView) => [
  * prices, such as 125.63 and 25,000 a pack for 199 packs and 1 pack bought at 250). In a joint tender each buyer's
  * contract of the item is priced at the deal's unit price, whatever the buyers' shares of the estimate (which split
  * the award into contract amounts): its value is the award's part for the buyer's quantity. The trigger behind
- * contracted_items (migration SingleItemLotUnitPrices) computes the same when a contract is signed.
+ * contracted_items (migration SingleItemLotUnitPrices) computes the same when a contract is signed. item_id names
+ * the purchase's item line, which statsOf counts once.
  */
 export const PRICED_ITEMS = `
-  SELECT ti.cpv_code, ti.catalog_item_id, ti.unit_code, t.currency, c.id AS city_id, c.country,
+  SELECT ti.id AS item_id, ti.cpv_code, ti.catalog_item_id, ti.unit_code, t.currency, c.id AS city_id, c.country,
          date_trunc('month', GREATEST(k.buyer_signed_at, k.supplier_signed_at) AT TIME ZONE 'UTC')::date AS month,
          COALESCE(q.quantity, ti.quantity) AS quantity,
          round(a.amount * COALESCE(q.quantity, ti.quantity) / ti.quantity, 2) AS value
@@ -102,7 +103,7 @@ export const PRICED_ITEMS = `
 
 /** The same items of the (division, month) parts given as the parallel arrays $1 and $2, by index. */
 const CONTRACTED_ITEMS_OF_PARTS = `
-  SELECT cpv_code, catalog_item_id, unit_code, currency, city_id, country, month, quantity, value
+  SELECT item_id, cpv_code, catalog_item_id, unit_code, currency, city_id, country, month, quantity, value
     FROM contracted_items
    WHERE (division, month) IN (SELECT * FROM unnest($1::text[], $2::date[]))`;
 
@@ -119,10 +120,16 @@ export const cpvRollupKeysSql = (code: string) => `
  * Statistics per subject (every CPV roll-up key, see cpvRollupKeys, and the catalogue item), city and country,
  * inserted into the table named (price_stats, or the table a full rebuild fills before swapping it in).
  *
- * Written for one pass over the priced items: each item is read once and fanned out to its subjects by a
+ * A data point is a purchase's item line, not a contract: a joint purchase gives each buyer a contract of the item
+ * at the deal's one unit price, and counting those repeated that price once per buyer (two joint purchases of two
+ * buyers passed for a market of four, the red flags' MIN_MARKET_COUNT, and weighed the quartiles). The contracts
+ * of an item line signed in the same month are summed into one point, priced at their value over their quantity:
+ * count is a number of purchases, and total_quantity and total_value still add up every contract.
+ *
+ * Written for one pass over the priced items: each item line is read once and fanned out to its subjects by a
  * lateral list (cpvRollupKeysSql, and its catalogue item). The grouping keys are compared bytewise (COLLATE "C"): grouping only
  * needs equality, and the one big sort of a full rebuild is several times cheaper than with the database's
- * locale; subject leads, the most varied key. OFFSET 0 keeps the priced items' subquery whole, so an item's
+ * locale; subject leads, the most varied key. OFFSET 0 keeps the item lines' subquery whole, so an item line's
  * value and unit price are computed once, not once per subject and again in each aggregate of each grouping set.
  * With `groups` (a relation of the keys to keep), the fanned-out items are fenced the same way, so they meet the
  * groups in one hashed semi-join instead of being fanned out again for each group.
@@ -142,8 +149,14 @@ const statsOf = (items: string, groups?: string) => `
     FROM (SELECT s.subject, s.kind, left(p.cpv_code, 2) COLLATE "C" AS division, p.unit_code COLLATE "C" AS unit_code,
                  p.currency COLLATE "C" AS currency, p.country COLLATE "C" AS country, p.month, p.city_id,
                  p.unit_price, p.quantity, p.value
-            FROM (SELECT p.*, round(p.value / p.quantity, 4) AS unit_price FROM (${items}) p
-                   WHERE p.quantity > 0 OFFSET 0) p
+            FROM (SELECT p.cpv_code, p.catalog_item_id, p.unit_code, p.currency, p.city_id, p.country, p.month,
+                         sum(p.quantity) AS quantity, sum(p.value) AS value,
+                         round(sum(p.value) / sum(p.quantity), 4) AS unit_price
+                    FROM (${items}) p
+                   WHERE p.quantity > 0
+                   GROUP BY p.item_id, p.cpv_code, p.catalog_item_id, p.unit_code, p.currency, p.city_id, p.country,
+                            p.month
+                  OFFSET 0) p
             CROSS JOIN LATERAL (
               SELECT subject COLLATE "C", 'cpv' COLLATE "C" AS kind FROM (${cpvRollupKeysSql('p.cpv_code')}) k
               UNION ALL

@@ -21,6 +21,7 @@ export interface PricedItem {
 }
 
 export interface PriceSummary {
+  /** Purchases counted: one per item line of a deal, however many buyers' contracts a joint purchase has. */
   count: number;
   min: string;
   q1: string;
@@ -62,7 +63,7 @@ export function quantile(sorted: readonly bigint[], num: bigint, den: bigint): b
   return divideHalfUp(low * den + rest * (high - low), den);
 }
 
-/** Statistics of a group of contracted items (one per item, each with its unit price, quantity and value). */
+/** Statistics of a group of purchased items (one per purchase's item line, with its unit price, quantity and value). */
 export function summarizePrices(items: readonly PricedItem[]): PriceSummary {
   if (items.length === 0) throw new RangeError('no prices to summarize');
   const prices = items

@@ -44,7 +44,7 @@ export interface RedFlagFilter {
 /** The deal log position up to which the red flag sweep has read (table analytics_cursors). */
 const RED_FLAGS_CURSOR = 'red-flags';
 
-/** Statistics of fewer contracts than this are too thin to call a price an outlier. */
+/** Statistics of fewer purchases than this are too thin to call a price an outlier (a joint one counts once). */
 export const MIN_MARKET_COUNT = 4;
 
 interface TenderRow {
@@ -215,7 +215,7 @@ export class RedFlagsService {
 
   /**
    * Per single-item lot, the latest month of statistics for the same catalogue item (else CPV roll-up key), unit,
-   * currency and delivery city, with enough contracts to judge: one query for all the lots.
+   * currency and delivery city, with enough purchases to judge: one query for all the lots.
    */
   private async markets(
     manager: EntityManager,

@@ -46,6 +46,7 @@ import { JointBuyerConsent1765160000000 } from './1765160000000-JointBuyerConsen
 import { BidIdempotencyRequest1765170000000 } from './1765170000000-BidIdempotencyRequest';
 import { BidsPlacedAt1765180000000 } from './1765180000000-BidsPlacedAt';
 import { SingleItemLotUnitPrices1765190000000 } from './1765190000000-SingleItemLotUnitPrices';
+import { PriceStatsPerPurchase1765200000000 } from './1765200000000-PriceStatsPerPurchase';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -97,4 +98,5 @@ export const MIGRATIONS: (new () => object)[] = [
   BidIdempotencyRequest1765170000000,
   BidsPlacedAt1765180000000,
   SingleItemLotUnitPrices1765190000000,
+  PriceStatsPerPurchase1765200000000,
 ];
