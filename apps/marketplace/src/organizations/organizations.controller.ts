@@ -1,7 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { OrganizationsService, RegistrationThrottleService, ValidationFailedError } from '@app/domain';
+import {
+  OrganizationNotFoundError,
+  OrganizationsService,
+  RegistrationThrottleService,
+  ValidationFailedError,
+} from '@app/domain';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Public, Roles } from '../common/auth.decorators';
 import { uuidParam } from '../common/validation';
@@ -57,7 +62,13 @@ export class OrganizationsController {
   @ApiOkResponse({ type: OrganizationProfileDto })
   @ApiErrors(400, 404)
   async profile(@Param('id', uuidParam('id')) id: string): Promise<OrganizationProfileDto> {
-    return OrganizationProfileDto.from(await this.organizations.get(id));
+    const organization = await this.organizations.get(id);
+    // A self-registration no operator has verified yet is not published (the public list leaves it out too). A
+    // suspended organisation stays public, with its status: it may have taken part in deals that are.
+    if (organization.status === 'pending') {
+      throw new OrganizationNotFoundError('No organisation with this id', { id });
+    }
+    return OrganizationProfileDto.from(organization);
   }
 
   @Post('admin/organizations')

@@ -88,8 +88,12 @@ export class AwardsService {
       const [next] = await manager.query<
         { bid_id: string; supplier_id: string; price: string; rank: number }[]
       >(
+        // The next ranked bid whose supplier is still active: one suspended since the closing could confirm no
+        // contract, and its award would only hold the lot up.
         `SELECT bl.bid_id, b.supplier_id, bl.price::text, bl.rank FROM bid_lots bl JOIN bids b ON b.id = bl.bid_id
-          WHERE bl.lot_id = $1 AND b.status = 'opened' AND bl.rank > $2 ORDER BY bl.rank LIMIT 1`,
+          WHERE bl.lot_id = $1 AND b.status = 'opened' AND bl.rank > $2
+            AND EXISTS (SELECT 1 FROM organizations o WHERE o.id = b.supplier_id AND o.status = 'active')
+          ORDER BY bl.rank LIMIT 1`,
         [award.lot_id, award.rank],
       );
       if (next) {

@@ -11,3 +11,5 @@ export class BidsSealedError extends defineError('BIDS_SEALED', 'forbidden') {}
 export class IdempotencyKeyReusedError extends defineError('IDEMPOTENCY_KEY_REUSED', 'conflict') {}
 export class BidTenderChangingError extends defineError('BID_TENDER_CHANGING', 'conflict') {}
 export class TenderAmendedSinceError extends defineError('TENDER_AMENDED_SINCE', 'conflict') {}
+/** The tender's organiser is suspended by an operator: its tender takes no bids until it is reinstated. */
+export class TenderBuyerSuspendedError extends defineError('TENDER_BUYER_SUSPENDED', 'conflict') {}

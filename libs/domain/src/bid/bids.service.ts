@@ -18,6 +18,7 @@ import {
   BidLotInvalidError,
   BidNotFoundError,
   BidOnInactiveTenderError,
+  TenderBuyerSuspendedError,
   BidPriceAboveEstimateError,
   BidTenderChangingError,
   IdempotencyKeyReusedError,
@@ -56,6 +57,8 @@ interface LockedTender {
   currency: string;
   tender_end: Date;
   on_time: boolean;
+  /** Whether the organiser is active: a suspended one's tender takes no bids (withdrawals it still takes). */
+  organizer_active: boolean;
 }
 
 /** The tender as a change, a confirmation or a withdrawal reads it under its share lock. */
@@ -261,7 +264,7 @@ export class BidsService {
 
   async withdraw(supplierId: string, tenderId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const tender = await this.lockTenderForBid(manager, tenderId);
+      const tender = await this.lockTenderForBid(manager, tenderId, 'withdrawal');
       await assertActing(manager, supplierId, 'supplier');
       const bid = await this.lockOwnBid(manager, supplierId, tenderId);
       await manager.query(`UPDATE bids SET status = 'withdrawn' WHERE id = $1`, [bid.id]);
@@ -312,18 +315,28 @@ export class BidsService {
   }
 
   /** Share-locks the tender row and reads the database clock against the deadline. */
-  private async lockTenderForBid(manager: EntityManager, tenderId: string): Promise<HeldTender> {
+  private async lockTenderForBid(
+    manager: EntityManager,
+    tenderId: string,
+    purpose: 'bid' | 'withdrawal' = 'bid',
+  ): Promise<HeldTender> {
     // The clock is read once the row is held, not before a wait for it (see TenderAmendmentsService.lock).
     const [tender] = await manager.query<HeldTender[]>(
       `WITH t AS MATERIALIZED (
-         SELECT id, status, currency, tender_end, amendment_count FROM tenders WHERE id = $1 FOR SHARE)
-       SELECT t.*, clock_timestamp() < t.tender_end AS on_time FROM t`,
+         SELECT id, status, currency, tender_end, amendment_count, organizer_id FROM tenders WHERE id = $1 FOR SHARE)
+       SELECT t.id, t.status, t.currency, t.tender_end, t.amendment_count, clock_timestamp() < t.tender_end AS on_time,
+              ${ORGANIZER_ACTIVE} AS organizer_active
+         FROM t`,
       [tenderId],
     );
-    return this.assertAcceptingBids(tender, tenderId);
+    return this.assertAcceptingBids(tender, tenderId, purpose);
   }
 
-  private assertAcceptingBids<T extends LockedTender>(tender: T | undefined, tenderId: string): T {
+  private assertAcceptingBids<T extends LockedTender>(
+    tender: T | undefined,
+    tenderId: string,
+    purpose: 'bid' | 'withdrawal' = 'bid',
+  ): T {
     if (!tender || tender.status === 'draft')
       throw new TenderNotFoundError('No tender with this id', { id: tenderId });
     if (tender.status === 'active.tendering' && !tender.on_time) {
@@ -338,6 +351,12 @@ export class BidsService {
           status: tender.status,
           required: 'active.tendering',
         },
+      );
+    }
+    if (purpose === 'bid' && !tender.organizer_active) {
+      throw new TenderBuyerSuspendedError(
+        "The tender's buyer is suspended by an operator; the tender takes no bids until it is reinstated",
+        { tenderId },
       );
     }
     return tender;
@@ -553,6 +572,9 @@ interface PlaceState extends StateOfTender {
   replay: boolean;
 }
 
+/** Whether a tender's organiser (alias t) is active: an operator may have suspended it. */
+const ORGANIZER_ACTIVE = `coalesce((SELECT bo.status = 'active' FROM organizations bo WHERE bo.id = t.organizer_id), false)`;
+
 /**
  * Everything a bid is checked against, read in one statement to name the reason of a refusal (nothing is locked:
  * BID_PLACE_WRITE checks again).
@@ -561,6 +583,7 @@ export const BID_PLACE_STATE = new PreparedStatement(
   'bid-place-state',
   `
 SELECT t.id, t.status, t.currency, t.tender_end, clock_timestamp() < t.tender_end AS on_time,
+       ${ORGANIZER_ACTIVE} AS organizer_active,
        t.status = 'active.enquiries' AND t.enquiry_end <= clock_timestamp() AS tendering_due,
        (SELECT jsonb_build_object('kind', o.kind, 'status', o.status) FROM organizations o WHERE o.id = $2) AS supplier,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('id', l.id, 'estimate', l.estimate::text, 'status', l.status)), '[]')
@@ -585,7 +608,7 @@ export const BID_PLACE_WRITE = new PreparedStatement(
   'bid-place-write',
   `
 WITH t AS MATERIALIZED (
-  SELECT id, status, currency, tender_end FROM tenders WHERE id = $2 FOR SHARE),
+  SELECT id, status, currency, tender_end, organizer_id FROM tenders WHERE id = $2 FOR SHARE),
 clock AS MATERIALIZED (
   -- Read once the tender's row is held: the time the deadline is checked against is the bid's submission time and
   -- its event's, so a logged bid never carries a time past the deadline it was accepted under.
@@ -599,6 +622,7 @@ ok AS MATERIALIZED (
   SELECT 1 FROM t
    WHERE t.status = 'active.tendering' AND t.currency = $11 AND (SELECT at FROM clock) < t.tender_end
      AND EXISTS (SELECT 1 FROM organizations o WHERE o.id = $3 AND o.kind = 'supplier' AND o.status = 'active')
+     AND ${ORGANIZER_ACTIVE}
      AND (SELECT count(*) FROM asked a JOIN lots_now l ON l.id = a.lot_id
            WHERE l.status = 'active' AND a.price > 0 AND a.price <= l.estimate)
          = (SELECT count(*) FROM asked)),

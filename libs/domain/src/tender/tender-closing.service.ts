@@ -66,17 +66,28 @@ const AWARDED = nextStatus('active.tendering', 'close', { anyLotAwarded: true })
 const UNSUCCESSFUL = nextStatus('active.tendering', 'close', { anyLotAwarded: false });
 const EAEU = EAEU_COUNTRIES.map((c) => `'${c}'`).join(', ');
 
-/** Opens the sealed bids (alias s; active or awaiting confirmation): the second are dropped. */
-const OPEN_SEALED = `UPDATE bids b SET status = CASE WHEN s.status = 'active' THEN 'opened' ELSE 'dropped' END,
+/**
+ * Whether the supplier of a sealed bid (alias b) may still win: an operator may have suspended it after it bid. Its
+ * bid is opened all the same (its commitment is checked like any other) but dropped, out of the count and the
+ * ranking: a suspended supplier can confirm no contract, and its award would only hold the lot up.
+ */
+const SUPPLIER_ACTIVE = `coalesce((SELECT o.status = 'active' FROM organizations o WHERE o.id = b.supplier_id), false)`;
+
+/** A sealed bid (alias s, with supplier_active) that is opened to be ranked; any other is dropped. */
+const RANKABLE = `(s.status = 'active' AND s.supplier_active)`;
+
+/** Opens the sealed bids (alias s; active or awaiting confirmation): those not RANKABLE are dropped. */
+const OPEN_SEALED = `UPDATE bids b SET status = CASE WHEN ${RANKABLE} THEN 'opened' ELSE 'dropped' END,
     opened_at = now()
     FROM sealed s WHERE b.id = s.id`;
 
 /** The public payload of a bid.opened event, from a sealed bid (alias s), as docs/transparency.md gives it. */
 const BID_OPENED_PAYLOAD = `jsonb_build_object('bidId', s.id, 'supplierId', s.supplier_id, 'content', s.content,
                'salt', s.salt, 'commitment', s.commitment,
-               'status', CASE WHEN s.status = 'active' THEN 'opened' ELSE 'dropped' END)
-             || CASE WHEN s.status = 'active' THEN '{}'::jsonb
-                     ELSE '{"reason": "not confirmed after an amendment of terms"}'::jsonb END`;
+               'status', CASE WHEN ${RANKABLE} THEN 'opened' ELSE 'dropped' END)
+             || CASE WHEN ${RANKABLE} THEN '{}'::jsonb
+                     WHEN s.status <> 'active' THEN '{"reason": "not confirmed after an amendment of terms"}'::jsonb
+                     ELSE '{"reason": "the supplier is suspended"}'::jsonb END`;
 
 /**
  * A tender ($1, locked) cancelled after its deadline (by the clock once the tender's lock is held, so a cancellation
@@ -92,7 +103,8 @@ WITH late AS (
    WHERE t.id = $1 AND t.status = 'active.tendering' AND t.tender_end <= clock_timestamp() AND t.closed_at IS NULL
   RETURNING t.id
 ), sealed AS MATERIALIZED (
-  SELECT b.id, b.tender_id, b.supplier_id, b.status, b.sequence, b.content, b.salt, b.commitment
+  SELECT b.id, b.tender_id, b.supplier_id, b.status, b.sequence, b.content, b.salt, b.commitment,
+         ${SUPPLIER_ACTIVE} AS supplier_active
     FROM late JOIN bids b ON b.tender_id = late.id AND b.status IN ('active', 'pending_confirmation')
 ), opened AS (
   ${OPEN_SEALED}
@@ -106,7 +118,7 @@ ${DealLogWriter.insertFrom(`
  * The closing of claimed tenders ($1, locked by the claim; $2 each one's published rule, from describeRule), as
  * rankLot ranks, in one statement (the closing-storm bench runs it in its raw baseline). Every sealed bid is
  * opened, so anyone can check it against the commitment logged before the deadline; bids still awaiting
- * confirmation are dropped. Each active lot ranks its opened bids by exact evaluated price (price x (10000 -
+ * confirmation, and bids of a supplier suspended since it bid, are dropped. Each active lot ranks its opened bids by exact evaluated price (price x (10000 -
  * preference in hundredths of a percent), compared unrounded), then the earlier bid to the millisecond, the lower
  * commit sequence and the lower bid id in code-unit order; the evaluated price shown is rounded half-up to the
  * cent in integers, so no division rounds twice. A lot with fewer than max(min_bids, 1) bids is unsuccessful;
@@ -126,7 +138,7 @@ WITH due AS MATERIALIZED (
    WHERE NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)
 ), sealed AS MATERIALIZED (
   SELECT b.id, b.tender_id, d.ord, b.supplier_id, b.status, b.sequence, b.submitted_at, b.content, b.salt,
-         b.commitment, d.discount,
+         b.commitment, d.discount, ${SUPPLIER_ACTIVE} AS supplier_active,
          -- The supplier's place is looked up only where a preference applies.
          coalesce(d.discount > 0 AND (
            SELECT CASE d.scope
@@ -151,7 +163,7 @@ WITH due AS MATERIALIZED (
         FROM sealed s
         JOIN bid_lots bl ON bl.bid_id = s.id
         JOIN lots l ON l.id = bl.lot_id AND l.tender_id = s.tender_id AND l.status = 'active'
-       WHERE s.status = 'active') r
+       WHERE ${RANKABLE}) r
 ), evaluated AS (
   UPDATE bid_lots bl SET evaluated_price = r.evaluated, rank = r.rank, preference_applied = r.local
     FROM ranked r WHERE bl.bid_id = r.bid_id AND bl.lot_id = r.lot_id
