@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { SessionsService } from '@app/domain';
+import { AppConfig, SessionsService } from '@app/domain';
 import { ActorFactory } from './factories/actors';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
@@ -145,39 +145,72 @@ describe('AuthController', () => {
     expect(extra.body.message).toBe('admin: property admin should not exist');
   });
 
-  it('rotates the refresh token on use and refuses the old one', async () => {
+  const refresh = (refreshToken: string) =>
+    request(t.http).post('/api/v1/auth/refresh').send({ refreshToken });
+
+  it('rotates the refresh token on use, and refuses the old one once the new one is used', async () => {
     const buyer = await factory.actor('buyer');
-    const first = await request(t.http)
-      .post('/api/v1/auth/refresh')
-      .send({ refreshToken: buyer.refreshToken })
-      .expect(200);
+    const first = await refresh(buyer.refreshToken).expect(200);
     expect(first.body.refreshToken).not.toBe(buyer.refreshToken);
     await request(t.http)
       .get('/api/v1/auth/me')
       .set('Authorization', `Bearer ${first.body.accessToken}`)
       .expect(200);
-    const again = await request(t.http)
-      .post('/api/v1/auth/refresh')
-      .send({ refreshToken: buyer.refreshToken })
-      .expect(401);
+    const second = await refresh(first.body.refreshToken).expect(200);
+    expect(second.body.refreshToken).not.toBe(first.body.refreshToken);
+    const again = await refresh(buyer.refreshToken).expect(401);
     expect(again.body.code).toBe('INVALID_REFRESH_TOKEN');
   });
 
-  it('revokes the whole session when a used refresh token is presented again', async () => {
+  it('gives two tabs refreshing with the same token at once the same new token, and keeps the session', async () => {
     const buyer = await factory.actor('buyer');
-    const rotated = await request(t.http)
-      .post('/api/v1/auth/refresh')
-      .send({ refreshToken: buyer.refreshToken })
-      .expect(200);
-    await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: buyer.refreshToken }).expect(401);
-    // The newest token of the stolen family is dead too, and so are its access tokens.
+    const [a, b] = await Promise.all([refresh(buyer.refreshToken), refresh(buyer.refreshToken)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.refreshToken).toBe(b.body.refreshToken);
+    // Later, one more time from a slow tab: still the same token, while it is unused.
+    const late = await refresh(buyer.refreshToken).expect(200);
+    expect(late.body.refreshToken).toBe(a.body.refreshToken);
     await request(t.http)
-      .post('/api/v1/auth/refresh')
-      .send({ refreshToken: rotated.body.refreshToken })
-      .expect(401);
+      .get('/api/v1/auth/me')
+      .set('Authorization', `Bearer ${late.body.accessToken}`)
+      .expect(200);
+    // The new token rotates as any other; the successor is stored encrypted, never as it is.
+    const [row] = await t.app
+      .get(DataSource)
+      .query<{ sealed: Buffer }[]>(
+        `SELECT successor_sealed AS sealed FROM refresh_tokens WHERE token_hash = $1`,
+        [createHash('sha256').update(buyer.refreshToken).digest('hex')],
+      );
+    expect(row?.sealed.length).toBeGreaterThan(28);
+    expect(row?.sealed.toString('latin1')).not.toContain(a.body.refreshToken);
+    await refresh(a.body.refreshToken).expect(200);
+  });
+
+  it('ends the session when a used token comes back after the grace, however fresh its successor', async () => {
+    const buyer = await factory.actor('buyer');
+    const config = t.app.get(AppConfig);
+    const grace = config.REFRESH_REUSE_GRACE_SECONDS;
+    config.REFRESH_REUSE_GRACE_SECONDS = 0;
+    try {
+      const rotated = await refresh(buyer.refreshToken).expect(200);
+      expect((await refresh(buyer.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+      await refresh(rotated.body.refreshToken).expect(401);
+    } finally {
+      config.REFRESH_REUSE_GRACE_SECONDS = grace;
+    }
+  });
+
+  it('revokes the whole session when a used refresh token is presented again after its successor was used', async () => {
+    const buyer = await factory.actor('buyer');
+    const rotated = await refresh(buyer.refreshToken).expect(200);
+    const newest = await refresh(rotated.body.refreshToken).expect(200);
+    // The first token again, within the grace: its successor is used, so this is a stolen copy.
+    await refresh(buyer.refreshToken).expect(401);
+    // The newest token of the stolen family is dead too, and so are its access tokens.
+    await refresh(newest.body.refreshToken).expect(401);
     const me = await request(t.http)
       .get('/api/v1/auth/me')
-      .set('Authorization', `Bearer ${rotated.body.accessToken}`)
+      .set('Authorization', `Bearer ${newest.body.accessToken}`)
       .expect(401);
     expect(me.body.code).toBe('SESSION_REVOKED');
   });

@@ -11,7 +11,8 @@ import { User } from './user.entity';
 
 /**
  * One refresh token of a login session (family). Only its SHA-256 is stored.
- * Invariant: a token is used at most once; presenting a used token revokes its whole family.
+ * Invariant: a token is used at most once; presenting a used token revokes its whole family, unless it comes
+ * within the reuse grace and its successor is still unused (then the successor is given again).
  */
 @Entity({ name: 'refresh_tokens' })
 export class RefreshToken {
@@ -40,6 +41,10 @@ export class RefreshToken {
 
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
   usedAt: Date | null;
+
+  /** The token its rotation issued, encrypted under a key derived from this token (see SessionsService.rotate). */
+  @Column({ name: 'successor_sealed', type: 'bytea', nullable: true, select: false })
+  successorSealed: Buffer | null;
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;

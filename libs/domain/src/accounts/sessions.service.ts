@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
@@ -16,6 +16,29 @@ export interface IssuedRefreshToken {
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** The key a token's successor is sealed under: derived from the token itself, which the server does not keep. */
+const successorKey = (token: string) =>
+  Buffer.from(hkdfSync('sha256', token, 'refresh-token-successor', '', 32));
+
+/** AES-256-GCM of the successor token under successorKey: nonce (12 bytes), tag (16), ciphertext. */
+function sealSuccessor(token: string, successor: string): Buffer {
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', successorKey(token), nonce);
+  const sealed = Buffer.concat([cipher.update(successor, 'utf8'), cipher.final()]);
+  return Buffer.concat([nonce, cipher.getAuthTag(), sealed]);
+}
+
+/** The successor sealed by sealSuccessor, or undefined if it does not open with this token. */
+function openSuccessor(token: string, sealed: Buffer): string | undefined {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', successorKey(token), sealed.subarray(0, 12));
+    decipher.setAuthTag(sealed.subarray(12, 28));
+    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Login sessions: each is a family of refresh tokens where only the newest is valid.
@@ -48,35 +71,75 @@ export class SessionsService implements OnApplicationShutdown {
     return this.issue(this.dataSource.getRepository(RefreshToken), userId, randomUUID());
   }
 
-  /** Exchanges a refresh token for a new one; a reused or revoked token revokes its whole session. */
+  /**
+   * Exchanges a refresh token for a new one; a reused or revoked token revokes its whole session. One exception:
+   * a token presented again within REFRESH_REUSE_GRACE_SECONDS of its rotation, while the token that rotation
+   * issued is still unused and the session live, gets that same token again (two tabs of one browser refreshing
+   * at once). The successor is kept encrypted under a key derived from the old token, which only its holder has:
+   * the server cannot give it to anyone else, and the database alone does not reveal it. Whoever uses the
+   * successor first rotates it, and the other's use of it then ends the session, as any reuse does.
+   */
   async rotate(refreshToken: string): Promise<IssuedRefreshToken & { userId: string }> {
+    const oldHash = hashToken(refreshToken);
+    const next = randomBytes(32).toString('base64url');
     const outcome = await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(RefreshToken);
       // The session's lock first, as revoke() takes it: a revocation either commits before this rotation reads
       // the token (which is then refused) or waits for it and revokes the token it issued too.
       const [family] = await manager.query<{ family_id: string }[]>(
         'SELECT family_id FROM refresh_tokens WHERE token_hash = $1',
-        [hashToken(refreshToken)],
+        [oldHash],
       );
       if (family) await lockSession(manager, family.family_id);
       // Conditional update decides the race: only one caller can mark a token used.
       const used: [{ user_id: string; family_id: string }[], number] = await manager.query(
-        `UPDATE refresh_tokens SET used_at = now()
+        `UPDATE refresh_tokens SET used_at = now(), successor_sealed = $2
           WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
           RETURNING user_id, family_id`,
-        [hashToken(refreshToken)],
+        [oldHash, sealSuccessor(refreshToken, next)],
       );
       const row = used[0][0];
       if (!row) {
-        const known = await repo.findOne({ where: { tokenHash: hashToken(refreshToken) } });
+        const again = await this.successorWithinGrace(manager, refreshToken, oldHash);
+        if (again) return { issued: again };
+        const known = await repo.findOne({ where: { tokenHash: oldHash } });
         return { reusedFamily: known?.familyId ?? null };
       }
-      const issued = await this.issue(repo, row.user_id, row.family_id);
+      const issued = await this.issue(repo, row.user_id, row.family_id, next);
       return { issued: { ...issued, userId: row.user_id } };
     });
     if ('issued' in outcome && outcome.issued) return outcome.issued;
     if (outcome.reusedFamily) await this.revoke(outcome.reusedFamily);
     throw new InvalidRefreshTokenError('The refresh token is invalid, expired or already used');
+  }
+
+  /** The successor of a token used within the grace, if it is still unused and live (see rotate). */
+  private async successorWithinGrace(
+    manager: EntityManager,
+    refreshToken: string,
+    oldHash: string,
+  ): Promise<(IssuedRefreshToken & { userId: string }) | undefined> {
+    const grace = this.config.REFRESH_REUSE_GRACE_SECONDS;
+    if (grace <= 0) return undefined;
+    const [old] = await manager.query<{ successor_sealed: Buffer | null }[]>(
+      `SELECT successor_sealed FROM refresh_tokens
+        WHERE token_hash = $1 AND revoked_at IS NULL AND used_at > now() - make_interval(secs => $2)`,
+      [oldHash, grace],
+    );
+    const successor = old?.successor_sealed ? openSuccessor(refreshToken, old.successor_sealed) : undefined;
+    if (!successor) return undefined;
+    const [live] = await manager.query<{ user_id: string; family_id: string; expires_at: Date }[]>(
+      `SELECT user_id, family_id, expires_at FROM refresh_tokens
+        WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()`,
+      [hashToken(successor)],
+    );
+    if (!live) return undefined;
+    return {
+      refreshToken: successor,
+      sessionId: live.family_id,
+      expiresAt: live.expires_at,
+      userId: live.user_id,
+    };
   }
 
   /**
@@ -168,8 +231,8 @@ export class SessionsService implements OnApplicationShutdown {
     repo: ReturnType<DataSource['getRepository']>,
     userId: string,
     sessionId: string,
+    refreshToken = randomBytes(32).toString('base64url'),
   ): Promise<IssuedRefreshToken> {
-    const refreshToken = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
     await repo.insert({ tokenHash: hashToken(refreshToken), familyId: sessionId, userId, expiresAt });
     return { refreshToken, sessionId, expiresAt };

@@ -86,6 +86,17 @@ export class AppConfig {
   @Max(365)
   REFRESH_TOKEN_TTL_DAYS = 30;
 
+  /**
+   * Seconds after a refresh token's rotation in which the same token, presented again, gets the same new token
+   * (two tabs refreshing at once) instead of ending the session as a stolen token would; only while that new
+   * token is unused. 0: any second use ends the session.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  REFRESH_REUSE_GRACE_SECONDS = 20;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

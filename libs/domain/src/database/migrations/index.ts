@@ -47,6 +47,7 @@ import { BidIdempotencyRequest1765170000000 } from './1765170000000-BidIdempoten
 import { BidsPlacedAt1765180000000 } from './1765180000000-BidsPlacedAt';
 import { SingleItemLotUnitPrices1765190000000 } from './1765190000000-SingleItemLotUnitPrices';
 import { PriceStatsPerPurchase1765200000000 } from './1765200000000-PriceStatsPerPurchase';
+import { RefreshTokenSuccessor1765210000000 } from './1765210000000-RefreshTokenSuccessor';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -99,4 +100,5 @@ export const MIGRATIONS: (new () => object)[] = [
   BidsPlacedAt1765180000000,
   SingleItemLotUnitPrices1765190000000,
   PriceStatsPerPurchase1765200000000,
+  RefreshTokenSuccessor1765210000000,
 ];
