@@ -3,6 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig, SessionsService } from '@app/domain';
 import { ActorFactory } from './factories/actors';
+import { auth } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
 import { pauseNextCall } from './setup/paused-call';
@@ -393,6 +394,86 @@ describe('AuthController', () => {
       } finally {
         restore();
       }
+    });
+  });
+
+  describe('password reset by an operator', () => {
+    const issue = (operator: { accessToken: string }, email: string) =>
+      request(t.http)
+        .post('/api/v1/admin/password-resets')
+        .set('Authorization', `Bearer ${operator.accessToken}`)
+        .send({ email });
+    const reset = (resetToken: string, newPassword: string) =>
+      request(t.http).post('/api/v1/auth/password/reset').send({ resetToken, newPassword });
+    const login = (email: string, password: string) =>
+      request(t.http).post('/api/v1/auth/login').send({ email, password });
+
+    it('lets a user locked out set a new password once, ending every session and the lockout', async () => {
+      const operator = await factory.actor('operator');
+      const supplier = await factory.actor('supplier');
+      for (let i = 0; i < 5; i++) await login(supplier.email, 'forgotten').expect(401);
+      await login(supplier.email, supplier.password).expect(429);
+      const issued = await issue(operator, supplier.email.toUpperCase()).expect(201);
+      expect(issued.body).toEqual({
+        userId: supplier.userId,
+        email: supplier.email,
+        resetToken: expect.stringMatching(/^[\w-]{43}$/),
+        expiresAt: expect.any(String),
+      });
+      const hours = (Date.parse(issued.body.expiresAt) - Date.now()) / 3_600_000;
+      expect(hours).toBeGreaterThan(23.9);
+      expect(hours).toBeLessThanOrEqual(24);
+      // Nothing changes until the token is used: the session goes on.
+      await request(t.http).get('/api/v1/auth/me').set(auth(supplier)).expect(200);
+      await reset(issued.body.resetToken, 'a password set with a reset').expect(204);
+      expect((await request(t.http).get('/api/v1/auth/me').set(auth(supplier)).expect(401)).body.code).toBe(
+        'SESSION_REVOKED',
+      );
+      await login(supplier.email, supplier.password).expect(401);
+      await login(supplier.email, 'a password set with a reset').expect(200);
+      // Once only.
+      const again = await reset(issued.body.resetToken, 'another password entirely').expect(401);
+      expect(again.body.code).toBe('PASSWORD_RESET_INVALID');
+      // The token is kept only as its hash.
+      const rows = await t.app
+        .get(DataSource)
+        .query<{ token_hash: string }[]>(`SELECT token_hash FROM password_resets WHERE user_id = $1`, [
+          supplier.userId,
+        ]);
+      expect(rows.map((r) => r.token_hash)).toEqual([
+        createHash('sha256').update(issued.body.resetToken).digest('hex'),
+      ]);
+    });
+
+    it('spends an earlier reset when a new one is issued, and refuses an expired one', async () => {
+      const operator = await factory.actor('operator');
+      const buyer = await factory.actor('buyer');
+      const first = (await issue(operator, buyer.email).expect(201)).body.resetToken;
+      const second = (await issue(operator, buyer.email).expect(201)).body.resetToken;
+      expect((await reset(first, 'first reset password').expect(401)).body.code).toBe(
+        'PASSWORD_RESET_INVALID',
+      );
+      await t.app
+        .get(DataSource)
+        .query(`UPDATE password_resets SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
+          buyer.userId,
+        ]);
+      await reset(second, 'second reset password').expect(401);
+      await login(buyer.email, buyer.password).expect(200);
+    });
+
+    it('is for operators only, and refuses an unknown email or a malformed body', async () => {
+      const operator = await factory.actor('operator');
+      const auditor = await factory.actor('auditor');
+      expect((await issue(auditor, operator.email).expect(403)).body.code).toBe('FORBIDDEN_ROLE');
+      await request(t.http).post('/api/v1/admin/password-resets').send({ email: operator.email }).expect(401);
+      expect((await issue(operator, 'nobody@example.test').expect(404)).body.code).toBe('USER_NOT_FOUND');
+      expect((await issue(operator, 'not an email').expect(400)).body.code).toBe('VALIDATION_FAILED');
+      const short = await reset('x'.repeat(43), 'short').expect(400);
+      expect(short.body.message).toMatch(/^newPassword: /);
+      expect((await reset('x'.repeat(43), 'long enough password').expect(401)).body.code).toBe(
+        'PASSWORD_RESET_INVALID',
+      );
     });
   });
 

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PasswordsService, type User } from '@app/domain';
 import type { Request } from 'express';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { AnyRole, AuthUser, CurrentUser, Public } from '../common/auth.decorators';
 import { AuthService } from './auth.service';
-import { ChangePasswordDto, LoginDto, RefreshDto } from './dto/login.dto';
+import { ChangePasswordDto, LoginDto, RefreshDto, ResetPasswordDto } from './dto/login.dto';
 import { MeResponseDto, PasswordChangedDto, TokenResponseDto } from './dto/token-response.dto';
 import { LoginGuard } from './login.guard';
 
@@ -67,6 +67,19 @@ export class AuthController {
       ip: req.ip ?? 'unknown',
     });
     return { otherSessionsEnded };
+  }
+
+  /**
+   * Sets a new password with the token an operator issued (once, before it expires: else 401
+   * PASSWORD_RESET_INVALID) and ends every session of the user.
+   */
+  @Post('password/reset')
+  @HttpCode(204)
+  @Public()
+  @ApiNoContentResponse()
+  @ApiErrors(400, 401)
+  async resetPassword(@Body() body: ResetPasswordDto): Promise<void> {
+    await this.passwords.resetWithToken(body.resetToken, body.newPassword);
   }
 
   @Get('me')

@@ -4,11 +4,14 @@ import type { Request } from 'express';
 import {
   OrganizationNotFoundError,
   OrganizationsService,
+  PasswordsService,
   RegistrationThrottleService,
   ValidationFailedError,
 } from '@app/domain';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { Public, Roles } from '../common/auth.decorators';
+import { AuthUser, CurrentUser, Public, Roles } from '../common/auth.decorators';
+import { IssuePasswordResetDto } from '../auth/dto/login.dto';
+import { PasswordResetIssuedDto } from '../auth/dto/token-response.dto';
 import { uuidParam } from '../common/validation';
 import {
   CreateOrganizationDto,
@@ -32,6 +35,7 @@ import {
 export class OrganizationsController {
   constructor(
     private readonly organizations: OrganizationsService,
+    private readonly passwords: PasswordsService,
     private readonly registrations: RegistrationThrottleService,
   ) {}
 
@@ -120,5 +124,21 @@ export class OrganizationsController {
     @Body() body: UserInputDto,
   ): Promise<CreatedUserDto> {
     return CreatedUserDto.from(await this.organizations.addUser(id, body));
+  }
+
+  /**
+   * An operator issues a one-time password reset for a user who cannot sign in; the platform sends no email, so
+   * the operator hands the token over. The user's password and sessions change only when the token is used.
+   */
+  @Post('admin/password-resets')
+  @Roles('operator')
+  @ApiCreatedResponse({ type: PasswordResetIssuedDto })
+  @ApiErrors(400, 404)
+  async issuePasswordReset(
+    @CurrentUser() caller: AuthUser,
+    @Body() body: IssuePasswordResetDto,
+  ): Promise<PasswordResetIssuedDto> {
+    const issued = await this.passwords.issueReset(caller.userId, body.email);
+    return { ...issued, expiresAt: issued.expiresAt.toISOString() };
   }
 }

@@ -11,3 +11,5 @@ export class EmailTakenError extends defineError('EMAIL_TAKEN', 'conflict') {}
 /** A password change whose current password is wrong (counted as a failed login). */
 export class CurrentPasswordWrongError extends defineError('CURRENT_PASSWORD_WRONG', 'forbidden') {}
 export class PasswordUnchangedError extends defineError('PASSWORD_UNCHANGED', 'invalid') {}
+export class PasswordResetInvalidError extends defineError('PASSWORD_RESET_INVALID', 'unauthenticated') {}
+export class UserNotFoundError extends defineError('USER_NOT_FOUND', 'not_found') {}

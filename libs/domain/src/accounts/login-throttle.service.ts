@@ -86,6 +86,11 @@ export class LoginThrottleService {
     }
   }
 
+  /** Forgets the account's failed logins (its password was reset): its owner may sign in with the new one at once. */
+  async forgetAccount(email: string): Promise<void> {
+    await this.redis.del(this.keys(email, '')[0]);
+  }
+
   /** The password was right: the account's failures are forgotten, and the attempt is given back to the address. */
   async recordSuccess(email: string, ip: string): Promise<void> {
     await this.redis.eval(GIVE_BACK, 2, ...this.keys(email, ip));

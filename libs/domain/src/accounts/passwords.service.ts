@@ -1,11 +1,29 @@
-import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { NotFoundError } from '../errors';
-import { CurrentPasswordWrongError, PasswordUnchangedError } from './accounts.errors';
+import {
+  CurrentPasswordWrongError,
+  PasswordResetInvalidError,
+  PasswordUnchangedError,
+  UserNotFoundError,
+} from './accounts.errors';
 import { LoginThrottleService } from './login-throttle.service';
 import { hashPassword, verifyPassword } from './password';
 import { SessionsService } from './sessions.service';
+import { normalizeEmail } from './users.service';
+
+/** A reset as issued to the operator, who hands the token to the user by a channel of their own. */
+export interface IssuedPasswordReset {
+  userId: string;
+  email: string;
+  resetToken: string;
+  expiresAt: Date;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface PasswordChange {
   userId: string;
@@ -24,10 +42,13 @@ export interface PasswordChange {
  */
 @Injectable()
 export class PasswordsService {
+  private readonly logger = new Logger(PasswordsService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly throttle: LoginThrottleService,
     private readonly sessions: SessionsService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Returns how many other sessions were ended. */
@@ -58,5 +79,66 @@ export class PasswordsService {
     });
     await revoked.announce();
     return revoked.sessions.length;
+  }
+
+  /**
+   * An operator's reset for a user who cannot sign in (the platform sends no email): a one-time token, valid
+   * PASSWORD_RESET_TTL_HOURS, that the operator hands over by a channel of their own and that sets a new password
+   * (resetWithToken). Only its hash is kept; an earlier unspent reset of the user is spent. The operator never
+   * learns the password, and nothing changes for the user until the token is used.
+   */
+  async issueReset(operatorUserId: string, email: string): Promise<IssuedPasswordReset> {
+    const resetToken = randomBytes(32).toString('base64url');
+    const issued = await this.dataSource.transaction(async (manager) => {
+      const [user] = await manager.query<{ id: string; email: string }[]>(
+        `SELECT id, email FROM users WHERE email = $1 AND active FOR UPDATE`,
+        [normalizeEmail(email)],
+      );
+      if (!user) throw new UserNotFoundError('No active user with this email', { field: 'email' });
+      await manager.query(
+        `UPDATE password_resets SET spent_at = now() WHERE user_id = $1 AND spent_at IS NULL`,
+        [user.id],
+      );
+      const [row] = await manager.query<{ expires_at: Date }[]>(
+        `INSERT INTO password_resets (token_hash, user_id, issued_by, expires_at)
+         VALUES ($1, $2, $3, now() + make_interval(hours => $4)) RETURNING expires_at`,
+        [hashToken(resetToken), user.id, operatorUserId, this.config.PASSWORD_RESET_TTL_HOURS],
+      );
+      return { userId: user.id, email: user.email, resetToken, expiresAt: row!.expires_at };
+    });
+    // Who reset whose password, never the token.
+    this.logger.log({ userId: issued.userId, operatorUserId }, 'password reset issued');
+    return issued;
+  }
+
+  /**
+   * Sets a new password with a reset token (once, before it expires) and ends every session of the user: whoever
+   * was signed in with the old password is signed out. The account's failed logins are forgotten.
+   */
+  async resetWithToken(resetToken: string, newPassword: string): Promise<void> {
+    const newHash = await hashPassword(newPassword);
+    const done = await this.dataSource.transaction(async (manager) => {
+      const [reset] = await manager.query<{ user_id: string }[]>(
+        `SELECT user_id FROM password_resets WHERE token_hash = $1 AND spent_at IS NULL AND expires_at > now()
+            FOR UPDATE`,
+        [hashToken(resetToken)],
+      );
+      if (!reset) {
+        throw new PasswordResetInvalidError('The reset token is invalid, expired or already used');
+      }
+      await manager.query(`UPDATE password_resets SET spent_at = now() WHERE token_hash = $1`, [
+        hashToken(resetToken),
+      ]);
+      // An UPDATE answers [rows, count].
+      const [[user]] = await manager.query<[{ email: string }[], number]>(
+        `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 AND active RETURNING email`,
+        [reset.user_id, newHash],
+      );
+      if (!user) throw new PasswordResetInvalidError('The reset token is invalid, expired or already used');
+      const revoked = await this.sessions.revokeOthersOfUser(manager, reset.user_id, null);
+      return { email: user.email, announce: revoked.announce };
+    });
+    await done.announce();
+    await this.throttle.forgetAccount(done.email);
   }
 }

@@ -97,6 +97,13 @@ export class AppConfig {
   @Max(300)
   REFRESH_REUSE_GRACE_SECONDS = 20;
 
+  /** Hours a password reset an operator issues stays usable. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(168)
+  PASSWORD_RESET_TTL_HOURS = 24;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

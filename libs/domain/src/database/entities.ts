@@ -1,4 +1,5 @@
 import { CATALOG_ENTITIES } from '@app/catalog';
+import { PasswordReset } from '../accounts/password-reset.entity';
 import { RefreshToken } from '../accounts/refresh-token.entity';
 import { User } from '../accounts/user.entity';
 import { City } from '../cities/city.entity';
@@ -69,6 +70,7 @@ export const ENTITIES = [
   Organization,
   User,
   RefreshToken,
+  PasswordReset,
   ...CATALOG_ENTITIES,
   ...PROCUREMENT_ENTITIES,
 ];

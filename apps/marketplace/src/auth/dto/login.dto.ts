@@ -36,3 +36,25 @@ export class ChangePasswordDto {
   @MaxLength(256)
   newPassword: string;
 }
+
+export class IssuePasswordResetDto {
+  @ApiProperty({ example: 'buyer@moscow.example', description: 'The email of the user who cannot sign in' })
+  @IsString()
+  @MaxLength(254)
+  @IsEmail()
+  email: string;
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ description: 'The one-time token an operator issued' })
+  @IsString()
+  @MinLength(16)
+  @MaxLength(128)
+  resetToken: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 256, description: 'Taken exactly as typed: spaces count' })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(256)
+  newPassword: string;
+}

@@ -37,3 +37,14 @@ export class PasswordChangedDto {
   @ApiProperty({ description: 'Other sessions of the user that the change signed out', example: 1 })
   otherSessionsEnded: number;
 }
+
+export class PasswordResetIssuedDto {
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty() email: string;
+  @ApiProperty({
+    description:
+      'One-time token for POST /auth/password/reset; hand it to the user yourself. Shown only once',
+  })
+  resetToken: string;
+  @ApiProperty({ type: String, format: 'date-time' }) expiresAt: string;
+}

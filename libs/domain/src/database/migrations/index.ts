@@ -48,6 +48,7 @@ import { BidsPlacedAt1765180000000 } from './1765180000000-BidsPlacedAt';
 import { SingleItemLotUnitPrices1765190000000 } from './1765190000000-SingleItemLotUnitPrices';
 import { PriceStatsPerPurchase1765200000000 } from './1765200000000-PriceStatsPerPurchase';
 import { RefreshTokenSuccessor1765210000000 } from './1765210000000-RefreshTokenSuccessor';
+import { PasswordResets1765220000000 } from './1765220000000-PasswordResets';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -101,4 +102,5 @@ export const MIGRATIONS: (new () => object)[] = [
   SingleItemLotUnitPrices1765190000000,
   PriceStatsPerPurchase1765200000000,
   RefreshTokenSuccessor1765210000000,
+  PasswordResets1765220000000,
 ];
