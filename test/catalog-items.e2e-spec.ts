@@ -561,6 +561,26 @@ describe('CatalogItemsController', () => {
       expect(own.body.items.map((i: { id: string }) => i.id)).not.toContain(id);
     });
 
+    it('shows a draft to its proposer and the operators only; auditors read what reached the queue', async () => {
+      const auditor = await actors.actor('auditor');
+      const { id } = await catalogue.propose(supplier, { titleRu: 'Черновик, не для чужих глаз' }, false);
+      await request(t.http).get(`/api/v1/catalogue/proposals/${id}`).set(as(auditor)).expect(404);
+      await request(t.http).get(`/api/v1/catalogue/proposals/${id}`).set(as(operator)).expect(200);
+      const drafts = await request(t.http)
+        .get('/api/v1/catalogue/proposals?status=draft')
+        .set(as(auditor))
+        .expect(403);
+      expect(drafts.body).toMatchObject({ code: 'DRAFTS_NOT_READABLE', details: { field: 'status' } });
+      const queue = await request(t.http)
+        .get('/api/v1/catalogue/proposals?status=draft&limit=100')
+        .set(as(operator))
+        .expect(200);
+      expect(queue.body.items.map((i: { id: string }) => i.id)).toContain(id);
+      // Submitted, it is the auditors' to read.
+      await request(t.http).post(`/api/v1/catalogue/items/${id}/submit`).set(as(supplier)).expect(200);
+      await request(t.http).get(`/api/v1/catalogue/proposals/${id}`).set(as(auditor)).expect(200);
+    });
+
     it('lets the proposer edit only until the item is active', async () => {
       const id = await catalogue.activeItem(supplier, operator, { titleRu: 'Бумага газетная' });
       const res = await request(t.http)

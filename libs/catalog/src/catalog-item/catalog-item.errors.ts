@@ -17,3 +17,5 @@ export class CatalogItemUnitConflictError extends defineCatalogError(
   'CATALOG_ITEM_UNIT_CONFLICT',
   'conflict',
 ) {}
+/** Drafts are their proposers' and the operators': an auditor's queue has none. */
+export class DraftsNotReadableError extends defineCatalogError('DRAFTS_NOT_READABLE', 'forbidden') {}

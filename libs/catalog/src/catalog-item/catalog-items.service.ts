@@ -19,6 +19,7 @@ import {
   CatalogItemNotOwnedError,
   CatalogItemStatusConflictError,
   CatalogItemUnitConflictError,
+  DraftsNotReadableError,
   UnitUnknownError,
 } from './catalog-item.errors';
 import { diffFields } from './item-changes';
@@ -135,7 +136,10 @@ export class CatalogItemsService {
     });
   }
 
-  /** Active and archived items are public; drafts and pending items only to their proposer and operators. */
+  /**
+   * Active and archived items are public; pending items only to their proposer and the moderation's readers, drafts
+   * only to their proposer and operators (seesProposal).
+   */
   async get(actor: CatalogActor | null, id: string): Promise<CatalogItem> {
     const item = await this.dataSource.getRepository(CatalogItem).findOne({ where: { id } });
     if (!item || !this.canSee(actor, item)) {
@@ -145,7 +149,8 @@ export class CatalogItemsService {
   }
 
   /**
-   * Operators and auditors see the moderation queue (oldest first, pending unless told otherwise);
+   * Operators and auditors see the moderation queue (oldest first, pending unless told otherwise; drafts are for
+   * operators only);
    * suppliers and buyers see their own organisation's items, newest first.
    */
   async listProposals(actor: CatalogActor, filter: ProposalFilter): Promise<CatalogPage<CatalogItem>> {
@@ -158,9 +163,13 @@ export class CatalogItemsService {
       .take(filter.limit + 1);
     const after = queue ? '>' : '<';
     if (queue) {
-      qb.where('i.status = :status', { status: filter.status ?? 'pending' })
-        .orderBy('i.createdAt', 'ASC')
-        .addOrderBy('i.id', 'ASC');
+      const status = filter.status ?? 'pending';
+      if (status === 'draft' && !MODERATORS.has(actor.role)) {
+        throw new DraftsNotReadableError("Drafts are their proposers' and the operators' alone", {
+          field: 'status',
+        });
+      }
+      qb.where('i.status = :status', { status }).orderBy('i.createdAt', 'ASC').addOrderBy('i.id', 'ASC');
     } else {
       qb.where('i.proposedByOrganizationId = :org', { org: actor.organizationId })
         .orderBy('i.createdAt', 'DESC')
@@ -231,10 +240,15 @@ export class CatalogItemsService {
     return isPublicItem(item) || this.seesProposal(actor, item);
   }
 
-  /** The proposing organisation and the moderation's readers see a proposal as it was written. */
+  /**
+   * The proposing organisation and the moderation's readers see a proposal as it was written; a draft (never
+   * submitted, or rejected and not submitted again) is its proposer's and the moderators' alone: auditors read
+   * what reached the queue.
+   */
   private seesProposal(actor: CatalogActor | null, item: CatalogItem): boolean {
     if (!actor) return false;
-    return READERS_OF_PROPOSALS.has(actor.role) || item.proposedByOrganizationId === actor.organizationId;
+    if (item.proposedByOrganizationId === actor.organizationId) return true;
+    return item.status === 'draft' ? MODERATORS.has(actor.role) : READERS_OF_PROPOSALS.has(actor.role);
   }
 
   private async checkedFields(input: CatalogItemPatch): Promise<Partial<EditableFields>> {
