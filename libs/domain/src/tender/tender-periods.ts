@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { operatorCalendarYears } from '../cities/working-calendars.service';
-import { workingDaysBetween } from '../procurement/rules/working-calendar';
+import { reliableWorkingDays } from '../procurement/rules/working-calendar';
 import { TenderInvalidError, TenderPeriodTooShortError, UnknownBuyerError } from './tender.errors';
 
 /** How far ahead a deadline may be set: a tender is a purchase for this or next year's needs, not a decade's. */
@@ -20,7 +20,8 @@ export function assertDeadlineHorizon(end: Date, now: Date): void {
 /**
  * The submission period an open tender must give suppliers, from `from` (when bids open: the end of its
  * enquiry period, or its publication) to `end` (its deadline): OPEN_TENDER_MIN_WORKING_DAYS working days in the
- * organiser's country calendar (an operator's year replacing the built-in one), counted in its
+ * organiser's country calendar (an operator's year replacing the built-in one; a year of a kept calendar not
+ * loaded yet counts as reliableWorkingDays says), counted in its
  * city's time zone, or TENDER_MIN_PERIOD_SECONDS where that is set (tests and demos). The days counted are those
  * after the day bids open, up to the deadline's day; a deadline at midnight ends the day before it.
  */
@@ -55,12 +56,22 @@ export async function assertSubmissionPeriod(
     Number(first.slice(0, 4)),
     Number(last.slice(0, 4)),
   );
-  const days = workingDaysBetween(place.country, first, last, years);
+  const { days, yearsWithoutData } = reliableWorkingDays(place.country, first, last, years);
   const minimum = config.OPEN_TENDER_MIN_WORKING_DAYS;
   if (days < minimum) {
+    const unknown =
+      yearsWithoutData.length === 0
+        ? ''
+        : ` (the ${place.country} calendar of ${yearsWithoutData.join(', ')} is not loaded yet, so that year's ` +
+          `weekdays count only beyond the most its holidays could take; an operator can load it)`;
     throw new TenderPeriodTooShortError(
-      `An open tender needs at least ${minimum} working days (${place.country} calendar) to submit bids; this one has ${days}`,
-      { field: 'tenderPeriod.endDate', minimumWorkingDays: minimum, workingDays: days },
+      `An open tender needs at least ${minimum} working days (${place.country} calendar) to submit bids; this one has ${days}${unknown}`,
+      {
+        field: 'tenderPeriod.endDate',
+        minimumWorkingDays: minimum,
+        workingDays: days,
+        ...(yearsWithoutData.length > 0 ? { calendarMissingYears: yearsWithoutData } : {}),
+      },
     );
   }
 }

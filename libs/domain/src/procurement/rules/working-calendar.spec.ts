@@ -5,7 +5,9 @@ import {
   calendarYearProblems,
   hasHolidayData,
   isWorkingDay,
+  reliableWorkingDays,
   supportedCalendarCountries,
+  UNKNOWN_YEAR_HOLIDAY_MARGIN,
   workingDaysBetween,
 } from './working-calendar';
 
@@ -233,5 +235,33 @@ describe('calendars set by an operator', () => {
       { field: 'daysOff[5]', message: 'must be a date of 2027 (YYYY-MM-DD)' },
       { field: 'workingWeekendDays[0]', message: 'must be a Saturday or Sunday' },
     ]);
+  });
+});
+
+describe('reliableWorkingDays', () => {
+  it('takes the most a year of holidays could take off the weekdays of a kept calendar year not loaded', () => {
+    // 2027-12-31 (Fri) to 2028-01-11 (Tue): 7 weekdays, but 1-8 January are Russian holidays every year.
+    expect(workingDaysBetween('RU', '2027-12-31', '2028-01-11')).toBe(7);
+    expect(reliableWorkingDays('RU', '2027-12-31', '2028-01-11')).toEqual({
+      days: 0,
+      yearsWithoutData: [2028],
+    });
+    // Long enough that no holidays could bring it below the minimum.
+    expect(reliableWorkingDays('RU', '2027-12-20', '2028-02-01').days).toBe(
+      workingDaysBetween('RU', '2027-12-20', '2028-02-01') - UNKNOWN_YEAR_HOLIDAY_MARGIN,
+    );
+  });
+
+  it('counts a year an operator loaded, and a country without any calendar, as they are', () => {
+    const loaded = { year: 2028, daysOff: ['2028-01-03', '2028-01-04'], workingWeekendDays: [] };
+    expect(reliableWorkingDays('RU', '2027-12-31', '2028-01-11', [loaded])).toEqual({
+      days: 5,
+      yearsWithoutData: [],
+    });
+    expect(reliableWorkingDays('RU', '2026-03-01', '2026-03-20')).toEqual({
+      days: workingDaysBetween('RU', '2026-03-01', '2026-03-20'),
+      yearsWithoutData: [],
+    });
+    expect(reliableWorkingDays('AM', '2027-12-31', '2028-01-11')).toEqual({ days: 7, yearsWithoutData: [] });
   });
 });

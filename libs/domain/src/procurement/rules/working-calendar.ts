@@ -274,6 +274,38 @@ export function workingDaysBetween(
   return count;
 }
 
+/**
+ * Weekdays a year's statutory holidays may take in a row where the platform keeps the country's calendar but not
+ * that year's (Russia's New Year holidays, 1-8 January, are up to six weekdays; with a transferred day, more).
+ */
+export const UNKNOWN_YEAR_HOLIDAY_MARGIN = 8;
+
+/**
+ * The working days of a period (as workingDaysBetween counts them) that can be relied on. For a country whose
+ * calendar the platform keeps (built in, or loaded by an operator), a year in the period without its holiday data
+ * counts weekends only, and up to UNKNOWN_YEAR_HOLIDAY_MARGIN of its weekdays may still be holidays: they are
+ * taken off, once per such year. A country with no calendar at all counts weekends only, as documented.
+ */
+export function reliableWorkingDays(
+  country: string,
+  from: string,
+  to: string,
+  operatorYears: readonly CalendarYear[] = [],
+): { days: number; yearsWithoutData: number[] } {
+  const counted = workingDaysBetween(country, from, to, operatorYears);
+  const code = country.toUpperCase();
+  const keepsCalendar = Object.hasOwn(CALENDARS, code) || operatorYears.length > 0;
+  if (!keepsCalendar || counted === 0) return { days: counted, yearsWithoutData: [] };
+  const yearsWithoutData: number[] = [];
+  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year += 1) {
+    if (!hasHolidayData(code, year, operatorYears)) yearsWithoutData.push(year);
+  }
+  return {
+    days: Math.max(0, counted - yearsWithoutData.length * UNKNOWN_YEAR_HOLIDAY_MARGIN),
+    yearsWithoutData,
+  };
+}
+
 function isWorking(calendar: CountryDays | undefined, day: number): boolean {
   if (calendar?.on.has(day)) return true;
   if (calendar?.off.has(day)) return false;
