@@ -140,7 +140,7 @@ describe('Bad input', () => {
     expect(res.status).toBe(400);
   });
 
-  it('validates a missing or non-JSON body as an empty object, naming the missing fields', async () => {
+  it('validates a missing body as an empty object, naming the missing fields; a non-JSON one is a 415', async () => {
     const none = await request(t.http).post('/api/v1/organizations/register').expect(400);
     expect(none.body).toMatchObject({
       code: 'VALIDATION_FAILED',
@@ -150,8 +150,8 @@ describe('Bad input', () => {
       .post('/api/v1/organizations/register')
       .set('Content-Type', 'text/plain')
       .send('hello')
-      .expect(400);
-    expect(text.body.code).toBe('VALIDATION_FAILED');
+      .expect(415);
+    expect(text.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('checks a CPV filter as every CPV code: check digit and existence, not only the shape', async () => {
@@ -244,7 +244,7 @@ describe('Bad input', () => {
     expect(fieldOf(period)).toBe('tenderPeriod');
   });
 
-  it('refuses free text made of spaces alone, naming the field, and writes nothing', async () => {
+  it('refuses free text made of spaces or invisible characters alone, naming the field, and writes nothing', async () => {
     const factory = new ActorFactory(t.app);
     const supplier = await factory.actor('supplier');
     const buyer = await factory.actor('buyer');
@@ -254,7 +254,9 @@ describe('Bad input', () => {
       expect(res.body.code).toBe('VALIDATION_FAILED');
       expect(res.body.details.fields[0]).toEqual({
         field,
-        messages: [expect.stringMatching(/must have at least \d+ characters? besides the spaces around/)],
+        messages: [
+          expect.stringMatching(/must have at least \d+ characters? besides spaces and invisible characters/),
+        ],
       });
     };
     const tenders = await count('tenders');
@@ -272,6 +274,14 @@ describe('Bad input', () => {
         .set(auth(buyer))
         .send({ ...body, lots: [{ ...body.lots[0], title: ' \t\n ' }] }),
       'lots.0.title',
+    );
+    // Zero-width spaces, a direction mark, the Braille blank and a Hangul filler show nothing either.
+    await blank(
+      request(t.http)
+        .post('/api/v1/tenders')
+        .set(auth(buyer))
+        .send({ ...body, title: '\u200b\u200b\u200f\u2800\u3164\u200b' }),
+      'title',
     );
     expect(await count('tenders')).toBe(tenders);
     const items = await count('catalog_items');

@@ -127,6 +127,27 @@ describe('Platform plumbing', () => {
     });
   });
 
+  it('refuses a body that is not JSON with 415, even one a browser would post across sites', async () => {
+    for (const call of [
+      request(t.http).post('/api/v1/auth/login').type('form').send('email=a@b.test&password=x'),
+      request(t.http)
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'text/plain')
+        .send('{"email":"a@b.test","password":"x"}'),
+      request(t.http).post('/api/v1/auth/login').send(Buffer.from('{"email":"a@b.test","password":"x"}')),
+    ]) {
+      const res = await call;
+      expect({ status: res.status, code: res.body.code }).toEqual({
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+      });
+      expect(res.body.message).toBe('The request body must be JSON, sent as Content-Type: application/json');
+    }
+    // No body at all is still an empty object, and its missing fields are named.
+    const empty = await request(t.http).post('/api/v1/auth/login').expect(400);
+    expect(empty.body.code).toBe('VALIDATION_FAILED');
+  });
+
   it('refuses the NUL character anywhere in a body or a query string, naming the field', async () => {
     const refused: [request.Test, string][] = [
       [
@@ -139,7 +160,6 @@ describe('Platform plumbing', () => {
           .send({ organization: { legalName: 'A', nested: [{ 'k\u0000': 1 }] } }),
         'organization.nested.0',
       ],
-      [request(t.http).post('/api/v1/auth/login').type('form').send('email=a%00b&password=x'), 'email'],
       [request(t.http).get('/api/v1/tenders?q=a%00b'), 'q'],
       [request(t.http).get('/api/v1/classifications/cpv?q=%00'), 'q'],
     ];

@@ -84,6 +84,23 @@ describe('Query parameters', () => {
     expect(failures).toEqual([]);
   });
 
+  it('takes whole numbers in a query string only as plainly written', async () => {
+    for (const limit of ['0x5', '0b11', '1e1', '5.0', ' 5', '05', '+5']) {
+      const res = await request(t.http).get('/api/v1/cities').query({ limit }).expect(400);
+      expect(res.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: { fields: [{ field: 'limit' }] },
+      });
+    }
+    await request(t.http).get('/api/v1/cities?limit=5').expect(200);
+    await request(t.http).get('/api/v1/log/entries?start=0x1&end=2').expect(400);
+    await request(t.http)
+      .get('/api/v1/log/entries?start=0&end=1')
+      .expect((res) => {
+        if (res.status >= 500 || res.status === 400) throw new Error(`start=0&end=1: ${res.status}`);
+      });
+  });
+
   it('refuses dates that ISO 8601 allows but no calendar reading gives, with VALIDATION_FAILED', async () => {
     // Week, ordinal and basic forms: valid ISO 8601, unreadable by JavaScript's Date; and days that do not exist.
     const odd = [

@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { json, urlencoded } from 'express';
+import { json } from 'express';
 import type pino from 'pino';
 import { LogService, requestLogging, ROOT_LOGGER } from '@app/domain';
 import {
@@ -33,7 +33,6 @@ export function configureApp(app: NestExpressApplication): OpenAPIObject {
   }
   app.use(
     json({ limit: BODY_LIMIT, verify: markSuspectEscapes }),
-    urlencoded({ limit: BODY_LIMIT, extended: false }),
     bodyParserErrors,
     defaultEmptyBody,
     refuseUnstorableText,

@@ -4,6 +4,7 @@ import { defineError, DomainError, ValidationFailedError } from '@app/domain';
 export class InvalidJsonError extends defineError('INVALID_JSON', 'invalid') {}
 export class PayloadTooLargeError extends defineError('PAYLOAD_TOO_LARGE', 'too_large') {}
 export class UnsupportedBodyError extends defineError('UNSUPPORTED_BODY', 'invalid') {}
+export class UnsupportedMediaTypeError extends defineError('UNSUPPORTED_MEDIA_TYPE', 'unsupported_media') {}
 
 /**
  * Express error middleware placed right after the body parsers: turns their errors into domain errors
@@ -38,12 +39,34 @@ function isClientError(error: unknown): boolean {
 }
 
 /**
- * A request without a body a parser understood (no body, or another content type) gets an empty object,
- * so the validation pipe still runs and names the missing fields instead of the handler seeing undefined.
+ * A request without a body gets an empty object, so the validation pipe still runs and names the missing fields
+ * instead of the handler seeing undefined. A body the JSON parser did not read (another Content-Type: text, a
+ * form) is refused with 415: taken as empty, a PATCH "succeeded" and changed nothing, and a form is what a
+ * browser sends to another site without asking it first.
  */
 export function defaultEmptyBody(req: Request, _res: Response, next: NextFunction): void {
-  if (req.body === undefined) req.body = {};
+  if (req.body === undefined) {
+    if (hasBody(req)) {
+      next(
+        new UnsupportedMediaTypeError(
+          'The request body must be JSON, sent as Content-Type: application/json',
+          {
+            contentType: req.headers['content-type'] ?? null,
+          },
+        ),
+      );
+      return;
+    }
+    req.body = {};
+  }
   next();
+}
+
+/** Whether the request carries a body (RFC 9112: a Transfer-Encoding, or a Content-Length above 0). */
+function hasBody(req: Request): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = req.headers['content-length'];
+  return length !== undefined && length !== '0';
 }
 
 /** The JSON escapes that can carry text PostgreSQL refuses: U+0000, and UTF-16 surrogates (\uD800-\uDFFF). */

@@ -1,15 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CATALOG_DEFAULT_PAGE_SIZE } from '@app/catalog';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@app/domain';
+import { QueryWholeNumber } from './validation';
 
 /** Query parameters shared by every list: a page size (`defaultLimit` when not sent) and an opaque cursor. */
 function pageQuery(defaultLimit: number) {
   class PageQuery {
     @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: defaultLimit })
     @IsOptional()
-    @Type(() => Number)
+    @QueryWholeNumber()
     @IsInt()
     @Min(1)
     @Max(MAX_PAGE_SIZE)

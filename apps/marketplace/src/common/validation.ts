@@ -121,9 +121,19 @@ export const IsTimestamp = (options?: ValidationOptions): PropertyDecorator =>
   );
 
 /**
- * Free text of at least `min` characters besides the spaces around it, as the services trim it before they store
- * it: "     " passed MinLength(5) and was stored as an empty title. It speaks only for a string MinLength lets
- * through, so a short one keeps MinLength's own message, and one message per problem.
+ * What shows no text: spaces and separators, format characters (zero-width spaces and joiners, direction marks)
+ * and the fillers that render blank (Braille blank, Hangul fillers).
+ */
+const INVISIBLE = /[\s\p{Z}\p{Cf}\u2800\u3164\u115F\u1160\uFFA0]/gu;
+
+/** How many characters of a text show: all but INVISIBLE ones. */
+export const visibleLength = (text: string): number => text.replace(INVISIBLE, '').length;
+
+/**
+ * Free text of at least `min` visible characters, as the services trim it before they store it: "     " passed
+ * MinLength(5) and was stored as an empty title, and five zero-width spaces made a title nobody could read. It
+ * speaks only for a string MinLength lets through, so a short one keeps MinLength's own message, and one message
+ * per problem.
  */
 export const MinText = (min: number, options?: ValidationOptions): PropertyDecorator =>
   ValidateBy(
@@ -131,15 +141,24 @@ export const MinText = (min: number, options?: ValidationOptions): PropertyDecor
       name: 'minText',
       validator: {
         validate: (value: unknown) =>
-          typeof value !== 'string' || value.length < min || value.trim().length >= min,
+          typeof value !== 'string' || value.length < min || visibleLength(value) >= min,
         defaultMessage: buildMessage(
           (each) =>
-            `${each}$property must have at least ${min} character${min === 1 ? '' : 's'} besides the spaces around ${min === 1 ? 'it' : 'them'}`,
+            `${each}$property must have at least ${min} character${min === 1 ? '' : 's'} besides spaces and invisible characters`,
           options,
         ),
       },
     },
     options,
+  );
+
+/**
+ * A whole number in a query string, written plainly ("25"): parsed to a number; "0x19", "2.5e1", " 25" or "025"
+ * stay text, which IsInt refuses, where Number() read them all.
+ */
+export const QueryWholeNumber = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^(0|[1-9]\d{0,15})$/.test(value) ? Number(value) : value,
   );
 
 const lowerCase = (value: unknown): unknown => (typeof value === 'string' ? value.toLowerCase() : value);

@@ -1,20 +1,19 @@
 import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { LogService } from '@app/domain';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Public } from '../common/auth.decorators';
 import { PageQueryDto } from '../common/pagination.dto';
-import { uuidParam } from '../common/validation';
+import { QueryWholeNumber, uuidParam } from '../common/validation';
 
 const INDEX = { minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
 
 class EntriesQuery {
-  @ApiProperty(INDEX) @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) start: number;
+  @ApiProperty(INDEX) @QueryWholeNumber() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) start: number;
   @ApiProperty({ ...INDEX, description: 'exclusive; at most start + 1000' })
-  @Type(() => Number)
+  @QueryWholeNumber()
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -22,13 +21,13 @@ class EntriesQuery {
 }
 
 class InclusionQuery {
-  @ApiProperty(INDEX) @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) index: number;
-  @ApiProperty(INDEX) @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) treeSize: number;
+  @ApiProperty(INDEX) @QueryWholeNumber() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) index: number;
+  @ApiProperty(INDEX) @QueryWholeNumber() @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) treeSize: number;
 }
 
 class ConsistencyQuery {
-  @ApiProperty(INDEX) @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) first: number;
-  @ApiProperty(INDEX) @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) second: number;
+  @ApiProperty(INDEX) @QueryWholeNumber() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) first: number;
+  @ApiProperty(INDEX) @QueryWholeNumber() @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) second: number;
 }
 
 class TreeHeadDto {

@@ -7,6 +7,7 @@ export type DomainErrorKind =
   | 'conflict'
   | 'gone'
   | 'too_large'
+  | 'unsupported_media'
   | 'throttled'
   | 'unavailable';
 

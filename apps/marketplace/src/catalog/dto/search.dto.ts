@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsId, QueryBoolean } from '../../common/validation';
-import { Type } from 'class-transformer';
+import { IsId, QueryBoolean, QueryWholeNumber } from '../../common/validation';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
   SEARCH_SORTS,
@@ -87,7 +86,7 @@ export class CatalogueSearchQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 20 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryWholeNumber()
   @IsInt()
   @Min(1)
   @Max(50)

@@ -1,13 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DEFAULT_OCDS_PAGE_SIZE, MAX_OCDS_PAGE_SIZE } from '@app/domain/ocds';
+import { QueryWholeNumber } from '../../common/validation';
 
 /** Paging of the recent releases: at most 100 releases a page, and the cursor from `links.next`. */
 export class OcdsReleasesQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_OCDS_PAGE_SIZE, default: DEFAULT_OCDS_PAGE_SIZE })
   @IsOptional()
-  @Type(() => Number)
+  @QueryWholeNumber()
   @IsInt()
   @Min(1)
   @Max(MAX_OCDS_PAGE_SIZE)
