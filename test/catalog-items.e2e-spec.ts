@@ -664,6 +664,22 @@ describe('CatalogItemsController', () => {
       expect(inner.body).toMatchObject({ code: 'UNIT_UNKNOWN', details: { field: 'characteristics.unit' } });
     });
 
+    it('refuses a characteristic named twice, in any case', async () => {
+      const res = await propose({
+        titleRu: 'Бумага с двумя плотностями',
+        descriptionRu: 'Белая бумага',
+        cpvCode: '30197630-1',
+        unitCode: 'XPK',
+        characteristics: [
+          { name: 'Плотность', value: '80', unit: 'GRM' },
+          { name: 'плотность ', value: '120', unit: 'GRM' },
+        ],
+      }).expect(400);
+      expect(res.body.message).toBe(
+        'characteristics: characteristics must not name the same characteristic twice',
+      );
+    });
+
     it('refuses unknown fields, bad links and oversized text', async () => {
       const extra = await propose({ ...base, price: '1.00' }).expect(400);
       expect(extra.body).toMatchObject({

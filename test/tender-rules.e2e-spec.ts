@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
@@ -8,6 +9,9 @@ import { createTestApp, TestApp } from './setup/app-factory';
 import { resetState } from './setup/reset';
 import { allPages } from './setup/pages';
 import { untilWaitingOnLock, whileTenderHeld } from './setup/tender-held';
+
+/** A document's SHA-256 as a tender takes it: each distinct text gives a distinct document. */
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('Tender rules', () => {
   let t: TestApp;
@@ -806,6 +810,43 @@ describe('Tender rules', () => {
     expect(view.body.tenderPeriod.endDate).toBe(later);
   });
 
+  it('refuses the same document twice: in one list, and one the tender already has, putting no bid on hold', async () => {
+    const spec = { title: 'Spec', url: 'https://docs.example.test/spec.pdf', sha256: sha256Hex('spec') };
+    const twice = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(moscowBuyer))
+      .send(tenderBody(moscowId, { documents: [spec, { ...spec, title: 'Spec again' }] }))
+      .expect(400);
+    expect(twice.body.message).toBe('documents: documents must not hold the same document (sha256) twice');
+    const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, { documents: [spec] }, 6 * 86_400));
+    const supplier = await factory.actor('supplier');
+    await flows.bid(supplier, tender, ['70000.00']);
+    const amend = (addDocuments: object[]) =>
+      request(t.http)
+        .post(`/api/v1/tenders/${tender.id}/amendments`)
+        .set(auth(moscowBuyer))
+        .send({ rationale: 'Specification attached', addDocuments });
+    const again = await amend([{ ...spec, title: 'Specification' }]).expect(400);
+    expect(again.body).toMatchObject({
+      code: 'TENDER_INVALID',
+      details: { field: 'addDocuments', sha256: spec.sha256 },
+    });
+    const inOne = await amend([
+      { ...spec, sha256: sha256Hex('annex') },
+      { ...spec, sha256: sha256Hex('annex'), title: 'Annex' },
+    ]).expect(400);
+    expect(inOne.body.message).toBe(
+      'addDocuments: addDocuments must not hold the same document (sha256) twice',
+    );
+    const view = (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body;
+    expect(view.amendmentCount).toBe(0);
+    const mine = await request(t.http)
+      .get(`/api/v1/tenders/${tender.id}/bids/mine`)
+      .set(auth(supplier))
+      .expect(200);
+    expect(mine.body.status).toBe('active');
+  });
+
   it('takes a confirmation for the amendments the supplier read, never for one published after them', async () => {
     const tender = await flows.publish(moscowBuyer, tenderBody(moscowId, {}, 6 * 86_400));
     const supplier = await factory.actor('supplier');
@@ -816,7 +857,7 @@ describe('Tender rules', () => {
         .set(auth(moscowBuyer))
         .send({
           rationale,
-          addDocuments: [{ title, url: `https://docs.example.test/${title}.pdf`, sha256: 'd'.repeat(64) }],
+          addDocuments: [{ title, url: `https://docs.example.test/${title}.pdf`, sha256: sha256Hex(title) }],
         })
         .expect(201);
     await amend('Technical specification corrected', 'spec-v2');
@@ -996,7 +1037,7 @@ describe('Tender rules', () => {
       Array.from({ length: n }, (_, i) => ({
         title: `Annex ${from + i}`,
         url: `https://example.org/annex-${from + i}.pdf`,
-        sha256: 'c'.repeat(64),
+        sha256: sha256Hex(`annex-${from + i}`),
       }));
     // As if 195 documents had come with earlier amendments: 5 more fit, 6 do not.
     await db.query(

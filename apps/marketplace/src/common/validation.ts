@@ -152,6 +152,15 @@ export const MinText = (min: number, options?: ValidationOptions): PropertyDecor
     options,
   );
 
+/** What makes two documents of one list the same: their content's SHA-256 (for ArrayUnique). */
+export const documentContent = (d: unknown): unknown => (d as { sha256?: unknown } | null)?.sha256;
+
+/** What makes two characteristics of one item the same: the name, in any case (for ArrayUnique). */
+export const characteristicName = (c: unknown): unknown => {
+  const name = (c as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name.trim().toLowerCase() : name;
+};
+
 /**
  * A whole number in a query string, written plainly ("25"): parsed to a number; "0x19", "2.5e1", " 25" or "025"
  * stay text, which IsInt refuses, where Number() read them all.

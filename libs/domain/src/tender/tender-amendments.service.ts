@@ -192,6 +192,17 @@ export class TenderAmendmentsService {
       const estimatesChanged = lotsChanged.estimates;
       if (estimatesChanged) await this.assertTotal(manager, tenderId);
       if (input.addDocuments?.length) {
+        // The same file again would change no term, yet put every bid on hold.
+        const [known] = await manager.query<{ sha256: string }[]>(
+          `SELECT sha256 FROM tender_documents WHERE tender_id = $1 AND sha256 = ANY($2::text[]) LIMIT 1`,
+          [tenderId, input.addDocuments.map((d) => d.sha256)],
+        );
+        if (known) {
+          throw new TenderInvalidError('addDocuments: the tender already has this document', {
+            field: 'addDocuments',
+            sha256: known.sha256,
+          });
+        }
         changes.documents = { before: null, after: input.addDocuments };
         await manager.query(
           `INSERT INTO tender_documents (tender_id, title, url, sha256)

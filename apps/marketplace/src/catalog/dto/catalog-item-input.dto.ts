@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayUnique,
   ArrayMaxSize,
   IsArray,
   IsBoolean,
@@ -19,7 +20,7 @@ import {
 } from 'class-validator';
 import { CATALOG_ITEM_STATUSES, UNIT_INPUT_CODES } from '@app/catalog';
 import { CataloguePageQueryDto } from '../../common/pagination.dto';
-import { HttpUrl, IsId, Optional, UnitCode, MinText } from '../../common/validation';
+import { characteristicName, HttpUrl, IsId, Optional, UnitCode, MinText } from '../../common/validation';
 
 /** At most this many characteristics describe one item: a catalogue item, or a free item of a tender. */
 export const MAX_ITEM_CHARACTERISTICS = 50;
@@ -62,6 +63,9 @@ export const AreCharacteristics = () =>
     Optional(),
     IsArray(),
     ArrayMaxSize(MAX_ITEM_CHARACTERISTICS),
+    ArrayUnique(characteristicName, {
+      message: 'characteristics must not name the same characteristic twice',
+    }),
     IsObject({ each: true }),
     ValidateNested({ each: true }),
     Type(() => CharacteristicDto),

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayUnique,
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
@@ -16,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { COMPLAINT_STATUSES, type ComplaintStatus } from '@app/domain';
-import { IsId, IsTimestamp, Optional, MinText } from '../../common/validation';
+import { documentContent, IsId, IsTimestamp, Optional, MinText } from '../../common/validation';
 import { PageQueryDto } from '../../common/pagination.dto';
 import { AMOUNT, DocumentDto, PeriodEndDto } from './tender-input.dto';
 
@@ -107,6 +108,7 @@ export class AmendmentDto {
   @Optional()
   @IsArray()
   @ArrayMaxSize(50)
+  @ArrayUnique(documentContent, { message: 'addDocuments must not hold the same document (sha256) twice' })
   @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DocumentDto)

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayUnique,
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
@@ -15,7 +16,15 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { HttpUrl, IsId, IsTimestamp, Optional, UnitCode, MinText } from '../../common/validation';
+import {
+  documentContent,
+  HttpUrl,
+  IsId,
+  IsTimestamp,
+  Optional,
+  UnitCode,
+  MinText,
+} from '../../common/validation';
 import { AreCharacteristics, CharacteristicDto } from '../../catalog/dto/catalog-item-input.dto';
 
 /** Money as a decimal string: at most 2 decimals, at most 1e12. Never a float. */
@@ -253,6 +262,7 @@ export class TenderInputDto {
   @Optional()
   @IsArray()
   @ArrayMaxSize(50)
+  @ArrayUnique(documentContent, { message: 'documents must not hold the same document (sha256) twice' })
   @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DocumentDto)
