@@ -30,7 +30,14 @@ interface FieldProblem {
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    // A field left out breaks every rule it has: say that it is missing ("title is required"), not the first
+    // rule's message ("title must be shorter than or equal to 500 characters"). Optional fields are never here.
+    const messages = error.constraints
+      ? error.value === undefined
+        ? [`${error.property} is required`]
+        : Object.values(error.constraints)
+      : [];
+    const own = messages.length > 0 ? [{ field, messages }] : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
@@ -42,7 +49,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
+    // The value is read only to tell a missing field (flatten); it never leaves in a response.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => {
       const fields = flatten(errors).map(({ field, messages }) => ({
         field,
