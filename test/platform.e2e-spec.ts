@@ -127,6 +127,31 @@ describe('Platform plumbing', () => {
     });
   });
 
+  it('tells JSON that is not an object from JSON that is not valid, and a path that does not decode', async () => {
+    for (const text of ['42', 'null', '"x"']) {
+      const res = await request(t.http)
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/json')
+        .send(text)
+        .expect(400);
+      expect(res.body).toMatchObject({
+        code: 'INVALID_JSON',
+        message: 'The request body must be a JSON object',
+      });
+    }
+    const broken = await request(t.http)
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email":')
+      .expect(400);
+    expect(broken.body.message).toBe('The request body is not valid JSON');
+    const path = await request(t.http).get('/api/v1/tenders/%').expect(400);
+    expect(path.body).toMatchObject({
+      code: 'INVALID_PATH',
+      message: 'A path segment is not valid percent-encoded UTF-8',
+    });
+  });
+
   it('refuses a body that is not JSON with 415, even one a browser would post across sites', async () => {
     for (const call of [
       request(t.http).post('/api/v1/auth/login').type('form').send('email=a@b.test&password=x'),

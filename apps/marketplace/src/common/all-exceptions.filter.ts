@@ -92,6 +92,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const statusCode = exception.getStatus();
+      if (statusCode === 400 && /^Failed to decode param/.test(this.messageOf(exception))) {
+        // The router's own words for a path segment that is not percent-encoded UTF-8 ("/tenders/%").
+        return {
+          statusCode,
+          code: 'INVALID_PATH',
+          message: 'A path segment is not valid percent-encoded UTF-8',
+        };
+      }
       return {
         statusCode,
         code: CODE_OF_STATUS[statusCode] ?? 'HTTP_ERROR',

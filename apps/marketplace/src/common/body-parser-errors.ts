@@ -13,8 +13,13 @@ export class UnsupportedMediaTypeError extends defineError('UNSUPPORTED_MEDIA_TY
 export function bodyParserErrors(error: unknown, _req: Request, _res: Response, next: NextFunction): void {
   const type = (error as { type?: unknown } | null)?.type;
   let mapped: DomainError | undefined;
-  if (type === 'entity.parse.failed') mapped = new InvalidJsonError('The request body is not valid JSON');
-  else if (type === 'entity.too.large')
+  if (type === 'entity.parse.failed') {
+    mapped = new InvalidJsonError(
+      isJson((error as { body?: unknown }).body)
+        ? 'The request body must be a JSON object'
+        : 'The request body is not valid JSON',
+    );
+  } else if (type === 'entity.too.large')
     mapped = new PayloadTooLargeError('The request body is larger than 1 MB');
   else if (typeof type === 'string') {
     mapped = new UnsupportedBodyError(
@@ -30,6 +35,17 @@ export function bodyParserErrors(error: unknown, _req: Request, _res: Response, 
     });
   }
   next(mapped ?? error);
+}
+
+/** Whether a body the JSON parser refused is JSON all the same: a value other than an object or array. */
+function isJson(body: unknown): boolean {
+  if (typeof body !== 'string') return false;
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An error the body parser marked as the client's (a 4xx status), without a type of its own. */
