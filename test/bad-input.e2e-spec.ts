@@ -140,6 +140,37 @@ describe('Bad input', () => {
     expect(res.status).toBe(400);
   });
 
+  it('refuses a body on a route that takes none, so nobody believes it counted, and does nothing', async () => {
+    const factory = new ActorFactory(t.app);
+    const buyer = await factory.actor('buyer');
+    const cityId = (await factory.city('moscow')).id;
+    const draft = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(buyer))
+      .send(tenderBody(cityId))
+      .expect(201);
+    const res = await request(t.http)
+      .post(`/api/v1/tenders/${draft.body.id}/publish`)
+      .set(auth(buyer))
+      .send({ tenderPeriod: { endDate: '2030-01-01T00:00:00Z' } })
+      .expect(400);
+    expect(res.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'body: this request takes no body',
+    });
+    const [row] = await t.app
+      .get(DataSource)
+      .query<{ status: string }[]>('SELECT status FROM tenders WHERE id = $1', [draft.body.id]);
+    expect(row?.status).toBe('draft');
+    // No body, or an empty one, is no body.
+    await request(t.http)
+      .post(`/api/v1/tenders/${draft.body.id}/publish`)
+      .set(auth(buyer))
+      .send({})
+      .expect(200);
+    await request(t.http).post('/api/v1/auth/logout').set(auth(buyer)).send([]).expect(204);
+  });
+
   it('validates a missing body as an empty object, naming the missing fields; a non-JSON one is a 415', async () => {
     const none = await request(t.http).post('/api/v1/organizations/register').expect(400);
     // A missing field is named as missing, not by the first rule it breaks.

@@ -1,7 +1,15 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { DomainError, ForbiddenRoleError, type Role, UnauthenticatedError } from '@app/domain';
+import {
+  DomainError,
+  ForbiddenRoleError,
+  type Role,
+  UnauthenticatedError,
+  ValidationFailedError,
+} from '@app/domain';
 import { ALLOWED_ROLES, AuthUser, IS_PUBLIC } from './auth.decorators';
 
 /**
@@ -16,7 +24,10 @@ export class AccessGuard extends AuthGuard('jwt') {
 
   override canActivate(context: ExecutionContext) {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      refuseUnreadBody(context);
+      return true;
+    }
     return super.canActivate(context);
   }
 
@@ -36,6 +47,40 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (!roles || !roles.includes(role)) {
       throw new ForbiddenRoleError(`The ${role} role may not do this`, { allowedRoles: roles ?? [] });
     }
+    refuseUnreadBody(context);
     return user as T;
   }
+}
+
+/** Whether a handler reads a body: a @Body() parameter, or the request itself (a guard or strategy may read it). */
+const READS_BODY = new WeakMap<object, boolean>();
+
+function readsBody(context: ExecutionContext): boolean {
+  const handler = context.getHandler();
+  let reads = READS_BODY.get(handler);
+  if (reads === undefined) {
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as object;
+    reads = Object.keys(args).some((key) => {
+      const type = Number(key.split(':')[0]);
+      return (
+        type === RouteParamtypes.BODY || type === RouteParamtypes.REQUEST || type === RouteParamtypes.RAW_BODY
+      );
+    });
+    READS_BODY.set(handler, reads);
+  }
+  return reads;
+}
+
+/**
+ * A route that takes no body refuses one that says something: `POST /tenders/:id/publish` with
+ * `{ "tenderPeriod": … }` published the draft as it stood, and the caller believed the body counted. An empty
+ * object (what no body becomes) passes.
+ */
+function refuseUnreadBody(context: ExecutionContext): void {
+  if (context.getType() !== 'http' || readsBody(context)) return;
+  const body: unknown = context.switchToHttp().getRequest<{ body?: unknown }>().body;
+  if (body === undefined || (typeof body === 'object' && body !== null && Object.keys(body).length === 0))
+    return;
+  const message = 'this request takes no body';
+  throw new ValidationFailedError(`body: ${message}`, { fields: [{ field: 'body', messages: [message] }] });
 }
