@@ -414,6 +414,7 @@ describe('AuthController', () => {
       for (let i = 0; i < 5; i++) await login(supplier.email, 'forgotten').expect(401);
       await login(supplier.email, supplier.password).expect(429);
       const issued = await issue(operator, supplier.email.toUpperCase()).expect(201);
+      expect(issued.headers['cache-control']).toBe('no-store');
       expect(issued.body).toEqual({
         userId: supplier.userId,
         email: supplier.email,
@@ -460,6 +461,21 @@ describe('AuthController', () => {
         ]);
       await reset(second, 'second reset password').expect(401);
       await login(buyer.email, buyer.password).expect(200);
+    });
+
+    it('spends a pending reset when the user changes the password themselves', async () => {
+      const operator = await factory.actor('operator');
+      const buyer = await factory.actor('buyer');
+      const token = (await issue(operator, buyer.email).expect(201)).body.resetToken;
+      await request(t.http)
+        .post('/api/v1/auth/password')
+        .set(auth(buyer))
+        .send({ currentPassword: buyer.password, newPassword: 'changed by the user after all' })
+        .expect(200);
+      expect((await reset(token, 'set by whoever held the token').expect(401)).body.code).toBe(
+        'PASSWORD_RESET_INVALID',
+      );
+      await login(buyer.email, 'changed by the user after all').expect(200);
     });
 
     it('is for operators only, and refuses an unknown email or a malformed body', async () => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PasswordsService, type User } from '@app/domain';
 import type { Request } from 'express';
@@ -19,6 +19,7 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
   @Public()
   @UseGuards(LoginGuard)
   @ApiBody({ type: LoginDto })
@@ -30,6 +31,7 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
   @Public()
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiErrors(400, 401, 403)

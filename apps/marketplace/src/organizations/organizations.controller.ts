@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import {
@@ -132,6 +132,7 @@ export class OrganizationsController {
    */
   @Post('admin/password-resets')
   @Roles('operator')
+  @Header('Cache-Control', 'no-store')
   @ApiCreatedResponse({ type: PasswordResetIssuedDto })
   @ApiErrors(400, 404)
   async issuePasswordReset(

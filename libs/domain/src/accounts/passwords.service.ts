@@ -75,6 +75,12 @@ export class PasswordsService {
         [input.userId, newHash, user.password_hash],
       );
       if (updated !== 1) throw new CurrentPasswordWrongError('The current password is wrong');
+      // A reset an operator issued meanwhile is spent: its token, handed over by some channel, would otherwise
+      // undo this change for a day.
+      await manager.query(
+        `UPDATE password_resets SET spent_at = now() WHERE user_id = $1 AND spent_at IS NULL`,
+        [input.userId],
+      );
       return this.sessions.revokeOthersOfUser(manager, input.userId, input.sessionId);
     });
     await revoked.announce();
@@ -116,26 +122,31 @@ export class PasswordsService {
    * was signed in with the old password is signed out. The account's failed logins are forgotten.
    */
   async resetWithToken(resetToken: string, newPassword: string): Promise<void> {
+    const tokenHash = hashToken(resetToken);
+    const invalid = () =>
+      new PasswordResetInvalidError('The reset token is invalid, expired or already used');
+    // The token is looked at before the password is hashed: a made-up token costs a lookup, not an argon2 hash.
+    const [pending] = await this.dataSource.query<{ user_id: string }[]>(
+      `SELECT user_id FROM password_resets WHERE token_hash = $1 AND spent_at IS NULL AND expires_at > now()`,
+      [tokenHash],
+    );
+    if (!pending) throw invalid();
     const newHash = await hashPassword(newPassword);
     const done = await this.dataSource.transaction(async (manager) => {
-      const [reset] = await manager.query<{ user_id: string }[]>(
-        `SELECT user_id FROM password_resets WHERE token_hash = $1 AND spent_at IS NULL AND expires_at > now()
-            FOR UPDATE`,
-        [hashToken(resetToken)],
-      );
-      if (!reset) {
-        throw new PasswordResetInvalidError('The reset token is invalid, expired or already used');
-      }
-      await manager.query(`UPDATE password_resets SET spent_at = now() WHERE token_hash = $1`, [
-        hashToken(resetToken),
-      ]);
-      // An UPDATE answers [rows, count].
+      // The user's row first, then the reset's, in the order issueReset and change take them.
       const [[user]] = await manager.query<[{ email: string }[], number]>(
         `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 AND active RETURNING email`,
-        [reset.user_id, newHash],
+        [pending.user_id, newHash],
       );
-      if (!user) throw new PasswordResetInvalidError('The reset token is invalid, expired or already used');
-      const revoked = await this.sessions.revokeOthersOfUser(manager, reset.user_id, null);
+      if (!user) throw invalid();
+      // Spent here, once: of two uses of one token, or a use and a newer reset, one finds it spent.
+      const [, spent] = await manager.query<[unknown[], number]>(
+        `UPDATE password_resets SET spent_at = now()
+          WHERE token_hash = $1 AND user_id = $2 AND spent_at IS NULL AND expires_at > now()`,
+        [tokenHash, pending.user_id],
+      );
+      if (spent !== 1) throw invalid();
+      const revoked = await this.sessions.revokeOthersOfUser(manager, pending.user_id, null);
       return { email: user.email, announce: revoked.announce };
     });
     await done.announce();

@@ -32,7 +32,9 @@ function sealSuccessor(token: string, successor: string): Buffer {
 /** The successor sealed by sealSuccessor, or undefined if it does not open with this token. */
 function openSuccessor(token: string, sealed: Buffer): string | undefined {
   try {
-    const decipher = createDecipheriv('aes-256-gcm', successorKey(token), sealed.subarray(0, 12));
+    const decipher = createDecipheriv('aes-256-gcm', successorKey(token), sealed.subarray(0, 12), {
+      authTagLength: 16,
+    });
     decipher.setAuthTag(sealed.subarray(12, 28));
     return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
   } catch {
