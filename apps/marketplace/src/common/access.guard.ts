@@ -54,18 +54,18 @@ export class AccessGuard extends AuthGuard('jwt') {
 
 /** Whether a handler reads a body: a @Body() parameter, or the request itself (a guard or strategy may read it). */
 const READS_BODY = new WeakMap<object, boolean>();
+const BODY_READERS = new Set<number>([
+  RouteParamtypes.BODY,
+  RouteParamtypes.REQUEST,
+  RouteParamtypes.RAW_BODY,
+]);
 
 function readsBody(context: ExecutionContext): boolean {
   const handler = context.getHandler();
   let reads = READS_BODY.get(handler);
   if (reads === undefined) {
     const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as object;
-    reads = Object.keys(args).some((key) => {
-      const type = Number(key.split(':')[0]);
-      return (
-        type === RouteParamtypes.BODY || type === RouteParamtypes.REQUEST || type === RouteParamtypes.RAW_BODY
-      );
-    });
+    reads = Object.keys(args).some((key) => BODY_READERS.has(Number(key.split(':')[0])));
     READS_BODY.set(handler, reads);
   }
   return reads;
