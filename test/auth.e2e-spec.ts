@@ -369,6 +369,32 @@ describe('AuthController', () => {
       await login(auditor.email, auditor.password).expect(200);
     });
 
+    it('refuses the second of two changes from the same password with 409, keeping the first', async () => {
+      const buyer = await factory.actor('buyer');
+      // The first change pauses inside its transaction, the user's row held, before it ends the other sessions.
+      const { reached, resume, restore } = pauseNextCall(t.app.get(SessionsService), 'revokeOthersOfUser');
+      try {
+        const first = change(buyer.accessToken, {
+          currentPassword: buyer.password,
+          newPassword: 'the first new password',
+        }).then((res) => res);
+        await reached;
+        const second = change(buyer.accessToken, {
+          currentPassword: buyer.password,
+          newPassword: 'the second new password',
+        }).then((res) => res);
+        await untilWaitingOnLock(t.app.get(DataSource), 'UPDATE users SET password_hash');
+        resume();
+        const [a, b] = await Promise.all([first, second]);
+        expect([a.status, b.status]).toEqual([200, 409]);
+        expect(b.body.code).toBe('PASSWORD_CHANGED_MEANWHILE');
+        await login(buyer.email, 'the first new password').expect(200);
+        await login(buyer.email, 'the second new password').expect(401);
+      } finally {
+        restore();
+      }
+    });
+
     it('refuses a login that checked the old password while the change committed', async () => {
       const buyer = await factory.actor('buyer');
       // The login pauses after its password check, before its session exists.

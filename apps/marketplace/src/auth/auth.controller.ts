@@ -55,7 +55,7 @@ export class AuthController {
   @HttpCode(200)
   @AnyRole()
   @ApiOkResponse({ type: PasswordChangedDto })
-  @ApiErrors(400, 403, 429)
+  @ApiErrors(400, 403, 404, 409, 429)
   async changePassword(
     @CurrentUser() caller: AuthUser,
     @Body() body: ChangePasswordDto,

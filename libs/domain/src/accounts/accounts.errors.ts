@@ -13,3 +13,5 @@ export class CurrentPasswordWrongError extends defineError('CURRENT_PASSWORD_WRO
 export class PasswordUnchangedError extends defineError('PASSWORD_UNCHANGED', 'invalid') {}
 export class PasswordResetInvalidError extends defineError('PASSWORD_RESET_INVALID', 'unauthenticated') {}
 export class UserNotFoundError extends defineError('USER_NOT_FOUND', 'not_found') {}
+/** Two changes of one password at once: the other one won, and this one changed nothing. */
+export class PasswordChangedMeanwhileError extends defineError('PASSWORD_CHANGED_MEANWHILE', 'conflict') {}

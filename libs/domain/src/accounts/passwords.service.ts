@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { NotFoundError } from '../errors';
 import {
   CurrentPasswordWrongError,
+  PasswordChangedMeanwhileError,
   PasswordResetInvalidError,
   PasswordUnchangedError,
   UserNotFoundError,
@@ -69,12 +70,16 @@ export class PasswordsService {
     const newHash = await hashPassword(input.newPassword);
     const revoked = await this.dataSource.transaction(async (manager) => {
       // Only the hash that was checked is replaced: of two changes from the same password, the second finds
-      // the password changed and is refused as a wrong current password.
+      // the password changed and is refused (409).
       const [, updated] = await manager.query<[unknown[], number]>(
         `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 AND password_hash = $3`,
         [input.userId, newHash, user.password_hash],
       );
-      if (updated !== 1) throw new CurrentPasswordWrongError('The current password is wrong');
+      if (updated !== 1) {
+        throw new PasswordChangedMeanwhileError(
+          'The password was changed by another request meanwhile; nothing was changed by this one',
+        );
+      }
       // A reset an operator issued meanwhile is spent: its token, handed over by some channel, would otherwise
       // undo this change for a day.
       await manager.query(
