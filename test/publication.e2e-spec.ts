@@ -756,7 +756,7 @@ describe('Publication rules (production minimum periods)', () => {
           validation(`${field}.0.name`, 'name must be longer than or equal to 1 characters'),
         ],
         [
-          [A4, { name: 'Формат', value: 'x'.repeat(501) }],
+          [A4, { name: 'Плотность', value: 'x'.repeat(501) }],
           validation(`${field}.1.value`, 'value must be shorter than or equal to 500 characters'),
         ],
         [

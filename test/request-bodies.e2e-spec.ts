@@ -449,7 +449,8 @@ describe('Request bodies of every write operation', () => {
     expect(ONCE.filter((k) => !writes.some((op) => `${op.method} ${op.template}` === k))).toEqual([]);
     for (const op of writes) {
       const context = await contextFor(op.template, op.role);
-      const body = context.valid ?? (op.schema ? exampleOf(op.schema, components, context.realIds) : {});
+      // An operation without a documented body (a DELETE on the path of a PATCH) is sent none that says anything.
+      const body = op.schema ? (context.valid ?? exampleOf(op.schema, components, context.realIds)) : {};
       const answers = await Promise.all(Array.from({ length: 8 }, () => send(op, context, body)));
       failures.push(...answers.flatMap((res) => problem(op, res, body) ?? []));
       const successes = answers.filter((res) => res.status < 300).length;
