@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -13,7 +13,7 @@ import {
 } from './accounts.errors';
 import { LoginThrottleService } from './login-throttle.service';
 import { hashPassword, verifyPassword } from './password';
-import { SessionsService } from './sessions.service';
+import { hashToken, SessionsService } from './sessions.service';
 import { normalizeEmail } from './users.service';
 
 /** A reset as issued to the operator, who hands the token to the user by a channel of their own. */
@@ -23,8 +23,6 @@ export interface IssuedPasswordReset {
   resetToken: string;
   expiresAt: Date;
 }
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface PasswordChange {
   userId: string;

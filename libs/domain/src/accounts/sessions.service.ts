@@ -15,7 +15,8 @@ export interface IssuedRefreshToken {
   expiresAt: Date;
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** How a bearer secret (a refresh token, a password reset) is stored: its SHA-256, in hex. */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** The key a token's successor is sealed under: derived from the token itself, which the server does not keep. */
 const successorKey = (token: string) =>
