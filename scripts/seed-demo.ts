@@ -15,6 +15,7 @@ import {
   ProcurementModule,
   runMigrationsLocked,
 } from '@app/domain';
+import { CatalogModule } from '@app/catalog';
 import { seedProcurementDemo } from './demo/procurement-demo';
 import { localEnv, persistentSecret, stopStarted } from './lib/local-env';
 import { seedOfficePaper } from './catalogue-seed/office-paper';
@@ -62,7 +63,7 @@ async function seedProcurement(env: NodeJS.ProcessEnv): Promise<void> {
   });
 
   @Module({
-    imports: [PlatformModule.forRoot(config), OrganizationsModule, ProcurementModule],
+    imports: [PlatformModule.forRoot(config), OrganizationsModule, ProcurementModule, CatalogModule],
   })
   class DemoModule {}
 
@@ -70,7 +71,7 @@ async function seedProcurement(env: NodeJS.ProcessEnv): Promise<void> {
   try {
     const logins = await seedProcurementDemo(app, persistentSecret('demo-password'));
     process.stdout.write(
-      '[seed:demo] procurement: tenders in every state, a joint tender, a local preference\n',
+      '[seed:demo] procurement: tenders in every state, a joint tender, a local preference, quotation sessions\n',
     );
     process.stdout.write(`[seed:demo] demo logins (password in .data/demo-password):\n`);
     for (const login of logins) {

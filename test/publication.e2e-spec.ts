@@ -111,6 +111,41 @@ describe('Publication rules (production minimum periods)', () => {
     expect((await publishBy(`${seventh}T23:59:00+03:00`)).status).toBe(200);
   });
 
+  it('gives a quotation session hours, not working days: at least QUOTATION_MIN_HOURS, at most QUOTATION_MAX_HOURS', async () => {
+    const operator = await factory.actor('operator');
+    const itemId = await new CatalogueFactory(t.app).activeItem(buyer, operator, {
+      titleRu: 'Бумага для котировочной сессии',
+    });
+    const publishIn = async (hours: number) => {
+      const body = tenderBody(cityId, { method: 'quotation' }, hours * 3600) as any;
+      body.lots[0].items[0].catalogItemId = itemId;
+      const draft = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(body).expect(201);
+      const res = await request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(buyer));
+      const [row] = await t.app
+        .get(DataSource)
+        .query(`SELECT status FROM tenders WHERE id = $1`, [draft.body.id]);
+      return { res, status: row.status as string };
+    };
+    const short = await publishIn(3.9);
+    expect(short.res.status).toBe(400);
+    expect(short.res.body).toMatchObject({
+      code: 'TENDER_PERIOD_TOO_SHORT',
+      details: { field: 'tenderPeriod.endDate', minimumSeconds: 4 * 3600 },
+    });
+    expect(short.status).toBe('draft');
+    const long = await publishIn(72.1);
+    expect(long.res.status).toBe(400);
+    expect(long.res.body).toMatchObject({
+      code: 'TENDER_INVALID',
+      details: { field: 'tenderPeriod.endDate', maximumHours: 72 },
+    });
+    expect(long.status).toBe('draft');
+    // Four hours and a little, on any day: a weekend or a holiday does not count against it.
+    const fine = await publishIn(4.1);
+    expect(fine.res.status).toBe(200);
+    expect(fine.status).toBe('active.tendering');
+  });
+
   it('refuses questions closing before the enquiry period ends, and a delivery due before the deadline', async () => {
     const publishBody = async (body: Record<string, unknown>) => {
       const draft = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(body).expect(201);

@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { OffersService } from '@app/catalog';
 import {
   AwardsService,
   ComplaintsService,
@@ -115,7 +116,8 @@ type Orgs = Record<string, { id: string; email: string }>;
 
 /**
  * Adds buyers, suppliers and an auditor with users, and tenders in every state (enquiries, tendering,
- * qualification, awarded, complete, cancelled, unsuccessful), a joint tender and one with a local preference.
+ * qualification, awarded, complete, cancelled, unsuccessful), a joint tender, one with a local preference and two
+ * quotation sessions (their suppliers get offers for the catalogue item).
  * Idempotent: organisations are found by tax id and tenders by title, so a second run adds nothing.
  */
 export async function seedProcurementDemo(
@@ -223,6 +225,28 @@ async function seedTenders(app: INestApplicationContext, orgs: Orgs): Promise<vo
   const close = async (tenderId: string) => {
     await db.query(`UPDATE tenders SET tender_end = now() - interval '1 second' WHERE id = $1`, [tenderId]);
     await closing.closeDue(1, [tenderId]);
+  };
+  /** An offer of the supplier for the catalogue item, delivering across Russia, unless it has one. */
+  const paperOffer = async (supplier: string, itemId: string) => {
+    const [held] = await db.query<{ id: string }[]>(
+      `SELECT id FROM catalog_offers WHERE item_id = $1 AND supplier_organization_id = $2 AND status = 'active'`,
+      [itemId, id(supplier)],
+    );
+    if (held) return;
+    const [user] = await db.query<{ id: string }[]>(
+      'SELECT id FROM users WHERE organization_id = $1 ORDER BY created_at LIMIT 1',
+      [id(supplier)],
+    );
+    await app
+      .get(OffersService)
+      .create({ userId: user!.id, organizationId: id(supplier), role: 'supplier' }, itemId, {
+        price: '430.00',
+        currency: 'RUB',
+        vatIncluded: true,
+        deliveryArea: { countries: ['RU'] },
+        leadTimeDays: 5,
+        validUntil: new Date(Date.now() + 365 * DAY).toISOString(),
+      });
   };
   const pendingAward = async (tenderId: string) =>
     (
@@ -373,6 +397,48 @@ async function seedTenders(app: INestApplicationContext, orgs: Orgs): Promise<vo
       await pendingAward(suspicious),
       'Сертификаты не приложены',
     );
+  }
+
+  // Quotation sessions over a catalogue card of office paper, open to the suppliers with an offer for it: one
+  // taking bids, one whose lowest price won automatically at its closing.
+  const [paper] = await db.query<{ id: string; title_ru: string }[]>(
+    `SELECT id, title_ru FROM catalog_items
+      WHERE status = 'active' AND classification_code = '30197630-1' AND unit_code = 'XPK' ORDER BY id LIMIT 1`,
+  );
+  if (paper) {
+    for (const supplier of ['paper-moscow', 'paper-kazan', 'sib-supply'])
+      await paperOffer(supplier, paper.id);
+    const moscow = await city('moscow');
+    const quotation = (title: string, hours: number) =>
+      tender(title, 'moscow-buyer', 'moscow', '50000.00', {
+        method: 'quotation',
+        tenderEnd: new Date(Date.now() + hours * 3_600_000),
+        lots: [
+          {
+            title: paper.title_ru.slice(0, 200),
+            estimate: '50000.00',
+            items: [
+              {
+                catalogItemId: paper.id,
+                description: paper.title_ru,
+                cpvCode: '30197630-1',
+                unitCode: 'XPK',
+                quantity: '100',
+                deliveryCityId: moscow,
+                deliveryDate: new Date(Date.now() + 14 * DAY).toISOString().slice(0, 10),
+              },
+            ],
+          },
+        ],
+      });
+    const open = await quotation('Котировочная сессия: бумага для ЗАГСов Москвы', 48);
+    if (open) await bid('paper-moscow', open, '42000.00');
+    const decided = await quotation('Котировочная сессия: бумага для МФЦ Москвы', 24);
+    if (decided) {
+      await bid('paper-moscow', decided, '44500.00');
+      await bid('sib-supply', decided, '43900.00');
+      await close(decided);
+    }
   }
 
   // Unsuccessful: a single bid where two were required.

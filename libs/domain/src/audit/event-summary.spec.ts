@@ -28,6 +28,15 @@ describe('summarizeEvent', () => {
     );
   });
 
+  it('says when an award was accepted by the rule rather than by the buyer', () => {
+    expect(summarizeEvent('award.accepted', { awardId: 'a1', lotId: 'l1', automatic: true })).toBe(
+      'Award a1 accepted automatically (lowest price of a quotation session): lot l1',
+    );
+    expect(summarizeEvent('award.accepted', { awardId: 'a1', lotId: 'l1' })).toBe(
+      'Award a1 accepted: lot l1',
+    );
+  });
+
   it('summarises a closing lot by lot', () => {
     const summary = summarizeEvent('tender.closed', {
       status: 'active.qualification',

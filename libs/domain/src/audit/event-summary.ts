@@ -52,7 +52,7 @@ const SUMMARIES: Record<string, (p: Payload) => string> = {
   'award.pending': (p) =>
     `Award ${text(p, 'awardId')} pending: lot ${text(p, 'lotId')} to supplier ${text(p, 'supplierId')} at ${text(p, 'amount')}`,
   'award.accepted': (p) =>
-    `Award ${text(p, 'awardId')} accepted: lot ${text(p, 'lotId')}` +
+    `Award ${text(p, 'awardId')} accepted${p.automatic === true ? ' automatically (lowest price of a quotation session)' : ''}: lot ${text(p, 'lotId')}` +
     (text(p, 'standstillEnd') ? `, stand-still until ${text(p, 'standstillEnd')}` : ''),
   'award.rejected': (p) => `Award ${text(p, 'awardId')} rejected: ${text(p, 'reason')}`,
   'contract.created': (p) =>

@@ -5,7 +5,7 @@ import { PriceStatsScheduler } from '../analytics/price-stats.scheduler';
 import type { PriceStatsPart } from '../analytics/price-stats.service';
 import { AppConfig } from '../config/app-config';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
-import { parseAmount, splitGivingEveryShareACent } from '../procurement/rules/money';
+import { acceptAward } from './award-acceptance';
 import type { TenderStatus } from '../procurement/rules/tender-state';
 import { assertActing } from '../tender/acting-organization';
 import { advanceTender, cancelLot } from '../tender/tender-progress';
@@ -43,30 +43,7 @@ export class AwardsService {
     await this.dataSource.transaction(async (manager) => {
       const tender = await this.lockTender(manager, tenderId, buyerId, 'active.qualification');
       const award = await this.lockPendingAward(manager, tenderId, awardId);
-      // A top-level UPDATE comes back from TypeORM as [rows, affected].
-      const [[accepted]] = await manager.query<[{ standstill_end: Date }[], number]>(
-        `UPDATE awards SET status = 'active', decided_at = now(),
-           standstill_end = now() + make_interval(secs => $2) WHERE id = $1 RETURNING standstill_end`,
-        [awardId, this.config.STANDSTILL_SECONDS],
-      );
-      const contracts = await this.createContracts(manager, tenderId, award);
-      // The stand-still's end is logged, so anyone can check from the log alone that no contract was signed,
-      // and no complaint refused, before it.
-      const standstillEnd = accepted?.standstill_end.toISOString();
-      await this.log.appendMany(manager, [
-        {
-          type: 'award.accepted',
-          tenderId,
-          actorId: buyerId,
-          payload: { awardId, lotId: award.lot_id, standstillEnd },
-        },
-        ...contracts.map((c) => ({
-          type: 'contract.created',
-          tenderId,
-          actorId: buyerId,
-          payload: { contractId: c.id, awardId, lotId: award.lot_id, buyerId: c.buyer_id, amount: c.amount },
-        })),
-      ]);
+      await acceptAward(manager, this.log, this.config.STANDSTILL_SECONDS, tenderId, award, buyerId);
       await advanceTender(manager, this.log, tender, buyerId);
     });
   }
@@ -273,47 +250,6 @@ export class AwardsService {
       await completeLotIfSigned(manager, this.log, contract.tender_id, contract.lot_id, buyerId);
       await advanceTender(manager, this.log, locked, buyerId);
     });
-  }
-
-  private async createContracts(
-    manager: EntityManager,
-    tenderId: string,
-    award: { id: string; lot_id: string; supplier_id: string; amount: string },
-  ) {
-    const shares = await manager.query<{ buyer_id: string; amount: string }[]>(
-      `SELECT buyer_id, amount::text FROM lot_buyer_shares WHERE lot_id = $1 ORDER BY buyer_id`,
-      [award.lot_id],
-    );
-    // A joint tender yields one contract per buyer, the award split by the buyers' shares of the estimate; a buyer
-    // with a share gets at least a cent, so its goods come under a contract however low the award.
-    const parts = shares.length
-      ? splitGivingEveryShareACent(
-          award.amount,
-          shares.map((s) => s.amount),
-        )
-          .map((amount, i) => ({
-            buyerId: shares[i]!.buyer_id,
-            amount,
-          }))
-          // A buyer whose share of the award is nothing gets no contract to sign.
-          .filter((part) => parseAmount(part.amount) > 0n)
-      : [
-          {
-            buyerId: (
-              await manager.query<{ organizer_id: string }[]>(
-                'SELECT organizer_id FROM tenders WHERE id = $1',
-                [tenderId],
-              )
-            )[0]!.organizer_id,
-            amount: award.amount,
-          },
-        ];
-    return manager.query<{ id: string; buyer_id: string; amount: string }[]>(
-      `INSERT INTO contracts (tender_id, lot_id, award_id, buyer_id, supplier_id, amount)
-       SELECT $1, $2, $3, p."buyerId", $4, p.amount FROM jsonb_to_recordset($5::jsonb) AS p("buyerId" uuid, amount numeric)
-       RETURNING id, buyer_id, amount::text`,
-      [tenderId, award.lot_id, award.id, award.supplier_id, JSON.stringify(parts)],
-    );
   }
 
   private async lockTender(

@@ -13,3 +13,5 @@ export class BidTenderChangingError extends defineError('BID_TENDER_CHANGING', '
 export class TenderAmendedSinceError extends defineError('TENDER_AMENDED_SINCE', 'conflict') {}
 /** The tender's organiser is suspended by an operator: its tender takes no bids until it is reinstated. */
 export class TenderBuyerSuspendedError extends defineError('TENDER_BUYER_SUSPENDED', 'conflict') {}
+/** A quotation session is open only to suppliers with a current offer for its item (see QUOTATION_OFFER). */
+export class QuotationOfferRequiredError extends defineError('QUOTATION_OFFER_REQUIRED', 'forbidden') {}

@@ -21,6 +21,7 @@ import {
   TenderBuyerSuspendedError,
   BidPriceAboveEstimateError,
   BidTenderChangingError,
+  QuotationOfferRequiredError,
   IdempotencyKeyReusedError,
   TenderAmendedSinceError,
 } from './bid.errors';
@@ -120,6 +121,7 @@ export class BidsService {
         continue;
       }
       const tender = this.assertAcceptingBids(state, tenderId);
+      if (!state!.may_bid) throw quotationOfferRequired();
       this.assertLotsAgainst(tender, state!.lots, input);
       const existing = state!.existing;
       if (existing && existing.status !== 'withdrawn') {
@@ -195,6 +197,13 @@ export class BidsService {
     return this.dataSource.transaction(async (manager) => {
       const tender = await this.lockTenderForBid(manager, tenderId);
       await assertActing(manager, supplierId, 'supplier');
+      // A quotation bid is changed only under a current offer, as it is placed: one whose offer has lapsed stands
+      // as it was placed (or is withdrawn).
+      const [eligible] = await manager.query<{ may_bid: boolean }[]>(
+        `SELECT ${MAY_BID('$2', 'clock_timestamp()')} AS may_bid FROM tenders t WHERE t.id = $1`,
+        [tenderId, supplierId],
+      );
+      if (!eligible?.may_bid) throw quotationOfferRequired();
       await this.assertLots(manager, tender, input);
       const bid = await this.lockOwnBid(manager, supplierId, tenderId);
       const sealed = sealBid(bid.id, tenderId, supplierId, input);
@@ -566,14 +575,41 @@ function idempotencyFingerprint(request: {
 }
 
 interface PlaceState extends StateOfTender {
+  method: string;
+  /** Whether the supplier may bid on this tender's method now (see MAY_BID). */
+  may_bid: boolean;
   supplier: { kind: string; status: string } | null;
   lots: { id: string; estimate: string; status: string }[];
   existing: { id: string; status: string } | null;
   replay: boolean;
 }
 
+const quotationOfferRequired = () =>
+  new QuotationOfferRequiredError(
+    'This quotation session is open to suppliers with a current offer for its catalogue item, in its currency, ' +
+      'delivering to its city, for no more than the quantity it buys; add such an offer to the catalogue first',
+  );
+
 /** Whether a tender's organiser (alias t) is active: an operator may have suspended it. */
 const ORGANIZER_ACTIVE = `coalesce((SELECT bo.status = 'active' FROM organizations bo WHERE bo.id = t.organizer_id), false)`;
+
+/**
+ * Whether the supplier ($supplier) may bid on a quotation session (alias t) at `at`: a quotation session is open
+ * to the suppliers with a current offer for its catalogue item, in its currency, delivering to its item's city
+ * (directly, or to the city's region or country) and for at most the quantity it buys.
+ */
+const QUOTATION_OFFER = (supplier: string, at: string) => `EXISTS (
+  SELECT 1 FROM tender_items qi
+    JOIN cities qc ON qc.id = qi.delivery_city_id
+    JOIN catalog_offers qo ON qo.item_id = qi.catalog_item_id
+   WHERE qi.tender_id = t.id AND qo.supplier_organization_id = ${supplier} AND qo.status = 'active'
+     AND qo.currency = t.currency AND qo.valid_from <= ${at} AND qo.valid_until > ${at}
+     AND qo.min_quantity <= qi.quantity
+     AND qo.delivery_area && ARRAY['c:' || qc.id::text, 'r:' || qc.country || ':' || qc.region, 'k:' || qc.country])`;
+
+/** Whether the supplier ($supplier) may bid on the tender (alias t) at `at`: on a quotation session, QUOTATION_OFFER. */
+const MAY_BID = (supplier: string, at: string) =>
+  `(t.method <> 'quotation' OR ${QUOTATION_OFFER(supplier, at)})`;
 
 /**
  * Everything a bid is checked against, read in one statement to name the reason of a refusal (nothing is locked:
@@ -585,6 +621,7 @@ export const BID_PLACE_STATE = new PreparedStatement(
 SELECT t.id, t.status, t.currency, t.tender_end, clock_timestamp() < t.tender_end AS on_time,
        ${ORGANIZER_ACTIVE} AS organizer_active,
        t.status = 'active.enquiries' AND t.enquiry_end <= clock_timestamp() AS tendering_due,
+       t.method, ${MAY_BID('$2', 'clock_timestamp()')} AS may_bid,
        (SELECT jsonb_build_object('kind', o.kind, 'status', o.status) FROM organizations o WHERE o.id = $2) AS supplier,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('id', l.id, 'estimate', l.estimate::text, 'status', l.status)), '[]')
           FROM lots l WHERE l.tender_id = t.id AND l.id = ANY($3::uuid[])) AS lots,
@@ -608,7 +645,7 @@ export const BID_PLACE_WRITE = new PreparedStatement(
   'bid-place-write',
   `
 WITH t AS MATERIALIZED (
-  SELECT id, status, currency, tender_end, organizer_id FROM tenders WHERE id = $2 FOR SHARE),
+  SELECT id, status, method, currency, tender_end, organizer_id FROM tenders WHERE id = $2 FOR SHARE),
 clock AS MATERIALIZED (
   -- Read once the tender's row is held: the time the deadline is checked against is the bid's submission time and
   -- its event's, so a logged bid never carries a time past the deadline it was accepted under.
@@ -623,6 +660,7 @@ ok AS MATERIALIZED (
    WHERE t.status = 'active.tendering' AND t.currency = $11 AND (SELECT at FROM clock) < t.tender_end
      AND EXISTS (SELECT 1 FROM organizations o WHERE o.id = $3 AND o.kind = 'supplier' AND o.status = 'active')
      AND ${ORGANIZER_ACTIVE}
+     AND ${MAY_BID('$3', '(SELECT at FROM clock)')}
      AND (SELECT count(*) FROM asked a JOIN lots_now l ON l.id = a.lot_id
            WHERE l.status = 'active' AND a.price > 0 AND a.price <= l.estimate)
          = (SELECT count(*) FROM asked)),

@@ -228,6 +228,20 @@ export class AppConfig {
   @Max(120)
   OPEN_TENDER_MIN_WORKING_DAYS = 7;
 
+  /** Shortest submission period of a quotation session, in hours from its publication. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(72)
+  QUOTATION_MIN_HOURS = 4;
+
+  /** Longest submission period of a quotation session, in hours: a short request, not a tender. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(240)
+  QUOTATION_MAX_HOURS = 72;
+
   /** When set, replaces every method's minimum submission period (seconds): for tests and demos only. */
   @IsOptional()
   @Transform(toInt)
@@ -327,6 +341,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (!!config.BOOTSTRAP_OPERATOR_EMAIL !== !!config.BOOTSTRAP_OPERATOR_PASSWORD) {
     throw new ConfigError(['BOOTSTRAP_OPERATOR_EMAIL and BOOTSTRAP_OPERATOR_PASSWORD must be set together']);
+  }
+  if (config.QUOTATION_MIN_HOURS > config.QUOTATION_MAX_HOURS) {
+    throw new ConfigError([
+      `QUOTATION_MIN_HOURS (${config.QUOTATION_MIN_HOURS}) must not exceed QUOTATION_MAX_HOURS (${config.QUOTATION_MAX_HOURS})`,
+    ]);
   }
   return config;
 }

@@ -45,11 +45,14 @@ export function ocdsContractStatus(status: ContractState): string {
 }
 export type ContractState = 'pending' | 'buyer_signed' | 'signed' | 'cancelled';
 
-/** method: open tenders and auctions are open to all; a quotation session only to suppliers with offers. */
+/**
+ * method: open tenders and auctions are open to all; a quotation session only to the suppliers qualified by a
+ * current offer for its item (selective: "only qualified suppliers are invited"; the buyer picks no one).
+ */
 export function ocdsProcurementMethod(method: string): string {
   switch (method) {
     case 'quotation':
-      return 'limited';
+      return 'selective';
     case 'direct':
       return 'direct';
     default:
@@ -66,6 +69,14 @@ const METHOD_DETAILS: Record<string, string> = {
 
 export function ocdsProcurementMethodDetails(method: string): string | undefined {
   return METHOD_DETAILS[method];
+}
+
+/** Who may bid, where the method restricts it. */
+export function ocdsEligibilityCriteria(method: string): string | undefined {
+  return method === 'quotation'
+    ? 'Suppliers with a current catalogue offer for the item, in the tender currency, delivering to the ' +
+        'delivery city (or its region or country), for no more than the quantity bought.'
+    : undefined;
 }
 
 /**

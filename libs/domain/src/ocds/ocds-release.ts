@@ -96,6 +96,7 @@ export interface OcdsTender {
   value?: OcdsValue;
   procurementMethod?: string;
   procurementMethodDetails?: string;
+  eligibilityCriteria?: string;
   mainProcurementCategory?: string;
   awardCriteria?: string;
   awardCriteriaDetails?: string;

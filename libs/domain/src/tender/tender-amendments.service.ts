@@ -25,6 +25,7 @@ import {
   TenderLimitError,
   TenderNotFoundError,
   TenderStateError,
+  QuotationNotAmendableError,
 } from './tender.errors';
 
 export interface AmendmentInput {
@@ -40,6 +41,7 @@ interface LockedTender {
   id: string;
   status: TenderStatus;
   organizer_id: string;
+  method: string;
   title: string;
   description: string;
   enquiry_end: Date | null;
@@ -106,6 +108,14 @@ export class TenderAmendmentsService {
           }
           return { number: earlier.number, termsChanged: earlier.terms_changed, replayed: true } as const;
         }
+      }
+      // A request of a few hours is cancelled and posted again rather than amended: an amendment would put the
+      // bids on hold, and their suppliers would have hours at most to confirm them.
+      if (tender.method === 'quotation' && AMENDABLE.includes(tender.status)) {
+        throw new QuotationNotAmendableError(
+          'A quotation session is not amended; cancel it and publish a new one',
+          { method: tender.method },
+        );
       }
       if (!AMENDABLE.includes(tender.status)) {
         throw new TenderStateError(
@@ -504,7 +514,7 @@ export class TenderAmendmentsService {
     // behind a bid's share lock, and an amendment that waited past the deadline would still move it.
     const [tender] = await manager.query<LockedTender[]>(
       `WITH t AS MATERIALIZED (
-         SELECT id, status, organizer_id, title, description, enquiry_end, tender_end, clarifications_until,
+         SELECT id, status, organizer_id, method, title, description, enquiry_end, tender_end, clarifications_until,
                 tender_start, amendment_count
            FROM tenders WHERE id = $1 FOR UPDATE)
        SELECT t.*, clock_timestamp() AS now FROM t`,

@@ -4,11 +4,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { PreparedStatement } from '../database/prepared-statement';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { describeRule, EAEU_COUNTRIES, LocalPreference } from '../procurement/rules/ranking';
-import { nextStatus } from '../procurement/rules/tender-state';
+import { nextStatus, type TenderStatus } from '../procurement/rules/tender-state';
+import { acceptAward, type AwardToAccept } from '../award/award-acceptance';
+import { AppConfig } from '../config/app-config';
+import { advanceTender } from './tender-progress';
 
 /** A claimed tender: what its published rule is made of (CLOSE_TENDERS reads the rest itself). */
 interface DueTender {
   id: string;
+  method: string;
   preference_scope: LocalPreference['scope'] | null;
   preference_percent: string | null;
 }
@@ -53,7 +57,7 @@ RETURNING tender_id`,
  * never those in $3 (the closing-storm bench runs it as its raw baseline's claim).
  */
 export const CLAIM_TENDERS = `
-SELECT t.id, t.preference_scope, t.preference_percent::text
+SELECT t.id, t.method, t.preference_scope, t.preference_percent::text
   FROM tenders t
  WHERE ${DUE}
    AND ($2::uuid[] IS NULL OR t.id = ANY($2::uuid[]))
@@ -63,6 +67,12 @@ SELECT t.id, t.preference_scope, t.preference_percent::text
    FOR UPDATE SKIP LOCKED`;
 
 const AWARDED = nextStatus('active.tendering', 'close', { anyLotAwarded: true });
+const QUALIFICATION: TenderStatus = 'active.qualification';
+/** Where a quotation session goes once its award is accepted by the rule: every lot (its one lot) decided. */
+const AUTOMATICALLY_AWARDED = nextStatus(QUALIFICATION, 'decideAward', {
+  allLotsDecided: true,
+  anyLotAwarded: true,
+});
 const UNSUCCESSFUL = nextStatus('active.tendering', 'close', { anyLotAwarded: false });
 const EAEU = EAEU_COUNTRIES.map((c) => `'${c}'`).join(', ');
 
@@ -233,7 +243,11 @@ SELECT id, status FROM closed`;
  */
 @Injectable()
 export class TenderClosingService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly log: DealLogWriter,
+    private readonly config: AppConfig,
+  ) {}
 
   /** Whether a tender is due to close: in tendering, past its deadline, no question holding it. */
   async isDue(tenderId: string): Promise<boolean> {
@@ -318,6 +332,25 @@ export class TenderClosingService {
   }
 
   /**
+   * A quotation session's lowest evaluated price wins automatically: the pending award the closing gave its lot is
+   * accepted at once, in the closing's transaction, by the rule rather than by a person (`actorId` null, the event
+   * says `automatic`), and the session moves on to active.awarded, its stand-still running.
+   */
+  private async awardAutomatically(manager: EntityManager, tenderIds: string[]): Promise<void> {
+    const awards = await manager.query<(AwardToAccept & { tender_id: string })[]>(
+      `SELECT a.id, a.tender_id, a.lot_id, a.supplier_id, a.amount::text AS amount FROM awards a
+        WHERE a.tender_id = ANY($1::uuid[]) AND a.status = 'pending' ORDER BY a.tender_id, a.lot_id`,
+      [tenderIds],
+    );
+    for (const award of awards) {
+      await acceptAward(manager, this.log, this.config.STANDSTILL_SECONDS, award.tender_id, award, null);
+    }
+    for (const id of tenderIds) {
+      await advanceTender(manager, this.log, { id, status: QUALIFICATION }, null);
+    }
+  }
+
+  /**
    * Opens, ranks and awards the claimed tenders in one set-based statement: the database does the whole closing
    * next to the rows, so a storm costs one round trip per batch and no row travels to this process and back.
    * The ranking is rankLot's (which the property tests check against a brute-force reference, and the closing
@@ -336,6 +369,16 @@ export class TenderClosingService {
       rules,
     ]);
     const statuses = new Map(rows.map((r) => [r.id, r.status]));
+    const quotations = tenders.filter(
+      (t) => t.method === 'quotation' && statuses.get(t.id) === QUALIFICATION,
+    );
+    if (quotations.length > 0) {
+      await this.awardAutomatically(
+        manager,
+        quotations.map((t) => t.id),
+      );
+      for (const t of quotations) statuses.set(t.id, AUTOMATICALLY_AWARDED);
+    }
     // In claim order; a tender held by a question committed after the claim's snapshot is left as it was.
     return {
       closed: tenders.flatMap((t) => {

@@ -23,7 +23,12 @@ import {
 } from './tender.errors';
 import type { ItemInput, TenderInput } from './tender-input';
 import { TenderClosingScheduler } from './tender-closing.scheduler';
-import { assertDeadlineHorizon, assertDeliveryAfterDeadline, assertSubmissionPeriod } from './tender-periods';
+import {
+  assertDeadlineHorizon,
+  assertDeliveryAfterDeadline,
+  assertQuotationPeriod,
+  assertSubmissionPeriod,
+} from './tender-periods';
 import { TenderViews } from './tender-views';
 import { assertActing } from './acting-organization';
 
@@ -48,6 +53,25 @@ const draftFields = (input: TenderInput) => ({
 });
 
 const invalid = (field: string, message: string) => new TenderInvalidError(`${field}: ${message}`, { field });
+
+/**
+ * A quotation session is a short request over one catalogue item: one lot of one item that names a catalogue
+ * item (so that the suppliers it is open to - those with a current offer for that item - are known), one buyer,
+ * and no enquiry period or questions, which a request of a few hours has no time for.
+ */
+function assertMethodShape(input: TenderInput): void {
+  if (input.method !== 'quotation') return;
+  const quotation = (field: string, message: string) => invalid(field, `a quotation session ${message}`);
+  if (input.lots.length !== 1) throw quotation('lots', 'has exactly one lot');
+  const [lot] = input.lots;
+  if (lot!.items.length !== 1) throw quotation('lots.0.items', 'buys exactly one item');
+  if (!lot!.items[0]!.catalogItemId) {
+    throw quotation('lots.0.items.0.catalogItemId', 'buys a catalogue item: name it');
+  }
+  if (input.jointBuyerIds?.length) throw quotation('jointBuyerIds', 'has one buyer; run a joint open tender');
+  if (input.enquiryEnd) throw quotation('enquiryPeriod', 'has no enquiry period');
+  if (input.clarificationsUntil) throw quotation('clarificationsUntil', 'takes no questions');
+}
 
 interface CatalogueRef {
   id: string;
@@ -135,6 +159,7 @@ export class TenderDraftsService {
   ) {}
 
   async create(organizerId: string, input: TenderInput): Promise<string> {
+    assertMethodShape(input);
     return this.dataSource.transaction(async (manager) => {
       await this.assertBuyers(manager, organizerId, input);
       await this.assertReferences(manager, organizerId, input);
@@ -150,6 +175,7 @@ export class TenderDraftsService {
   }
 
   async replace(organizerId: string, tenderId: string, input: TenderInput): Promise<void> {
+    assertMethodShape(input);
     await this.dataSource.transaction(async (manager) => {
       await this.lockDraft(manager, organizerId, tenderId);
       await this.assertBuyers(manager, organizerId, input);
@@ -270,7 +296,11 @@ export class TenderDraftsService {
           status,
           publishedAt: now,
           tenderStart: hasEnquiryPeriod ? draft.enquiryEnd : now,
-          clarificationsUntil: draft.clarificationsUntil ?? draft.enquiryEnd ?? draft.tenderEnd,
+          // A quotation session takes no questions: its clarification period ends as it is published.
+          clarificationsUntil:
+            draft.method === 'quotation'
+              ? now
+              : (draft.clarificationsUntil ?? draft.enquiryEnd ?? draft.tenderEnd),
         },
       );
       const view = await this.views.tender(manager, tenderId);
@@ -383,6 +413,10 @@ export class TenderDraftsService {
       throw invalid('clarificationsUntil', 'must not be before the enquiry period ends');
     }
     await assertDeliveryAfterDeadline(manager, tender.id, tender.tenderEnd);
+    if (tender.method === 'quotation') {
+      assertQuotationPeriod(this.config, now, tender.tenderEnd);
+      return;
+    }
     const bidsOpen = tender.enquiryEnd ?? now;
     await assertSubmissionPeriod(manager, this.config, tender.organizerId, bidsOpen, tender.tenderEnd);
   }

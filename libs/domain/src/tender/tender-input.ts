@@ -29,12 +29,17 @@ export interface DocumentInput {
   sha256: string;
 }
 
+/** The methods a buyer can run; the entity leaves room for the electronic auction and direct purchases. */
+export const TENDER_METHODS = ['open', 'quotation'] as const;
+export type TenderMethod = (typeof TENDER_METHODS)[number];
+
 /** What a buyer writes into a draft. */
 export interface TenderInput {
   title: string;
   description?: string;
   currency: string;
-  method: 'open';
+  /** open: an open tender; quotation: a quotation session over one catalogue item (see TenderDraftsService). */
+  method: TenderMethod;
   minBids?: number;
   localPreference?: { scope: PreferenceScope; percent: string } | null;
   enquiryEnd?: Date | null;

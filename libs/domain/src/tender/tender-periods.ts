@@ -77,6 +77,32 @@ export async function assertSubmissionPeriod(
 }
 
 /**
+ * The submission period of a quotation session, from its publication (`now`) to its deadline: hours, not days.
+ * At least QUOTATION_MIN_HOURS (or TENDER_MIN_PERIOD_SECONDS where that is set: tests and demos) and at most
+ * QUOTATION_MAX_HOURS, in hours of the clock: a request this short is not counted in working days.
+ */
+export function assertQuotationPeriod(config: AppConfig, now: Date, end: Date): void {
+  const length = end.getTime() - now.getTime();
+  const override = config.TENDER_MIN_PERIOD_SECONDS;
+  const minimumSeconds = override ?? config.QUOTATION_MIN_HOURS * 3600;
+  if (length < minimumSeconds * 1000) {
+    throw new TenderPeriodTooShortError(
+      override !== undefined
+        ? `The submission period must last at least ${override} seconds`
+        : `A quotation session gives suppliers at least ${config.QUOTATION_MIN_HOURS} hours to bid`,
+      { field: 'tenderPeriod.endDate', minimumSeconds },
+    );
+  }
+  if (length > config.QUOTATION_MAX_HOURS * 3_600_000) {
+    throw new TenderInvalidError(
+      `tenderPeriod.endDate: a quotation session lasts at most ${config.QUOTATION_MAX_HOURS} hours; ` +
+        'run an open tender for a longer one',
+      { field: 'tenderPeriod.endDate', maximumHours: config.QUOTATION_MAX_HOURS },
+    );
+  }
+}
+
+/**
  * Goods are delivered under the contract, which comes after the deadline: no item of a live lot may be due on a
  * day (in the organiser's city) before the deadline's. Checked at publication and when an amendment moves the
  * deadline later.

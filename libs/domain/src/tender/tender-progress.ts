@@ -13,7 +13,7 @@ export async function advanceTender(
   manager: EntityManager,
   log: DealLogWriter,
   tender: { id: string; status: TenderStatus },
-  actorId: string,
+  actorId: string | null,
 ): Promise<void> {
   if (tender.status !== 'active.qualification' && tender.status !== 'active.awarded') return;
   const [state] = await manager.query<{ open: number; awarded: number; contracting: number }[]>(

@@ -29,3 +29,4 @@ export class NothingToAmendError extends defineError('NOTHING_TO_AMEND', 'invali
 export class TenderLimitError extends defineError('TENDER_LIMIT_REACHED', 'conflict') {}
 export class JointBuyerNotConfirmedError extends defineError('JOINT_BUYER_NOT_CONFIRMED', 'conflict') {}
 export class DraftChangedError extends defineError('DRAFT_CHANGED', 'conflict') {}
+export class QuotationNotAmendableError extends defineError('QUOTATION_NOT_AMENDABLE', 'conflict') {}

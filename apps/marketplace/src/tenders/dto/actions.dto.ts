@@ -135,7 +135,7 @@ export class TenderQueryDto extends PageQueryDto {
   @Optional()
   @Matches(/^\d{8}-\d$/, { message: 'cpv must be a CPV code like 30197630-1' })
   cpv?: string;
-  @ApiPropertyOptional({ enum: ['open'] })
+  @ApiPropertyOptional({ enum: ['open', 'quotation'] })
   @Optional()
   @IsIn(['open', 'auction', 'quotation', 'direct'])
   method?: string;

@@ -25,6 +25,7 @@ import {
   UnitCode,
   MinText,
 } from '../../common/validation';
+import { TENDER_METHODS, type TenderMethod } from '@app/domain';
 import { AreCharacteristics, CharacteristicDto } from '../../catalog/dto/catalog-item-input.dto';
 
 /** Money as a decimal string: at most 2 decimals, at most 1e12. Never a float. */
@@ -202,9 +203,16 @@ export class TenderInputDto {
   })
   currency: string;
 
-  @ApiProperty({ enum: ['open'], description: 'Electronic auction and quotation session come later' })
-  @IsIn(['open'])
-  method: 'open';
+  @ApiProperty({
+    enum: TENDER_METHODS,
+    description:
+      'open: an open tender. quotation: a quotation session, a short request (QUOTATION_MIN_HOURS to ' +
+      'QUOTATION_MAX_HOURS) for one catalogue item, one lot and one buyer, without enquiries or questions, open ' +
+      'to the suppliers with a current offer for the item; its lowest evaluated price wins automatically. The ' +
+      'electronic auction comes later.',
+  })
+  @IsIn(TENDER_METHODS)
+  method: TenderMethod;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10, default: 1 })
   @Optional()
