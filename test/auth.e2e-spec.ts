@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
+import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { AppConfig, SessionsService } from '@app/domain';
+import { AppConfig, REDIS, SessionsService } from '@app/domain';
 import { ActorFactory } from './factories/actors';
 import { auth } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
@@ -502,6 +503,45 @@ describe('AuthController', () => {
         'PASSWORD_RESET_INVALID',
       );
       await login(buyer.email, 'changed by the user after all').expect(200);
+    });
+
+    it('takes at most PASSWORD_RESETS_PER_HOUR attempts from one address, failed ones included, then answers 429', async () => {
+      const operator = await factory.actor('operator');
+      const supplier = await factory.actor('supplier');
+      const token = (await issue(operator, supplier.email).expect(201)).body.resetToken;
+      const config = t.app.get(AppConfig);
+      const limit = config.PASSWORD_RESETS_PER_HOUR;
+      // This address's earlier attempts in the suite (under the suite's high limit) are forgotten first.
+      const redis = t.app.get<Redis>(REDIS);
+      const counters = await redis.keys('*password-resets*');
+      if (counters.length > 0) await redis.del(...counters);
+      config.PASSWORD_RESETS_PER_HOUR = 2;
+      try {
+        for (const guess of ['a'.repeat(43), 'b'.repeat(43)]) {
+          expect((await reset(guess, 'a guessed reset password').expect(401)).body.code).toBe(
+            'PASSWORD_RESET_INVALID',
+          );
+        }
+        // Past the limit even the right token is refused, and nothing changes: the password, the sessions, the
+        // reset (still unspent).
+        const res = await reset(token, 'a password set past the limit').expect(429);
+        expect(res.body).toMatchObject({
+          statusCode: 429,
+          code: 'PASSWORD_RESET_THROTTLED',
+          details: { retryAfterSeconds: expect.any(Number) },
+        });
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(3000);
+        await request(t.http).get('/api/v1/auth/me').set(auth(supplier)).expect(200);
+        await login(supplier.email, supplier.password).expect(200);
+        const [pending] = await t.app
+          .get(DataSource)
+          .query<{ spent_at: Date | null }[]>(`SELECT spent_at FROM password_resets WHERE user_id = $1`, [
+            supplier.userId,
+          ]);
+        expect(pending?.spent_at).toBeNull();
+      } finally {
+        config.PASSWORD_RESETS_PER_HOUR = limit;
+      }
     });
 
     it('is for operators only, and refuses an unknown email or a malformed body', async () => {

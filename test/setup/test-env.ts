@@ -19,6 +19,8 @@ export function testEnv(): Record<string, string> {
     LOGIN_MAX_FAILURES: '5',
     // The suites register many suppliers from one address; the limit has a test of its own.
     REGISTRATIONS_PER_HOUR: '100000',
+    // Likewise password resets (the suites use reset tokens from one address); the limit has a test of its own.
+    PASSWORD_RESETS_PER_HOUR: '100000',
     MIGRATIONS_RUN: 'false',
     TENDER_MIN_PERIOD_SECONDS: '1',
     STANDSTILL_SECONDS: '1',

@@ -28,6 +28,7 @@ export * from './accounts/sessions.service';
 export * from './accounts/revoked-sessions';
 export * from './accounts/login-throttle.service';
 export * from './accounts/registration-throttle.service';
+export * from './accounts/password-reset-throttle.service';
 export * from './accounts/accounts.module';
 export * from './accounts/password';
 export * from './accounts/passwords.service';

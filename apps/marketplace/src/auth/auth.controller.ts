@@ -73,15 +73,16 @@ export class AuthController {
 
   /**
    * Sets a new password with the token an operator issued (once, before it expires: else 401
-   * PASSWORD_RESET_INVALID) and ends every session of the user.
+   * PASSWORD_RESET_INVALID) and ends every session of the user. At most PASSWORD_RESETS_PER_HOUR attempts per
+   * client address, failed ones included: then 429 PASSWORD_RESET_THROTTLED with Retry-After.
    */
   @Post('password/reset')
   @HttpCode(204)
   @Public()
   @ApiNoContentResponse()
-  @ApiErrors(400, 401)
-  async resetPassword(@Body() body: ResetPasswordDto): Promise<void> {
-    await this.passwords.resetWithToken(body.resetToken, body.newPassword);
+  @ApiErrors(400, 401, 429)
+  async resetPassword(@Body() body: ResetPasswordDto, @Req() req: Request): Promise<void> {
+    await this.passwords.resetWithToken(body.resetToken, body.newPassword, req.ip ?? 'unknown');
   }
 
   @Get('me')

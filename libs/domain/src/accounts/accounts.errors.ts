@@ -3,6 +3,8 @@ import { defineError } from '../errors';
 export class InvalidCredentialsError extends defineError('INVALID_CREDENTIALS', 'unauthenticated') {}
 export class LoginThrottledError extends defineError('LOGIN_THROTTLED', 'throttled') {}
 export class RegistrationThrottledError extends defineError('REGISTRATION_THROTTLED', 'throttled') {}
+/** Too many uses of reset tokens from one client address this hour; nothing was looked up or changed. */
+export class PasswordResetThrottledError extends defineError('PASSWORD_RESET_THROTTLED', 'throttled') {}
 export class InvalidRefreshTokenError extends defineError('INVALID_REFRESH_TOKEN', 'unauthenticated') {}
 export class SessionRevokedError extends defineError('SESSION_REVOKED', 'unauthenticated') {}
 /** Its users cannot sign in or stay signed in while an operator keeps the organisation suspended. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LoginThrottleService } from './login-throttle.service';
+import { PasswordResetThrottleService } from './password-reset-throttle.service';
 import { PasswordsService } from './passwords.service';
 import { RegistrationThrottleService } from './registration-throttle.service';
 import { SessionsService } from './sessions.service';
@@ -11,6 +12,7 @@ import { UsersService } from './users.service';
     SessionsService,
     LoginThrottleService,
     RegistrationThrottleService,
+    PasswordResetThrottleService,
     PasswordsService,
   ],
   exports: [
@@ -18,6 +20,7 @@ import { UsersService } from './users.service';
     SessionsService,
     LoginThrottleService,
     RegistrationThrottleService,
+    PasswordResetThrottleService,
     PasswordsService,
   ],
 })

@@ -12,6 +12,7 @@ import {
   UserNotFoundError,
 } from './accounts.errors';
 import { LoginThrottleService } from './login-throttle.service';
+import { PasswordResetThrottleService } from './password-reset-throttle.service';
 import { hashPassword, verifyPassword } from './password';
 import { hashToken, SessionsService } from './sessions.service';
 import { normalizeEmail } from './users.service';
@@ -48,6 +49,7 @@ export class PasswordsService {
     private readonly throttle: LoginThrottleService,
     private readonly sessions: SessionsService,
     private readonly config: AppConfig,
+    private readonly resetThrottle: PasswordResetThrottleService,
   ) {}
 
   /** Returns how many other sessions were ended. */
@@ -122,9 +124,12 @@ export class PasswordsService {
 
   /**
    * Sets a new password with a reset token (once, before it expires) and ends every session of the user: whoever
-   * was signed in with the old password is signed out. The account's failed logins are forgotten.
+   * was signed in with the old password is signed out. The account's failed logins are forgotten. The attempt is
+   * counted against the client address's hour (PASSWORD_RESETS_PER_HOUR) before anything is looked up: past the
+   * limit it is refused (429) and changes nothing.
    */
-  async resetWithToken(resetToken: string, newPassword: string): Promise<void> {
+  async resetWithToken(resetToken: string, newPassword: string, ip: string): Promise<void> {
+    await this.resetThrottle.take(ip);
     const tokenHash = hashToken(resetToken);
     const invalid = () =>
       new PasswordResetInvalidError('The reset token is invalid, expired or already used');

@@ -3,19 +3,8 @@ import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { appKey, REDIS } from '../redis/redis.module';
 import { RegistrationThrottledError } from './accounts.errors';
+import { takeHourlySlot } from './hourly-address-limit';
 import { clientNetwork } from './login-throttle.service';
-
-/**
- * Counts one registration against the client's hour (KEYS: its counter; ARGV: the limit and the window). Returns
- * [1, 0], or [0, seconds left] once the limit is spent.
- */
-const TAKE_REGISTRATION = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
-if n > tonumber(ARGV[1]) then return {0, redis.call('TTL', KEYS[1])} end
-return {1, 0}`;
-
-const WINDOW_SECONDS = 3600;
 
 /**
  * Self-registrations per client address (an IPv6 client by its /64) and hour. Registration is open to anyone and
@@ -30,16 +19,14 @@ export class RegistrationThrottleService {
   ) {}
 
   async take(ip: string): Promise<void> {
-    const [allowed, ttl] = (await this.redis.eval(
-      TAKE_REGISTRATION,
-      1,
+    const retryAfterSeconds = await takeHourlySlot(
+      this.redis,
       appKey(this.config, 'registrations', clientNetwork(ip)),
       this.config.REGISTRATIONS_PER_HOUR,
-      WINDOW_SECONDS,
-    )) as [number, number];
-    if (allowed !== 1) {
+    );
+    if (retryAfterSeconds !== null) {
       throw new RegistrationThrottledError('Too many registrations from this address; try again later', {
-        retryAfterSeconds: Math.max(ttl, 1),
+        retryAfterSeconds,
       });
     }
   }

@@ -123,6 +123,13 @@ export class AppConfig {
   @Max(100000)
   REGISTRATIONS_PER_HOUR = 20;
 
+  /** Uses of password reset tokens per client address (an IPv6 client by its /64) and hour, failed ones included. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  PASSWORD_RESETS_PER_HOUR = 20;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
