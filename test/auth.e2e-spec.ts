@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -542,6 +543,36 @@ describe('AuthController', () => {
       } finally {
         config.PASSWORD_RESETS_PER_HOUR = limit;
       }
+    });
+
+    it("refuses to reset an operator's password, another's or one's own, issuing nothing and logging who tried", async () => {
+      const operator = await factory.actor('operator');
+      const other = await factory.actor('operator');
+      const warn = jest.spyOn(Logger.prototype, 'warn');
+      try {
+        for (const target of [other, operator]) {
+          const res = await issue(operator, target.email.toUpperCase()).expect(403);
+          expect(res.body).toMatchObject({
+            statusCode: 403,
+            code: 'OPERATOR_RESET_NOT_ALLOWED',
+            details: { field: 'email' },
+          });
+          expect(JSON.stringify(res.body)).not.toMatch(/resetToken/);
+          expect(warn).toHaveBeenCalledWith(
+            { userId: target.userId, operatorUserId: operator.userId },
+            'password reset of an operator refused',
+          );
+        }
+      } finally {
+        warn.mockRestore();
+      }
+      const [issued] = await t.app
+        .get(DataSource)
+        .query<{ n: number }[]>(`SELECT count(*)::int AS n FROM password_resets WHERE user_id = ANY($1)`, [
+          [operator.userId, other.userId],
+        ]);
+      expect(issued?.n).toBe(0);
+      await login(other.email, other.password).expect(200);
     });
 
     it('is for operators only, and refuses an unknown email or a malformed body', async () => {

@@ -128,13 +128,14 @@ export class OrganizationsController {
 
   /**
    * An operator issues a one-time password reset for a user who cannot sign in; the platform sends no email, so
-   * the operator hands the token over. The user's password and sessions change only when the token is used.
+   * the operator hands the token over. The user's password and sessions change only when the token is used. An
+   * operator's account is refused (403 OPERATOR_RESET_NOT_ALLOWED).
    */
   @Post('admin/password-resets')
   @Roles('operator')
   @Header('Cache-Control', 'no-store')
   @ApiCreatedResponse({ type: PasswordResetIssuedDto })
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 403, 404)
   async issuePasswordReset(
     @CurrentUser() caller: AuthUser,
     @Body() body: IssuePasswordResetDto,

@@ -14,6 +14,8 @@ export class EmailTakenError extends defineError('EMAIL_TAKEN', 'conflict') {}
 export class CurrentPasswordWrongError extends defineError('CURRENT_PASSWORD_WRONG', 'forbidden') {}
 export class PasswordUnchangedError extends defineError('PASSWORD_UNCHANGED', 'invalid') {}
 export class PasswordResetInvalidError extends defineError('PASSWORD_RESET_INVALID', 'unauthenticated') {}
+/** An operator's password is never reset by another operator (that would hand over the account): see README. */
+export class OperatorResetNotAllowedError extends defineError('OPERATOR_RESET_NOT_ALLOWED', 'forbidden') {}
 export class UserNotFoundError extends defineError('USER_NOT_FOUND', 'not_found') {}
 /** Two changes of one password at once: the other one won, and this one changed nothing. */
 export class PasswordChangedMeanwhileError extends defineError('PASSWORD_CHANGED_MEANWHILE', 'conflict') {}

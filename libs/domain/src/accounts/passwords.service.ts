@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { NotFoundError } from '../errors';
 import {
   CurrentPasswordWrongError,
+  OperatorResetNotAllowedError,
   PasswordChangedMeanwhileError,
   PasswordResetInvalidError,
   PasswordUnchangedError,
@@ -96,16 +97,28 @@ export class PasswordsService {
    * An operator's reset for a user who cannot sign in (the platform sends no email): a one-time token, valid
    * PASSWORD_RESET_TTL_HOURS, that the operator hands over by a channel of their own and that sets a new password
    * (resetWithToken). Only its hash is kept; an earlier unspent reset of the user is spent. The operator never
-   * learns the password, and nothing changes for the user until the token is used.
+   * learns the password, and nothing changes for the user until the token is used. An operator's account (the
+   * caller's own included) is never reset this way: whoever holds the token owns the account, so one operator could
+   * take over another's.
    */
   async issueReset(operatorUserId: string, email: string): Promise<IssuedPasswordReset> {
     const resetToken = randomBytes(32).toString('base64url');
     const issued = await this.dataSource.transaction(async (manager) => {
-      const [user] = await manager.query<{ id: string; email: string }[]>(
-        `SELECT id, email FROM users WHERE email = $1 AND active FOR UPDATE`,
+      const [user] = await manager.query<{ id: string; email: string; operator: boolean }[]>(
+        `SELECT u.id, u.email, (u.role = 'operator' OR o.kind = 'operator') AS operator
+           FROM users u JOIN organizations o ON o.id = u.organization_id
+          WHERE u.email = $1 AND u.active FOR UPDATE OF u`,
         [normalizeEmail(email)],
       );
       if (!user) throw new UserNotFoundError('No active user with this email', { field: 'email' });
+      if (user.operator) {
+        // Who tried whose account: an operator reaching for another operator's account is worth a look.
+        this.logger.warn({ userId: user.id, operatorUserId }, 'password reset of an operator refused');
+        throw new OperatorResetNotAllowedError(
+          "An operator's password is not reset by an operator: its owner changes it (POST /auth/password), or whoever runs the server creates a new operator account",
+          { field: 'email' },
+        );
+      }
       await manager.query(
         `UPDATE password_resets SET spent_at = now() WHERE user_id = $1 AND spent_at IS NULL`,
         [user.id],
