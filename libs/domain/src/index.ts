@@ -39,6 +39,7 @@ export * from './tender/tender-parts.entity';
 export * from './tender/tender.errors';
 export * from './tender/tender-input';
 export * from './tender/tender-views';
+export * from './tender/tender-number';
 export * from './tender/tender-drafts.service';
 export * from './tender/tender-queries.service';
 export * from './tender/tender-clarifications.service';

@@ -29,6 +29,7 @@ import {
   assertQuotationPeriod,
   assertSubmissionPeriod,
 } from './tender-periods';
+import { formatTenderNumber, tenderNumberYear } from './tender-number';
 import { TenderViews } from './tender-views';
 import { assertActing } from './acting-organization';
 
@@ -279,11 +280,13 @@ export class TenderDraftsService {
           { buyerId: unconfirmed.buyer_id, required: 'POST /tenders/:id/participation by that buyer' },
         );
       }
+      // The year in the organiser's city at publication, with the instant stored as publishedAt.
+      const year = await tenderNumberYear(manager, organizerId, now);
       // Numbers are taken only once everything is valid, so refused publications leave no gaps.
       const [{ seq }] = (await manager.query<{ seq: string }[]>(
         `SELECT nextval('tender_number_seq')::text AS seq`,
       )) as [{ seq: string }];
-      const number = `MTP-${now.getUTCFullYear()}-${seq.padStart(6, '0')}`;
+      const number = formatTenderNumber(year, seq);
       // assertPeriods saw to it that an enquiry period, if any, ends in the future.
       const hasEnquiryPeriod = draft.enquiryEnd !== null;
       const status = nextStatus('draft', 'publish', { hasEnquiryPeriod });

@@ -30,7 +30,7 @@ export class Tender {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  /** Human number, e.g. MTP-2026-000123; assigned at publication. */
+  /** Human number, e.g. MTP-2026-000123; assigned at publication, with the year then in the organiser's city. */
   @Index('uq_tenders_number', { unique: true })
   @Column({ type: 'text', nullable: true })
   number: string | null;
