@@ -3,9 +3,11 @@ import { DataSource } from 'typeorm';
 import { Actor, ActorFactory } from './factories/actors';
 import { CatalogueFactory, inDays } from './factories/catalogue';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
+import { TenderClosingService } from '@app/domain';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { eventually } from './setup/eventually';
 import { OcdsValidator } from './setup/ocds-validator';
+import { pauseNextCall } from './setup/paused-call';
 import { resetState } from './setup/reset';
 
 describe('Quotation sessions', () => {
@@ -245,6 +247,85 @@ describe('Quotation sessions', () => {
       procurementMethodDetails: 'Quotation session',
       eligibilityCriteria: expect.stringContaining('catalogue offer'),
     });
+  });
+
+  it('still takes bids under an offer moved to the card its item was merged into since publication', async () => {
+    const duplicate = await catalogue.activeItem(buyer, operator, {
+      titleRu: 'Бумага офисная, дубликат карточки',
+    });
+    const survivor = await catalogue.activeItem(buyer, operator, {
+      titleRu: 'Бумага офисная, основная карточка',
+    });
+    const supplier = await factory.actor('supplier', { cityCode: 'moscow' });
+    await catalogue.offer(supplier, duplicate, { price: '450.00' });
+    const body = quotationBody({}, 3600);
+    body.lots[0].items[0].catalogItemId = duplicate;
+    const tender = await flows.publish(buyer, body);
+    await request(t.http)
+      .post(`/api/v1/catalogue/items/${duplicate}/merge`)
+      .set(auth(operator))
+      .send({
+        survivorId: survivor,
+        reason: 'Одна и та же бумага',
+        version: await catalogue.version(operator, duplicate),
+      })
+      .expect(200);
+    await placeBid(supplier, tender, '400.00').expect(201);
+  });
+
+  it('leaves the award pending, for the buyer, where the winner or the buyer was suspended before it was accepted', async () => {
+    const winner = await supplierWithOffer();
+    const runnerUp = await supplierWithOffer();
+    const tender = await flows.publish(buyer, quotationBody({}, 2));
+    await flows.bid(winner, tender, ['400.00']);
+    await flows.bid(runnerUp, tender, ['420.00']);
+    // The winner is suspended after the closing ranked the bids, before the rule accepts its award.
+    const closing = t.app.get(TenderClosingService);
+    const paused = pauseNextCall(closing, 'awardAutomatically');
+    try {
+      const closed = flows.closeAfterDeadline(tender);
+      await paused.reached;
+      await request(t.http)
+        .patch(`/api/v1/admin/organizations/${winner.organization.id}/status`)
+        .set(auth(operator))
+        .send({ status: 'suspended', reason: 'Поддельные документы' })
+        .expect(200);
+      paused.resume();
+      await closed;
+    } finally {
+      paused.restore();
+    }
+    const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
+    expect(awards).toEqual([
+      expect.objectContaining({ status: 'pending', supplierId: winner.organization.id }),
+    ]);
+    expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body.status).toBe(
+      'active.qualification',
+    );
+    expect(
+      Number((await db.query(`SELECT count(*) AS n FROM contracts WHERE tender_id = $1`, [tender.id]))[0].n),
+    ).toBe(0);
+    // The buyer rejects it, and the award passes to the runner-up, whose acceptance is the buyer's too.
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/awards/${awards[0].id}/reject`)
+      .set(auth(buyer))
+      .send({ reason: 'Поставщик отстранён оператором' })
+      .expect(204);
+    const next = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
+    expect(next[1]).toMatchObject({ status: 'pending', supplierId: runnerUp.organization.id });
+
+    // A suspended buyer's session is not awarded by the rule either.
+    const suspendedBuyer = await factory.actor('buyer', { cityCode: 'moscow' });
+    const own = quotationBody({}, 2);
+    const session = await flows.publish(suspendedBuyer, own);
+    await flows.bid(await supplierWithOffer(), session, ['400.00']);
+    await db.query(`UPDATE organizations SET status = 'suspended' WHERE id = $1`, [
+      suspendedBuyer.organization.id,
+    ]);
+    await flows.closeAfterDeadline(session);
+    const [award] = (await request(t.http).get(`/api/v1/tenders/${session.id}/awards`).expect(200)).body
+      .items;
+    expect(award.status).toBe('pending');
   });
 
   it('is unsuccessful with fewer bids than its minimum, and awards nothing', async () => {

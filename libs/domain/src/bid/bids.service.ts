@@ -596,12 +596,16 @@ const ORGANIZER_ACTIVE = `coalesce((SELECT bo.status = 'active' FROM organizatio
 /**
  * Whether the supplier ($supplier) may bid on a quotation session (alias t) at `at`: a quotation session is open
  * to the suppliers with a current offer for its catalogue item, in its currency, delivering to its item's city
- * (directly, or to the city's region or country) and for at most the quantity it buys.
+ * (directly, or to the city's region or country) and for at most the quantity it buys. An offer of the card the
+ * item was merged into counts as one for the item; a card archived since takes no new offers, so only the
+ * suppliers whose offers were current then can still bid.
  */
 const QUOTATION_OFFER = (supplier: string, at: string) => `EXISTS (
   SELECT 1 FROM tender_items qi
     JOIN cities qc ON qc.id = qi.delivery_city_id
-    JOIN catalog_offers qo ON qo.item_id = qi.catalog_item_id
+    JOIN catalog_items qci ON qci.id = qi.catalog_item_id
+    -- A card merged since publication has its offers on the card that replaced it (merges repoint to the last).
+    JOIN catalog_offers qo ON qo.item_id IN (qci.id, qci.merged_into_id)
    WHERE qi.tender_id = t.id AND qo.supplier_organization_id = ${supplier} AND qo.status = 'active'
      AND qo.currency = t.currency AND qo.valid_from <= ${at} AND qo.valid_until > ${at}
      AND qo.min_quantity <= qi.quantity

@@ -334,20 +334,33 @@ export class TenderClosingService {
   /**
    * A quotation session's lowest evaluated price wins automatically: the pending award the closing gave its lot is
    * accepted at once, in the closing's transaction, by the rule rather than by a person (`actorId` null, the event
-   * says `automatic`), and the session moves on to active.awarded, its stand-still running.
+   * says `automatic`), and the session moves on to active.awarded, its stand-still running. Returns the sessions
+   * so awarded.
    */
-  private async awardAutomatically(manager: EntityManager, tenderIds: string[]): Promise<void> {
+  private async awardAutomatically(manager: EntityManager, tenderIds: string[]): Promise<string[]> {
+    // Only where the winner and the buyer are both still active, read under a share lock so that a suspension
+    // running now either commits first (and is seen) or waits for this closing: a suspended supplier could
+    // confirm no contract, and a suspended buyer's tender takes no step on its own. Such an award stays pending,
+    // for the buyer (once reinstated) to accept or reject - a rejection passes it to the next ranked bid.
     const awards = await manager.query<(AwardToAccept & { tender_id: string })[]>(
-      `SELECT a.id, a.tender_id, a.lot_id, a.supplier_id, a.amount::text AS amount FROM awards a
-        WHERE a.tender_id = ANY($1::uuid[]) AND a.status = 'pending' ORDER BY a.tender_id, a.lot_id`,
+      `SELECT a.id, a.tender_id, a.lot_id, a.supplier_id, a.amount::text AS amount
+         FROM awards a
+         JOIN tenders t ON t.id = a.tender_id
+         JOIN organizations s ON s.id = a.supplier_id
+         JOIN organizations b ON b.id = t.organizer_id
+        WHERE a.tender_id = ANY($1::uuid[]) AND a.status = 'pending' AND s.status = 'active' AND b.status = 'active'
+        ORDER BY a.tender_id, a.lot_id
+          FOR SHARE OF s, b`,
       [tenderIds],
     );
     for (const award of awards) {
       await acceptAward(manager, this.log, this.config.STANDSTILL_SECONDS, award.tender_id, award, null);
     }
-    for (const id of tenderIds) {
+    const accepted = [...new Set(awards.map((a) => a.tender_id))];
+    for (const id of accepted) {
       await advanceTender(manager, this.log, { id, status: QUALIFICATION }, null);
     }
+    return accepted;
   }
 
   /**
@@ -373,11 +386,11 @@ export class TenderClosingService {
       (t) => t.method === 'quotation' && statuses.get(t.id) === QUALIFICATION,
     );
     if (quotations.length > 0) {
-      await this.awardAutomatically(
+      const awarded = await this.awardAutomatically(
         manager,
         quotations.map((t) => t.id),
       );
-      for (const t of quotations) statuses.set(t.id, AUTOMATICALLY_AWARDED);
+      for (const id of awarded) statuses.set(id, AUTOMATICALLY_AWARDED);
     }
     // In claim order; a tender held by a question committed after the claim's snapshot is left as it was.
     return {
