@@ -116,8 +116,9 @@ type Orgs = Record<string, { id: string; email: string }>;
 
 /**
  * Adds buyers, suppliers and an auditor with users, and tenders in every state (enquiries, tendering,
- * qualification, awarded, complete, cancelled, unsuccessful), a joint tender, one with a local preference and two
- * quotation sessions (their suppliers get offers for the catalogue item).
+ * qualification, awarded, complete, cancelled, unsuccessful), a joint tender, one with a local preference, two
+ * quotation sessions (their suppliers get offers for the catalogue item) and a direct purchase after a failed
+ * tender.
  * Idempotent: organisations are found by tax id and tenders by title, so a second run adds nothing.
  */
 export async function seedProcurementDemo(
@@ -448,5 +449,23 @@ async function seedTenders(app: INestApplicationContext, orgs: Orgs): Promise<vo
   if (unsuccessful) {
     await bid('office-almaty', unsuccessful, '119500.00');
     await close(unsuccessful);
+  }
+
+  // A direct purchase after that failure: reported with its supplier, reason and rationale, awarded at once.
+  const [failed] = await db.query<{ id: string }[]>(
+    `SELECT id FROM tenders WHERE title = 'Бумага для архивов Алматы' AND organizer_id = $1 AND status = 'unsuccessful'`,
+    [id('almaty-buyer')],
+  );
+  if (failed) {
+    await tender('Бумага для архивов Алматы (прямая закупка)', 'almaty-buyer', 'almaty', '119000.00', {
+      method: 'direct',
+      tenderEnd: null,
+      directAward: {
+        supplierId: id('office-almaty'),
+        reason: 'failed_competition',
+        rationale: 'Конкурс не состоялся: подана одна заявка при минимуме в две; закупка у её участника',
+        relatedTenderId: failed.id,
+      },
+    });
   }
 }

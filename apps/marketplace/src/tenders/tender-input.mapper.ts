@@ -11,9 +11,10 @@ export function toTenderInput(dto: TenderInputDto): TenderInput {
     minBids: dto.minBids,
     localPreference: dto.localPreference ?? null,
     enquiryEnd: dto.enquiryPeriod ? new Date(dto.enquiryPeriod.endDate) : null,
-    tenderEnd: new Date(dto.tenderPeriod.endDate),
+    tenderEnd: dto.tenderPeriod ? new Date(dto.tenderPeriod.endDate) : null,
     clarificationsUntil: dto.clarificationsUntil ? new Date(dto.clarificationsUntil) : null,
     jointBuyerIds: dto.jointBuyerIds,
+    directAward: dto.directAward ?? null,
     lots: dto.lots.map((lot) => ({
       title: lot.title,
       estimate: lot.estimate,

@@ -309,7 +309,7 @@ export class RedFlagsService {
       (Omit<FlagAward, 'awardId' | 'bidId' | 'supplierId'> & {
         id: string;
         lot_id: string;
-        bid_id: string;
+        bid_id: string | null;
         supplier_id: string;
       })[]
     >(

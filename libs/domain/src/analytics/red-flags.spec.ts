@@ -162,6 +162,21 @@ describe('computeRedFlags', () => {
     expect(codes(tender([{ ...lot('80000.00'), quantity: null }]))).toEqual([]);
   });
 
+  it('judges a direct purchase, awarded at its estimate without a bid, by the market alone', () => {
+    const direct = (amount: string): FlagLot => ({
+      lotId: 'l1',
+      estimate: amount,
+      quantity: '200',
+      market: { source: { kind: 'cpv', subject: '3019763' }, count: 8, q1: '100.0000', q3: '200.0000' },
+      bids: [],
+      awards: [{ awardId: 'a1', bidId: null, supplierId: 's1', status: 'active', amount }],
+    });
+    expect(codes(tender([direct('30000.00')], { method: 'direct' }))).toEqual([]);
+    expect(codes(tender([direct('80000.00')], { method: 'direct' }))).toEqual(['PRICE_ABOVE_MARKET']);
+    // The same award in an open tender is also within 1% of its estimate.
+    expect(codes(tender([direct('30000.00')]))).toEqual(['PRICE_NEAR_ESTIMATE']);
+  });
+
   it('gives each flag of a tender a distinct (code, subject) so recomputation is idempotent', () => {
     const price = fc
       .integer({ min: 1, max: 5000 })

@@ -34,7 +34,8 @@ export interface FlagBid {
 
 export interface FlagAward {
   awardId: string;
-  bidId: string;
+  /** None for a direct purchase's award. */
+  bidId: string | null;
   supplierId: string;
   status: 'pending' | 'active' | 'unsuccessful' | 'cancelled';
   amount: string;
@@ -165,7 +166,8 @@ function lotFlags(facts: TenderFacts, lot: FlagLot): RedFlagDraft[] {
     });
   }
 
-  if (winner && isWithinOnePercent(winner.amount, lot.estimate)) {
+  // A direct purchase is awarded at its estimate, the agreed price: nearness to it says nothing there.
+  if (winner && facts.method !== 'direct' && isWithinOnePercent(winner.amount, lot.estimate)) {
     const estimate = parseAmount(lot.estimate);
     const amount = parseAmount(winner.amount);
     flags.push({

@@ -51,6 +51,8 @@ const SUMMARIES: Record<string, (p: Payload) => string> = {
     `Bid ${text(p, 'bidId')} opened (${text(p, 'status')}) by supplier ${text(p, 'supplierId')}, commitment ${text(p, 'commitment')}`,
   'award.pending': (p) =>
     `Award ${text(p, 'awardId')} pending: lot ${text(p, 'lotId')} to supplier ${text(p, 'supplierId')} at ${text(p, 'amount')}`,
+  'award.direct': (p) =>
+    `Award ${text(p, 'awardId')} made without competition (direct purchase): lot ${text(p, 'lotId')} to supplier ${text(p, 'supplierId')} at ${text(p, 'amount')}`,
   'award.accepted': (p) =>
     `Award ${text(p, 'awardId')} accepted${p.automatic === true ? ' automatically (lowest price of a quotation session)' : ''}: lot ${text(p, 'lotId')}` +
     (text(p, 'standstillEnd') ? `, stand-still until ${text(p, 'standstillEnd')}` : ''),

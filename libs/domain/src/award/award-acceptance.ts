@@ -46,20 +46,63 @@ export async function acceptAward(
         ...(actorId === null ? { automatic: true } : {}),
       },
     },
-    ...contracts.map((c) => ({
-      type: 'contract.created',
-      tenderId,
-      actorId,
-      payload: {
-        contractId: c.id,
-        awardId: award.id,
-        lotId: award.lot_id,
-        buyerId: c.buyer_id,
-        amount: c.amount,
-      },
-    })),
+    ...contractEvents(tenderId, award, contracts, actorId),
   ]);
 }
+
+/**
+ * A direct purchase's awards, as it is reported (its tender row locked, published in this transaction): each active
+ * lot goes to the named supplier at its estimate, the agreed price, without a bid or a rank and without a
+ * stand-still (no competitor to complain), and each buyer of the lot gets its contract to sign. Logged as
+ * `award.direct` and `contract.created`, by the organiser who reported it.
+ */
+export async function awardDirectly(
+  manager: EntityManager,
+  log: DealLogWriter,
+  tenderId: string,
+  supplierId: string,
+  organizerId: string,
+): Promise<void> {
+  const awards = await manager.query<AwardToAccept[]>(
+    `INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, amount, rank, status, decided_at, standstill_end)
+     SELECT l.tender_id, l.id, NULL, $2, l.estimate, NULL, 'active', now(), now()
+       FROM lots l WHERE l.tender_id = $1 AND l.status = 'active' ORDER BY l.number
+     RETURNING id, lot_id, supplier_id, amount::text AS amount`,
+    [tenderId, supplierId],
+  );
+  for (const award of awards) {
+    const contracts = await createContracts(manager, tenderId, award);
+    await log.appendMany(manager, [
+      {
+        type: 'award.direct',
+        tenderId,
+        actorId: organizerId,
+        payload: { awardId: award.id, lotId: award.lot_id, supplierId, amount: award.amount },
+      },
+      ...contractEvents(tenderId, award, contracts, organizerId),
+    ]);
+  }
+}
+
+/** The `contract.created` events of an award's contracts. */
+const contractEvents = (
+  tenderId: string,
+  award: AwardToAccept,
+  contracts: { id: string; buyer_id: string; amount: string }[],
+  actorId: string | null,
+) =>
+  contracts.map((c) => ({
+    type: 'contract.created',
+    tenderId,
+    actorId,
+    payload: {
+      contractId: c.id,
+      awardId: award.id,
+      lotId: award.lot_id,
+      buyerId: c.buyer_id,
+      amount: c.amount,
+    },
+  }));
 
 async function createContracts(manager: EntityManager, tenderId: string, award: AwardToAccept) {
   const shares = await manager.query<{ buyer_id: string; amount: string }[]>(

@@ -1,10 +1,14 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export const AWARD_STATUSES = ['pending', 'active', 'unsuccessful', 'cancelled'] as const;
 export type AwardStatus = (typeof AWARD_STATUSES)[number];
 
-/** The decision that a bid wins a lot. Invariant: at most one pending or active award per lot. */
+/**
+ * The decision that a bid wins a lot, or (a direct purchase) that its supplier gets it without competition: then
+ * there is no bid and no rank. Invariant: at most one pending or active award per lot.
+ */
 @Entity({ name: 'awards' })
+@Check('ck_awards_bid', `("bid_id" IS NULL) = ("rank" IS NULL)`)
 @Index('uq_awards_lot_live', ['lotId'], { unique: true, where: `"status" IN ('pending', 'active')` })
 @Index('ix_awards_tender_created', ['tenderId', 'createdAt', 'id'])
 @Index('ix_awards_supplier', ['supplierId'])
@@ -18,8 +22,8 @@ export class Award {
   @Column({ name: 'lot_id', type: 'uuid' })
   lotId: string;
 
-  @Column({ name: 'bid_id', type: 'uuid' })
-  bidId: string;
+  @Column({ name: 'bid_id', type: 'uuid', nullable: true })
+  bidId: string | null;
 
   @Column({ name: 'supplier_id', type: 'uuid' })
   supplierId: string;
@@ -30,8 +34,8 @@ export class Award {
   @Column({ type: 'numeric', precision: 15, scale: 2 })
   amount: string;
 
-  @Column({ type: 'int' })
-  rank: number;
+  @Column({ type: 'int', nullable: true })
+  rank: number | null;
 
   @Column({ type: 'text', nullable: true })
   reason: string | null;

@@ -71,6 +71,19 @@ export function ocdsProcurementMethodDetails(method: string): string | undefined
   return METHOD_DETAILS[method];
 }
 
+const DIRECT_REASON_LABELS: Record<string, string> = {
+  small_purchase: 'Small purchase within the threshold allowed without competition',
+  sole_supplier: 'Only one supplier can deliver',
+  emergency: 'Emergency',
+  failed_competition: 'A competitive procedure for the need was unsuccessful',
+  other: 'Another reason allowed by law',
+};
+
+/** A direct purchase's reason as procurementMethodRationale opens it. */
+export function ocdsDirectReason(reason: string): string {
+  return DIRECT_REASON_LABELS[reason] ?? reason;
+}
+
 /** Who may bid, where the method restricts it. */
 export function ocdsEligibilityCriteria(method: string): string | undefined {
   return method === 'quotation'

@@ -97,6 +97,7 @@ export interface OcdsTender {
   procurementMethod?: string;
   procurementMethodDetails?: string;
   eligibilityCriteria?: string;
+  procurementMethodRationale?: string;
   mainProcurementCategory?: string;
   awardCriteria?: string;
   awardCriteriaDetails?: string;
@@ -155,6 +156,7 @@ export interface OcdsRelease {
   parties?: OcdsParty[];
   buyer?: OcdsOrganizationReference;
   tender?: OcdsTender;
+  relatedProcesses?: { id: string; relationship: string[]; scheme: string; identifier: string }[];
   bids?: { details?: OcdsBid[] };
   awards?: OcdsAward[];
   contracts?: OcdsContract[];

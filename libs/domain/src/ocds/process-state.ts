@@ -25,6 +25,7 @@ export const RELEASE_EVENT_TYPES = [
   'bid.opened',
   'tender.closed',
   'award.pending',
+  'award.direct',
   'award.accepted',
   'award.rejected',
   'lot.unsuccessful',
@@ -73,7 +74,8 @@ export interface BidLotState {
 export interface AwardRecord {
   id: string;
   lotId: string;
-  bidId: string;
+  /** None for a direct purchase's award. */
+  bidId: string | null;
   supplierId: string;
   amount: string;
   status: AwardState;
@@ -113,6 +115,8 @@ export interface ProcessState {
   tenderers: string[];
   awards: AwardRecord[];
   contracts: ContractRecord[];
+  /** A direct purchase's reason and rationale, and the ocid of the failed tender it follows. */
+  direct: { reason: string; rationale: string; relatedOcid: string | undefined } | null;
 }
 
 /** Where the fold is: the release the current transaction will make and the one published before it. */
@@ -134,6 +138,7 @@ export function initialState(event: OcdsEvent): ProcessState {
   const t = asObject(event.payload.tender);
   const period = asObject(t.tenderPeriod);
   const preference = asObject(t.localPreference);
+  const direct = asObject(t.directAward);
   return {
     tenderId: text(t.id),
     title: text(t.title),
@@ -161,6 +166,14 @@ export function initialState(event: OcdsEvent): ProcessState {
     tenderers: [],
     awards: [],
     contracts: [],
+    direct:
+      direct.supplierId !== undefined
+        ? {
+            reason: text(direct.reason),
+            rationale: text(direct.rationale),
+            relatedOcid: asString(direct.relatedOcid),
+          }
+        : null,
   };
 }
 
@@ -218,6 +231,17 @@ export function applyEvent(state: ProcessState, event: OcdsEvent, ctx: FoldConte
         supplierId: text(p.supplierId),
         amount: text(p.amount),
         status: 'pending',
+        date: event.occurredAt,
+      });
+      return ['award'];
+    case 'award.direct':
+      state.awards.push({
+        id: text(p.awardId),
+        lotId: text(p.lotId),
+        bidId: null,
+        supplierId: text(p.supplierId),
+        amount: text(p.amount),
+        status: 'active',
         date: event.occurredAt,
       });
       return ['award'];

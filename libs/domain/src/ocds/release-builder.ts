@@ -5,6 +5,7 @@ import {
   ocdsContractStatus,
   ocdsProcurementMethod,
   ocdsProcurementMethodDetails,
+  ocdsDirectReason,
   ocdsEligibilityCriteria,
   ocdsTenderStatus,
   orderTags,
@@ -142,6 +143,17 @@ export function renderRelease(
     parties: parties(state, refs),
     buyer: ref(state.organizerId),
     tender: tender(state, refs, meta.date),
+    // A direct purchase after a failed competition points to it.
+    relatedProcesses: state.direct?.relatedOcid
+      ? [
+          {
+            id: '1',
+            relationship: ['unsuccessfulProcess'],
+            scheme: 'ocid',
+            identifier: state.direct.relatedOcid,
+          },
+        ]
+      : undefined,
     bids: state.bids.length > 0 ? { details: state.bids.map((b) => bid(b, state, refs)) } : undefined,
     awards: state.awards.map((a): OcdsAward => {
       const lot = lotOf(state, a.lotId);
@@ -153,7 +165,7 @@ export function renderRelease(
         value: money(a.amount, state.currency),
         suppliers: [ref(a.supplierId)],
         items: lot?.items.map((i) => item(i, refs)),
-        relatedBids: [bidId(a.bidId, lot, a.lotId)],
+        relatedBids: a.bidId ? [bidId(a.bidId, lot, a.lotId)] : undefined,
       };
     }),
     contracts: state.contracts.map((c): OcdsContract => {
@@ -168,7 +180,7 @@ export function renderRelease(
         // A joint tender's contract covers its buyer's share of each item.
         items: lot?.items.map((i) => item(i, refs, c.buyerId)),
         dateSigned: c.dateSigned,
-        relatedBids: award ? [bidId(award.bidId, lot, award.lotId)] : undefined,
+        relatedBids: award?.bidId ? [bidId(award.bidId, lot, award.lotId)] : undefined,
       };
     }),
   };
@@ -193,12 +205,20 @@ function tender(state: ProcessState, refs: OcdsReferences, date: string): OcdsTe
     procurementMethod: ocdsProcurementMethod(state.method),
     procurementMethodDetails: ocdsProcurementMethodDetails(state.method),
     eligibilityCriteria: ocdsEligibilityCriteria(state.method),
+    procurementMethodRationale: state.direct
+      ? `${ocdsDirectReason(state.direct.reason)}: ${state.direct.rationale}`
+      : undefined,
     mainProcurementCategory: mainProcurementCategory(items.map((i) => i.cpv)),
-    awardCriteria: state.awardCriteria === 'lowestPrice' ? 'priceOnly' : undefined,
-    awardCriteriaDetails: awardCriteriaDetails(state),
-    submissionMethod: ['electronicSubmission'],
-    tenderPeriod: state.tenderPeriod,
-    enquiryPeriod: { startDate: state.publishedAt, endDate: state.clarificationsUntil },
+    // A direct purchase is reported once made: it had no bids, criteria or periods to publish.
+    ...(state.direct
+      ? {}
+      : {
+          awardCriteria: state.awardCriteria === 'lowestPrice' ? 'priceOnly' : undefined,
+          awardCriteriaDetails: awardCriteriaDetails(state),
+          submissionMethod: ['electronicSubmission'],
+          tenderPeriod: state.tenderPeriod,
+          enquiryPeriod: { startDate: state.publishedAt, endDate: state.clarificationsUntil },
+        }),
     hasEnquiries: state.hasEnquiries,
     numberOfTenderers: opened ? state.tenderers.length : undefined,
     tenderers: opened ? state.tenderers.map((id) => reference(id, refs, state)) : undefined,

@@ -31,6 +31,7 @@ import {
 } from './tender-periods';
 import { formatTenderNumber, tenderNumberYear } from './tender-number';
 import { TenderViews } from './tender-views';
+import { awardDirectly } from '../award/award-acceptance';
 import { assertActing } from './acting-organization';
 
 /** Quantities have up to 3 decimals; compared exactly in thousandths. */
@@ -49,8 +50,13 @@ const draftFields = (input: TenderInput) => ({
   preferenceScope: input.localPreference?.scope ?? null,
   preferencePercent: input.localPreference?.percent ?? null,
   enquiryEnd: input.enquiryEnd ?? null,
-  tenderEnd: input.tenderEnd,
+  // A direct purchase has no deadline: its draft keeps the time it was saved, and its report the time it was made.
+  tenderEnd: input.tenderEnd ?? new Date(),
   clarificationsUntil: input.clarificationsUntil ?? null,
+  directSupplierId: input.directAward?.supplierId ?? null,
+  directReason: input.directAward?.reason ?? null,
+  directRationale: input.directAward?.rationale.trim() ?? null,
+  relatedTenderId: input.directAward?.relatedTenderId ?? null,
 });
 
 const invalid = (field: string, message: string) => new TenderInvalidError(`${field}: ${message}`, { field });
@@ -61,6 +67,9 @@ const invalid = (field: string, message: string) => new TenderInvalidError(`${fi
  * and no enquiry period or questions, which a request of a few hours has no time for.
  */
 function assertMethodShape(input: TenderInput): void {
+  if (input.method === 'direct') return assertDirectShape(input);
+  if (input.directAward) throw invalid('directAward', 'only a direct purchase names its supplier');
+  if (!input.tenderEnd) throw invalid('tenderPeriod', 'is required');
   if (input.method !== 'quotation') return;
   const quotation = (field: string, message: string) => invalid(field, `a quotation session ${message}`);
   if (input.lots.length !== 1) throw quotation('lots', 'has exactly one lot');
@@ -72,6 +81,23 @@ function assertMethodShape(input: TenderInput): void {
   if (input.jointBuyerIds?.length) throw quotation('jointBuyerIds', 'has one buyer; run a joint open tender');
   if (input.enquiryEnd) throw quotation('enquiryPeriod', 'has no enquiry period');
   if (input.clarificationsUntil) throw quotation('clarificationsUntil', 'takes no questions');
+}
+
+/**
+ * A direct purchase is reported, not competed: it names its supplier, the reason the law allows it and the buyer's
+ * rationale, and has no periods, no local preference and no minimum number of bids.
+ */
+function assertDirectShape(input: TenderInput): void {
+  const direct = (field: string, message: string) => invalid(field, `a direct purchase ${message}`);
+  if (!input.directAward) throw direct('directAward', 'names its supplier, reason and rationale');
+  if (input.tenderEnd) throw direct('tenderPeriod', 'has no tender period: it is reported once made');
+  if (input.enquiryEnd) throw direct('enquiryPeriod', 'has no enquiry period');
+  if (input.clarificationsUntil) throw direct('clarificationsUntil', 'takes no questions');
+  if (input.localPreference) throw direct('localPreference', 'has no competition to give a preference in');
+  if (input.minBids !== undefined && input.minBids !== 1) throw direct('minBids', 'takes no bids');
+  if (input.directAward.reason === 'failed_competition' && !input.directAward.relatedTenderId) {
+    throw direct('directAward.relatedTenderId', 'after a failed competition names the tender that failed');
+  }
 }
 
 interface CatalogueRef {
@@ -164,6 +190,7 @@ export class TenderDraftsService {
     return this.dataSource.transaction(async (manager) => {
       await this.assertBuyers(manager, organizerId, input);
       await this.assertReferences(manager, organizerId, input);
+      await this.assertDirectAward(manager, organizerId, input.directAward);
       const tender = manager.create(Tender, {
         ...draftFields(input),
         organizerId,
@@ -181,6 +208,7 @@ export class TenderDraftsService {
       await this.lockDraft(manager, organizerId, tenderId);
       await this.assertBuyers(manager, organizerId, input);
       await this.assertReferences(manager, organizerId, input);
+      await this.assertDirectAward(manager, organizerId, input.directAward);
       await manager.update(
         Tender,
         { id: tenderId },
@@ -254,7 +282,18 @@ export class TenderDraftsService {
     const tender = await this.dataSource.transaction(async (manager) => {
       const draft = await this.lockDraft(manager, organizerId, tenderId);
       const [{ now }] = (await manager.query<{ now: Date }[]>('SELECT now() AS now')) as [{ now: Date }];
-      await this.assertPeriods(manager, draft, now);
+      const direct = draft.method === 'direct';
+      if (direct) {
+        await this.assertDirectAward(
+          manager,
+          organizerId,
+          draft.directSupplierId
+            ? { supplierId: draft.directSupplierId, relatedTenderId: draft.relatedTenderId }
+            : null,
+        );
+      } else {
+        await this.assertPeriods(manager, draft, now);
+      }
       await this.assertCatalogueItemsActive(manager, tenderId);
       // Every buyer of it, the organiser first, is still active (as when the draft was saved).
       const [inactive] = await manager.query<{ buyer_id: string; status: string }[]>(
@@ -289,7 +328,10 @@ export class TenderDraftsService {
       const number = formatTenderNumber(year, seq);
       // assertPeriods saw to it that an enquiry period, if any, ends in the future.
       const hasEnquiryPeriod = draft.enquiryEnd !== null;
-      const status = nextStatus('draft', 'publish', { hasEnquiryPeriod });
+      // A direct purchase is reported as made: awarded to its supplier at once, without bids.
+      const status = direct
+        ? nextStatus('draft', 'report')
+        : nextStatus('draft', 'publish', { hasEnquiryPeriod });
       await manager.update(
         Tender,
         { id: tenderId },
@@ -298,10 +340,11 @@ export class TenderDraftsService {
           ocid: `${this.config.OCDS_PREFIX}-${number}`,
           status,
           publishedAt: now,
+          ...(direct ? { tenderEnd: now } : {}),
           tenderStart: hasEnquiryPeriod ? draft.enquiryEnd : now,
           // A quotation session takes no questions: its clarification period ends as it is published.
           clarificationsUntil:
-            draft.method === 'quotation'
+            draft.method === 'quotation' || direct
               ? now
               : (draft.clarificationsUntil ?? draft.enquiryEnd ?? draft.tenderEnd),
         },
@@ -313,12 +356,15 @@ export class TenderDraftsService {
         actorId: organizerId,
         payload: { tender: view },
       });
+      if (direct) await awardDirectly(manager, this.log, tenderId, draft.directSupplierId!, organizerId);
       return {
+        direct,
         id: tenderId,
         tenderEnd: draft.tenderEnd,
         enquiryEnd: hasEnquiryPeriod ? draft.enquiryEnd : null,
       };
     });
+    if (tender.direct) return;
     if (tender.enquiryEnd) await this.scheduler.scheduleTendering(tender.id, tender.enquiryEnd);
     await this.scheduler.schedule(tender.id, tender.tenderEnd);
   }
@@ -422,6 +468,40 @@ export class TenderDraftsService {
     }
     const bidsOpen = tender.enquiryEnd ?? now;
     await assertSubmissionPeriod(manager, this.config, tender.organizerId, bidsOpen, tender.tenderEnd);
+  }
+
+  /**
+   * A direct purchase's supplier is an active supplier organisation (it confirms the contract on the platform),
+   * and the tender whose failure it follows is one of the organiser's published tenders that failed, wholly or in
+   * a lot. Checked when the draft is saved and again when it is reported.
+   */
+  private async assertDirectAward(
+    manager: EntityManager,
+    organizerId: string,
+    award: { supplierId: string; relatedTenderId?: string | null } | null | undefined,
+  ): Promise<void> {
+    if (!award) return;
+    const [supplier] = await manager.query<{ kind: string; status: string }[]>(
+      'SELECT kind, status FROM organizations WHERE id = $1',
+      [award.supplierId],
+    );
+    if (supplier?.kind !== 'supplier' || supplier.status !== 'active') {
+      throw invalid('directAward.supplierId', 'no active supplier organisation with this id');
+    }
+    if (!award.relatedTenderId) return;
+    const [related] = await manager.query<{ failed: boolean }[]>(
+      `SELECT t.status = 'unsuccessful' OR EXISTS (SELECT 1 FROM lots l WHERE l.tender_id = t.id
+                AND l.status = 'unsuccessful') AS failed
+         FROM tenders t WHERE t.id = $1 AND t.organizer_id = $2 AND t.status <> 'draft'`,
+      [award.relatedTenderId, organizerId],
+    );
+    if (!related) throw invalid('directAward.relatedTenderId', 'no published tender of yours with this id');
+    if (!related.failed) {
+      throw invalid(
+        'directAward.relatedTenderId',
+        'that tender has not failed: neither it nor a lot is unsuccessful',
+      );
+    }
   }
 
   private async assertBuyers(manager: EntityManager, organizerId: string, input: TenderInput): Promise<void> {

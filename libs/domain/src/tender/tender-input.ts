@@ -29,24 +29,53 @@ export interface DocumentInput {
   sha256: string;
 }
 
-/** The methods a buyer can run; the entity leaves room for the electronic auction and direct purchases. */
-export const TENDER_METHODS = ['open', 'quotation'] as const;
+/** The methods a buyer can run; the entity leaves room for the electronic auction. */
+export const TENDER_METHODS = ['open', 'quotation', 'direct'] as const;
 export type TenderMethod = (typeof TENDER_METHODS)[number];
+
+/**
+ * Why a purchase is made from one supplier without competition: a small purchase within the threshold the
+ * buyer's law allows; the only supplier able to deliver (exclusive rights, a natural monopoly, a utility); an
+ * emergency that cannot wait for a tender; a competition for the need that failed (name it); another reason the
+ * law allows (say which in the rationale).
+ */
+export const DIRECT_REASONS = [
+  'small_purchase',
+  'sole_supplier',
+  'emergency',
+  'failed_competition',
+  'other',
+] as const;
+export type DirectReason = (typeof DIRECT_REASONS)[number];
+
+/** A direct purchase's award: the supplier, the reason and its rationale, and the failed tender it follows. */
+export interface DirectAwardInput {
+  supplierId: string;
+  reason: DirectReason;
+  rationale: string;
+  relatedTenderId?: string | null;
+}
 
 /** What a buyer writes into a draft. */
 export interface TenderInput {
   title: string;
   description?: string;
   currency: string;
-  /** open: an open tender; quotation: a quotation session over one catalogue item (see TenderDraftsService). */
+  /**
+   * open: an open tender; quotation: a quotation session over one catalogue item; direct: the report of a direct
+   * purchase (see TenderDraftsService).
+   */
   method: TenderMethod;
   minBids?: number;
   localPreference?: { scope: PreferenceScope; percent: string } | null;
   enquiryEnd?: Date | null;
-  tenderEnd: Date;
+  /** The deadline; none for a direct purchase. */
+  tenderEnd: Date | null;
   clarificationsUntil?: Date | null;
   /** Other buyers joining the organiser in a joint tender. */
   jointBuyerIds?: string[];
+  /** A direct purchase's alone. */
+  directAward?: DirectAwardInput | null;
   lots: LotInput[];
   documents?: DocumentInput[];
 }

@@ -25,7 +25,17 @@ export interface TenderView {
     timeZone: string;
   }[];
   enquiryPeriod: { endDate: string } | null;
-  tenderPeriod: { startDate: string | null; endDate: string; endDateLocal: string };
+  /** None for a direct purchase, which is reported once made. */
+  tenderPeriod: { startDate: string | null; endDate: string; endDateLocal: string } | null;
+  /** A direct purchase's alone: who it is made with, why, and the failed tender it follows. */
+  directAward?: {
+    supplierId: string;
+    supplierName: string;
+    reason: string;
+    rationale: string;
+    relatedTenderId: string | null;
+    relatedOcid: string | null;
+  };
   clarificationsUntil: string | null;
   value: { amount: string; currency: string };
   lots: {
@@ -77,9 +87,10 @@ SELECT jsonb_build_object(
      FROM tender_buyers tb JOIN organizations o ON o.id = tb.buyer_id JOIN cities c ON c.id = o.city_id
      WHERE tb.tender_id = t.id),
   'enquiryPeriod', CASE WHEN t.enquiry_end IS NULL THEN NULL ELSE jsonb_build_object('endDate', ${ISO('t.enquiry_end')}) END,
-  'tenderPeriod', jsonb_build_object('startDate', ${ISO('t.tender_start')}, 'endDate', ${ISO('t.tender_end')},
+  'tenderPeriod', CASE WHEN t.method = 'direct' THEN NULL
+     ELSE jsonb_build_object('startDate', ${ISO('t.tender_start')}, 'endDate', ${ISO('t.tender_end')},
      'endDateLocal', (SELECT to_char(t.tender_end AT TIME ZONE c.time_zone, 'YYYY-MM-DD HH24:MI') || ' ' || c.time_zone
-        FROM organizations o JOIN cities c ON c.id = o.city_id WHERE o.id = t.organizer_id)),
+        FROM organizations o JOIN cities c ON c.id = o.city_id WHERE o.id = t.organizer_id)) END,
   'clarificationsUntil', ${ISO('t.clarifications_until')},
   'value', jsonb_build_object('amount', (SELECT coalesce(sum(l.estimate), 0)::numeric(15,2)::text FROM lots l
      WHERE l.tender_id = t.id AND l.status <> 'cancelled'), 'currency', t.currency),
@@ -102,7 +113,12 @@ SELECT jsonb_build_object(
   'publishedAt', ${ISO('t.published_at')}, 'closedAt', ${ISO('t.closed_at')},
   'statusReason', t.status_reason, 'amendmentCount', t.amendment_count,
   'unansweredQuestions', (SELECT count(*) FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)
-) || CASE WHEN t.status <> 'draft' THEN '{}'::jsonb ELSE jsonb_build_object('revision', t.draft_revision,
+) || CASE WHEN t.method <> 'direct' THEN '{}'::jsonb ELSE jsonb_build_object('directAward', jsonb_build_object(
+  'supplierId', t.direct_supplier_id,
+  'supplierName', (SELECT o.legal_name FROM organizations o WHERE o.id = t.direct_supplier_id),
+  'reason', t.direct_reason, 'rationale', t.direct_rationale, 'relatedTenderId', t.related_tender_id,
+  'relatedOcid', (SELECT r.ocid FROM tenders r WHERE r.id = t.related_tender_id))) END
+  || CASE WHEN t.status <> 'draft' THEN '{}'::jsonb ELSE jsonb_build_object('revision', t.draft_revision,
   'participation', (SELECT jsonb_agg(jsonb_build_object('buyerId', tb.buyer_id, 'confirmed', tb.confirmed_at IS NOT NULL)
      ORDER BY (tb.buyer_id <> t.organizer_id), tb.buyer_id) FROM tender_buyers tb WHERE tb.tender_id = t.id)) END AS view
 FROM tenders t WHERE t.id = ANY($1::uuid[])`;

@@ -19,6 +19,10 @@ export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
   'ck_tenders_preference_percent',
   `"preference_percent" IS NULL OR ("preference_percent" >= 0 AND "preference_percent" <= 25)`,
 )
+@Check(
+  'ck_tenders_direct',
+  `("method" = 'direct') = ("direct_supplier_id" IS NOT NULL AND "direct_reason" IS NOT NULL AND "direct_rationale" IS NOT NULL)`,
+)
 @Index('ix_tenders_closing_due', ['tenderEnd'], { where: `"status" = 'active.tendering'` })
 @Index('ix_tenders_tendering_due', ['enquiryEnd'], { where: `"status" = 'active.enquiries'` })
 @Index('ix_tenders_status_published', ['status', 'publishedAt', 'id'])
@@ -100,6 +104,21 @@ export class Tender {
 
   @Column({ name: 'amendment_count', type: 'int', default: 0 })
   amendmentCount: number;
+
+  /** A direct purchase's supplier: the organisation the contract is made with, without competition. */
+  @Column({ name: 'direct_supplier_id', type: 'uuid', nullable: true })
+  directSupplierId: string | null;
+
+  /** A direct purchase's legal reason (DIRECT_REASONS) and the buyer's rationale for it. */
+  @Column({ name: 'direct_reason', type: 'text', nullable: true })
+  directReason: string | null;
+
+  @Column({ name: 'direct_rationale', type: 'text', nullable: true })
+  directRationale: string | null;
+
+  /** The earlier tender of the buyer whose failure a direct purchase follows (reason failed_competition). */
+  @Column({ name: 'related_tender_id', type: 'uuid', nullable: true })
+  relatedTenderId: string | null;
 
   /** Counted up by every save of the draft: a joint buyer confirms the revision it read. */
   @Column({ name: 'draft_revision', type: 'int', default: 1 })

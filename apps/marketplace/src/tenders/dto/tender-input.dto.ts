@@ -14,6 +14,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -25,7 +26,7 @@ import {
   UnitCode,
   MinText,
 } from '../../common/validation';
-import { TENDER_METHODS, type TenderMethod } from '@app/domain';
+import { DIRECT_REASONS, type DirectReason, TENDER_METHODS, type TenderMethod } from '@app/domain';
 import { AreCharacteristics, CharacteristicDto } from '../../catalog/dto/catalog-item-input.dto';
 
 /** Money as a decimal string: at most 2 decimals, at most 1e12. Never a float. */
@@ -183,6 +184,40 @@ export class PeriodEndDto {
   endDate: string;
 }
 
+export class DirectAwardDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The supplier organisation the contract is made with (active)',
+  })
+  @IsId()
+  supplierId: string;
+
+  @ApiProperty({
+    enum: DIRECT_REASONS,
+    description:
+      'small_purchase: within the threshold the law allows without competition; sole_supplier: only it can ' +
+      'deliver (exclusive rights, natural monopoly, utility); emergency; failed_competition: a tender for the need ' +
+      'failed (relatedTenderId names it); other: another reason the law allows (say which in the rationale)',
+  })
+  @IsIn(DIRECT_REASONS)
+  reason: DirectReason;
+
+  @ApiProperty({ example: 'Единственный поставщик тепловой энергии в городе (естественная монополия)' })
+  @IsString()
+  @MinLength(20)
+  @MinText(20)
+  @MaxLength(2000)
+  rationale: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'An earlier published tender of the organiser that was unsuccessful, wholly or in a lot',
+  })
+  @Optional()
+  @IsId()
+  relatedTenderId?: string;
+}
+
 export class TenderInputDto {
   @ApiProperty({ example: 'Office paper for city schools, 2027' })
   @IsString()
@@ -208,8 +243,9 @@ export class TenderInputDto {
     description:
       'open: an open tender. quotation: a quotation session, a short request (QUOTATION_MIN_HOURS to ' +
       'QUOTATION_MAX_HOURS) for one catalogue item, one lot and one buyer, without enquiries or questions, open ' +
-      'to the suppliers with a current offer for the item; its lowest evaluated price wins automatically. The ' +
-      'electronic auction comes later.',
+      'to the suppliers with a current offer for the item; its lowest evaluated price wins automatically. ' +
+      'direct: the report of a direct purchase, made without competition with the supplier in directAward; ' +
+      'published, it is awarded at once at each lot estimate. The electronic auction comes later.',
   })
   @IsIn(TENDER_METHODS)
   method: TenderMethod;
@@ -235,11 +271,15 @@ export class TenderInputDto {
   @Type(() => PeriodEndDto)
   enquiryPeriod?: PeriodEndDto;
 
-  @ApiProperty({ type: PeriodEndDto, description: 'The submission deadline' })
+  @ApiPropertyOptional({
+    type: PeriodEndDto,
+    description: 'The submission deadline; required but for a direct purchase',
+  })
+  @ValidateIf((dto: TenderInputDto) => dto.method !== 'direct' || dto.tenderPeriod !== undefined)
   @IsObject()
   @ValidateNested()
   @Type(() => PeriodEndDto)
-  tenderPeriod: PeriodEndDto;
+  tenderPeriod?: PeriodEndDto;
 
   @ApiPropertyOptional({
     type: String,
@@ -256,6 +296,16 @@ export class TenderInputDto {
   @ArrayMaxSize(19)
   @IsId({ each: true })
   jointBuyerIds?: string[];
+
+  @ApiPropertyOptional({
+    type: DirectAwardDto,
+    description: 'A direct purchase alone: the supplier, the legal reason and the rationale',
+  })
+  @Optional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DirectAwardDto)
+  directAward?: DirectAwardDto;
 
   @ApiProperty({ type: [LotDto] })
   @IsArray()

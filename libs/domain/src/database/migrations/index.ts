@@ -49,6 +49,7 @@ import { SingleItemLotUnitPrices1765190000000 } from './1765190000000-SingleItem
 import { PriceStatsPerPurchase1765200000000 } from './1765200000000-PriceStatsPerPurchase';
 import { RefreshTokenSuccessor1765210000000 } from './1765210000000-RefreshTokenSuccessor';
 import { PasswordResets1765220000000 } from './1765220000000-PasswordResets';
+import { DirectPurchases1765230000000 } from './1765230000000-DirectPurchases';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -103,4 +104,5 @@ export const MIGRATIONS: (new () => object)[] = [
   PriceStatsPerPurchase1765200000000,
   RefreshTokenSuccessor1765210000000,
   PasswordResets1765220000000,
+  DirectPurchases1765230000000,
 ];

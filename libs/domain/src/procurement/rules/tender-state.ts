@@ -3,6 +3,7 @@
  * status to write (with a conditional UPDATE on the old status); the machine itself keeps no state.
  *
  *   draft -> active.enquiries -> active.tendering -> active.qualification -> active.awarded -> complete
+ *   draft -> active.awarded (report: a direct purchase, awarded without competition as it is published)
  *   any active.* -> cancelled;  active.tendering | active.qualification | active.awarded -> unsuccessful
  *   (awarded: its awarded lots were cancelled, and no contract was ever signed)
  */
@@ -21,6 +22,7 @@ export type TenderStatus = (typeof TENDER_STATUSES)[number];
 
 export const TENDER_ACTIONS = [
   'publish',
+  'report',
   'startTendering',
   'amend',
   'ask',
@@ -67,11 +69,13 @@ const to =
   () =>
     status;
 
-// Invariant: active.awarded is reachable only from active.qualification, and terminal statuses have no way out.
+// Invariant: active.awarded is reachable only from active.qualification, or from a draft by the report of a direct
+// purchase (awarded without competition); terminal statuses have no way out.
 const TRANSITIONS: Record<TenderStatus, Partial<Record<TenderAction, Transition>>> = {
   // A draft is deleted rather than cancelled: it was never public.
   draft: {
     publish: (o) => (o.hasEnquiryPeriod ? 'active.enquiries' : 'active.tendering'),
+    report: to('active.awarded'),
   },
   'active.enquiries': {
     startTendering: to('active.tendering'),
