@@ -30,6 +30,7 @@ export * from './accounts/login-throttle.service';
 export * from './accounts/registration-throttle.service';
 export * from './accounts/password-reset-throttle.service';
 export * from './accounts/accounts.module';
+export * from './accounts/user-accounts.service';
 export * from './accounts/password';
 export * from './accounts/passwords.service';
 export * from './observability/worker-heartbeat';

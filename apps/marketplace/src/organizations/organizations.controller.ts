@@ -6,8 +6,10 @@ import {
   OrganizationsService,
   PasswordsService,
   RegistrationThrottleService,
+  UserAccountsService,
   ValidationFailedError,
 } from '@app/domain';
+import { PageQueryDto } from '../common/pagination.dto';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { AuthUser, CurrentUser, Public, Roles } from '../common/auth.decorators';
 import { IssuePasswordResetDto } from '../auth/dto/login.dto';
@@ -17,6 +19,7 @@ import {
   CreateOrganizationDto,
   RegisterSupplierDto,
   SetStatusDto,
+  SetUserActiveDto,
   UserInputDto,
 } from './dto/organization-input.dto';
 import {
@@ -28,6 +31,8 @@ import {
   OrganizationProfileDto,
   PublicOrganizationQueryDto,
   RegistrationResponseDto,
+  UserAccountDto,
+  UserAccountPageDto,
 } from './dto/organization.dto';
 
 @ApiTags('organizations')
@@ -37,6 +42,7 @@ export class OrganizationsController {
     private readonly organizations: OrganizationsService,
     private readonly passwords: PasswordsService,
     private readonly registrations: RegistrationThrottleService,
+    private readonly accounts: UserAccountsService,
   ) {}
 
   @Post('organizations/register')
@@ -124,6 +130,34 @@ export class OrganizationsController {
     @Body() body: UserInputDto,
   ): Promise<CreatedUserDto> {
     return CreatedUserDto.from(await this.organizations.addUser(id, body));
+  }
+
+  @Get('admin/organizations/:id/users')
+  @Roles('operator')
+  @ApiOkResponse({ type: UserAccountPageDto })
+  @ApiErrors(400, 404)
+  listUsers(
+    @Param('id', uuidParam('id')) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<UserAccountPageDto> {
+    return this.accounts.listOfOrganization(id, query.limit, query.cursor);
+  }
+
+  /**
+   * Turns a user account off (its sessions and access tokens end at once, its pending password resets are spent,
+   * it cannot sign in) or back on. An operator's own account is refused (409 CANNOT_DEACTIVATE_SELF); another
+   * operator's is allowed, so that a lost or misused operator account can be stopped.
+   */
+  @Patch('admin/users/:id/status')
+  @Roles('operator')
+  @ApiOkResponse({ type: UserAccountDto })
+  @ApiErrors(400, 403, 404, 409)
+  setUserActive(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: SetUserActiveDto,
+  ): Promise<UserAccountDto> {
+    return this.accounts.setActive(caller.userId, id, body.active);
   }
 
   /**

@@ -19,3 +19,7 @@ export class OperatorResetNotAllowedError extends defineError('OPERATOR_RESET_NO
 export class UserNotFoundError extends defineError('USER_NOT_FOUND', 'not_found') {}
 /** Two changes of one password at once: the other one won, and this one changed nothing. */
 export class PasswordChangedMeanwhileError extends defineError('PASSWORD_CHANGED_MEANWHILE', 'conflict') {}
+/** An operator does not turn off its own account: someone must be left to turn it back on. */
+export class CannotDeactivateSelfError extends defineError('CANNOT_DEACTIVATE_SELF', 'conflict') {}
+/** The caller's own account was turned off while its request ran. */
+export class UserInactiveError extends defineError('USER_INACTIVE', 'forbidden') {}

@@ -4,6 +4,7 @@ import { PasswordResetThrottleService } from './password-reset-throttle.service'
 import { PasswordsService } from './passwords.service';
 import { RegistrationThrottleService } from './registration-throttle.service';
 import { SessionsService } from './sessions.service';
+import { UserAccountsService } from './user-accounts.service';
 import { UsersService } from './users.service';
 
 @Module({
@@ -14,6 +15,7 @@ import { UsersService } from './users.service';
     RegistrationThrottleService,
     PasswordResetThrottleService,
     PasswordsService,
+    UserAccountsService,
   ],
   exports: [
     UsersService,
@@ -22,6 +24,7 @@ import { UsersService } from './users.service';
     RegistrationThrottleService,
     PasswordResetThrottleService,
     PasswordsService,
+    UserAccountsService,
   ],
 })
 export class AccountsModule {}

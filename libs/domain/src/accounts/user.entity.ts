@@ -13,6 +13,7 @@ import { Organization } from '../organizations/organization.entity';
 import type { Role } from './role';
 
 @Entity({ name: 'users' })
+@Index('ix_users_organization_id', ['organizationId', 'id'])
 @Check('ck_users_role', `"role" IN ('buyer', 'supplier', 'auditor', 'operator')`)
 @Check('ck_users_email_lower', `"email" = lower("email")`)
 export class User {
@@ -31,7 +32,6 @@ export class User {
   @Column({ name: 'password_hash', type: 'text', select: false })
   passwordHash: string;
 
-  @Index('ix_users_organization')
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId: string;
 

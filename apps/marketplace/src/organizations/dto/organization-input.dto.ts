@@ -110,3 +110,11 @@ export class SetStatusDto {
   @MaxLength(1000)
   reason?: string;
 }
+
+export class SetUserActiveDto {
+  @ApiProperty({
+    description: 'false turns the account off (its sessions end at once); true turns it back on',
+  })
+  @IsBoolean()
+  active: boolean;
+}

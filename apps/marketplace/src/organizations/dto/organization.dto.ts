@@ -84,3 +84,20 @@ export class AdminOrganizationQueryDto extends PublicOrganizationQueryDto {
   @IsIn([...ORGANIZATION_STATUSES])
   status?: 'pending' | 'active' | 'suspended';
 }
+
+/** A user account as operators manage it (GET /admin/organizations/:id/users, PATCH /admin/users/:id/status). */
+export class UserAccountDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) organizationId: string;
+  @ApiProperty() email: string;
+  @ApiProperty() fullName: string;
+  @ApiProperty({ enum: ['buyer', 'supplier', 'auditor', 'operator'] }) role: string;
+  @ApiProperty({ description: 'false: turned off by an operator; it cannot sign in' }) active: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastLoginAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class UserAccountPageDto {
+  @ApiProperty({ type: [UserAccountDto] }) items: UserAccountDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

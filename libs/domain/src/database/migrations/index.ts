@@ -50,6 +50,7 @@ import { PriceStatsPerPurchase1765200000000 } from './1765200000000-PriceStatsPe
 import { RefreshTokenSuccessor1765210000000 } from './1765210000000-RefreshTokenSuccessor';
 import { PasswordResets1765220000000 } from './1765220000000-PasswordResets';
 import { DirectPurchases1765230000000 } from './1765230000000-DirectPurchases';
+import { UsersByOrganization1765240000000 } from './1765240000000-UsersByOrganization';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -105,4 +106,5 @@ export const MIGRATIONS: (new () => object)[] = [
   RefreshTokenSuccessor1765210000000,
   PasswordResets1765220000000,
   DirectPurchases1765230000000,
+  UsersByOrganization1765240000000,
 ];
