@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { RedFlagsService } from '@app/domain/analytics';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { createTestApp, TestApp } from './setup/app-factory';
@@ -206,6 +207,91 @@ describe('Direct purchases', () => {
     ]);
     expect(last.awards[0].relatedBids).toBeUndefined();
     expect(last.bids).toBeUndefined();
+  });
+
+  it('is declined by its supplier, who never agreed to it: the contract and its lot are cancelled', async () => {
+    const reported = (await report(directBody())).body;
+    const [contract] = (await request(t.http).get(`/api/v1/tenders/${reported.id}/contracts`).expect(200))
+      .body.items;
+    const stranger = await factory.actor('supplier');
+    const notMine = await request(t.http)
+      .post(`/api/v1/contracts/${contract.id}/decline`)
+      .set(auth(stranger))
+      .send({ reason: 'Not ours' });
+    expect([notMine.status, notMine.body.code]).toEqual([404, 'CONTRACT_NOT_FOUND']);
+    await request(t.http)
+      .post(`/api/v1/contracts/${contract.id}/decline`)
+      .set(auth(supplier))
+      .send({ reason: 'Мы не заключали такой договор' })
+      .expect(204);
+    const view = (await request(t.http).get(`/api/v1/tenders/${reported.id}`).expect(200)).body;
+    expect(view.status).toBe('cancelled');
+    expect(view.lots[0].status).toBe('cancelled');
+    const [event] = await db.query(
+      `SELECT actor_id, payload FROM deal_events WHERE tender_id = $1 AND type = 'contract.cancelled'`,
+      [reported.id],
+    );
+    expect(event).toMatchObject({ actor_id: supplier.organization.id, payload: { declinedBy: 'supplier' } });
+
+    // A competitive tender's winner bid for its contract, and does not decline it.
+    const open = await flows.publish(buyer, tenderBody(cityId, {}, 2));
+    await flows.bid(supplier, open, ['90000.00']);
+    await flows.closeAfterDeadline(open);
+    const [won] = await flows.acceptAward(buyer, open);
+    const refused = await request(t.http)
+      .post(`/api/v1/contracts/${won.id}/decline`)
+      .set(auth(supplier))
+      .send({ reason: 'Changed our mind' });
+    expect([refused.status, refused.body.code]).toEqual([409, 'CONTRACT_STATE_CONFLICT']);
+  });
+
+  it('is judged for red flags, names its supplier in open data, and is no tender with a deadline', async () => {
+    const reported = (await report(directBody())).body;
+    // Closed as it is reported: the red flags are computed (none without a market to compare with).
+    expect(await t.app.get(RedFlagsService).recompute(reported.id)).toBe(0);
+    const pkg = (await request(t.http).get(`/api/v1/ocds/releases/${reported.ocid}`).expect(200)).body;
+    const last = pkg.releases[pkg.releases.length - 1];
+    const party = last.parties.find((p: any) => p.id === last.awards[0].suppliers[0].id);
+    expect(party).toMatchObject({
+      name: supplier.organization.legalName,
+      roles: expect.arrayContaining(['supplier']),
+    });
+    expect(last.awards[0].suppliers[0].name).toBe(supplier.organization.legalName);
+    const listed = await request(t.http)
+      .get(`/api/v1/tenders?method=direct&deadlineFrom=${new Date(Date.now() - 3600_000).toISOString()}`)
+      .expect(200);
+    expect(listed.body.items).toEqual([]);
+  });
+
+  it('shows its supplier and its buyer the contract among their own, newest first, a page at a time', async () => {
+    const named = await factory.actor('supplier');
+    const first = (await report(directBody({ supplierId: named.organization.id }))).body;
+    const second = (await report(directBody({ supplierId: named.organization.id }))).body;
+    const mine = async (actor: Actor, query = '') =>
+      (await request(t.http).get(`/api/v1/contracts/mine${query}`).set(auth(actor)).expect(200)).body;
+    const page1 = await mine(named, '?limit=1');
+    expect(page1.items).toEqual([
+      expect.objectContaining({
+        tenderId: second.id,
+        tenderNumber: second.number,
+        tenderMethod: 'direct',
+        supplierId: named.organization.id,
+        amount: '95000.00',
+        currency: 'RUB',
+        status: 'pending',
+      }),
+    ]);
+    const page2 = await mine(named, `?limit=1&cursor=${page1.nextCursor}`);
+    expect(page2.items.map((c: any) => c.tenderId)).toEqual([first.id]);
+    expect(page2.nextCursor).toBeNull();
+    const buyers = await mine(buyer, '?limit=200');
+    expect(buyers.items.map((c: any) => c.tenderId)).toEqual(expect.arrayContaining([first.id, second.id]));
+    expect((await mine(await factory.actor('supplier'))).items).toEqual([]);
+    await request(t.http).get('/api/v1/contracts/mine').expect(401);
+    await request(t.http)
+      .get('/api/v1/contracts/mine')
+      .set(auth(await factory.actor('auditor')))
+      .expect(403);
   });
 
   it('is refused at publication when its supplier was suspended since the draft, and cancelled with its contract', async () => {

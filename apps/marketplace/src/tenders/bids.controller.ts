@@ -174,6 +174,22 @@ export class AwardsController {
     return this.queries.contracts(id, query.limit, query.cursor);
   }
 
+  @Get('contracts/mine')
+  @Roles('supplier', 'buyer')
+  @ApiOkResponse({
+    description:
+      '{ items, nextCursor }: the caller organisation’s contracts, newest first (a supplier’s as winner, a buyer’s as its part), with their tender',
+    schema: { type: 'object' },
+  })
+  @ApiErrors(400)
+  myContracts(@CurrentUser() caller: AuthUser, @Query() query: PageQueryDto) {
+    return this.queries.contractsOf(
+      { organizationId: caller.organizationId, side: caller.role === 'supplier' ? 'supplier' : 'buyer' },
+      query.limit,
+      query.cursor,
+    );
+  }
+
   @Post('contracts/:id/sign')
   @HttpCode(204)
   @Roles('buyer')
@@ -199,6 +215,22 @@ export class AwardsController {
     @Body() body: TenderReasonDto,
   ): Promise<void> {
     return this.awards.cancelContract(caller.organizationId, id, body.reason);
+  }
+
+  @Post('contracts/:id/decline')
+  @HttpCode(204)
+  @Roles('supplier')
+  @ApiNoContentResponse({
+    description:
+      'Declined with a reason by the supplier a direct purchase names, before it confirms: the contract is cancelled, and its lot with its last contract',
+  })
+  @ApiErrors(400, 403, 404, 409)
+  decline(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: TenderReasonDto,
+  ): Promise<void> {
+    return this.awards.decline(caller.organizationId, id, body.reason);
   }
 
   @Post('contracts/:id/confirm')

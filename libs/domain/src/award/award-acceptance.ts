@@ -63,11 +63,11 @@ export async function awardDirectly(
   supplierId: string,
   organizerId: string,
 ): Promise<void> {
-  const awards = await manager.query<AwardToAccept[]>(
+  const awards = await manager.query<(AwardToAccept & { standstill_end: Date })[]>(
     `INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, amount, rank, status, decided_at, standstill_end)
      SELECT l.tender_id, l.id, NULL, $2, l.estimate, NULL, 'active', now(), now()
        FROM lots l WHERE l.tender_id = $1 AND l.status = 'active' ORDER BY l.number
-     RETURNING id, lot_id, supplier_id, amount::text AS amount`,
+     RETURNING id, lot_id, supplier_id, amount::text AS amount, standstill_end`,
     [tenderId, supplierId],
   );
   for (const award of awards) {
@@ -77,7 +77,14 @@ export async function awardDirectly(
         type: 'award.direct',
         tenderId,
         actorId: organizerId,
-        payload: { awardId: award.id, lotId: award.lot_id, supplierId, amount: award.amount },
+        // standstillEnd: none to wait for (the award's time), so the log alone shows a signature may follow.
+        payload: {
+          awardId: award.id,
+          lotId: award.lot_id,
+          supplierId,
+          amount: award.amount,
+          standstillEnd: award.standstill_end.toISOString(),
+        },
       },
       ...contractEvents(tenderId, award, contracts, organizerId),
     ]);

@@ -58,7 +58,8 @@ export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 @Index('uq_contracts_award_buyer', ['awardId', 'buyerId'], { unique: true })
 @Index('ix_contracts_tender_created', ['tenderId', 'createdAt', 'id'])
 @Index('ix_contracts_lot', ['lotId'])
-@Index('ix_contracts_supplier', ['supplierId'])
+@Index('ix_contracts_supplier_created', ['supplierId', 'createdAt', 'id'])
+@Index('ix_contracts_buyer_created', ['buyerId', 'createdAt', 'id'])
 /** Signed contracts by signing time, for the statistics of one month (an expression index). */
 @Index('ix_contracts_signed_month', { synchronize: false })
 export class Contract {

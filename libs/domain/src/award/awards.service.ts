@@ -23,6 +23,7 @@ interface LockedTender {
   id: string;
   status: TenderStatus;
   organizer_id: string;
+  method?: string;
 }
 
 /**
@@ -252,6 +253,68 @@ export class AwardsService {
     });
   }
 
+  /**
+   * The supplier a direct purchase names declines a contract it never agreed to (or can no longer keep), with a
+   * reason, before it confirms it: the buyer reported the purchase alone, and only the supplier's confirmation
+   * shows its consent. The contract is cancelled; its lot goes with its last contract, as when a buyer cancels it.
+   * A competitive tender's winner bid for the contract, and does not decline it here.
+   */
+  async decline(supplierId: string, contractId: string, reason: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const locked = await this.lockTenderOfContract(manager, contractId);
+      const contract = await this.lockContract(manager, contractId);
+      if (!locked || contract.supplier_id !== supplierId) {
+        throw new ContractNotFoundError('No contract of yours with this id', { id: contractId });
+      }
+      await assertActing(manager, supplierId, 'supplier');
+      if (locked.method !== 'direct') {
+        throw new ContractStateError(
+          'Only the contract of a direct purchase is declined by its supplier; a winner bid for its contract',
+          { method: locked.method, required: 'direct' },
+        );
+      }
+      if (contract.status !== 'pending' && contract.status !== 'buyer_signed') {
+        throw new ContractStateError(
+          `The contract is ${contract.status}; only a contract the supplier has not confirmed can be declined`,
+          { status: contract.status, required: ['pending', 'buyer_signed'] },
+        );
+      }
+      await manager.query(`UPDATE contracts SET status = 'cancelled', status_reason = $2 WHERE id = $1`, [
+        contractId,
+        `declined by the supplier: ${reason}`,
+      ]);
+      await this.log.append(manager, {
+        type: 'contract.cancelled',
+        tenderId: contract.tender_id,
+        actorId: supplierId,
+        payload: {
+          contractId,
+          lotId: contract.lot_id,
+          buyerId: contract.buyer_id,
+          reason,
+          declinedBy: 'supplier',
+        },
+      });
+      const [others] = await manager.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM contracts WHERE lot_id = $1 AND status <> 'cancelled'`,
+        [contract.lot_id],
+      );
+      if (others?.n === 0) {
+        await cancelLot(
+          manager,
+          this.log,
+          locked,
+          contract.lot_id,
+          `the supplier declined the contract: ${reason}`,
+          supplierId,
+        );
+        return;
+      }
+      await completeLotIfSigned(manager, this.log, contract.tender_id, contract.lot_id, supplierId);
+      await advanceTender(manager, this.log, locked, supplierId);
+    });
+  }
+
   private async lockTender(
     manager: EntityManager,
     tenderId: string,
@@ -303,7 +366,7 @@ export class AwardsService {
     contractId: string,
   ): Promise<LockedTender | undefined> {
     const [tender] = await manager.query<LockedTender[]>(
-      'SELECT id, status, organizer_id FROM tenders WHERE id = (SELECT tender_id FROM contracts WHERE id = $1) FOR UPDATE',
+      'SELECT id, status, organizer_id, method FROM tenders WHERE id = (SELECT tender_id FROM contracts WHERE id = $1) FOR UPDATE',
       [contractId],
     );
     return tender;

@@ -53,7 +53,10 @@ SELECT t.id AS "tenderId", t.ocid,
 FROM tenders t
 WHERE t.id = ANY($1::uuid[]) AND t.ocid IS NOT NULL AND t.status <> 'draft'`;
 
-/** The organisations (buyers, organisers, opened bids' suppliers) and CPV names of a batch of processes. */
+/**
+ * The organisations (buyers, organisers, opened bids' suppliers, direct purchases' suppliers) and CPV names of a
+ * batch of processes.
+ */
 const REFERENCES_SQL = `
 SELECT
   (SELECT coalesce(json_agg(json_build_object('id', o.id, 'legalName', o.legal_name, 'taxScheme', o.tax_scheme,
@@ -62,7 +65,10 @@ SELECT
     WHERE o.id IN (SELECT tb.buyer_id FROM tender_buyers tb WHERE tb.tender_id = ANY($1::uuid[])
                    UNION SELECT t.organizer_id FROM tenders t WHERE t.id = ANY($1::uuid[])
                    UNION SELECT b.supplier_id FROM bids b
-                          WHERE b.tender_id = ANY($1::uuid[]) AND b.status IN ('opened', 'dropped'))) AS organizations,
+                          WHERE b.tender_id = ANY($1::uuid[]) AND b.status IN ('opened', 'dropped')
+                   -- A direct purchase's supplier has no bid.
+                   UNION SELECT a.supplier_id FROM awards a
+                          WHERE a.tender_id = ANY($1::uuid[]) AND a.bid_id IS NULL)) AS organizations,
   (SELECT coalesce(json_object_agg(cl.code, cl.name_en), '{}') FROM classifications cl
     WHERE cl.scheme = 'CPV'
       AND cl.code IN (SELECT i.cpv_code FROM tender_items i WHERE i.tender_id = ANY($1::uuid[]))) AS cpv`;

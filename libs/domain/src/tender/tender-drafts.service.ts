@@ -340,7 +340,8 @@ export class TenderDraftsService {
           ocid: `${this.config.OCDS_PREFIX}-${number}`,
           status,
           publishedAt: now,
-          ...(direct ? { tenderEnd: now } : {}),
+          // Reported, it is as closed as a tender can be: its award is decided now (red flags, auditors' views).
+          ...(direct ? { tenderEnd: now, closedAt: now } : {}),
           tenderStart: hasEnquiryPeriod ? draft.enquiryEnd : now,
           // A quotation session takes no questions: its clarification period ends as it is published.
           clarificationsUntil:

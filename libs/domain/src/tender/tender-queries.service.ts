@@ -103,8 +103,9 @@ export class TenderQueriesService {
     if (filter.valueMax) add('t.value <= ?::numeric', filter.valueMax);
     if (filter.publishedFrom) add('t.published_at >= ?', filter.publishedFrom);
     if (filter.publishedTo) add('t.published_at < ?', filter.publishedTo);
-    if (filter.deadlineFrom) add('t.tender_end >= ?', filter.deadlineFrom);
-    if (filter.deadlineTo) add('t.tender_end < ?', filter.deadlineTo);
+    // A direct purchase has no deadline (its tender_end is the time it was reported).
+    if (filter.deadlineFrom) add(`t.tender_end >= ? AND t.method <> 'direct'`, filter.deadlineFrom);
+    if (filter.deadlineTo) add(`t.tender_end < ? AND t.method <> 'direct'`, filter.deadlineTo);
     const after = filter.cursor ? decodeCursor(filter.cursor, ['instant', 'uuid']) : undefined;
     const matches: TenderMatch[] = [];
     if (filter.q) matches.push(wordsMatch(filter.q));
@@ -256,6 +257,32 @@ export class TenderQueriesService {
       limit,
       cursor,
     );
+  }
+
+  /**
+   * The contracts of a supplier (it is their winner) or of a buyer (they are its part), newest first, with their
+   * tender: where a supplier finds a direct purchase it is named in, or a contract the buyer has signed and it is
+   * to confirm. Paged by creation, which never changes.
+   */
+  async contractsOf(
+    party: { organizationId: string; side: 'supplier' | 'buyer' },
+    limit = DEFAULT_PAGE_SIZE,
+    cursor?: string,
+  ): Promise<Page<Record<string, unknown>>> {
+    const after = cursor ? decodeCursor(cursor, ['instant', 'uuid']) : null;
+    const column = party.side === 'supplier' ? 'x.supplier_id' : 'x.buyer_id';
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT x.id, x.tender_id AS "tenderId", t.number AS "tenderNumber", t.title AS "tenderTitle",
+              t.method AS "tenderMethod", x.lot_id AS "lotId", x.award_id AS "awardId", x.buyer_id AS "buyerId",
+              x.supplier_id AS "supplierId", x.amount::text, t.currency, x.status, x.status_reason AS "statusReason",
+              x.buyer_signed_at AS "buyerSignedAt", x.supplier_signed_at AS "supplierSignedAt",
+              ${isoUtc('x.created_at')} AS "createdAt"
+         FROM contracts x JOIN tenders t ON t.id = x.tender_id
+        WHERE ${column} = $1 AND ($3::timestamptz IS NULL OR (x.created_at, x.id) < ($3::timestamptz, $4::uuid))
+        ORDER BY x.created_at DESC, x.id DESC LIMIT $2`,
+      [party.organizationId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+    );
+    return toPage(rows, limit, (r) => [String(r.createdAt), String(r.id)]);
   }
 
   /**

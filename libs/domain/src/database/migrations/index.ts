@@ -51,6 +51,7 @@ import { RefreshTokenSuccessor1765210000000 } from './1765210000000-RefreshToken
 import { PasswordResets1765220000000 } from './1765220000000-PasswordResets';
 import { DirectPurchases1765230000000 } from './1765230000000-DirectPurchases';
 import { UsersByOrganization1765240000000 } from './1765240000000-UsersByOrganization';
+import { ContractsByParty1765250000000 } from './1765250000000-ContractsByParty';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -107,4 +108,5 @@ export const MIGRATIONS: (new () => object)[] = [
   PasswordResets1765220000000,
   DirectPurchases1765230000000,
   UsersByOrganization1765240000000,
+  ContractsByParty1765250000000,
 ];
