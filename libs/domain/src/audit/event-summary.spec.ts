@@ -13,6 +13,25 @@ describe('summarizeEvent', () => {
     expect(summary).toBe('Published MTP-2026-000001: Paper, "A4"; 2 lot(s), value 100.00 RUB');
   });
 
+  it('says when what was published is a direct purchase, naming its supplier and reason, or a quotation session', () => {
+    const tender = {
+      number: 'MTP-2026-000002',
+      title: 'Heat',
+      lots: [{}],
+      value: { amount: '10.00', currency: 'RUB' },
+    };
+    expect(
+      summarizeEvent('tender.published', {
+        tender: { ...tender, method: 'direct', directAward: { supplierId: 's1', reason: 'sole_supplier' } },
+      }),
+    ).toBe(
+      'Published MTP-2026-000002: Heat; 1 lot(s), value 10.00 RUB; direct purchase from supplier s1 (sole_supplier)',
+    );
+    expect(summarizeEvent('tender.published', { tender: { ...tender, method: 'quotation' } })).toBe(
+      'Published MTP-2026-000002: Heat; 1 lot(s), value 10.00 RUB; quotation session',
+    );
+  });
+
   it('shows a sealed bid only by its commitment', () => {
     expect(summarizeEvent('bid.submitted', { commitment: 'ab12' })).toBe(
       'Sealed bid submitted, commitment ab12',

@@ -17,7 +17,12 @@ function published(p: Payload): string {
   const tender = object(p, 'tender');
   const value = object(tender, 'value');
   const lots = Array.isArray(tender.lots) ? tender.lots.length : 0;
-  return `Published ${text(tender, 'number')}: ${text(tender, 'title')}; ${lots} lot(s), value ${text(value, 'amount')} ${text(value, 'currency')}`;
+  const summary = `Published ${text(tender, 'number')}: ${text(tender, 'title')}; ${lots} lot(s), value ${text(value, 'amount')} ${text(value, 'currency')}`;
+  const direct = object(tender, 'directAward');
+  if (text(tender, 'method') === 'direct') {
+    return `${summary}; direct purchase from supplier ${text(direct, 'supplierId')} (${text(direct, 'reason')})`;
+  }
+  return text(tender, 'method') === 'quotation' ? `${summary}; quotation session` : summary;
 }
 
 function closed(p: Payload): string {
