@@ -294,6 +294,51 @@ describe('Direct purchases', () => {
       .expect(403);
   });
 
+  it('flags the third direct purchase of one class of goods by a buyer within 30 days as possibly split', async () => {
+    const own = await factory.actor('buyer', { cityCode: 'moscow' });
+    const reportBy = async (cpv: string, amount = '95000.00') => {
+      const body = directBody();
+      body.lots[0].estimate = amount;
+      body.lots[0].items[0].classification = { scheme: 'CPV', id: cpv };
+      const draft = await request(t.http).post('/api/v1/tenders').set(auth(own)).send(body).expect(201);
+      return (
+        await request(t.http).post(`/api/v1/tenders/${draft.body.id}/publish`).set(auth(own)).expect(200)
+      ).body;
+    };
+    const flagsOf = async (id: string) => {
+      await t.app.get(RedFlagsService).recompute(id);
+      return db.query<{ code: string; figures: unknown }[]>(
+        `SELECT code, figures FROM red_flags WHERE tender_id = $1`,
+        [id],
+      );
+    };
+    const first = await reportBy('30197630-1', '90000.00');
+    const cancelled = await reportBy('30192000-1');
+    await request(t.http)
+      .post(`/api/v1/tenders/${cancelled.id}/cancel`)
+      .set(auth(own))
+      .send({ reason: 'Reported by mistake' })
+      .expect(200);
+    const other = await reportBy('22800000-8');
+    const second = await reportBy('30192000-1', '80000.00');
+    expect(await flagsOf(second.id)).toEqual([]);
+    expect(await flagsOf(other.id)).toEqual([]);
+    const third = await reportBy('30197630-1', '70000.00');
+    expect(await flagsOf(third.id)).toEqual([
+      {
+        code: 'SPLIT_DIRECT_PURCHASES',
+        figures: {
+          purchases: 3,
+          windowDays: 30,
+          cpvClasses: ['3019'],
+          totalValue: '240000.00',
+          currency: 'RUB',
+          earlierTenderIds: [first.id, second.id].sort(),
+        },
+      },
+    ]);
+  });
+
   it('is refused at publication when its supplier was suspended since the draft, and cancelled with its contract', async () => {
     const later = await factory.actor('supplier');
     const draft = await request(t.http)

@@ -8,6 +8,8 @@ import { operatorCalendarYears } from '../cities/working-calendars.service';
 import { cpvKey } from './price-stats';
 import {
   computeRedFlags,
+  CPV_CLASS_DIGITS,
+  SPLIT_WINDOW_DAYS,
   FlagAward,
   FlagLot,
   MarketPrices,
@@ -272,6 +274,34 @@ export class RedFlagsService {
     );
   }
 
+  /**
+   * A direct purchase's CPV classes, and the organiser's other direct purchases (reported, not cancelled, in its
+   * currency) in the SPLIT_WINDOW_DAYS up to it with an item of one of those classes. Read from the organiser's
+   * tenders (ix_tenders_organizer_created).
+   */
+  private async directSiblings(
+    manager: EntityManager,
+    tenderId: string,
+  ): Promise<{ directSiblings: { tenderId: string; value: string }[]; cpvClasses: string[] }> {
+    const [row] = await manager.query<
+      { classes: string[]; siblings: { tenderId: string; value: string }[] }[]
+    >(
+      `WITH me AS (SELECT id, organizer_id, currency, published_at FROM tenders WHERE id = $1),
+            classes AS (SELECT DISTINCT left(i.cpv_code, $2) AS c FROM tender_items i WHERE i.tender_id = $1)
+       SELECT (SELECT coalesce(array_agg(c ORDER BY c), '{}') FROM classes) AS classes,
+              (SELECT coalesce(jsonb_agg(jsonb_build_object('tenderId', t.id, 'value', t.value::numeric(15,2)::text)
+                        ORDER BY t.published_at, t.id), '[]')
+                 FROM me JOIN tenders t ON t.organizer_id = me.organizer_id
+                WHERE t.method = 'direct' AND t.id <> me.id AND t.status NOT IN ('draft', 'cancelled')
+                  AND t.currency = me.currency
+                  AND t.published_at > me.published_at - make_interval(days => $3) AND t.published_at <= me.published_at
+                  AND EXISTS (SELECT 1 FROM tender_items i WHERE i.tender_id = t.id
+                                 AND left(i.cpv_code, $2) IN (SELECT c FROM classes))) AS siblings`,
+      [tenderId, CPV_CLASS_DIGITS, SPLIT_WINDOW_DAYS],
+    );
+    return { directSiblings: row?.siblings ?? [], cpvClasses: row?.classes ?? [] };
+  }
+
   private async readFacts(
     manager: EntityManager,
     tenderId: string,
@@ -364,6 +394,8 @@ export class RedFlagsService {
         biddingOpenedOn: tender.bidding_opened_on,
         tenderEndOn: tender.tender_end_on,
         lots: flagLots,
+        ...(tender.method === 'direct' ? await this.directSiblings(manager, tenderId) : {}),
+        currency: tender.currency,
       },
       cityId: tender.city_id,
       loggedIdx: tender.logged_idx,

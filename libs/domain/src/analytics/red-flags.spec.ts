@@ -177,6 +177,33 @@ describe('computeRedFlags', () => {
     expect(codes(tender([direct('30000.00')]))).toEqual(['PRICE_NEAR_ESTIMATE']);
   });
 
+  it('flags the third direct purchase of one class of goods within the window as possibly split', () => {
+    const lot: FlagLot = { lotId: 'l1', estimate: '500.00', bids: [], awards: [] };
+    const direct = (siblings: { tenderId: string; value: string }[], method = 'direct') =>
+      tender([lot], { method, directSiblings: siblings, cpvClasses: ['3019'], currency: 'RUB' });
+    const earlier = [
+      { tenderId: 't-b', value: '400.00' },
+      { tenderId: 't-a', value: '450.50' },
+    ];
+    expect(computeRedFlags(direct(earlier), options)).toEqual([
+      {
+        code: 'SPLIT_DIRECT_PURCHASES',
+        subject: { tenderId: 't1', buyerId: 'buyer', lotId: null, awardId: null, supplierId: null },
+        figures: {
+          purchases: 3,
+          windowDays: 30,
+          cpvClasses: ['3019'],
+          totalValue: '1350.50',
+          currency: 'RUB',
+          earlierTenderIds: ['t-a', 't-b'],
+        },
+      },
+    ]);
+    expect(codes(direct(earlier.slice(0, 1)))).toEqual([]);
+    // Only direct purchases are counted: an open tender is its own competition.
+    expect(codes(direct(earlier, 'open'))).not.toContain('SPLIT_DIRECT_PURCHASES');
+  });
+
   it('gives each flag of a tender a distinct (code, subject) so recomputation is idempotent', () => {
     const price = fc
       .integer({ min: 1, max: 5000 })

@@ -1,4 +1,4 @@
-import { formatAmount, parseAmount } from '../procurement/rules/money';
+import { formatAmount, parseAmount, sumAmounts } from '../procurement/rules/money';
 import { fromScaled, toScaled, UNIT_PRICE_SCALE, upperFence } from './price-stats';
 import { type CalendarYear, workingDaysBetween } from '../procurement/rules/working-calendar';
 
@@ -14,6 +14,7 @@ export const RED_FLAG_CODES = [
   'ALL_BUT_WINNER_DISQUALIFIED',
   'LOWEST_BID_DISQUALIFIED',
   'PRICE_ABOVE_MARKET',
+  'SPLIT_DIRECT_PURCHASES',
 ] as const;
 export type RedFlagCode = (typeof RED_FLAG_CODES)[number];
 
@@ -77,7 +78,22 @@ export interface TenderFacts {
   biddingOpenedOn: string | null;
   tenderEndOn: string;
   lots: FlagLot[];
+  /**
+   * A direct purchase's alone: the organiser's other direct purchases (not cancelled, in the tender's currency)
+   * reported in the SPLIT_WINDOW_DAYS up to this one, of the same CPV classes (see CPV_CLASS_DIGITS).
+   */
+  directSiblings?: { tenderId: string; value: string }[];
+  /** The CPV classes of a direct purchase's items, as its siblings were matched on. */
+  cpvClasses?: string[];
+  currency?: string;
 }
+
+/** How far back a direct purchase's siblings are counted (days up to its report). */
+export const SPLIT_WINDOW_DAYS = 30;
+/** A CPV class: the first four digits of the code (3019 of 30197630-1: office supplies). */
+export const CPV_CLASS_DIGITS = 4;
+/** From how many direct purchases in the window (this one included) they look split. */
+export const SPLIT_MIN_PURCHASES = 3;
 
 export interface RedFlagSubject {
   tenderId: string;
@@ -108,6 +124,8 @@ export function computeRedFlags(facts: TenderFacts, options: RedFlagOptions): Re
   const flags: RedFlagDraft[] = [];
   const short = shortSubmissionPeriod(facts, options);
   if (short) flags.push(short);
+  const split = splitDirectPurchases(facts);
+  if (split) flags.push(split);
   for (const lot of facts.lots) {
     flags.push(...lotFlags(facts, lot));
   }
@@ -126,6 +144,29 @@ function subjectOf(
     lotId: lot?.lotId ?? null,
     awardId: award?.awardId ?? null,
     supplierId: supplierId ?? award?.supplierId ?? null,
+  };
+}
+
+/**
+ * A buyer buying the same class of goods from suppliers of its choosing, again and again within a month, may be
+ * splitting one purchase to keep each part under the threshold that lets it skip a tender. Raised on the direct
+ * purchase that makes SPLIT_MIN_PURCHASES within SPLIT_WINDOW_DAYS, with the earlier ones and the total.
+ */
+export function splitDirectPurchases(facts: TenderFacts): RedFlagDraft | null {
+  const siblings = facts.directSiblings ?? [];
+  if (facts.method !== 'direct' || siblings.length + 1 < SPLIT_MIN_PURCHASES) return null;
+  const own = sumAmounts(facts.lots.map((l) => l.estimate));
+  return {
+    code: 'SPLIT_DIRECT_PURCHASES',
+    subject: subjectOf(facts),
+    figures: {
+      purchases: siblings.length + 1,
+      windowDays: SPLIT_WINDOW_DAYS,
+      cpvClasses: facts.cpvClasses ?? [],
+      totalValue: sumAmounts([own, ...siblings.map((s) => s.value)]),
+      currency: facts.currency ?? null,
+      earlierTenderIds: siblings.map((s) => s.tenderId).sort(),
+    },
   };
 }
 
