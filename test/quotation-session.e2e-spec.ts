@@ -328,6 +328,65 @@ describe('Quotation sessions', () => {
     expect(award.status).toBe('pending');
   });
 
+  it('passes the award to the next ranked bid when its winner declines the contract, until none is left', async () => {
+    const bidders = [await supplierWithOffer(), await supplierWithOffer()];
+    const tender = await flows.publish(buyer, quotationBody({}, 2));
+    await flows.bid(bidders[0]!, tender, ['400.00']);
+    await flows.bid(bidders[1]!, tender, ['410.00']);
+    await flows.closeAfterDeadline(tender);
+    const contractsOf = async () =>
+      (await request(t.http).get(`/api/v1/tenders/${tender.id}/contracts`).expect(200)).body.items;
+    const decline = (by: Actor, contractId: string) =>
+      request(t.http)
+        .post(`/api/v1/contracts/${contractId}/decline`)
+        .set(auth(by))
+        .send({ reason: 'Цена устарела' })
+        .expect(204);
+
+    await decline(bidders[0]!, (await contractsOf())[0].id);
+    const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
+    expect(awards).toEqual([
+      expect.objectContaining({ status: 'unsuccessful', supplierId: bidders[0]!.organization.id }),
+      expect.objectContaining({
+        status: 'active',
+        supplierId: bidders[1]!.organization.id,
+        amount: '410.00',
+      }),
+    ]);
+    const contracts = await contractsOf();
+    expect(contracts.map((c: any) => [c.status, c.amount])).toEqual([
+      ['cancelled', '400.00'],
+      ['pending', '410.00'],
+    ]);
+    expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body.status).toBe(
+      'active.awarded',
+    );
+    const events = await db.query(
+      `SELECT type, actor_id, payload FROM deal_events WHERE tender_id = $1 AND type IN
+         ('contract.cancelled', 'award.declined', 'award.pending', 'award.accepted', 'contract.created')
+        ORDER BY id`,
+      [tender.id],
+    );
+    expect(events.slice(3).map((e: any) => [e.type, e.actor_id])).toEqual([
+      ['contract.cancelled', bidders[0]!.organization.id],
+      ['award.declined', bidders[0]!.organization.id],
+      ['award.pending', null],
+      ['award.accepted', null],
+      ['contract.created', null],
+    ]);
+
+    // The runner-up declines too: no bid is left, and the session is unsuccessful.
+    await decline(bidders[1]!, contracts[1].id);
+    expect((await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body.status).toBe(
+      'unsuccessful',
+    );
+    const pkg = (await request(t.http).get(`/api/v1/ocds/releases/${tender.ocid}`).expect(200)).body;
+    const validator = new OcdsValidator();
+    expect(validator.errors(validator.releasePackage, pkg)).toEqual([]);
+    const last = pkg.releases[pkg.releases.length - 1];
+    expect(last.bids.details.map((b: any) => b.status)).toEqual(['withdrawn', 'withdrawn']);
+  });
+
   it('is unsuccessful with fewer bids than its minimum, and awards nothing', async () => {
     const only = await supplierWithOffer();
     const tender = await flows.publish(buyer, quotationBody({ minBids: 2 }, 2));

@@ -62,6 +62,7 @@ const SUMMARIES: Record<string, (p: Payload) => string> = {
     `Award ${text(p, 'awardId')} accepted${p.automatic === true ? ' automatically (lowest price of a quotation session)' : ''}: lot ${text(p, 'lotId')}` +
     (text(p, 'standstillEnd') ? `, stand-still until ${text(p, 'standstillEnd')}` : ''),
   'award.rejected': (p) => `Award ${text(p, 'awardId')} rejected: ${text(p, 'reason')}`,
+  'award.declined': (p) => `Award ${text(p, 'awardId')} declined by its winner: ${text(p, 'reason')}`,
   'contract.created': (p) =>
     `Contract ${text(p, 'contractId')} created for buyer ${text(p, 'buyerId')} at ${text(p, 'amount')}`,
   'contract.signed': (p) => `Contract ${text(p, 'contractId')} signed by the ${text(p, 'by')}`,

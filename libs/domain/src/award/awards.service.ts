@@ -5,7 +5,7 @@ import { PriceStatsScheduler } from '../analytics/price-stats.scheduler';
 import type { PriceStatsPart } from '../analytics/price-stats.service';
 import { AppConfig } from '../config/app-config';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
-import { acceptAward } from './award-acceptance';
+import { acceptAward, type AwardToAccept } from './award-acceptance';
 import type { TenderStatus } from '../procurement/rules/tender-state';
 import { assertActing } from '../tender/acting-organization';
 import { advanceTender, cancelLot } from '../tender/tender-progress';
@@ -63,47 +63,9 @@ export class AwardsService {
         actorId: buyerId,
         payload: { awardId, lotId: award.lot_id, bidId: award.bid_id, reason },
       });
-      const [next] = await manager.query<
-        { bid_id: string; supplier_id: string; price: string; rank: number }[]
-      >(
-        // The next ranked bid whose supplier is still active: one suspended since the closing could confirm no
-        // contract, and its award would only hold the lot up.
-        `SELECT bl.bid_id, b.supplier_id, bl.price::text, bl.rank FROM bid_lots bl JOIN bids b ON b.id = bl.bid_id
-          WHERE bl.lot_id = $1 AND b.status = 'opened' AND bl.rank > $2
-            AND EXISTS (SELECT 1 FROM organizations o WHERE o.id = b.supplier_id AND o.status = 'active')
-          ORDER BY bl.rank LIMIT 1`,
-        [award.lot_id, award.rank],
-      );
-      if (next) {
-        const [created] = await manager.query<{ id: string }[]>(
-          `INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, amount, rank, status)
-           VALUES ($1, $2, $3, $4, $5, $6, 'pending') RETURNING id`,
-          [tenderId, award.lot_id, next.bid_id, next.supplier_id, next.price, next.rank],
-        );
-        await this.log.append(manager, {
-          type: 'award.pending',
-          tenderId,
-          actorId: null,
-          payload: {
-            awardId: created!.id,
-            lotId: award.lot_id,
-            bidId: next.bid_id,
-            supplierId: next.supplier_id,
-            amount: next.price,
-            rank: next.rank,
-          },
-        });
-      } else {
-        await manager.query(`UPDATE lots SET status = 'unsuccessful', status_reason = $2 WHERE id = $1`, [
-          award.lot_id,
-          'every ranked bid was rejected',
-        ]);
-        await this.log.append(manager, {
-          type: 'lot.unsuccessful',
-          tenderId,
-          actorId: buyerId,
-          payload: { lotId: award.lot_id, reason: 'every ranked bid was rejected' },
-        });
+      const next = await awardNextRanked(manager, this.log, tenderId, award.lot_id, award.rank);
+      if (!next) {
+        await failLot(manager, this.log, tenderId, award.lot_id, 'every ranked bid was rejected', buyerId);
       }
       await advanceTender(manager, this.log, tender, buyerId);
     });
@@ -254,10 +216,11 @@ export class AwardsService {
   }
 
   /**
-   * The supplier a direct purchase names declines a contract it never agreed to (or can no longer keep), with a
-   * reason, before it confirms it: the buyer reported the purchase alone, and only the supplier's confirmation
-   * shows its consent. The contract is cancelled; its lot goes with its last contract, as when a buyer cancels it.
-   * A competitive tender's winner bid for the contract, and does not decline it here.
+   * A supplier declines, with a reason and before it confirms, a contract it did not choose: the one a direct
+   * purchase names it in (the buyer reported the purchase alone, and only the supplier's confirmation shows its
+   * consent: the contract is cancelled, and its lot with its last contract), or the one a quotation session's rule
+   * gave it (the award passes to the next ranked bid: passOnDeclinedAward). An open tender's winner does not
+   * decline here: its buyer decides its award.
    */
   async decline(supplierId: string, contractId: string, reason: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
@@ -267,10 +230,11 @@ export class AwardsService {
         throw new ContractNotFoundError('No contract of yours with this id', { id: contractId });
       }
       await assertActing(manager, supplierId, 'supplier');
-      if (locked.method !== 'direct') {
+      if (locked.method !== 'direct' && locked.method !== 'quotation') {
         throw new ContractStateError(
-          'Only the contract of a direct purchase is declined by its supplier; a winner bid for its contract',
-          { method: locked.method, required: 'direct' },
+          'Only the contract of a direct purchase or a quotation session is declined by its supplier; the ' +
+            "buyer decides an open tender's awards",
+          { method: locked.method, required: ['direct', 'quotation'] },
         );
       }
       if (contract.status !== 'pending' && contract.status !== 'buyer_signed') {
@@ -295,6 +259,10 @@ export class AwardsService {
           declinedBy: 'supplier',
         },
       });
+      if (locked.method === 'quotation') {
+        await this.passOnDeclinedAward(manager, locked, contract, supplierId, reason);
+        return;
+      }
       const [others] = await manager.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM contracts WHERE lot_id = $1 AND status <> 'cancelled'`,
         [contract.lot_id],
@@ -313,6 +281,41 @@ export class AwardsService {
       await completeLotIfSigned(manager, this.log, contract.tender_id, contract.lot_id, supplierId);
       await advanceTender(manager, this.log, locked, supplierId);
     });
+  }
+
+  /**
+   * A quotation session's winner declined the contract the rule gave it: its award ends (`award.declined`; its bid
+   * counts as withdrawn), and the lot passes to the next ranked bid of a supplier still active, accepted by the
+   * rule in turn, with its own contract and stand-still; with none left, the lot is unsuccessful.
+   */
+  private async passOnDeclinedAward(
+    manager: EntityManager,
+    tender: LockedTender,
+    contract: { tender_id: string; lot_id: string; award_id: string },
+    supplierId: string,
+    reason: string,
+  ): Promise<void> {
+    // A top-level UPDATE comes back from TypeORM as [rows, affected].
+    const [[award]] = await manager.query<[{ id: string; bid_id: string; rank: number }[], number]>(
+      `UPDATE awards SET status = 'unsuccessful', reason = $2, decided_at = now()
+        WHERE id = $1 AND status = 'active' RETURNING id, bid_id, rank`,
+      [contract.award_id, `the winner declined the contract: ${reason}`],
+    );
+    if (!award) return;
+    await this.log.append(manager, {
+      type: 'award.declined',
+      tenderId: tender.id,
+      actorId: supplierId,
+      payload: { awardId: award.id, lotId: contract.lot_id, bidId: award.bid_id, reason },
+    });
+    const next = await awardNextRanked(manager, this.log, tender.id, contract.lot_id, award.rank);
+    if (!next) {
+      const why = 'every ranked bid declined or was rejected';
+      await failLot(manager, this.log, tender.id, contract.lot_id, why, supplierId);
+      await advanceTender(manager, this.log, tender, supplierId);
+      return;
+    }
+    await acceptAward(manager, this.log, this.config.STANDSTILL_SECONDS, tender.id, next, null);
   }
 
   private async lockTender(
@@ -378,6 +381,7 @@ export class AwardsService {
         id: string;
         tender_id: string;
         lot_id: string;
+        award_id: string;
         buyer_id: string;
         supplier_id: string;
         status: string;
@@ -385,7 +389,7 @@ export class AwardsService {
         standstill_over: boolean;
       }[]
     >(
-      `SELECT c.id, c.tender_id, c.lot_id, c.buyer_id, c.supplier_id, c.status, a.standstill_end,
+      `SELECT c.id, c.tender_id, c.lot_id, c.award_id, c.buyer_id, c.supplier_id, c.status, a.standstill_end,
               a.standstill_end <= now() AS standstill_over
          FROM contracts c JOIN awards a ON a.id = c.award_id WHERE c.id = $1 FOR UPDATE OF c`,
       [contractId],
@@ -424,6 +428,63 @@ function assertTenderState(
  * which signing holds too, and only while the stand-still runs by the clock read after that lock; signing needs
  * the stand-still over. So none can arrive between this check and the signature.
  */
+/** A lot whose ranked bids are all spent is unsuccessful, logged with the reason. */
+async function failLot(
+  manager: EntityManager,
+  log: DealLogWriter,
+  tenderId: string,
+  lotId: string,
+  reason: string,
+  actorId: string,
+): Promise<void> {
+  await manager.query(`UPDATE lots SET status = 'unsuccessful', status_reason = $2 WHERE id = $1`, [
+    lotId,
+    reason,
+  ]);
+  await log.append(manager, { type: 'lot.unsuccessful', tenderId, actorId, payload: { lotId, reason } });
+}
+
+/**
+ * Passes a lot's award on after the award of rank `afterRank` ended (rejected, or declined by its winner): to the
+ * next ranked bid whose supplier is still active - one suspended since the closing could confirm no contract, and
+ * its award would only hold the lot up - as a pending award, logged. Null when no such bid is left.
+ */
+async function awardNextRanked(
+  manager: EntityManager,
+  log: DealLogWriter,
+  tenderId: string,
+  lotId: string,
+  afterRank: number,
+): Promise<AwardToAccept | null> {
+  const [next] = await manager.query<{ bid_id: string; supplier_id: string; price: string; rank: number }[]>(
+    `SELECT bl.bid_id, b.supplier_id, bl.price::text, bl.rank FROM bid_lots bl JOIN bids b ON b.id = bl.bid_id
+      WHERE bl.lot_id = $1 AND b.status = 'opened' AND bl.rank > $2
+        AND EXISTS (SELECT 1 FROM organizations o WHERE o.id = b.supplier_id AND o.status = 'active')
+      ORDER BY bl.rank LIMIT 1`,
+    [lotId, afterRank],
+  );
+  if (!next) return null;
+  const [created] = await manager.query<{ id: string }[]>(
+    `INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, amount, rank, status)
+     VALUES ($1, $2, $3, $4, $5, $6, 'pending') RETURNING id`,
+    [tenderId, lotId, next.bid_id, next.supplier_id, next.price, next.rank],
+  );
+  await log.append(manager, {
+    type: 'award.pending',
+    tenderId,
+    actorId: null,
+    payload: {
+      awardId: created!.id,
+      lotId,
+      bidId: next.bid_id,
+      supplierId: next.supplier_id,
+      amount: next.price,
+      rank: next.rank,
+    },
+  });
+  return { id: created!.id, lot_id: lotId, supplier_id: next.supplier_id, amount: next.price };
+}
+
 async function assertNoPendingComplaint(manager: EntityManager, contractId: string): Promise<void> {
   const [complained] = await manager.query<{ id: string }[]>(
     `SELECT c.id FROM complaints c JOIN contracts k ON k.award_id = c.award_id

@@ -28,6 +28,7 @@ export const RELEASE_EVENT_TYPES = [
   'award.direct',
   'award.accepted',
   'award.rejected',
+  'award.declined',
   'lot.unsuccessful',
   'lot.cancelled',
   'lot.completed',
@@ -65,7 +66,8 @@ export interface BidLotState {
   supplierId: string;
   price: string;
   currency: string;
-  status: 'valid' | 'disqualified';
+  /** withdrawn: its supplier declined the contract it won (a quotation session). */
+  status: 'valid' | 'disqualified' | 'withdrawn';
   rank?: number;
   /** The bid's documents, revealed at the opening with its prices. */
   documents: { title: string; url: string }[];
@@ -252,6 +254,13 @@ export function applyEvent(state: ProcessState, event: OcdsEvent, ctx: FoldConte
       const award = decideAward(state, text(p.awardId), 'unsuccessful', event.occurredAt);
       for (const bid of state.bids) {
         if (award && bid.bidId === award.bidId && bid.lotId === award.lotId) bid.status = 'disqualified';
+      }
+      return ['awardUpdate'];
+    }
+    case 'award.declined': {
+      const award = decideAward(state, text(p.awardId), 'unsuccessful', event.occurredAt);
+      for (const bid of state.bids) {
+        if (award && bid.bidId === award.bidId && bid.lotId === award.lotId) bid.status = 'withdrawn';
       }
       return ['awardUpdate'];
     }
