@@ -43,6 +43,48 @@ describe('RedFlags', () => {
       return expected.every((c) => codes.includes(c)) ? { codes, items: res.body.items } : undefined;
     }, 15_000);
 
+  it('drops SPLIT_DIRECT_PURCHASES from a later direct purchase, and never raises it on one, once one it counted is cancelled', async () => {
+    const own = await factory.actor('buyer', { cityCode: 'moscow' });
+    const supplier = await factory.actor('supplier');
+    const report = async () => {
+      const body = tenderBody(cityId, { method: 'direct' }) as any;
+      delete body.tenderPeriod;
+      body.directAward = {
+        supplierId: supplier.organization.id,
+        reason: 'small_purchase',
+        rationale: 'Малая закупка канцелярских товаров у местного поставщика',
+      };
+      return flows.publish(own, body);
+    };
+    const [first, , third, fourth] = [await report(), await report(), await report(), await report()];
+    await codesOf(third.id, ['SPLIT_DIRECT_PURCHASES']);
+    await codesOf(fourth.id, ['SPLIT_DIRECT_PURCHASES']);
+    await request(t.http)
+      .post(`/api/v1/tenders/${first.id}/cancel`)
+      .set(auth(own))
+      .send({ reason: 'Reported twice by mistake' })
+      .expect(200);
+    // The worker recomputes the later purchases although nothing of their own changed: the third now makes two.
+    await eventually(async () => {
+      const res = await request(t.http).get(`/api/v1/tenders/${third.id}/red-flags`).expect(200);
+      return res.body.items.length === 0 ? true : undefined;
+    }, 15_000);
+    const still = await request(t.http).get(`/api/v1/tenders/${fourth.id}/red-flags`).expect(200);
+    expect(still.body.items).toEqual([
+      expect.objectContaining({
+        code: 'SPLIT_DIRECT_PURCHASES',
+        figures: expect.objectContaining({ purchases: 3 }),
+      }),
+    ]);
+    // Cancelled itself, the fourth raises nothing, though two others remain before it.
+    await request(t.http)
+      .post(`/api/v1/tenders/${fourth.id}/cancel`)
+      .set(auth(own))
+      .send({ reason: 'Not needed' })
+      .expect(200);
+    expect(await t.app.get(RedFlagsService).recompute(fourth.id)).toBe(0);
+  });
+
   it('flags a single bid near the estimate after closing, with the figures behind each flag', async () => {
     const tender = await flows.publish(buyer, tenderBody(cityId, {}, 2));
     const supplier = await factory.actor('supplier');

@@ -4,6 +4,7 @@ import { Actor, ActorFactory } from './factories/actors';
 import { CatalogueFactory, inDays } from './factories/catalogue';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { TenderClosingService } from '@app/domain';
+import { RedFlagsService } from '@app/domain/analytics';
 import { createTestApp, TestApp } from './setup/app-factory';
 import { eventually } from './setup/eventually';
 import { OcdsValidator } from './setup/ocds-validator';
@@ -343,7 +344,25 @@ describe('Quotation sessions', () => {
         .send({ reason: 'Цена устарела' })
         .expect(204);
 
+    // The runner-up complains about the award during its stand-still.
+    const [won] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
+    const complaint = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/awards/${won.id}/complaints`)
+      .set(auth(bidders[1]!))
+      .send({ text: 'Победитель не сможет поставить бумагу в срок' })
+      .expect(201);
     await decline(bidders[0]!, (await contractsOf())[0].id);
+    // Its award ended, the complaint has nothing left to decide; the winner walking away disqualifies no one.
+    const [closedComplaint] = await db.query(`SELECT status FROM complaints WHERE id = $1`, [
+      complaint.body.id,
+    ]);
+    expect(closedComplaint.status).toBe('closed');
+    await t.app.get(RedFlagsService).recompute(tender.id);
+    const flags = await db.query<{ code: string }[]>(`SELECT code FROM red_flags WHERE tender_id = $1`, [
+      tender.id,
+    ]);
+    expect(flags.map((f) => f.code)).not.toContain('LOWEST_BID_DISQUALIFIED');
+    expect(flags.map((f) => f.code)).not.toContain('ALL_BUT_WINNER_DISQUALIFIED');
     const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
     expect(awards).toEqual([
       expect.objectContaining({ status: 'unsuccessful', supplierId: bidders[0]!.organization.id }),

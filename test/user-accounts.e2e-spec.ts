@@ -117,6 +117,42 @@ describe('User accounts managed by operators', () => {
     expect(stale.status).toBe(401);
   });
 
+  it('turns an account off while a refresh of its session is half done, without a deadlock', async () => {
+    const user = await factory.actor('supplier');
+    const db = t.app.get(DataSource);
+    const [{ family_id: session }] = await db.query<{ family_id: string }[]>(
+      `SELECT family_id FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL LIMIT 1`,
+      [user.userId],
+    );
+    // A rotation as SessionsService does it: the session's lock first, then its new token, whose foreign key
+    // share-locks the user's row. The deactivation, in between, holds that row and waits for the session's lock.
+    const rotation = db.createQueryRunner();
+    await rotation.connect();
+    await rotation.startTransaction();
+    try {
+      await rotation.query(`SELECT pg_advisory_xact_lock(hashtextextended('refresh-session:' || $1, 0))`, [
+        session,
+      ]);
+      const off = setActive(operator, user.userId, false).then((res) => res.status);
+      await new Promise((r) => setTimeout(r, 300));
+      await rotation.query(
+        `INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at)
+         VALUES (md5(random()::text), $1, $2, now() + interval '1 day')`,
+        [session, user.userId],
+      );
+      await rotation.commitTransaction();
+      expect(await off).toBe(200);
+    } finally {
+      if (rotation.isTransactionActive) await rotation.rollbackTransaction();
+      await rotation.release();
+    }
+    // The session, the token the rotation added included, is over.
+    const live = await db.query(`SELECT 1 FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL`, [
+      user.userId,
+    ]);
+    expect(live).toEqual([]);
+  });
+
   it('stops another operator’s account, never one’s own, and only operators may', async () => {
     const other = await factory.actor('operator');
     const self = await setActive(operator, operator.userId, false);

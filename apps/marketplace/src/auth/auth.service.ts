@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import {
   AppConfig,
   InvalidCredentialsError,
+  InvalidRefreshTokenError,
   NotFoundError,
   OrganizationSuspendedError,
   SessionsService,
@@ -45,8 +46,9 @@ export class AuthService {
     const session = await this.sessions.rotate(refreshToken);
     const user = await this.users.findById(session.userId);
     if (!user || !user.active) {
+      // Turned off by an operator (or gone): the session ends, as any refresh token that no longer works.
       await this.sessions.revoke(session.sessionId);
-      throw new NotFoundError('The user of this session no longer exists');
+      throw new InvalidRefreshTokenError('The account of this session has been turned off');
     }
     if (user.organization?.status === 'suspended') {
       await this.sessions.revoke(session.sessionId);

@@ -77,7 +77,9 @@ export class UserAccountsService {
     }
     const changed = await this.dataSource.transaction(async (manager) => {
       const rows = await manager.query<{ id: string; active: boolean }[]>(
-        'SELECT id, active FROM users WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+        // NO KEY UPDATE: the flag is no key, and a refresh inserting a token (whose foreign key takes KEY SHARE on
+        // this row) after locking its session must not deadlock with this, which locks the sessions next.
+        'SELECT id, active FROM users WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE',
         [[operatorUserId, userId]],
       );
       if (!rows.find((r) => r.id === operatorUserId)?.active) {

@@ -82,9 +82,11 @@ export class RedFlagsService {
    */
   async recompute(tenderId: string): Promise<number | null> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(
+      // Locks the tender's run row: a wish the sweep adds meanwhile waits, and is seen by the next run.
+      const [run] = await manager.query<{ wanted_idx: string }[]>(
         `INSERT INTO red_flag_runs (tender_id) VALUES ($1)
-           ON CONFLICT (tender_id) DO UPDATE SET tender_id = EXCLUDED.tender_id`,
+           ON CONFLICT (tender_id) DO UPDATE SET tender_id = EXCLUDED.tender_id
+         RETURNING wanted_idx::text`,
         [tenderId],
       );
       const facts = await this.readFacts(manager, tenderId);
@@ -121,8 +123,9 @@ export class RedFlagsService {
         );
       }
       await manager.query(
-        `UPDATE red_flag_runs SET done_idx = GREATEST(done_idx, $2), computed_at = now() WHERE tender_id = $1`,
-        [tenderId, facts.loggedIdx],
+        // The wish may name another tender's entry (a direct purchase's change, for SPLIT_DIRECT_PURCHASES).
+        `UPDATE red_flag_runs SET done_idx = GREATEST(done_idx, $2, $3), computed_at = now() WHERE tender_id = $1`,
+        [tenderId, facts.loggedIdx, run?.wanted_idx ?? '-1'],
       );
       return rows.length;
     });
@@ -148,16 +151,27 @@ export class RedFlagsService {
       const [moved] = await manager.query<{ next: string | null }[]>(
         `WITH scanned AS (
            SELECT idx, tender_id FROM log_entries WHERE idx >= $1 ORDER BY idx LIMIT $2
-         ), wanted AS (
-           INSERT INTO red_flag_runs (tender_id, wanted_idx)
-           SELECT s.tender_id, max(s.idx) FROM scanned s
+         ), touched AS (
+           SELECT s.tender_id, max(s.idx) AS idx FROM scanned s
              JOIN tenders t ON t.id = s.tender_id AND t.closed_at IS NOT NULL
             GROUP BY s.tender_id
+         ), later_direct AS (
+           -- A direct purchase's change (a cancellation) can change SPLIT_DIRECT_PURCHASES of the organiser's direct
+           -- purchases reported in the window after it, which have no entry of their own to be swept for.
+           SELECT l.id AS tender_id, tt.idx FROM touched tt
+             JOIN tenders d ON d.id = tt.tender_id AND d.method = 'direct'
+             JOIN tenders l ON l.organizer_id = d.organizer_id AND l.method = 'direct' AND l.id <> d.id
+                           AND l.closed_at IS NOT NULL AND l.published_at >= d.published_at
+                           AND l.published_at < d.published_at + make_interval(days => $3)
+         ), wanted AS (
+           INSERT INTO red_flag_runs (tender_id, wanted_idx)
+           SELECT tender_id, max(idx) FROM (SELECT * FROM touched UNION ALL SELECT * FROM later_direct) w
+            GROUP BY tender_id
            ON CONFLICT (tender_id) DO UPDATE SET wanted_idx = GREATEST(red_flag_runs.wanted_idx, EXCLUDED.wanted_idx)
            RETURNING 1
          )
          SELECT (max(idx) + 1)::text AS next FROM scanned`,
-        [cursor!.position, scan],
+        [cursor!.position, scan, SPLIT_WINDOW_DAYS],
       );
       if (moved?.next) {
         await manager.query(`UPDATE analytics_cursors SET position = $2, moved_at = now() WHERE name = $1`, [
@@ -343,7 +357,7 @@ export class RedFlagsService {
         supplier_id: string;
       })[]
     >(
-      `SELECT id, lot_id, bid_id, supplier_id, status, amount::text FROM awards WHERE tender_id = $1
+      `SELECT id, lot_id, bid_id, supplier_id, status, amount::text, declined FROM awards WHERE tender_id = $1
         ORDER BY created_at, id`,
       [tenderId],
     );
@@ -375,6 +389,7 @@ export class RedFlagsService {
           supplierId: a.supplier_id,
           status: a.status,
           amount: a.amount,
+          declined: a.declined,
         })),
     }));
     return {

@@ -40,6 +40,8 @@ export interface FlagAward {
   supplierId: string;
   status: 'pending' | 'active' | 'unsuccessful' | 'cancelled';
   amount: string;
+  /** Ended by its winner declining the contract, not by the buyer: no disqualification. */
+  declined?: boolean;
 }
 
 /** Statistics of the same item (unit, currency, delivery city) that an award's unit price is compared with. */
@@ -154,7 +156,10 @@ function subjectOf(
  */
 export function splitDirectPurchases(facts: TenderFacts): RedFlagDraft | null {
   const siblings = facts.directSiblings ?? [];
-  if (facts.method !== 'direct' || siblings.length + 1 < SPLIT_MIN_PURCHASES) return null;
+  // A purchase cancelled since (no lot left to buy) is split from nothing.
+  if (facts.method !== 'direct' || facts.lots.length === 0 || siblings.length + 1 < SPLIT_MIN_PURCHASES) {
+    return null;
+  }
   const own = sumAmounts(facts.lots.map((l) => l.estimate));
   return {
     code: 'SPLIT_DIRECT_PURCHASES',
@@ -196,7 +201,9 @@ export function shortSubmissionPeriod(facts: TenderFacts, options: RedFlagOption
 function lotFlags(facts: TenderFacts, lot: FlagLot): RedFlagDraft[] {
   const flags: RedFlagDraft[] = [];
   const winner = lot.awards.find((a) => a.status === 'active' || a.status === 'pending');
-  const disqualified = new Set(lot.awards.filter((a) => a.status === 'unsuccessful').map((a) => a.bidId));
+  const disqualified = new Set(
+    lot.awards.filter((a) => a.status === 'unsuccessful' && !a.declined).map((a) => a.bidId),
+  );
 
   const [onlyBid] = lot.bids;
   if (COMPETITIVE_METHODS.has(facts.method) && lot.bids.length === 1 && onlyBid) {

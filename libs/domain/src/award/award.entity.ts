@@ -40,6 +40,10 @@ export class Award {
   @Column({ type: 'text', nullable: true })
   reason: string | null;
 
+  /** Ended by its winner declining the contract (a quotation session), not by the buyer's rejection. */
+  @Column({ type: 'boolean', default: false })
+  declined: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

@@ -8,7 +8,7 @@ import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { acceptAward, type AwardToAccept } from './award-acceptance';
 import type { TenderStatus } from '../procurement/rules/tender-state';
 import { assertActing } from '../tender/acting-organization';
-import { advanceTender, cancelLot } from '../tender/tender-progress';
+import { advanceTender, cancelLot, closePendingComplaints } from '../tender/tender-progress';
 import { NotTheBuyerError, TenderNotFoundError, TenderStateError } from '../tender/tender.errors';
 import {
   AwardNotFoundError,
@@ -297,7 +297,7 @@ export class AwardsService {
   ): Promise<void> {
     // A top-level UPDATE comes back from TypeORM as [rows, affected].
     const [[award]] = await manager.query<[{ id: string; bid_id: string; rank: number }[], number]>(
-      `UPDATE awards SET status = 'unsuccessful', reason = $2, decided_at = now()
+      `UPDATE awards SET status = 'unsuccessful', declined = true, reason = $2, decided_at = now()
         WHERE id = $1 AND status = 'active' RETURNING id, bid_id, rank`,
       [contract.award_id, `the winner declined the contract: ${reason}`],
     );
@@ -308,6 +308,15 @@ export class AwardsService {
       actorId: supplierId,
       payload: { awardId: award.id, lotId: contract.lot_id, bidId: award.bid_id, reason },
     });
+    // A complaint about the award has nothing left to decide.
+    await closePendingComplaints(
+      manager,
+      this.log,
+      tender.id,
+      { lotId: contract.lot_id, awardId: award.id },
+      supplierId,
+      `the winner declined the contract: ${reason}`,
+    );
     const next = await awardNextRanked(manager, this.log, tender.id, contract.lot_id, award.rank);
     if (!next) {
       const why = 'every ranked bid declined or was rejected';

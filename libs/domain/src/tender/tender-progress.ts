@@ -72,12 +72,28 @@ export async function cancelAwards(
       WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2) AND status IN ('pending', 'buyer_signed')`,
     [tenderId, lotId, reason],
   );
+  await closePendingComplaints(manager, log, tenderId, { lotId }, actorId, reason);
+}
+
+/**
+ * Closes the pending complaints of a tender, or of one lot, or of one award of it, whose award has ended: there is
+ * nothing left for an operator to decide. Each is logged as `complaint.closed`.
+ */
+export async function closePendingComplaints(
+  manager: EntityManager,
+  log: DealLogWriter,
+  tenderId: string,
+  scope: { lotId: string | null; awardId?: string },
+  actorId: string,
+  reason: string,
+): Promise<void> {
   // A top-level UPDATE comes back from TypeORM as [rows, affected].
   const closed = await manager.query<[{ id: string; award_id: string }[], number]>(
     `UPDATE complaints SET status = 'closed', decision_reason = $3, decided_at = now()
-      WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2) AND status = 'pending'
+      WHERE tender_id = $1 AND ($2::uuid IS NULL OR lot_id = $2) AND ($4::uuid IS NULL OR award_id = $4)
+        AND status = 'pending'
       RETURNING id, award_id`,
-    [tenderId, lotId, reason],
+    [tenderId, scope.lotId, reason, scope.awardId ?? null],
   );
   await log.appendMany(
     manager,

@@ -30,6 +30,7 @@ export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
 @Index('ix_tenders_organizer_created', ['organizerId', 'createdAt', 'id'])
 @Index('ix_tenders_value', ['value'])
 @Index('ix_tenders_deadline', ['tenderEnd'])
+@Index('ix_tenders_direct_by_organizer', ['organizerId', 'publishedAt'], { where: `"method" = 'direct'` })
 export class Tender {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -52,6 +52,7 @@ import { PasswordResets1765220000000 } from './1765220000000-PasswordResets';
 import { DirectPurchases1765230000000 } from './1765230000000-DirectPurchases';
 import { UsersByOrganization1765240000000 } from './1765240000000-UsersByOrganization';
 import { ContractsByParty1765250000000 } from './1765250000000-ContractsByParty';
+import { AwardDeclines1765260000000 } from './1765260000000-AwardDeclines';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -109,4 +110,5 @@ export const MIGRATIONS: (new () => object)[] = [
   DirectPurchases1765230000000,
   UsersByOrganization1765240000000,
   ContractsByParty1765250000000,
+  AwardDeclines1765260000000,
 ];
