@@ -120,10 +120,11 @@ describe('User accounts managed by operators', () => {
   it('turns an account off while a refresh of its session is half done, without a deadlock', async () => {
     const user = await factory.actor('supplier');
     const db = t.app.get(DataSource);
-    const [{ family_id: session }] = await db.query<{ family_id: string }[]>(
+    const [held] = await db.query<{ family_id: string }[]>(
       `SELECT family_id FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL LIMIT 1`,
       [user.userId],
     );
+    const session = held!.family_id;
     // A rotation as SessionsService does it: the session's lock first, then its new token, whose foreign key
     // share-locks the user's row. The deactivation, in between, holds that row and waits for the session's lock.
     const rotation = db.createQueryRunner();
