@@ -293,6 +293,12 @@ describe('Direct purchases', () => {
     const page2 = await mine(named, `?limit=1&cursor=${page1.nextCursor}`);
     expect(page2.items.map((c: any) => c.tenderId)).toEqual([first.id]);
     expect(page2.nextCursor).toBeNull();
+    // The one the buyer has signed is the one the supplier is to confirm.
+    const [toSign] = page1.items;
+    await request(t.http).post(`/api/v1/contracts/${toSign.id}/sign`).set(auth(buyer)).expect(204);
+    const toConfirm = await mine(named, '?status=buyer_signed');
+    expect(toConfirm.items.map((c: any) => c.id)).toEqual([toSign.id]);
+    await request(t.http).get('/api/v1/contracts/mine?status=lost').set(auth(named)).expect(400);
     const buyers = await mine(buyer, '?limit=200');
     expect(buyers.items.map((c: any) => c.tenderId)).toEqual(expect.arrayContaining([first.id, second.id]));
     expect((await mine(await factory.actor('supplier'))).items).toEqual([]);

@@ -18,7 +18,7 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { AuthUser, CurrentUser, Public, Roles } from '../common/auth.decorators';
 import { PageQueryDto } from '../common/pagination.dto';
 import { checkedIdempotencyKey, IDEMPOTENCY_HEADER, uuidParam } from '../common/validation';
-import { BidDto, ConfirmBidDto, TenderReasonDto } from './dto/actions.dto';
+import { BidDto, ConfirmBidDto, MyContractsQueryDto, TenderReasonDto } from './dto/actions.dto';
 
 const BID = { description: 'Your own bid, with its commitment', schema: { type: 'object' } };
 
@@ -182,9 +182,13 @@ export class AwardsController {
     schema: { type: 'object' },
   })
   @ApiErrors(400)
-  myContracts(@CurrentUser() caller: AuthUser, @Query() query: PageQueryDto) {
+  myContracts(@CurrentUser() caller: AuthUser, @Query() query: MyContractsQueryDto) {
     return this.queries.contractsOf(
-      { organizationId: caller.organizationId, side: caller.role === 'supplier' ? 'supplier' : 'buyer' },
+      {
+        organizationId: caller.organizationId,
+        side: caller.role === 'supplier' ? 'supplier' : 'buyer',
+        status: query.status,
+      },
       query.limit,
       query.cursor,
     );

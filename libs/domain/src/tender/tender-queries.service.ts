@@ -265,7 +265,7 @@ export class TenderQueriesService {
    * to confirm. Paged by creation, which never changes.
    */
   async contractsOf(
-    party: { organizationId: string; side: 'supplier' | 'buyer' },
+    party: { organizationId: string; side: 'supplier' | 'buyer'; status?: string },
     limit = DEFAULT_PAGE_SIZE,
     cursor?: string,
   ): Promise<Page<Record<string, unknown>>> {
@@ -279,8 +279,9 @@ export class TenderQueriesService {
               ${isoUtc('x.created_at')} AS "createdAt"
          FROM contracts x JOIN tenders t ON t.id = x.tender_id
         WHERE ${column} = $1 AND ($3::timestamptz IS NULL OR (x.created_at, x.id) < ($3::timestamptz, $4::uuid))
+          AND ($5::text IS NULL OR x.status = $5)
         ORDER BY x.created_at DESC, x.id DESC LIMIT $2`,
-      [party.organizationId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+      [party.organizationId, limit + 1, after?.[0] ?? null, after?.[1] ?? null, party.status ?? null],
     );
     return toPage(rows, limit, (r) => [String(r.createdAt), String(r.id)]);
   }

@@ -16,7 +16,12 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { COMPLAINT_STATUSES, type ComplaintStatus } from '@app/domain';
+import {
+  COMPLAINT_STATUSES,
+  CONTRACT_STATUSES,
+  type ComplaintStatus,
+  type ContractStatus,
+} from '@app/domain';
 import { documentContent, IsId, IsTimestamp, Optional, MinText } from '../../common/validation';
 import { PageQueryDto } from '../../common/pagination.dto';
 import { AMOUNT, DocumentDto, PeriodEndDto } from './tender-input.dto';
@@ -202,6 +207,16 @@ export class ComplaintQueryDto extends PageQueryDto {
   @Optional()
   @IsIn(COMPLAINT_STATUSES, { message: 'status must be pending, upheld, dismissed or closed' })
   status?: ComplaintStatus;
+}
+
+export class MyContractsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    enum: CONTRACT_STATUSES,
+    description: 'Only contracts in this status: buyer_signed, for a supplier, lists those it is to confirm',
+  })
+  @Optional()
+  @IsIn(CONTRACT_STATUSES, { message: 'status must be pending, buyer_signed, signed or cancelled' })
+  status?: ContractStatus;
 }
 
 /** A joint buyer's confirmation of its part of a draft, in the revision it read. */
