@@ -65,6 +65,7 @@ interface LockedTender {
 /** The tender as a change, a confirmation or a withdrawal reads it under its share lock. */
 interface HeldTender extends LockedTender {
   amendment_count: number;
+  method: string;
 }
 
 interface StateOfTender extends LockedTender {
@@ -199,11 +200,13 @@ export class BidsService {
       await assertActing(manager, supplierId, 'supplier');
       // A quotation bid is changed only under a current offer, as it is placed: one whose offer has lapsed stands
       // as it was placed (or is withdrawn).
-      const [eligible] = await manager.query<{ may_bid: boolean }[]>(
-        `SELECT ${MAY_BID('$2', 'clock_timestamp()')} AS may_bid FROM tenders t WHERE t.id = $1`,
-        [tenderId, supplierId],
-      );
-      if (!eligible?.may_bid) throw quotationOfferRequired();
+      if (tender.method === 'quotation') {
+        const [eligible] = await manager.query<{ may_bid: boolean }[]>(
+          `SELECT ${MAY_BID('$2', 'clock_timestamp()')} AS may_bid FROM tenders t WHERE t.id = $1`,
+          [tenderId, supplierId],
+        );
+        if (!eligible?.may_bid) throw quotationOfferRequired();
+      }
       await this.assertLots(manager, tender, input);
       const bid = await this.lockOwnBid(manager, supplierId, tenderId);
       const sealed = sealBid(bid.id, tenderId, supplierId, input);
@@ -332,8 +335,8 @@ export class BidsService {
     // The clock is read once the row is held, not before a wait for it (see TenderAmendmentsService.lock).
     const [tender] = await manager.query<HeldTender[]>(
       `WITH t AS MATERIALIZED (
-         SELECT id, status, currency, tender_end, amendment_count, organizer_id FROM tenders WHERE id = $1 FOR SHARE)
-       SELECT t.id, t.status, t.currency, t.tender_end, t.amendment_count, clock_timestamp() < t.tender_end AS on_time,
+         SELECT id, status, method, currency, tender_end, amendment_count, organizer_id FROM tenders WHERE id = $1 FOR SHARE)
+       SELECT t.id, t.status, t.method, t.currency, t.tender_end, t.amendment_count, clock_timestamp() < t.tender_end AS on_time,
               ${ORGANIZER_ACTIVE} AS organizer_active
          FROM t`,
       [tenderId],
