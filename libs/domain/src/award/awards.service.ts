@@ -189,29 +189,15 @@ export class AwardsService {
           { required: 'organiser' },
         );
       }
-      await manager.query(`UPDATE contracts SET status = 'cancelled', status_reason = $2 WHERE id = $1`, [
-        contractId,
-        reason,
-      ]);
-      await this.log.append(manager, {
-        type: 'contract.cancelled',
-        tenderId: contract.tender_id,
-        actorId: buyerId,
-        payload: { contractId, lotId: contract.lot_id, buyerId: contract.buyer_id, reason },
-      });
-      if (last) {
-        await cancelLot(
-          manager,
-          this.log,
-          locked,
-          contract.lot_id,
-          `every contract was cancelled: ${reason}`,
-          buyerId,
-        );
-        return;
-      }
-      await completeLotIfSigned(manager, this.log, contract.tender_id, contract.lot_id, buyerId);
-      await advanceTender(manager, this.log, locked, buyerId);
+      await this.cancelOne(manager, contract, reason, buyerId, { reason });
+      await this.decideLotAfter(
+        manager,
+        locked,
+        contract,
+        last,
+        `every contract was cancelled: ${reason}`,
+        buyerId,
+      );
     });
   }
 
@@ -243,21 +229,9 @@ export class AwardsService {
           { status: contract.status, required: ['pending', 'buyer_signed'] },
         );
       }
-      await manager.query(`UPDATE contracts SET status = 'cancelled', status_reason = $2 WHERE id = $1`, [
-        contractId,
-        `declined by the supplier: ${reason}`,
-      ]);
-      await this.log.append(manager, {
-        type: 'contract.cancelled',
-        tenderId: contract.tender_id,
-        actorId: supplierId,
-        payload: {
-          contractId,
-          lotId: contract.lot_id,
-          buyerId: contract.buyer_id,
-          reason,
-          declinedBy: 'supplier',
-        },
+      await this.cancelOne(manager, contract, `declined by the supplier: ${reason}`, supplierId, {
+        reason,
+        declinedBy: 'supplier',
       });
       if (locked.method === 'quotation') {
         await this.passOnDeclinedAward(manager, locked, contract, supplierId, reason);
@@ -267,20 +241,49 @@ export class AwardsService {
         `SELECT count(*)::int AS n FROM contracts WHERE lot_id = $1 AND status <> 'cancelled'`,
         [contract.lot_id],
       );
-      if (others?.n === 0) {
-        await cancelLot(
-          manager,
-          this.log,
-          locked,
-          contract.lot_id,
-          `the supplier declined the contract: ${reason}`,
-          supplierId,
-        );
-        return;
-      }
-      await completeLotIfSigned(manager, this.log, contract.tender_id, contract.lot_id, supplierId);
-      await advanceTender(manager, this.log, locked, supplierId);
+      const lotReason = `the supplier declined the contract: ${reason}`;
+      await this.decideLotAfter(manager, locked, contract, others?.n === 0, lotReason, supplierId);
     });
+  }
+
+  /** Cancels one unsigned contract, with its reason, and logs `contract.cancelled` with `payload`'s facts. */
+  private async cancelOne(
+    manager: EntityManager,
+    contract: { id: string; tender_id: string; lot_id: string; buyer_id: string },
+    statusReason: string,
+    actorId: string,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
+    await manager.query(`UPDATE contracts SET status = 'cancelled', status_reason = $2 WHERE id = $1`, [
+      contract.id,
+      statusReason,
+    ]);
+    await this.log.append(manager, {
+      type: 'contract.cancelled',
+      tenderId: contract.tender_id,
+      actorId,
+      payload: { contractId: contract.id, lotId: contract.lot_id, buyerId: contract.buyer_id, ...payload },
+    });
+  }
+
+  /**
+   * After one of its contracts is cancelled, the lot is decided by the others: cancelled (and maybe the tender
+   * with it) when it was the `last`, otherwise complete once the rest are signed.
+   */
+  private async decideLotAfter(
+    manager: EntityManager,
+    tender: LockedTender,
+    contract: { tender_id: string; lot_id: string },
+    last: boolean,
+    lotReason: string,
+    actorId: string,
+  ): Promise<void> {
+    if (last) {
+      await cancelLot(manager, this.log, tender, contract.lot_id, lotReason, actorId);
+      return;
+    }
+    await completeLotIfSigned(manager, this.log, contract.tender_id, contract.lot_id, actorId);
+    await advanceTender(manager, this.log, tender, actorId);
   }
 
   /**
