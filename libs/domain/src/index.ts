@@ -48,6 +48,8 @@ export * from './tender/tender-amendments.service';
 export * from './tender/tender-closing.service';
 export * from './tender/tender-closing.scheduler';
 export * from './tender/procurement.module';
+export * from './auction/auction.errors';
+export * from './auction/auction.service';
 export * from './bid/bid.entity';
 export * from './bid/bid.errors';
 export * from './bid/bids.service';

@@ -8,6 +8,7 @@ export function toTenderInput(dto: TenderInputDto): TenderInput {
     description: dto.description,
     currency: dto.currency,
     method: dto.method,
+    auctionStepPercent: dto.auctionStepPercent ?? null,
     minBids: dto.minBids,
     localPreference: dto.localPreference ?? null,
     enquiryEnd: dto.enquiryPeriod ? new Date(dto.enquiryPeriod.endDate) : null,

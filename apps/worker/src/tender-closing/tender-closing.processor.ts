@@ -1,7 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
-import { type JobPayloads, JOBS, QUEUES, TenderClosingService } from '@app/domain';
+import { AuctionService, type JobPayloads, JOBS, QUEUES, TenderClosingService } from '@app/domain';
 import { type BatchWaiter, BurstBatcher } from '../common/burst-batcher';
 import { JobMetrics } from '../common/job-metrics';
 import { Lanes } from '../common/lanes';
@@ -46,6 +46,7 @@ export class TenderClosingProcessor extends ObservedProcessor {
   constructor(
     metrics: JobMetrics,
     private readonly closing: TenderClosingService,
+    private readonly auctions: AuctionService,
     private readonly logger: PinoLogger,
   ) {
     super(metrics);
@@ -166,6 +167,34 @@ export class TenderClosingProcessor extends ObservedProcessor {
     return started;
   }
 
+  /**
+   * Finishes every auction whose end has passed, SWEEP_BATCH a transaction; should a batch fail, each on its own,
+   * so that one that cannot be finished holds back no other.
+   */
+  private async finishAuctionsDue(): Promise<number> {
+    let finished = 0;
+    try {
+      for (;;) {
+        const count = (await this.lanes.run(() => this.auctions.finishDue(SWEEP_BATCH))).length;
+        finished += count;
+        if (count < SWEEP_BATCH) return finished;
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'finishing auctions failed; finishing them one by one');
+    }
+    for (const tenderId of await this.auctions.dueIds(SWEEP_BATCH)) {
+      try {
+        finished += (await this.lanes.run(() => this.auctions.finishDue(1, [tenderId]))).length;
+      } catch (error) {
+        this.logger.error(
+          { err: error, tenderId },
+          'the auction could not be finished; the next sweep tries again',
+        );
+      }
+    }
+    return finished;
+  }
+
   protected async handle(job: Job): Promise<unknown> {
     switch (job.name) {
       case JOBS.closeTender: {
@@ -184,6 +213,18 @@ export class TenderClosingProcessor extends ObservedProcessor {
         const { tenderId } = job.data as JobPayloads[typeof JOBS.startTendering];
         // Nothing moved: moved already (by the sweep), cancelled, or not due yet.
         return { started: (await this.closing.startTendering([tenderId])).length };
+      }
+      case JOBS.finishAuction: {
+        const { tenderId } = job.data as JobPayloads[typeof JOBS.finishAuction];
+        for (let attempt = 1; ; attempt++) {
+          const finished = await this.lanes.run(() => this.auctions.finishDue(1, [tenderId]));
+          if (finished.length > 0) return { finished: 1, attempts: attempt };
+          // Nothing finished: already finished, cancelled, or its end moved by a price (whose own job follows) - or
+          // still due, its row held by a price refused at the end: tried again at once, then left to the sweep.
+          if (attempt >= HELD_RETRIES || !(await this.auctions.isDue(tenderId)))
+            return { finished: 0, attempts: attempt };
+          await new Promise((resolve) => setTimeout(resolve, HELD_RETRY_MS));
+        }
       }
       case JOBS.sweepClosings: {
         // Enquiry periods that ended first: a tender the worker was away for moves on, then closes if overdue.
@@ -206,7 +247,9 @@ export class TenderClosingProcessor extends ObservedProcessor {
           this.startDraining();
         }
         if (closed > 0) this.logger.info({ closed }, 'sweep closed overdue tenders');
-        return { started, closed };
+        const finished = await this.finishAuctionsDue();
+        if (finished > 0) this.logger.info({ finished }, 'sweep finished ended auctions');
+        return { started, closed, finished };
       }
       default:
         throw new Error(`unknown job ${job.name} on ${QUEUES.tenderClosing}`);

@@ -22,6 +22,9 @@ function published(p: Payload): string {
   if (text(tender, 'method') === 'direct') {
     return `${summary}; direct purchase from supplier ${text(direct, 'supplierId')} (${text(direct, 'reason')})`;
   }
+  if (text(tender, 'method') === 'auction') {
+    return `${summary}; electronic auction, step ${text(object(tender, 'auction'), 'stepPercent')}%`;
+  }
   return text(tender, 'method') === 'quotation' ? `${summary}; quotation session` : summary;
 }
 
@@ -41,6 +44,11 @@ const SUMMARIES: Record<string, (p: Payload) => string> = {
     `Tendering started: bids accepted until ${text(object(p, 'tenderPeriod'), 'endDate')}`,
   'tender.cancelled': (p) => `Tender cancelled: ${text(p, 'reason')}`,
   'tender.closed': closed,
+  'auction.started': (p) =>
+    `Auction started: step ${text(p, 'stepPercent')}%, ends ${text(object(p, 'auctionPeriod'), 'endDate')} unless a price moves it`,
+  'auction.bid': (p) =>
+    `Auction price ${text(p, 'price')} (evaluated ${text(p, 'evaluatedPrice')}${p.leads === true ? ', leading' : ''}) on lot ${text(p, 'lotId')} by supplier ${text(p, 'supplierId')}, was ${text(p, 'previousPrice')}; ends ${text(p, 'auctionEnd')}`,
+  'auction.ended': (p) => closed(p).replace(/^Closed/, 'Auction ended'),
   'lot.cancelled': (p) => `Lot ${text(p, 'lotId')} cancelled: ${text(p, 'reason')}`,
   'lot.unsuccessful': (p) => `Lot ${text(p, 'lotId')} unsuccessful: ${text(p, 'reason')}`,
   'lot.completed': (p) => `Lot ${text(p, 'lotId')} complete: every contract of it signed`,

@@ -82,4 +82,8 @@ export class BidLot {
 
   @Column({ name: 'preference_applied', type: 'boolean', nullable: true })
   preferenceApplied: boolean | null;
+
+  /** An auction's: when the supplier last lowered its price (the price above); ties go to the earlier one. */
+  @Column({ name: 'auction_bid_at', type: 'timestamptz', nullable: true })
+  auctionBidAt: Date | null;
 }

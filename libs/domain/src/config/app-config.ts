@@ -207,6 +207,16 @@ export class AppConfig {
   @Max(90 * 86400)
   STANDSTILL_SECONDS = 10 * 86400;
 
+  /**
+   * An electronic auction's round: it runs this long after the opening at the deadline, and every new price moves
+   * its end to at least this long after it (ten minutes in Russian practice).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  AUCTION_ROUND_SECONDS = 600;
+
   /** An amendment of terms with fewer days than this left must extend the deadline to at least this. */
   @Transform(toInt)
   @IsInt()

@@ -15,6 +15,7 @@ export const JOBS = {
   purgeExpiredRefreshTokens: 'purge-expired-refresh-tokens',
   closeTender: 'close-tender',
   startTendering: 'start-tendering',
+  finishAuction: 'finish-auction',
   sweepClosings: 'sweep-closings',
   exportOcdsReleases: 'export-ocds-releases',
   computeRedFlags: 'compute-red-flags',
@@ -34,9 +35,11 @@ export interface JobPayloads {
   [JOBS.closeTender]: { tenderId: string };
   /** Move one tender from enquiries into tendering when its enquiry period ends (delayed job; the sweep backs it up). */
   [JOBS.startTendering]: { tenderId: string };
+  /** Finish one tender's electronic auction at its end (delayed job; moved by every price that moves the end). */
+  [JOBS.finishAuction]: { tenderId: string };
   /**
    * Move every tender whose enquiry period has ended into tendering, then close every overdue tender found in
-   * the database (repeating; backs up lost delayed jobs).
+   * the database, then finish every auction whose end has passed (repeating; backs up lost delayed jobs).
    */
   [JOBS.sweepClosings]: Record<string, never>;
   /** Write the OCDS bulk file of one UTC day (YYYY-MM-DD; the day before the run when absent). Rewrites it whole. */
@@ -56,6 +59,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JOBS.purgeExpiredRefreshTokens]: QUEUES.maintenance,
   [JOBS.closeTender]: QUEUES.tenderClosing,
   [JOBS.startTendering]: QUEUES.tenderClosing,
+  [JOBS.finishAuction]: QUEUES.tenderClosing,
   [JOBS.sweepClosings]: QUEUES.tenderClosing,
   [JOBS.exportOcdsReleases]: QUEUES.ocdsExport,
   [JOBS.computeRedFlags]: QUEUES.redFlags,

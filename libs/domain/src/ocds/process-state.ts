@@ -24,6 +24,7 @@ export const RELEASE_EVENT_TYPES = [
   'question.answered',
   'bid.opened',
   'tender.closed',
+  'auction.ended',
   'award.pending',
   'award.direct',
   'award.accepted',
@@ -222,7 +223,9 @@ export function applyEvent(state: ProcessState, event: OcdsEvent, ctx: FoldConte
     case 'bid.opened':
       openBid(state, p);
       return ['tenderUpdate'];
+    // The end of an electronic auction ranks again, on the last prices: each bid's value is its last price.
     case 'tender.closed':
+    case 'auction.ended':
       applyClosing(state, p);
       return ['tenderUpdate'];
     case 'award.pending':
@@ -382,6 +385,7 @@ function applyClosing(state: ProcessState, p: Json): void {
       const ranked = asObject(rawRank);
       const bid = state.bids.find((b) => b.bidId === text(ranked.bidId) && b.lotId === lotId);
       if (bid && typeof ranked.rank === 'number') bid.rank = ranked.rank;
+      if (bid && typeof ranked.price === 'string') bid.price = ranked.price;
     }
   }
 }

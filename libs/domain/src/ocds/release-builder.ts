@@ -215,7 +215,7 @@ function tender(state: ProcessState, refs: OcdsReferences, date: string): OcdsTe
       : {
           awardCriteria: state.awardCriteria === 'lowestPrice' ? 'priceOnly' : undefined,
           awardCriteriaDetails: awardCriteriaDetails(state),
-          submissionMethod: ['electronicSubmission'],
+          submissionMethod: [state.method === 'auction' ? 'electronicAuction' : 'electronicSubmission'],
           tenderPeriod: state.tenderPeriod,
           enquiryPeriod: { startDate: state.publishedAt, endDate: state.clarificationsUntil },
         }),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsModule } from '../analytics/analytics.module';
+import { AuctionService } from '../auction/auction.service';
 import { AwardsService } from '../award/awards.service';
 import { ComplaintsService } from '../award/complaints.service';
 import { BidsService } from '../bid/bids.service';
@@ -21,6 +22,7 @@ const SERVICES = [
   TenderClarificationsService,
   TenderAmendmentsService,
   TenderClosingService,
+  AuctionService,
   BidsService,
   AwardsService,
   ComplaintsService,

@@ -19,35 +19,46 @@ export class TenderClosingScheduler {
   }
 
   async schedule(tenderId: string, deadline: Date, previousDeadline?: Date): Promise<void> {
-    try {
-      if (previousDeadline && previousDeadline.getTime() !== deadline.getTime()) {
-        await this.queue.remove(TenderClosingScheduler.jobIdFor(tenderId, previousDeadline));
-      }
-      const payload: JobPayloads[typeof JOBS.closeTender] = { tenderId };
-      await this.queue.add(JOBS.closeTender, payload, {
-        jobId: TenderClosingScheduler.jobIdFor(tenderId, deadline),
-        delay: Math.max(0, deadline.getTime() - Date.now()),
-      });
-    } catch (error) {
-      this.logger.warn(
-        { err: error, tenderId },
-        'could not enqueue the closing job; the sweep will close it',
-      );
-    }
+    await this.delayed(JOBS.closeTender, tenderId, deadline, previousDeadline, 'close it');
   }
 
   /** The delayed job that moves the tender into tendering when its enquiry period ends (best effort, as above). */
   async scheduleTendering(tenderId: string, enquiryEnd: Date): Promise<void> {
+    await this.delayed(JOBS.startTendering, tenderId, enquiryEnd, undefined, 'start its tendering');
+  }
+
+  /**
+   * The delayed job that finishes an electronic auction at its end (best effort, as above); a price that moved
+   * the end replaces the job of the end before it.
+   */
+  async scheduleAuctionEnd(tenderId: string, auctionEnd: Date, previousEnd?: Date): Promise<void> {
+    await this.delayed(JOBS.finishAuction, tenderId, auctionEnd, previousEnd, 'finish its auction');
+  }
+
+  /**
+   * One delayed job per tender and moment (its id names both), replacing the one of the `previous` moment; a
+   * failure is logged and left to the sweep, which finds the same work in the database.
+   */
+  private async delayed(
+    name: typeof JOBS.closeTender | typeof JOBS.startTendering | typeof JOBS.finishAuction,
+    tenderId: string,
+    at: Date,
+    previous: Date | undefined,
+    sweepWill: string,
+  ): Promise<void> {
     try {
-      const payload: JobPayloads[typeof JOBS.startTendering] = { tenderId };
-      await this.queue.add(JOBS.startTendering, payload, {
-        jobId: jobId(JOBS.startTendering, tenderId, enquiryEnd.getTime()),
-        delay: Math.max(0, enquiryEnd.getTime() - Date.now()),
+      if (previous && previous.getTime() !== at.getTime()) {
+        await this.queue.remove(jobId(name, tenderId, previous.getTime()));
+      }
+      const payload: JobPayloads[typeof name] = { tenderId };
+      await this.queue.add(name, payload, {
+        jobId: jobId(name, tenderId, at.getTime()),
+        delay: Math.max(0, at.getTime() - Date.now()),
       });
     } catch (error) {
       this.logger.warn(
-        { err: error, tenderId },
-        'could not enqueue the start of tendering; the sweep will start it',
+        { err: error, tenderId, job: name },
+        `could not enqueue ${name}; the sweep will ${sweepWill}`,
       );
     }
   }

@@ -7,6 +7,7 @@ import { describeRule, EAEU_COUNTRIES, LocalPreference } from '../procurement/ru
 import { nextStatus, type TenderStatus } from '../procurement/rules/tender-state';
 import { acceptAward, type AwardToAccept } from '../award/award-acceptance';
 import { AppConfig } from '../config/app-config';
+import { AuctionService } from '../auction/auction.service';
 import { advanceTender } from './tender-progress';
 
 /** A claimed tender: what its published rule is made of (CLOSE_TENDERS reads the rest itself). */
@@ -19,6 +20,11 @@ interface DueTender {
 
 export interface ClosingResult {
   closed: { tenderId: string; status: string }[];
+}
+
+/** A closing's work inside its transaction: what it closed, and the auctions it started (scheduled after commit). */
+interface ClosingWork extends ClosingResult {
+  auctions: { tenderId: string; auctionEnd: Date }[];
 }
 
 /**
@@ -74,6 +80,8 @@ const AUTOMATICALLY_AWARDED = nextStatus(QUALIFICATION, 'decideAward', {
   anyLotAwarded: true,
 });
 const UNSUCCESSFUL = nextStatus('active.tendering', 'close', { anyLotAwarded: false });
+/** Where an electronic auction goes at its deadline when a lot has enough first bids: no award until it ends. */
+const AUCTION = nextStatus('active.tendering', 'close', { anyLotAwarded: true, auction: true });
 const EAEU = EAEU_COUNTRIES.map((c) => `'${c}'`).join(', ');
 
 /**
@@ -132,13 +140,14 @@ ${DealLogWriter.insertFrom(`
  * preference in hundredths of a percent), compared unrounded), then the earlier bid to the millisecond, the lower
  * commit sequence and the lower bid id in code-unit order; the evaluated price shown is rounded half-up to the
  * cent in integers, so no division rounds twice. A lot with fewer than max(min_bids, 1) bids is unsuccessful;
- * otherwise its first bid gets a pending award. A tender held by an unanswered question (one committed after the
+ * otherwise its first bid gets a pending award - but for an electronic auction, whose lots with enough bids go to
+ * the live auction instead (AuctionService starts it in the same transaction). A tender held by an unanswered question (one committed after the
  * claim's snapshot) is left as it was. All CTEs share one snapshot and touch different rows; the events go in
  * claim order: every bid.opened (by commit sequence), every tender.closed, every award.pending.
  */
 export const CLOSE_TENDERS = `
 WITH due AS MATERIALIZED (
-  SELECT t.id, x.ord, x.rule, t.min_bids, t.preference_scope AS scope,
+  SELECT t.id, x.ord, x.rule, t.min_bids, t.method = 'auction' AS auction, t.preference_scope AS scope,
          CASE WHEN t.preference_scope IS NULL THEN 0 ELSE (coalesce(t.preference_percent, 0) * 100)::int END AS discount,
          c.id AS city_id, c.region, upper(c.country) AS country
     FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS x(id, rule, ord)
@@ -178,7 +187,7 @@ WITH due AS MATERIALIZED (
   UPDATE bid_lots bl SET evaluated_price = r.evaluated, rank = r.rank, preference_applied = r.local
     FROM ranked r WHERE bl.bid_id = r.bid_id AND bl.lot_id = r.lot_id
 ), lot_results AS MATERIALIZED (
-  SELECT l.id AS lot_id, l.tender_id, l.number, d.min_bids, coalesce(r.bids, 0) AS bids,
+  SELECT l.id AS lot_id, l.tender_id, l.number, d.min_bids, d.auction, coalesce(r.bids, 0) AS bids,
          coalesce(r.bids, 0) >= greatest(d.min_bids, 1) AS enough, coalesce(r.ranking, '[]') AS ranking
     FROM due d
     JOIN lots l ON l.tender_id = d.id AND l.status = 'active'
@@ -196,11 +205,12 @@ WITH due AS MATERIALIZED (
   INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, amount, rank, status)
   SELECT r.tender_id, r.lot_id, r.bid_id, r.supplier_id, r.price, 1, 'pending'
     FROM ranked r JOIN lot_results lr ON lr.lot_id = r.lot_id
-   WHERE r.rank = 1 AND lr.enough
+   WHERE r.rank = 1 AND lr.enough AND NOT lr.auction
   RETURNING id, tender_id, lot_id, bid_id, supplier_id, amount
 ), tender_results AS MATERIALIZED (
   SELECT d.id, d.ord, d.rule, d.min_bids,
-         CASE WHEN coalesce(bool_or(lr.enough), false) THEN '${AWARDED}' ELSE '${UNSUCCESSFUL}' END AS status,
+         CASE WHEN NOT coalesce(bool_or(lr.enough), false) THEN '${UNSUCCESSFUL}'
+              WHEN d.auction THEN '${AUCTION}' ELSE '${AWARDED}' END AS status,
          coalesce(jsonb_agg(
            jsonb_build_object('lotId', lr.lot_id, 'status', CASE WHEN lr.enough THEN 'active' ELSE 'unsuccessful' END,
                               'bids', lr.bids, 'ranking', lr.ranking)
@@ -208,7 +218,7 @@ WITH due AS MATERIALIZED (
                    ELSE jsonb_build_object('reason', 'fewer than ' || lr.min_bids || ' bid(s)') END
            ORDER BY lr.number) FILTER (WHERE lr.lot_id IS NOT NULL), '[]') AS lots
     FROM due d LEFT JOIN lot_results lr ON lr.tender_id = d.id
-   GROUP BY d.id, d.ord, d.rule, d.min_bids
+   GROUP BY d.id, d.ord, d.rule, d.min_bids, d.auction
 ), closed AS (
   UPDATE tenders t SET status = tr.status, closed_at = now(), updated_at = now()
     FROM tender_results tr WHERE t.id = tr.id
@@ -247,6 +257,7 @@ export class TenderClosingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly log: DealLogWriter,
     private readonly config: AppConfig,
+    private readonly auctions: AuctionService,
   ) {}
 
   /** Whether a tender is due to close: in tendering, past its deadline, no question holding it. */
@@ -268,14 +279,16 @@ export class TenderClosingService {
     tenderIds?: string[],
     options: { fill?: boolean } = {},
   ): Promise<ClosingResult> {
-    return this.dataSource.transaction(async (manager) => {
+    const work = await this.dataSource.transaction(async (manager): Promise<ClosingWork> => {
       const tenders = await this.claim(manager, limit, tenderIds ?? null, null);
       if (options.fill && tenderIds && tenders.length < limit) {
         tenders.push(...(await this.claim(manager, limit - tenders.length, null, tenderIds)));
       }
-      if (tenders.length === 0) return { closed: [] };
+      if (tenders.length === 0) return { closed: [], auctions: [] };
       return this.close(manager, tenders);
     });
+    await this.auctions.scheduleEnds(work.auctions);
+    return { closed: work.closed };
   }
 
   /**
@@ -369,7 +382,7 @@ export class TenderClosingService {
    * The ranking is rankLot's (which the property tests check against a brute-force reference, and the closing
    * against rankLot); only the published rule text comes from here.
    */
-  private async close(manager: EntityManager, tenders: DueTender[]): Promise<ClosingResult> {
+  private async close(manager: EntityManager, tenders: DueTender[]): Promise<ClosingWork> {
     const rules = tenders.map((t) =>
       describeRule(
         t.preference_scope && t.preference_percent
@@ -392,8 +405,13 @@ export class TenderClosingService {
       );
       for (const id of awarded) statuses.set(id, AUTOMATICALLY_AWARDED);
     }
+    const auctions = await this.auctions.start(
+      manager,
+      tenders.filter((t) => statuses.get(t.id) === AUCTION).map((t) => t.id),
+    );
     // In claim order; a tender held by a question committed after the claim's snapshot is left as it was.
     return {
+      auctions,
       closed: tenders.flatMap((t) => {
         const status = statuses.get(t.id);
         return status ? [{ tenderId: t.id, status }] : [];

@@ -6,6 +6,11 @@ import { AppConfig } from '../config/app-config';
 import { orderedUuids } from '../database/ordered-uuids';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { Organization } from '../organizations/organization.entity';
+import {
+  AUCTION_MAX_STEP_PERCENT,
+  AUCTION_MIN_STEP_PERCENT,
+  isValidStepPercent,
+} from '../procurement/rules/auction';
 import { formatAmount, MAX_TOTAL_MINOR, parseAmount, sumAmounts } from '../procurement/rules/money';
 import { EAEU_COUNTRIES } from '../procurement/rules/ranking';
 import { nextStatus } from '../procurement/rules/tender-state';
@@ -57,6 +62,7 @@ const draftFields = (input: TenderInput) => ({
   directReason: input.directAward?.reason ?? null,
   directRationale: input.directAward?.rationale.trim() ?? null,
   relatedTenderId: input.directAward?.relatedTenderId ?? null,
+  auctionStepPercent: input.method === 'auction' ? (input.auctionStepPercent ?? null) : null,
 });
 
 const invalid = (field: string, message: string) => new TenderInvalidError(`${field}: ${message}`, { field });
@@ -70,6 +76,8 @@ function assertMethodShape(input: TenderInput): void {
   if (input.method === 'direct') return assertDirectShape(input);
   if (input.directAward) throw invalid('directAward', 'only a direct purchase names its supplier');
   if (!input.tenderEnd) throw invalid('tenderPeriod', 'is required');
+  if (input.method === 'auction') return assertAuctionShape(input);
+  if (input.auctionStepPercent) throw invalid('auctionStepPercent', 'only an electronic auction has a step');
   if (input.method !== 'quotation') return;
   const quotation = (field: string, message: string) => invalid(field, `a quotation session ${message}`);
   if (input.lots.length !== 1) throw quotation('lots', 'has exactly one lot');
@@ -81,6 +89,16 @@ function assertMethodShape(input: TenderInput): void {
   if (input.jointBuyerIds?.length) throw quotation('jointBuyerIds', 'has one buyer; run a joint open tender');
   if (input.enquiryEnd) throw quotation('enquiryPeriod', 'has no enquiry period');
   if (input.clarificationsUntil) throw quotation('clarificationsUntil', 'takes no questions');
+}
+
+/** An electronic auction names its minimal step, from 0.5% to 5% of each lot's estimate (domain.md, "Methods"). */
+function assertAuctionShape(input: TenderInput): void {
+  if (!input.auctionStepPercent || !isValidStepPercent(input.auctionStepPercent)) {
+    throw invalid(
+      'auctionStepPercent',
+      `an electronic auction names its minimal step: ${AUCTION_MIN_STEP_PERCENT} to ${AUCTION_MAX_STEP_PERCENT} (percent of each lot's estimate, at most 2 decimals)`,
+    );
+  }
 }
 
 /**

@@ -29,8 +29,8 @@ export interface DocumentInput {
   sha256: string;
 }
 
-/** The methods a buyer can run; the entity leaves room for the electronic auction. */
-export const TENDER_METHODS = ['open', 'quotation', 'direct'] as const;
+/** The methods a buyer can run (domain.md, "Methods"). */
+export const TENDER_METHODS = ['open', 'auction', 'quotation', 'direct'] as const;
 export type TenderMethod = (typeof TENDER_METHODS)[number];
 
 /**
@@ -62,10 +62,13 @@ export interface TenderInput {
   description?: string;
   currency: string;
   /**
-   * open: an open tender; quotation: a quotation session over one catalogue item; direct: the report of a direct
-   * purchase (see TenderDraftsService).
+   * open: an open tender; auction: an electronic auction (sealed first bids, then a live descending auction);
+   * quotation: a quotation session over one catalogue item; direct: the report of a direct purchase (see
+   * TenderDraftsService).
    */
   method: TenderMethod;
+  /** An electronic auction's alone: its minimal step, in percent of each lot's estimate (0.5 to 5). */
+  auctionStepPercent?: string | null;
   minBids?: number;
   localPreference?: { scope: PreferenceScope; percent: string } | null;
   enquiryEnd?: Date | null;

@@ -36,6 +36,11 @@ export interface TenderView {
     relatedTenderId: string | null;
     relatedOcid: string | null;
   };
+  /** An electronic auction's alone: its step, and its period once it runs (its end moves with every price). */
+  auction?: {
+    stepPercent: string;
+    auctionPeriod: { startDate: string | null; endDate: string } | null;
+  };
   clarificationsUntil: string | null;
   value: { amount: string; currency: string };
   lots: {
@@ -118,6 +123,10 @@ SELECT jsonb_build_object(
   'supplierName', (SELECT o.legal_name FROM organizations o WHERE o.id = t.direct_supplier_id),
   'reason', t.direct_reason, 'rationale', t.direct_rationale, 'relatedTenderId', t.related_tender_id,
   'relatedOcid', (SELECT r.ocid FROM tenders r WHERE r.id = t.related_tender_id))) END
+  || CASE WHEN t.method <> 'auction' THEN '{}'::jsonb ELSE jsonb_build_object('auction', jsonb_build_object(
+  'stepPercent', t.auction_step_percent::text,
+  'auctionPeriod', CASE WHEN t.auction_end IS NULL THEN NULL
+     ELSE jsonb_build_object('startDate', ${ISO('t.closed_at')}, 'endDate', ${ISO('t.auction_end')}) END)) END
   || CASE WHEN t.status <> 'draft' THEN '{}'::jsonb ELSE jsonb_build_object('revision', t.draft_revision,
   'participation', (SELECT jsonb_agg(jsonb_build_object('buyerId', tb.buyer_id, 'confirmed', tb.confirmed_at IS NOT NULL)
      ORDER BY (tb.buyer_id <> t.organizer_id), tb.buyer_id) FROM tender_buyers tb WHERE tb.tender_id = t.id)) END AS view

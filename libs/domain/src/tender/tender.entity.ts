@@ -23,7 +23,12 @@ export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
   'ck_tenders_direct',
   `("method" = 'direct') = ("direct_supplier_id" IS NOT NULL AND "direct_reason" IS NOT NULL AND "direct_rationale" IS NOT NULL)`,
 )
+@Check(
+  'ck_tenders_auction',
+  `("method" = 'auction') = ("auction_step_percent" IS NOT NULL) AND ("auction_step_percent" IS NULL OR ("auction_step_percent" >= 0.5 AND "auction_step_percent" <= 5))`,
+)
 @Index('ix_tenders_closing_due', ['tenderEnd'], { where: `"status" = 'active.tendering'` })
+@Index('ix_tenders_auction_due', ['auctionEnd'], { where: `"status" = 'active.auction'` })
 @Index('ix_tenders_tendering_due', ['enquiryEnd'], { where: `"status" = 'active.enquiries'` })
 @Index('ix_tenders_status_published', ['status', 'publishedAt', 'id'])
 @Index('ix_tenders_published', ['publishedAt', 'id'])
@@ -120,6 +125,14 @@ export class Tender {
   /** The earlier tender of the buyer whose failure a direct purchase follows (reason failed_competition). */
   @Column({ name: 'related_tender_id', type: 'uuid', nullable: true })
   relatedTenderId: string | null;
+
+  /** An electronic auction's minimal step, in percent of each lot's estimate (0.5 to 5). */
+  @Column({ name: 'auction_step_percent', type: 'numeric', precision: 4, scale: 2, nullable: true })
+  auctionStepPercent: string | null;
+
+  /** When a running auction ends unless a bid moves it later; set as the auction starts at the deadline. */
+  @Column({ name: 'auction_end', type: 'timestamptz', nullable: true })
+  auctionEnd: Date | null;
 
   /** Counted up by every save of the draft: a joint buyer confirms the revision it read. */
   @Column({ name: 'draft_revision', type: 'int', default: 1 })

@@ -33,6 +33,13 @@ export class BidLotDto {
   price: string;
 }
 
+export class AuctionBidDto {
+  @ApiProperty({ format: 'uuid' }) @IsId() lotId: string;
+  @ApiProperty({ example: '141000.00', description: 'Your new price on the lot, in the tender currency' })
+  @Matches(AMOUNT, { message: 'price must be a decimal string with at most 2 decimals, e.g. "1250.50"' })
+  price: string;
+}
+
 export class BidDto {
   @ApiProperty({ example: 'RUB', description: 'Must be the tender currency' })
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
@@ -123,6 +130,7 @@ export class AmendmentDto {
 export const TENDER_STATUS_VALUES = [
   'active.enquiries',
   'active.tendering',
+  'active.auction',
   'active.qualification',
   'active.awarded',
   'complete',
@@ -140,7 +148,7 @@ export class TenderQueryDto extends PageQueryDto {
   @Optional()
   @Matches(/^\d{8}-\d$/, { message: 'cpv must be a CPV code like 30197630-1' })
   cpv?: string;
-  @ApiPropertyOptional({ enum: ['open', 'quotation'] })
+  @ApiPropertyOptional({ enum: ['open', 'auction', 'quotation', 'direct'] })
   @Optional()
   @IsIn(['open', 'auction', 'quotation', 'direct'])
   method?: string;

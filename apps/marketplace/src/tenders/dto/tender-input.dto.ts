@@ -245,10 +245,24 @@ export class TenderInputDto {
       'QUOTATION_MAX_HOURS) for one catalogue item, one lot and one buyer, without enquiries or questions, open ' +
       'to the suppliers with a current offer for the item; its lowest evaluated price wins automatically. ' +
       'direct: the report of a direct purchase, made without competition with the supplier in directAward; ' +
-      'published, it is awarded at once at each lot estimate. The electronic auction comes later.',
+      'published, it is awarded at once at each lot estimate. auction: an electronic auction, sealed first bids ' +
+      'opened at the deadline, then a live descending auction among their suppliers (each new price beats the ' +
+      'lowest by auctionStepPercent of the lot estimate, and moves the end to AUCTION_ROUND_SECONDS later); ' +
+      'the lowest evaluated last price wins.',
   })
   @IsIn(TENDER_METHODS)
   method: TenderMethod;
+
+  @ApiPropertyOptional({
+    example: '1',
+    description:
+      "An electronic auction's alone, and required there: its minimal step, 0.5 to 5 percent of each lot's estimate",
+  })
+  @Optional()
+  @Matches(/^\d{1,3}(\.\d{1,2})?$/, {
+    message: 'auctionStepPercent must be a decimal string with at most 2 decimals, e.g. "1" or "0.5"',
+  })
+  auctionStepPercent?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10, default: 1 })
   @Optional()

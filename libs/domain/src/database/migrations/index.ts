@@ -53,6 +53,7 @@ import { DirectPurchases1765230000000 } from './1765230000000-DirectPurchases';
 import { UsersByOrganization1765240000000 } from './1765240000000-UsersByOrganization';
 import { ContractsByParty1765250000000 } from './1765250000000-ContractsByParty';
 import { AwardDeclines1765260000000 } from './1765260000000-AwardDeclines';
+import { ElectronicAuctions1765270000000 } from './1765270000000-ElectronicAuctions';
 
 /** Migrations in order; a new migration is appended here as `<timestamp>-PascalCase.ts`. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -111,4 +112,5 @@ export const MIGRATIONS: (new () => object)[] = [
   UsersByOrganization1765240000000,
   ContractsByParty1765250000000,
   AwardDeclines1765260000000,
+  ElectronicAuctions1765270000000,
 ];

@@ -101,16 +101,26 @@ export function rankLot(
   }));
 }
 
-/** The rule in words, published with the result. */
-export function describeRule(preference: LocalPreference | null): string {
-  const parts = ['lowest evaluated price'];
+/**
+ * The rule in words, published with the result; after an electronic auction, of the last price each bid offered
+ * in it, a tie going to the price offered first.
+ */
+export function describeRule(
+  preference: LocalPreference | null,
+  options: { auction?: boolean } = {},
+): string {
+  const parts = [
+    options.auction
+      ? "lowest evaluated price, of each bid's last price in the electronic auction"
+      : 'lowest evaluated price',
+  ];
   if (preference && parsePercent(preference.percent) > 0n) {
     parts.push(
       `bids from suppliers registered ${SCOPE_WORDS[preference.scope]} are evaluated ` +
         `${plainPercent(preference.percent)}% lower and paid at their offered price`,
     );
   }
-  parts.push('ties go to the earlier bid');
+  parts.push(options.auction ? 'ties go to the price offered first' : 'ties go to the earlier bid');
   return parts.join('; ');
 }
 

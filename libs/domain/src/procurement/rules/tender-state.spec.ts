@@ -17,6 +17,7 @@ const ALLOWED: Record<TenderStatus, TenderAction[]> = {
   draft: ['publish', 'report'],
   'active.enquiries': ['startTendering', 'amend', 'ask', 'answer', 'cancel'],
   'active.tendering': ['amend', 'ask', 'answer', 'bid', 'close', 'cancel', 'fail'],
+  'active.auction': ['auctionBid', 'finishAuction', 'cancel', 'fail'],
   'active.qualification': ['decideAward', 'cancel', 'fail'],
   'active.awarded': ['signContract', 'cancel', 'complete'],
   complete: [],
@@ -60,6 +61,13 @@ describe('nextStatus', () => {
     ['active.tendering', 'amend', {}, 'active.tendering'],
     ['active.tendering', 'close', { anyLotAwarded: true }, 'active.qualification'],
     ['active.tendering', 'close', { anyLotAwarded: false }, 'unsuccessful'],
+    ['active.tendering', 'close', { anyLotAwarded: true, auction: true }, 'active.auction'],
+    ['active.tendering', 'close', { anyLotAwarded: false, auction: true }, 'unsuccessful'],
+    ['active.auction', 'auctionBid', {}, 'active.auction'],
+    ['active.auction', 'finishAuction', { anyLotAwarded: true }, 'active.qualification'],
+    ['active.auction', 'finishAuction', { anyLotAwarded: false }, 'unsuccessful'],
+    ['active.auction', 'cancel', {}, 'cancelled'],
+    ['active.auction', 'fail', {}, 'unsuccessful'],
     ['active.tendering', 'fail', {}, 'unsuccessful'],
     ['active.tendering', 'cancel', {}, 'cancelled'],
     ['active.qualification', 'decideAward', { anyLotAwarded: true }, 'active.qualification'],
@@ -91,6 +99,10 @@ describe('nextStatus', () => {
       ['active.enquiries', 'bid'],
       ['active.enquiries', 'close'],
       ['active.tendering', 'decideAward'],
+      ['active.tendering', 'auctionBid'],
+      ['active.auction', 'bid'],
+      ['active.auction', 'amend'],
+      ['active.auction', 'decideAward'],
       ['active.qualification', 'bid'],
       ['active.awarded', 'amend'],
       ['complete', 'cancel'],
@@ -123,6 +135,7 @@ describe('tender lifecycle', () => {
       anyLotAwarded: fc.boolean(),
       allLotsDecided: fc.boolean(),
       hasEnquiryPeriod: fc.boolean(),
+      auction: fc.boolean(),
     });
     const step = fc.tuple(fc.constantFrom(...TENDER_ACTIONS), outcome);
     fc.assert(
@@ -141,6 +154,8 @@ describe('tender lifecycle', () => {
           if (next === 'active.awarded') expect(qualified || action === 'report').toBe(true);
           if (next === 'active.qualification' || action === 'report') qualified = true;
           if (next === 'draft') expect(status).toBe('draft');
+          // An auction runs only after the deadline's opening.
+          if (next === 'active.auction') expect(['active.tendering', 'active.auction']).toContain(status);
           status = next;
         }
         if (isTerminal(status)) expect(allowedActions(status)).toEqual([]);

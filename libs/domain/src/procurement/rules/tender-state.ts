@@ -2,9 +2,11 @@
  * The tender lifecycle as a pure state machine. Services ask canDo() before acting and nextStatus() for the
  * status to write (with a conditional UPDATE on the old status); the machine itself keeps no state.
  *
- *   draft -> active.enquiries -> active.tendering -> active.qualification -> active.awarded -> complete
+ *   draft -> active.enquiries -> active.tendering -> [active.auction] -> active.qualification -> active.awarded
+ *     -> complete (active.auction: an electronic auction, between its opening at the deadline and its end)
  *   draft -> active.awarded (report: a direct purchase, awarded without competition as it is published)
- *   any active.* -> cancelled;  active.tendering | active.qualification | active.awarded -> unsuccessful
+ *   any active.* -> cancelled;  active.tendering | active.auction | active.qualification | active.awarded
+ *   -> unsuccessful
  *   (awarded: its awarded lots were cancelled, and no contract was ever signed)
  */
 
@@ -12,6 +14,7 @@ export const TENDER_STATUSES = [
   'draft',
   'active.enquiries',
   'active.tendering',
+  'active.auction',
   'active.qualification',
   'active.awarded',
   'complete',
@@ -29,6 +32,8 @@ export const TENDER_ACTIONS = [
   'answer',
   'bid',
   'close',
+  'auctionBid',
+  'finishAuction',
   'decideAward',
   'signContract',
   'cancel',
@@ -41,8 +46,10 @@ export type TenderAction = (typeof TENDER_ACTIONS)[number];
 export interface TransitionOutcome {
   /** publish: the tender has an enquiry period before tendering */
   hasEnquiryPeriod?: boolean;
+  /** close: the tender is an electronic auction, whose lots with enough bids go to the live auction */
+  auction?: boolean;
   /**
-   * close, decideAward: at least one lot has a pending or accepted award; signContract: at least one lot is
+   * close, finishAuction, decideAward: at least one lot has a pending or accepted award; signContract: at least one lot is
    * complete (its contracts signed)
    */
   anyLotAwarded?: boolean;
@@ -69,6 +76,7 @@ const to =
   () =>
     status;
 
+// Invariant: active.auction is reachable only from active.tendering, at the deadline of an electronic auction.
 // Invariant: active.awarded is reachable only from active.qualification, or from a draft by the report of a direct
 // purchase (awarded without competition); terminal statuses have no way out.
 const TRANSITIONS: Record<TenderStatus, Partial<Record<TenderAction, Transition>>> = {
@@ -89,8 +97,16 @@ const TRANSITIONS: Record<TenderStatus, Partial<Record<TenderAction, Transition>
     ask: to('active.tendering'),
     answer: to('active.tendering'),
     bid: to('active.tendering'),
-    // At the deadline: too few bids leave no pending award, and the tender fails.
-    close: (o) => (o.anyLotAwarded ? 'active.qualification' : 'unsuccessful'),
+    // At the deadline: too few bids leave no pending award (no lot to auction), and the tender fails.
+    close: (o) => (!o.anyLotAwarded ? 'unsuccessful' : o.auction ? 'active.auction' : 'active.qualification'),
+    cancel: to('cancelled'),
+    fail: to('unsuccessful'),
+  },
+  // Only the suppliers whose first bids were opened in a lot bid in its auction; at its end the lots are ranked on
+  // the final prices and the best bid of each gets a pending award.
+  'active.auction': {
+    auctionBid: to('active.auction'),
+    finishAuction: (o) => (o.anyLotAwarded ? 'active.qualification' : 'unsuccessful'),
     cancel: to('cancelled'),
     fail: to('unsuccessful'),
   },

@@ -1,0 +1,278 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { Actor, ActorFactory } from './factories/actors';
+import { auth, TenderFlows, tenderBody } from './factories/tenders';
+import { AuctionService, DealLogWriter } from '@app/domain';
+import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
+import { eventually } from './setup/eventually';
+import { OcdsValidator } from './setup/ocds-validator';
+import { pauseNextCall } from './setup/paused-call';
+import { resetState } from './setup/reset';
+import { untilWaitingOnLock } from './setup/tender-held';
+
+describe('Electronic auctions', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let factory: ActorFactory;
+  let flows: TenderFlows;
+  let buyer: Actor;
+  let cityId: string;
+
+  beforeAll(async () => {
+    await resetState();
+    t = await createTestApp();
+    db = t.app.get(DataSource);
+    factory = new ActorFactory(t.app);
+    flows = new TenderFlows(t.app);
+    buyer = await factory.actor('buyer', { cityCode: 'moscow' });
+    cityId = (await factory.city('moscow')).id;
+  });
+  afterAll(() => t.app.close());
+
+  /** An auction over one lot estimated at 100,000.00 with a step of 1% (1,000.00). */
+  const auctionBody = (overrides: Record<string, unknown> = {}, seconds = 2) =>
+    tenderBody(cityId, { method: 'auction', auctionStepPercent: '1', ...overrides }, seconds);
+  const offer = (supplier: Actor, tender: any, price: string, lotId = tender.lots[0].id) =>
+    request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/auction/bids`)
+      .set(auth(supplier))
+      .send({ lotId, price });
+  const eventsOf = async (tenderId: string, type: string) =>
+    (
+      await db.query(`SELECT payload FROM deal_events WHERE tender_id = $1 AND type = $2 ORDER BY id`, [
+        tenderId,
+        type,
+      ])
+    ).map((r: { payload: any }) => r.payload);
+  /** Ends the auction now, as the passing of its round would, and finishes it as the worker does. */
+  const endAuction = async (tenderId: string) => {
+    await db.query(`UPDATE tenders SET auction_end = clock_timestamp() WHERE id = $1`, [tenderId]);
+    return t.app.get(AuctionService).finishDue(10, [tenderId]);
+  };
+  /** A published auction with first bids at these prices, opened: its auction running. */
+  const runningAuction = async (prices: string[]) => {
+    const tender = await flows.publish(buyer, auctionBody());
+    const suppliers: Actor[] = [];
+    for (const price of prices) {
+      const supplier = await factory.actor('supplier', { cityCode: 'kazan' });
+      await flows.bid(supplier, tender, [price]);
+      suppliers.push(supplier);
+    }
+    await flows.closeAfterDeadline(tender);
+    return { tender, suppliers };
+  };
+
+  it('needs a step of 0.5% to 5%, and only an auction has one', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [auctionBody({ auctionStepPercent: undefined }), 'auctionStepPercent'],
+      [auctionBody({ auctionStepPercent: '0.49' }), 'auctionStepPercent'],
+      [auctionBody({ auctionStepPercent: '5.01' }), 'auctionStepPercent'],
+      [tenderBody(cityId, { auctionStepPercent: '1' }), 'auctionStepPercent'],
+    ];
+    const before = await db.query(`SELECT count(*)::int AS n FROM tenders`);
+    for (const [body, field] of cases) {
+      const res = await request(t.http).post('/api/v1/tenders').set(auth(buyer)).send(body);
+      expect({ status: res.status, code: res.body.code, field: res.body.details?.field }).toEqual({
+        status: 400,
+        code: 'TENDER_INVALID',
+        field,
+      });
+    }
+    const malformed = await request(t.http)
+      .post('/api/v1/tenders')
+      .set(auth(buyer))
+      .send(auctionBody({ auctionStepPercent: '1.005' }));
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe('VALIDATION_FAILED');
+    expect(await db.query(`SELECT count(*)::int AS n FROM tenders`)).toEqual(before);
+  });
+
+  it('opens the first bids at the deadline and starts the auction instead of awarding', async () => {
+    const { tender, suppliers } = await runningAuction(['97000.00', '95000.00', '99000.00']);
+    const view = (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body;
+    expect(view.status).toBe('active.auction');
+    expect(view.auction.stepPercent).toBe('1.00');
+    expect(Date.parse(view.auction.auctionPeriod.endDate)).toBeGreaterThan(Date.now() + 500_000);
+    const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body;
+    expect(awards.items).toEqual([]);
+    const [started] = await eventsOf(tender.id, 'auction.started');
+    expect(started).toMatchObject({
+      stepPercent: '1.00',
+      lots: [{ lotId: tender.lots[0].id, step: '1000.00' }],
+    });
+    expect((await eventsOf(tender.id, 'bid.opened')).length).toBe(3);
+
+    const auction = (await request(t.http).get(`/api/v1/tenders/${tender.id}/auction`).expect(200)).body;
+    expect(auction).toMatchObject({
+      status: 'active.auction',
+      stepPercent: '1.00',
+      roundSeconds: 600,
+      lots: [
+        {
+          lotId: tender.lots[0].id,
+          estimate: '100000.00',
+          step: '1000.00',
+          bids: 3,
+          leader: { supplierId: suppliers[1]!.organization.id, price: '95000.00' },
+        },
+      ],
+    });
+    // The sealed phase is over: no new first bid, no change of one.
+    const late = await factory.actor('supplier', { cityCode: 'kazan' });
+    const sealed = await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/bids`)
+      .set(auth(late))
+      .send({ currency: 'RUB', lots: [{ lotId: tender.lots[0].id, price: '90000.00' }] });
+    expect(sealed.status).toBe(409);
+  });
+
+  it('takes lower prices by the step, moves the end, and awards the lowest last price', async () => {
+    const { tender, suppliers } = await runningAuction(['97000.00', '95000.00', '99000.00']);
+    const [a, b, c] = suppliers as [Actor, Actor, Actor];
+    const before = (await request(t.http).get(`/api/v1/tenders/${tender.id}/auction`)).body.auctionPeriod
+      .endDate;
+
+    const short = await offer(a, tender, '94500.00');
+    expect(short.status).toBe(400);
+    expect(short.body).toMatchObject({
+      code: 'AUCTION_STEP_TOO_SMALL',
+      details: { step: '1000.00', lowestEvaluatedPrice: '95000.00', maximumPrice: '94000.00' },
+    });
+    const lead = await offer(a, tender, '94000.00');
+    expect(lead.status).toBe(201);
+    expect(lead.body).toMatchObject({ price: '94000.00', evaluatedPrice: '94000.00', leads: true });
+    expect(Date.parse(lead.body.auctionEnd)).toBeGreaterThanOrEqual(Date.parse(before));
+
+    const higher = await offer(a, tender, '94500.00');
+    expect(higher.status).toBe(400);
+    expect(higher.body).toMatchObject({ code: 'AUCTION_PRICE_NOT_LOWER', details: { ownPrice: '94000.00' } });
+    // C improves its place without taking the lead: no step needed.
+    expect((await offer(c, tender, '96000.00')).body).toMatchObject({ leads: false });
+    expect((await offer(c, tender, '0.00')).body.code).toBe('AUCTION_PRICE_INVALID');
+
+    // The public bids show the live ranking.
+    const bids = (await request(t.http).get(`/api/v1/tenders/${tender.id}/bids`).expect(200)).body.items;
+    const standing = (s: Actor) => bids.find((x: any) => x.supplierId === s.organization.id).lots[0];
+    expect([standing(a), standing(b), standing(c)].map((l) => [l.price, l.rank])).toEqual([
+      ['94000.00', 1],
+      ['95000.00', 2],
+      ['96000.00', 3],
+    ]);
+
+    await db.query(`UPDATE tenders SET auction_end = clock_timestamp() WHERE id = $1`, [tender.id]);
+    const ended = await offer(b, tender, '90000.00');
+    expect(ended.status).toBe(409);
+    expect(ended.body.code).toBe('AUCTION_ENDED');
+
+    expect(await endAuction(tender.id)).toEqual([{ tenderId: tender.id, status: 'active.qualification' }]);
+    expect(await endAuction(tender.id)).toEqual([]); // exactly once
+    const [result] = await eventsOf(tender.id, 'auction.ended');
+    expect(result.rule).toContain('electronic auction');
+    expect(result.lots[0].ranking.map((r: any) => [r.supplierId, r.price, r.rank])).toEqual([
+      [a.organization.id, '94000.00', 1],
+      [b.organization.id, '95000.00', 2],
+      [c.organization.id, '96000.00', 3],
+    ]);
+    const contracts = await flows.acceptAward(buyer, tender);
+    expect(contracts.map((x) => x.value?.amount ?? x.amount)).toEqual(['94000.00']);
+    expect((await offer(b, tender, '80000.00')).body.code).toBe('AUCTION_NOT_RUNNING');
+
+    const pkg = (await request(t.http).get(`/api/v1/ocds/releases/${tender.ocid}`).expect(200)).body;
+    const validator = new OcdsValidator();
+    expect(validator.errors(validator.releasePackage, pkg)).toEqual([]);
+    const last = pkg.releases[pkg.releases.length - 1];
+    expect(last.tender).toMatchObject({
+      procurementMethod: 'open',
+      procurementMethodDetails: 'Electronic auction',
+      submissionMethod: ['electronicAuction'],
+    });
+  });
+
+  it('lets only the lot participants bid, and names what is wrong', async () => {
+    const { tender, suppliers } = await runningAuction(['97000.00', '95000.00']);
+    const outsider = await factory.actor('supplier', { cityCode: 'kazan' });
+    expect((await offer(outsider, tender, '90000.00')).body.code).toBe('AUCTION_NOT_PARTICIPANT');
+    expect((await offer(outsider, tender, '90000.00')).status).toBe(403);
+    expect((await offer(buyer, tender, '90000.00')).status).toBe(403);
+    const unknownLot = await offer(suppliers[0]!, tender, '90000.00', '3fa85f64-5717-4562-b3fc-2c963f66afa6');
+    expect([unknownLot.status, unknownLot.body.code]).toEqual([404, 'LOT_NOT_FOUND']);
+    const open = await flows.publish(buyer, tenderBody(cityId));
+    const notAuction = await offer(suppliers[0]!, open, '90000.00');
+    expect([notAuction.status, notAuction.body.code]).toEqual([409, 'AUCTION_NOT_RUNNING']);
+    const noView = await request(t.http).get(`/api/v1/tenders/${open.id}/auction`);
+    expect([noView.status, noView.body.code]).toEqual([404, 'AUCTION_NOT_FOUND']);
+    expect(await eventsOf(tender.id, 'auction.bid')).toEqual([]);
+  });
+
+  it('takes the prices of an auction one at a time: of two equal leads, the second is short of the step', async () => {
+    const { tender, suppliers } = await runningAuction(['97000.00', '98000.00', '99000.00']);
+    const [, b, c] = suppliers as [Actor, Actor, Actor];
+    // B's price is held inside its transaction (about to log it) while C sends the same price.
+    const paused = pauseNextCall(t.app.get(DealLogWriter), 'append');
+    try {
+      const first = offer(b, tender, '96000.00').then((r) => r);
+      await paused.reached;
+      const second = offer(c, tender, '96000.00').then((r) => r);
+      await untilWaitingOnLock(db, 'auction');
+      paused.resume();
+      const answers = await Promise.all([first, second]);
+      expect(answers.map((r) => [r.status, r.body.code])).toEqual([
+        [201, undefined],
+        [400, 'AUCTION_STEP_TOO_SMALL'],
+      ]);
+    } finally {
+      paused.resume();
+      paused.restore();
+    }
+    expect((await eventsOf(tender.id, 'auction.bid')).map((p: any) => p.supplierId)).toEqual([
+      b.organization.id,
+    ]);
+  });
+
+  it('makes a tender without enough first bids unsuccessful at the deadline, with no auction', async () => {
+    const tender = await flows.publish(buyer, auctionBody({ minBids: 2 }));
+    await flows.bid(await factory.actor('supplier', { cityCode: 'kazan' }), tender, ['90000.00']);
+    await flows.closeAfterDeadline(tender);
+    const view = (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body;
+    expect(view.status).toBe('unsuccessful');
+    expect(view.auction.auctionPeriod).toBeNull();
+    expect(await eventsOf(tender.id, 'auction.started')).toEqual([]);
+  });
+
+  describe('with the worker', () => {
+    let worker: INestApplicationContext;
+    let fast: TestApp;
+
+    beforeAll(async () => {
+      fast = await createTestApp({ AUCTION_ROUND_SECONDS: '2' });
+      worker = await createTestWorker({ AUCTION_ROUND_SECONDS: '2' });
+    });
+    afterAll(async () => {
+      await worker.close();
+      await fast.app.close();
+    });
+
+    it('opens at the deadline and finishes the auction at its end, by itself', async () => {
+      const tender = await new TenderFlows(fast.app).publish(buyer, auctionBody());
+      const a = await factory.actor('supplier', { cityCode: 'kazan' });
+      const b = await factory.actor('supplier', { cityCode: 'kazan' });
+      await flows.bid(a, tender, ['97000.00']);
+      await flows.bid(b, tender, ['95000.00']);
+      const status = async () =>
+        (await db.query(`SELECT status FROM tenders WHERE id = $1`, [tender.id]))[0].status as string;
+      await eventually(async () => ((await status()) === 'active.auction' ? true : undefined), 15_000);
+      const price = await request(fast.http)
+        .post(`/api/v1/tenders/${tender.id}/auction/bids`)
+        .set(auth(a))
+        .send({ lotId: tender.lots[0].id, price: '94000.00' });
+      // The round is short: a price may just miss it, and then the auction ends with the first bids.
+      expect([201, 409]).toContain(price.status);
+      await eventually(async () => ((await status()) === 'active.qualification' ? true : undefined), 15_000);
+      const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body
+        .items;
+      expect(award.supplierId).toBe(price.status === 201 ? a.organization.id : b.organization.id);
+      expect((await eventsOf(tender.id, 'auction.ended')).length).toBe(1);
+    });
+  });
+});
