@@ -71,8 +71,8 @@ async function seedProcurement(env: NodeJS.ProcessEnv): Promise<void> {
   try {
     const logins = await seedProcurementDemo(app, persistentSecret('demo-password'));
     process.stdout.write(
-      '[seed:demo] procurement: tenders in every state, a joint tender, a local preference, quotation sessions, ' +
-        'a direct purchase\n',
+      '[seed:demo] procurement: tenders in every state, a joint tender, a local preference, an electronic ' +
+        'auction, quotation sessions, a direct purchase\n',
     );
     process.stdout.write(`[seed:demo] demo logins (password in .data/demo-password):\n`);
     for (const login of logins) {

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OffersService } from '@app/catalog';
 import {
+  AuctionService,
   AwardsService,
   ComplaintsService,
   BidsService,
@@ -116,9 +117,9 @@ type Orgs = Record<string, { id: string; email: string }>;
 
 /**
  * Adds buyers, suppliers and an auditor with users, and tenders in every state (enquiries, tendering,
- * qualification, awarded, complete, cancelled, unsuccessful), a joint tender, one with a local preference, two
- * quotation sessions (their suppliers get offers for the catalogue item) and a direct purchase after a failed
- * tender.
+ * qualification, awarded, complete, cancelled, unsuccessful), a joint tender, one with a local preference, an
+ * electronic auction in its live phase (the worker ends it), two quotation sessions (their suppliers get offers for
+ * the catalogue item) and a direct purchase after a failed tender.
  * Idempotent: organisations are found by tax id and tenders by title, so a second run adds nothing.
  */
 export async function seedProcurementDemo(
@@ -440,6 +441,26 @@ async function seedTenders(app: INestApplicationContext, orgs: Orgs): Promise<vo
       await bid('sib-supply', decided, '43900.00');
       await close(decided);
     }
+  }
+
+  // An electronic auction: sealed first bids opened at its deadline, then live prices lowered by its 1% step (the
+  // worker ends it AUCTION_ROUND_SECONDS after the last price, and the lowest last price gets the pending award).
+  const auction = await tender(
+    'Электронный аукцион: бумага для библиотек Казани',
+    'kazan-buyer',
+    'kazan',
+    '480000.00',
+    { method: 'auction', auctionStepPercent: '1' },
+  );
+  if (auction) {
+    await bid('paper-kazan', auction, '455000.00');
+    await bid('sib-supply', auction, '449000.00');
+    await bid('paper-moscow', auction, '460000.00');
+    await close(auction);
+    const lotId = await lotOf(auction);
+    const auctions = app.get(AuctionService);
+    await auctions.placeBid(id('paper-kazan'), auction, { lotId, price: '444000.00' });
+    await auctions.placeBid(id('sib-supply'), auction, { lotId, price: '439000.00' });
   }
 
   // Unsuccessful: a single bid where two were required.
