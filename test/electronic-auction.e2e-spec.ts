@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
 import { AuctionService, DealLogWriter } from '@app/domain';
+import { RedFlagsService } from '@app/domain/analytics';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { eventually } from './setup/eventually';
 import { OcdsValidator } from './setup/ocds-validator';
@@ -228,6 +229,31 @@ describe('Electronic auctions', () => {
     expect((await eventsOf(tender.id, 'auction.bid')).map((p: any) => p.supplierId)).toEqual([
       b.organization.id,
     ]);
+  });
+
+  it('raises AUCTION_WITHOUT_BIDDING on a lot whose participants lowered no price, once the auction ends', async () => {
+    const flagsOf = async (tenderId: string) => {
+      await t.app.get(RedFlagsService).recompute(tenderId);
+      return (
+        await db.query<{ code: string; figures: any }[]>(
+          `SELECT code, figures FROM red_flags WHERE tender_id = $1 ORDER BY code`,
+          [tenderId],
+        )
+      ).filter((f) => f.code === 'AUCTION_WITHOUT_BIDDING');
+    };
+    const passive = await runningAuction(['97000.00', '95000.00']);
+    expect(await flagsOf(passive.tender.id)).toEqual([]); // still running
+    await endAuction(passive.tender.id);
+    expect(await flagsOf(passive.tender.id)).toEqual([
+      {
+        code: 'AUCTION_WITHOUT_BIDDING',
+        figures: { participants: 2, auctionPrices: 0, winningAmount: '95000.00', estimate: '100000.00' },
+      },
+    ]);
+    const active = await runningAuction(['97000.00', '95000.00']);
+    expect((await offer(active.suppliers[0]!, active.tender, '94000.00')).status).toBe(201);
+    await endAuction(active.tender.id);
+    expect(await flagsOf(active.tender.id)).toEqual([]);
   });
 
   it('makes a tender without enough first bids unsuccessful at the deadline, with no auction', async () => {

@@ -341,9 +341,17 @@ export class RedFlagsService {
       [tenderId],
     );
     const bids = await manager.query<
-      { lot_id: string; bid_id: string; supplier_id: string; price: string; evaluated_price: string | null }[]
+      {
+        lot_id: string;
+        bid_id: string;
+        supplier_id: string;
+        price: string;
+        evaluated_price: string | null;
+        auction_priced: boolean;
+      }[]
     >(
-      `SELECT bl.lot_id, b.id AS bid_id, b.supplier_id, bl.price::text, bl.evaluated_price::text
+      `SELECT bl.lot_id, b.id AS bid_id, b.supplier_id, bl.price::text, bl.evaluated_price::text,
+              bl.auction_bid_at IS NOT NULL AS auction_priced
          FROM bids b JOIN bid_lots bl ON bl.bid_id = b.id
         WHERE b.tender_id = $1 AND b.status = 'opened'
         ORDER BY bl.price, b.id`,
@@ -380,6 +388,7 @@ export class RedFlagsService {
           supplierId: b.supplier_id,
           price: b.price,
           evaluatedPrice: b.evaluated_price,
+          auctionPriced: b.auction_priced,
         })),
       awards: awards
         .filter((a) => a.lot_id === lot.id)

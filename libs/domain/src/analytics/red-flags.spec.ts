@@ -73,6 +73,9 @@ describe('computeRedFlags', () => {
       }),
     ]);
     expect(codes(tender([], { tenderEndOn: '2026-03-06', method: 'quotation' }))).toEqual([]);
+    expect(codes(tender([], { tenderEndOn: '2026-03-06', method: 'auction' }))).toEqual([
+      'SHORT_SUBMISSION_PERIOD',
+    ]);
   });
 
   it('flags a winning price within 1% of the estimate', () => {
@@ -202,6 +205,32 @@ describe('computeRedFlags', () => {
     expect(codes(direct(earlier.slice(0, 1)))).toEqual([]);
     // Only direct purchases are counted: an open tender is its own competition.
     expect(codes(direct(earlier, 'open'))).not.toContain('SPLIT_DIRECT_PURCHASES');
+  });
+
+  it('flags an ended auction lot whose participants lowered no price, not one where a price moved', () => {
+    const passive: FlagLot = {
+      lotId: 'l1',
+      estimate: '1000.00',
+      bids: [bid('b1', 's1', '800.00'), bid('b2', 's2', '850.00')],
+      awards: [award('b1', 's1', 'pending', '800.00')],
+    };
+    expect(computeRedFlags(tender([passive], { method: 'auction' }), options)).toEqual([
+      {
+        code: 'AUCTION_WITHOUT_BIDDING',
+        subject: { tenderId: 't1', buyerId: 'buyer', lotId: 'l1', awardId: 'a-b1', supplierId: 's1' },
+        figures: { participants: 2, auctionPrices: 0, winningAmount: '800.00', estimate: '1000.00' },
+      },
+    ]);
+    const priced = {
+      ...passive,
+      bids: [{ ...bid('b1', 's1', '790.00'), auctionPriced: true }, passive.bids[1]!],
+    };
+    expect(codes(tender([priced], { method: 'auction' }))).toEqual([]);
+    // Not before the auction ends (no award yet), not for one participant, not for an open tender.
+    expect(codes(tender([{ ...passive, awards: [] }], { method: 'auction' }))).toEqual([]);
+    expect(codes(tender([passive]))).toEqual([]);
+    const alone = { ...passive, bids: [passive.bids[0]!] };
+    expect(codes(tender([alone], { method: 'auction' }))).toEqual(['SINGLE_BID']);
   });
 
   it('gives each flag of a tender a distinct (code, subject) so recomputation is idempotent', () => {

@@ -15,6 +15,7 @@ export const RED_FLAG_CODES = [
   'LOWEST_BID_DISQUALIFIED',
   'PRICE_ABOVE_MARKET',
   'SPLIT_DIRECT_PURCHASES',
+  'AUCTION_WITHOUT_BIDDING',
 ] as const;
 export type RedFlagCode = (typeof RED_FLAG_CODES)[number];
 
@@ -31,6 +32,8 @@ export interface FlagBid {
    * ranked, when the price is what counts.
    */
   evaluatedPrice?: string | null;
+  /** An electronic auction's: whether the supplier lowered its price in the auction (its price is the last). */
+  auctionPriced?: boolean;
 }
 
 export interface FlagAward {
@@ -176,7 +179,8 @@ export function splitDirectPurchases(facts: TenderFacts): RedFlagDraft | null {
 }
 
 export function shortSubmissionPeriod(facts: TenderFacts, options: RedFlagOptions): RedFlagDraft | null {
-  if (facts.method !== 'open' || facts.biddingOpenedOn === null) return null;
+  // An auction's first bids are taken as an open tender's, in the same period.
+  if (!['open', 'auction'].includes(facts.method) || facts.biddingOpenedOn === null) return null;
   const workingDays = workingDaysBetween(
     facts.country,
     facts.biddingOpenedOn,
@@ -243,6 +247,10 @@ function lotFlags(facts: TenderFacts, lot: FlagLot): RedFlagDraft[] {
     });
   }
 
+  const passive = winner ? auctionWithoutBidding(facts, lot, winner) : null;
+  if (passive && winner)
+    flags.push({ code: 'AUCTION_WITHOUT_BIDDING', subject: subjectOf(facts, lot, winner), figures: passive });
+
   const market = winner ? aboveMarket(lot, winner) : null;
   if (market && winner)
     flags.push({ code: 'PRICE_ABOVE_MARKET', subject: subjectOf(facts, lot, winner), figures: market });
@@ -264,6 +272,25 @@ function lotFlags(facts: TenderFacts, lot: FlagLot): RedFlagDraft[] {
     });
   }
   return flags;
+}
+
+/**
+ * An electronic auction whose lot had two or more participants and ended without a single price lowered: the
+ * competition the auction is for did not happen, a known sign of bidders who agreed not to compete (the winner's
+ * first bid stands). Raised once the auction has ended (the lot has its award), with the figures.
+ */
+export function auctionWithoutBidding(
+  facts: TenderFacts,
+  lot: FlagLot,
+  winner: FlagAward,
+): Record<string, unknown> | null {
+  if (facts.method !== 'auction' || lot.bids.length < 2 || lot.bids.some((b) => b.auctionPriced)) return null;
+  return {
+    participants: lot.bids.length,
+    auctionPrices: 0,
+    winningAmount: winner.amount,
+    estimate: lot.estimate,
+  };
 }
 
 /** The figures when the award's unit price is above Q3 + 1.5·IQR of the market statistics, else null. */
