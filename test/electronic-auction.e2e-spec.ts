@@ -140,16 +140,33 @@ describe('Electronic auctions', () => {
       code: 'AUCTION_STEP_TOO_SMALL',
       details: { step: '1000.00', lowestEvaluatedPrice: '95000.00', maximumPrice: '94000.00' },
     });
-    const lead = await offer(a, tender, '94000.00');
+    const endInDb = async () =>
+      (
+        (await db.query(`SELECT auction_end FROM tenders WHERE id = $1`, [tender.id]))[0].auction_end as Date
+      ).toISOString();
+    const lead = await offer(a, tender, '94000');
     expect(lead.status).toBe(201);
     expect(lead.body).toMatchObject({ price: '94000.00', evaluatedPrice: '94000.00', leads: true });
-    expect(Date.parse(lead.body.auctionEnd)).toBeGreaterThanOrEqual(Date.parse(before));
+    // A lead moves the end: the answer and the log say where to.
+    expect(Date.parse(lead.body.auctionEnd)).toBeGreaterThan(Date.parse(before));
+    expect(lead.body.auctionEnd).toBe(await endInDb());
+    const [logged] = await eventsOf(tender.id, 'auction.bid');
+    expect(logged).toMatchObject({
+      price: '94000.00',
+      previousPrice: '97000.00',
+      auctionEnd: lead.body.auctionEnd,
+    });
 
-    const higher = await offer(a, tender, '94500.00');
+    // The leader does not bid against itself.
+    const again = await offer(a, tender, '90000.00');
+    expect([again.status, again.body.code]).toEqual([409, 'AUCTION_ALREADY_LEADING']);
+    const higher = await offer(c, tender, '99500.00');
     expect(higher.status).toBe(400);
-    expect(higher.body).toMatchObject({ code: 'AUCTION_PRICE_NOT_LOWER', details: { ownPrice: '94000.00' } });
-    // C improves its place without taking the lead: no step needed.
-    expect((await offer(c, tender, '96000.00')).body).toMatchObject({ leads: false });
+    expect(higher.body).toMatchObject({ code: 'AUCTION_PRICE_NOT_LOWER', details: { ownPrice: '99000.00' } });
+    // C improves its place without taking the lead: no step needed, and the end stays.
+    const improved = await offer(c, tender, '96000.00');
+    expect(improved.body).toMatchObject({ leads: false, auctionEnd: lead.body.auctionEnd });
+    expect(await endInDb()).toBe(lead.body.auctionEnd);
     expect((await offer(c, tender, '0.00')).body.code).toBe('AUCTION_PRICE_INVALID');
 
     // The public bids show the live ranking.
@@ -229,6 +246,46 @@ describe('Electronic auctions', () => {
     expect((await eventsOf(tender.id, 'auction.bid')).map((p: any) => p.supplierId)).toEqual([
       b.organization.id,
     ]);
+  });
+
+  it('leaves a supplier suspended during the auction out of the standings, and its lot to the others', async () => {
+    const operator = await factory.actor('operator');
+    const suspend = (s: Actor, status: 'suspended' | 'active') =>
+      request(t.http)
+        .patch(`/api/v1/admin/organizations/${s.organization.id}/status`)
+        .set(auth(operator))
+        .send({ status, reason: 'Проверка документов поставщика' })
+        .expect(200);
+    const { tender, suppliers } = await runningAuction(['97000.00', '95000.00', '99000.00']);
+    const [a, b, c] = suppliers as [Actor, Actor, Actor];
+    await suspend(b, 'suspended');
+    // A's 97,000 is now the lead: A waits, and C leads against it, not against B's 95,000.
+    expect((await offer(a, tender, '96000.00')).body.code).toBe('AUCTION_ALREADY_LEADING');
+    expect((await offer(c, tender, '96000.00')).body).toMatchObject({ leads: true });
+    const bids = (await request(t.http).get(`/api/v1/tenders/${tender.id}/bids`).expect(200)).body.items;
+    const rankOf = (s: Actor) => bids.find((x: any) => x.supplierId === s.organization.id).lots[0].rank;
+    expect([rankOf(c), rankOf(a), rankOf(b)]).toEqual([1, 2, null]);
+    await endAuction(tender.id);
+    const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
+    expect(award).toMatchObject({ supplierId: c.organization.id, amount: '96000.00' });
+    const [ended] = await eventsOf(tender.id, 'auction.ended');
+    expect(ended.lots[0].ranking.map((r: any) => r.supplierId)).toEqual([
+      c.organization.id,
+      a.organization.id,
+    ]);
+    await suspend(b, 'active');
+
+    // A lot whose only active participants are gone is unsuccessful at the end.
+    const lonely = await runningAuction(['97000.00', '95000.00']);
+    for (const s of lonely.suppliers) await suspend(s, 'suspended');
+    expect(await endAuction(lonely.tender.id)).toEqual([
+      { tenderId: lonely.tender.id, status: 'unsuccessful' },
+    ]);
+    const view = (await request(t.http).get(`/api/v1/tenders/${lonely.tender.id}`).expect(200)).body;
+    expect(view.lots[0]).toMatchObject({
+      status: 'unsuccessful',
+      statusReason: 'no bid of an active supplier at the end of the auction',
+    });
   });
 
   it('raises AUCTION_WITHOUT_BIDDING on a lot whose participants lowered no price, once the auction ends', async () => {

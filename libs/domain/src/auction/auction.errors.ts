@@ -10,6 +10,8 @@ export class AuctionEndedError extends defineError('AUCTION_ENDED', 'conflict') 
 export class AuctionNotParticipantError extends defineError('AUCTION_NOT_PARTICIPANT', 'forbidden') {}
 /** The lot left the auction (cancelled, or unsuccessful at the opening). */
 export class AuctionLotClosedError extends defineError('AUCTION_LOT_CLOSED', 'conflict') {}
+/** The holder of a lot's lowest price offers no new one until another beats it (no bidding against oneself). */
+export class AuctionAlreadyLeadingError extends defineError('AUCTION_ALREADY_LEADING', 'conflict') {}
 export class AuctionPriceInvalidError extends defineError('AUCTION_PRICE_INVALID', 'invalid') {}
 export class AuctionPriceNotLowerError extends defineError('AUCTION_PRICE_NOT_LOWER', 'invalid') {}
 export class AuctionStepTooSmallError extends defineError('AUCTION_STEP_TOO_SMALL', 'invalid') {}

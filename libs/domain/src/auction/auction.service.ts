@@ -4,13 +4,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
 import { auctionStep, checkAuctionBid, percentHundredths } from '../procurement/rules/auction';
-import { parseAmount } from '../procurement/rules/money';
+import { formatAmount, parseAmount } from '../procurement/rules/money';
 import { describeRule, type LocalPreference } from '../procurement/rules/ranking';
 import { canDo, type TenderStatus } from '../procurement/rules/tender-state';
 import { assertActing } from '../tender/acting-organization';
 import { TenderClosingScheduler } from '../tender/tender-closing.scheduler';
 import { LotNotFoundError, TenderNotFoundError } from '../tender/tender.errors';
 import {
+  AuctionAlreadyLeadingError,
   AuctionEndedError,
   AuctionLotClosedError,
   AuctionNotFoundError,
@@ -20,7 +21,7 @@ import {
   AuctionPriceNotLowerError,
   AuctionStepTooSmallError,
 } from './auction.errors';
-import { FINISH_AUCTIONS, RANK_LOT, START_AUCTIONS } from './auction-sql';
+import { FINISH_AUCTIONS, RANK_LOT, STANDING_ORDER, standingsOf, START_AUCTIONS } from './auction-sql';
 
 export interface AuctionBidResult {
   tenderId: string;
@@ -141,6 +142,8 @@ export class AuctionService {
           auctionEnd: tender.auction_end.toISOString(),
         });
       }
+      const discount = percentHundredths(tender.preference).toString();
+      // The lot, then its standings best first (the first one leads), or one row of nulls when it has none.
       const standings = await manager.query<
         {
           estimate: string;
@@ -151,12 +154,12 @@ export class AuctionService {
           local: boolean | null;
         }[]
       >(
-        `SELECT l.estimate::text AS estimate, l.status AS lot_status, bl.bid_id, b.supplier_id, bl.price::text AS price,
-                coalesce(bl.preference_applied, false) AS local
-           FROM lots l
-           LEFT JOIN (bid_lots bl JOIN bids b ON b.id = bl.bid_id AND b.status = 'opened') ON bl.lot_id = l.id
-          WHERE l.id = $1 AND l.tender_id = $2`,
-        [input.lotId, tenderId],
+        `SELECT l.estimate::text AS estimate, l.status AS lot_status, r.bid_id, r.supplier_id, r.price::text AS price,
+                r.local
+           FROM lots l LEFT JOIN LATERAL (${standingsOf('l.id', '$3::int')}) r ON true
+          WHERE l.id = $1 AND l.tender_id = $2
+          ${STANDING_ORDER}`,
+        [input.lotId, tenderId, discount],
       );
       const lot = standings[0];
       if (!lot) throw new LotNotFoundError('No lot with this id in this tender', { lotId: input.lotId });
@@ -173,7 +176,17 @@ export class AuctionService {
           { lotId: input.lotId },
         );
       }
-      if (parseAmount(input.price) <= 0n) {
+      if (own === lot) {
+        throw new AuctionAlreadyLeadingError(
+          'Your price leads this lot; another must beat it before you bid again',
+          {
+            lotId: input.lotId,
+            price: own.price,
+          },
+        );
+      }
+      const price = parseAmount(input.price);
+      if (price <= 0n) {
         throw new AuctionPriceInvalidError('A price must be positive', { field: 'price' });
       }
       const standing = (s: (typeof standings)[number]) => ({
@@ -185,8 +198,8 @@ export class AuctionService {
         stepPercent: tender.step,
         preferencePercent: tender.preference,
         own: standing(own),
-        standings: standings.filter((s) => s.bid_id !== null).map(standing),
-        price: input.price,
+        standings: standings.map(standing),
+        price: formatAmount(price),
       });
       if (!verdict.ok && verdict.code === 'AUCTION_PRICE_NOT_LOWER') {
         throw new AuctionPriceNotLowerError('A new price must be lower than your current price', {
@@ -202,15 +215,19 @@ export class AuctionService {
       }
       await manager.query(
         `UPDATE bid_lots SET price = $3, auction_bid_at = clock_timestamp() WHERE bid_id = $1 AND lot_id = $2`,
-        [own.bid_id, input.lotId, input.price],
+        [own.bid_id, input.lotId, formatAmount(price)],
       );
-      await manager.query(RANK_LOT, [input.lotId, percentHundredths(tender.preference).toString()]);
-      const [moved] = await manager.query<{ auction_end: Date }[]>(
-        `UPDATE tenders SET auction_end = greatest(auction_end, clock_timestamp() + make_interval(secs => $2)),
-                updated_at = now()
-          WHERE id = $1 RETURNING auction_end`,
-        [tenderId, this.config.AUCTION_ROUND_SECONDS],
-      );
+      await manager.query(RANK_LOT, [input.lotId, discount]);
+      // Only a price that takes the lead moves the end: each such price lowers the lead by a step at least, so an
+      // auction ends after at most (estimate / step) extensions, and nobody keeps it open by cents above the lead.
+      const [[moved]] = verdict.leads
+        ? await manager.query<[{ auction_end: Date }[], number]>(
+            `UPDATE tenders SET auction_end = greatest(auction_end, clock_timestamp() + make_interval(secs => $2)),
+                    updated_at = now()
+              WHERE id = $1 RETURNING auction_end`,
+            [tenderId, this.config.AUCTION_ROUND_SECONDS],
+          )
+        : [[{ auction_end: tender.auction_end }]];
       const auctionEnd = (moved?.auction_end ?? tender.auction_end).toISOString();
       await this.log.append(manager, {
         type: 'auction.bid',
@@ -220,7 +237,7 @@ export class AuctionService {
           lotId: input.lotId,
           bidId: own.bid_id,
           supplierId,
-          price: input.price,
+          price: formatAmount(price),
           previousPrice: own.price,
           evaluatedPrice: verdict.evaluatedPrice,
           leads: verdict.leads,
@@ -231,7 +248,7 @@ export class AuctionService {
         tenderId,
         lotId: input.lotId,
         bidId: own.bid_id,
-        price: input.price,
+        price: formatAmount(price),
         evaluatedPrice: verdict.evaluatedPrice,
         leads: verdict.leads,
         auctionEnd,

@@ -232,10 +232,15 @@ function tender(state: ProcessState, refs: OcdsReferences, date: string): OcdsTe
 function awardCriteriaDetails(state: ProcessState): string | undefined {
   if (state.awardCriteria !== 'lowestPrice') return undefined;
   const preference = state.localPreference;
-  if (!preference) return 'Lowest price wins each lot; ties go to the earlier bid.';
+  // An electronic auction ranks each bid's last price in it, a tie going to the price offered first.
+  const [price, ties] =
+    state.method === 'auction'
+      ? ['price, of the last prices of the electronic auction,', 'the price offered first']
+      : ['price', 'the earlier bid'];
+  if (!preference) return `Lowest ${price} wins each lot; ties go to ${ties}.`;
   return (
-    `Lowest evaluated price wins each lot: a bid from a supplier registered in the buyer's ${preference.scope} ` +
-    `is compared as if ${preference.percent}% lower and paid at its offered price; ties go to the earlier bid.`
+    `Lowest evaluated ${price} wins each lot: a bid from a supplier registered in the buyer's ${preference.scope} ` +
+    `is compared as if ${preference.percent}% lower and paid at its offered price; ties go to ${ties}.`
   );
 }
 

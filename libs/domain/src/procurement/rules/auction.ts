@@ -5,7 +5,8 @@ import { divideHalfUp, formatAmount, parseAmount } from './money';
  * (the local preference applied, as in the ranking), exactly, in cents x PERCENT_SCALE. A new price must be lower
  * than the supplier's own; a price that takes the lead - at or below the lowest evaluated price of the lot - must
  * beat it by at least the step, a fixed share of the lot's estimate. A price that stays above the lowest only
- * improves the supplier's place, and needs no step.
+ * improves the supplier's place, and needs no step (nor moves the auction's end: AuctionService). The holder of
+ * the lead bids again only once another has beaten it.
  */
 
 /** The bounds of the minimal step, in percent of a lot's estimate (44-FZ: 0.5% to 5%). */
