@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Actor, ActorFactory } from './factories/actors';
 import { auth, TenderFlows, tenderBody } from './factories/tenders';
-import { AuctionService, DealLogWriter } from '@app/domain';
+import { DealLogWriter, TenderClosingService } from '@app/domain';
 import { RedFlagsService } from '@app/domain/analytics';
 import { createTestApp, createTestWorker, TestApp } from './setup/app-factory';
 import { eventually } from './setup/eventually';
@@ -49,7 +49,7 @@ describe('Electronic auctions', () => {
   /** Ends the auction now, as the passing of its round would, and finishes it as the worker does. */
   const endAuction = async (tenderId: string) => {
     await db.query(`UPDATE tenders SET auction_end = clock_timestamp() WHERE id = $1`, [tenderId]);
-    return t.app.get(AuctionService).finishDue(10, [tenderId]);
+    return (await t.app.get(TenderClosingService).finishAuctions(10, [tenderId])).closed;
   };
   /** A published auction with first bids at these prices, opened: its auction running. */
   const runningAuction = async (prices: string[]) => {
@@ -89,37 +89,45 @@ describe('Electronic auctions', () => {
     expect(await db.query(`SELECT count(*)::int AS n FROM tenders`)).toEqual(before);
   });
 
-  it('opens the first bids at the deadline and starts the auction instead of awarding', async () => {
+  it('starts the auction at the deadline with the bids still sealed: prices by participant number, no names', async () => {
     const { tender, suppliers } = await runningAuction(['97000.00', '95000.00', '99000.00']);
     const view = (await request(t.http).get(`/api/v1/tenders/${tender.id}`).expect(200)).body;
     expect(view.status).toBe('active.auction');
+    expect(view.closedAt).toBeNull();
     expect(view.auction.stepPercent).toBe('1.00');
+    expect(view.auction.auctionPeriod.startDate).toBe(view.tenderPeriod.endDate);
     expect(Date.parse(view.auction.auctionPeriod.endDate)).toBeGreaterThan(Date.now() + 500_000);
     const awards = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body;
     expect(awards.items).toEqual([]);
     const [started] = await eventsOf(tender.id, 'auction.started');
     expect(started).toMatchObject({
+      status: 'active.auction',
       stepPercent: '1.00',
-      lots: [{ lotId: tender.lots[0].id, step: '1000.00' }],
+      lots: [{ lotId: tender.lots[0].id, step: '1000.00', status: 'active', participants: 3 }],
     });
-    expect((await eventsOf(tender.id, 'bid.opened')).length).toBe(3);
+    // Nothing is opened yet: no bid.opened, no tender.closed, and the public bids are sealed.
+    expect(await eventsOf(tender.id, 'bid.opened')).toEqual([]);
+    expect(await eventsOf(tender.id, 'tender.closed')).toEqual([]);
+    const bids = (await request(t.http).get(`/api/v1/tenders/${tender.id}/bids`).expect(200)).body;
+    expect(bids).toMatchObject({ sealed: true, items: [] });
 
     const auction = (await request(t.http).get(`/api/v1/tenders/${tender.id}/auction`).expect(200)).body;
     expect(auction).toMatchObject({
       status: 'active.auction',
       stepPercent: '1.00',
       roundSeconds: 600,
-      lots: [
-        {
-          lotId: tender.lots[0].id,
-          estimate: '100000.00',
-          step: '1000.00',
-          bids: 3,
-          leader: { supplierId: suppliers[1]!.organization.id, price: '95000.00' },
-        },
-      ],
+      lots: [{ lotId: tender.lots[0].id, estimate: '100000.00', step: '1000.00' }],
     });
-    // The sealed phase is over: no new first bid, no change of one.
+    const standings = auction.lots[0].standings;
+    expect(standings.map((x: any) => [x.rank, x.price])).toEqual([
+      [1, '95000.00'],
+      [2, '97000.00'],
+      [3, '99000.00'],
+    ]);
+    expect(standings.map((x: any) => x.participant).sort()).toEqual([1, 2, 3]);
+    const names = JSON.stringify(auction);
+    for (const supplier of suppliers) expect(names).not.toContain(supplier.organization.id);
+    // The sealed phase is over: no new first bid.
     const late = await factory.actor('supplier', { cityCode: 'kazan' });
     const sealed = await request(t.http)
       .post(`/api/v1/tenders/${tender.id}/bids`)
@@ -151,10 +159,23 @@ describe('Electronic auctions', () => {
     expect(Date.parse(lead.body.auctionEnd)).toBeGreaterThan(Date.parse(before));
     expect(lead.body.auctionEnd).toBe(await endInDb());
     const [logged] = await eventsOf(tender.id, 'auction.bid');
-    expect(logged).toMatchObject({
+    expect(logged).toEqual({
+      lotId: tender.lots[0].id,
+      participant: lead.body.participant,
       price: '94000.00',
       previousPrice: '97000.00',
+      evaluatedPrice: '94000.00',
+      leads: true,
       auctionEnd: lead.body.auctionEnd,
+    });
+    // Who bid is sealed with the bid: no actor, the supplier only in the sealed payload.
+    const [row] = await db.query(
+      `SELECT actor_id, sealed_payload FROM deal_events WHERE tender_id = $1 AND type = 'auction.bid'`,
+      [tender.id],
+    );
+    expect(row).toEqual({
+      actor_id: null,
+      sealed_payload: { bidId: lead.body.bidId, supplierId: a.organization.id },
     });
 
     // The leader does not bid against itself.
@@ -169,13 +190,12 @@ describe('Electronic auctions', () => {
     expect(await endInDb()).toBe(lead.body.auctionEnd);
     expect((await offer(c, tender, '0.00')).body.code).toBe('AUCTION_PRICE_INVALID');
 
-    // The public bids show the live ranking.
-    const bids = (await request(t.http).get(`/api/v1/tenders/${tender.id}/bids`).expect(200)).body.items;
-    const standing = (s: Actor) => bids.find((x: any) => x.supplierId === s.organization.id).lots[0];
-    expect([standing(a), standing(b), standing(c)].map((l) => [l.price, l.rank])).toEqual([
-      ['94000.00', 1],
-      ['95000.00', 2],
-      ['96000.00', 3],
+    // The auction shows the live ranking, by participant number.
+    const live = (await request(t.http).get(`/api/v1/tenders/${tender.id}/auction`)).body.lots[0].standings;
+    expect(live.map((x: any) => [x.participant, x.price, x.rank])).toEqual([
+      [lead.body.participant, '94000.00', 1],
+      [expect.any(Number), '95000.00', 2],
+      [improved.body.participant, '96000.00', 3],
     ]);
 
     await db.query(`UPDATE tenders SET auction_end = clock_timestamp() WHERE id = $1`, [tender.id]);
@@ -185,7 +205,14 @@ describe('Electronic auctions', () => {
 
     expect(await endAuction(tender.id)).toEqual([{ tenderId: tender.id, status: 'active.qualification' }]);
     expect(await endAuction(tender.id)).toEqual([]); // exactly once
-    const [result] = await eventsOf(tender.id, 'auction.ended');
+    // Opened at the end: every commitment (of the first bids) revealed, then ranked on the last prices.
+    const opened = await eventsOf(tender.id, 'bid.opened');
+    expect(opened.map((o: any) => o.content.lots[0].price).sort()).toEqual([
+      '95000.00',
+      '97000.00',
+      '99000.00',
+    ]);
+    const [result] = await eventsOf(tender.id, 'tender.closed');
     expect(result.rule).toContain('electronic auction');
     expect(result.lots[0].ranking.map((r: any) => [r.supplierId, r.price, r.rank])).toEqual([
       [a.organization.id, '94000.00', 1],
@@ -194,6 +221,13 @@ describe('Electronic auctions', () => {
     ]);
     const contracts = await flows.acceptAward(buyer, tender);
     expect(contracts.map((x) => x.value?.amount ?? x.amount)).toEqual(['94000.00']);
+    const bids = (await request(t.http).get(`/api/v1/tenders/${tender.id}/bids`).expect(200)).body.items;
+    const standing = (s: Actor) => bids.find((x: any) => x.supplierId === s.organization.id).lots[0];
+    expect([standing(a), standing(b), standing(c)].map((l) => [l.price, l.rank])).toEqual([
+      ['94000.00', 1],
+      ['95000.00', 2],
+      ['96000.00', 3],
+    ]);
     expect((await offer(b, tender, '80000.00')).body.code).toBe('AUCTION_NOT_RUNNING');
 
     const pkg = (await request(t.http).get(`/api/v1/ocds/releases/${tender.ocid}`).expect(200)).body;
@@ -205,6 +239,20 @@ describe('Electronic auctions', () => {
       procurementMethodDetails: 'Electronic auction',
       submissionMethod: ['electronicAuction'],
     });
+  });
+
+  it('ranks a tie of last prices to the price offered first, not to the bid placed first', async () => {
+    // C bids before B, then matches B's price in the auction: B offered it first.
+    const { tender, suppliers } = await runningAuction(['95000.00', '98000.00', '97000.00']);
+    const [a, c, b] = suppliers as [Actor, Actor, Actor];
+    expect((await offer(c, tender, '97000.00')).body).toMatchObject({ leads: false });
+    await endAuction(tender.id);
+    const [closed] = await eventsOf(tender.id, 'tender.closed');
+    expect(closed.lots[0].ranking.map((r: any) => [r.supplierId, r.price])).toEqual([
+      [a.organization.id, '95000.00'],
+      [b.organization.id, '97000.00'],
+      [c.organization.id, '97000.00'],
+    ]);
   });
 
   it('lets only the lot participants bid, and names what is wrong', async () => {
@@ -228,13 +276,14 @@ describe('Electronic auctions', () => {
     const [, b, c] = suppliers as [Actor, Actor, Actor];
     // B's price is held inside its transaction (about to log it) while C sends the same price.
     const paused = pauseNextCall(t.app.get(DealLogWriter), 'append');
+    let answers: request.Response[] = [];
     try {
       const first = offer(b, tender, '96000.00').then((r) => r);
       await paused.reached;
       const second = offer(c, tender, '96000.00').then((r) => r);
       await untilWaitingOnLock(db, 'auction');
       paused.resume();
-      const answers = await Promise.all([first, second]);
+      answers = await Promise.all([first, second]);
       expect(answers.map((r) => [r.status, r.body.code])).toEqual([
         [201, undefined],
         [400, 'AUCTION_STEP_TOO_SMALL'],
@@ -243,8 +292,17 @@ describe('Electronic auctions', () => {
       paused.resume();
       paused.restore();
     }
-    expect((await eventsOf(tender.id, 'auction.bid')).map((p: any) => p.supplierId)).toEqual([
-      b.organization.id,
+    const won = answers.find((r) => r.status === 201)!.body;
+    expect(won.bidId).toBe(
+      (
+        await db.query(`SELECT id FROM bids WHERE tender_id = $1 AND supplier_id = $2`, [
+          tender.id,
+          b.organization.id,
+        ])
+      )[0].id,
+    );
+    expect((await eventsOf(tender.id, 'auction.bid')).map((p: any) => p.participant)).toEqual([
+      won.participant,
     ]);
   });
 
@@ -262,13 +320,15 @@ describe('Electronic auctions', () => {
     // A's 97,000 is now the lead: A waits, and C leads against it, not against B's 95,000.
     expect((await offer(a, tender, '96000.00')).body.code).toBe('AUCTION_ALREADY_LEADING');
     expect((await offer(c, tender, '96000.00')).body).toMatchObject({ leads: true });
-    const bids = (await request(t.http).get(`/api/v1/tenders/${tender.id}/bids`).expect(200)).body.items;
-    const rankOf = (s: Actor) => bids.find((x: any) => x.supplierId === s.organization.id).lots[0].rank;
-    expect([rankOf(c), rankOf(a), rankOf(b)]).toEqual([1, 2, null]);
+    const live = (await request(t.http).get(`/api/v1/tenders/${tender.id}/auction`)).body.lots[0].standings;
+    expect(live.map((x: any) => [x.rank, x.price])).toEqual([
+      [1, '96000.00'],
+      [2, '97000.00'],
+    ]);
     await endAuction(tender.id);
     const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
     expect(award).toMatchObject({ supplierId: c.organization.id, amount: '96000.00' });
-    const [ended] = await eventsOf(tender.id, 'auction.ended');
+    const [ended] = await eventsOf(tender.id, 'tender.closed');
     expect(ended.lots[0].ranking.map((r: any) => r.supplierId)).toEqual([
       c.organization.id,
       a.organization.id,
@@ -284,8 +344,21 @@ describe('Electronic auctions', () => {
     const view = (await request(t.http).get(`/api/v1/tenders/${lonely.tender.id}`).expect(200)).body;
     expect(view.lots[0]).toMatchObject({
       status: 'unsuccessful',
-      statusReason: 'no bid of an active supplier at the end of the auction',
+      statusReason: 'too few bids',
     });
+  });
+
+  it('opens the bids of an auction cancelled while it runs, as of a tender cancelled after its deadline', async () => {
+    const { tender } = await runningAuction(['97000.00', '95000.00']);
+    await request(t.http)
+      .post(`/api/v1/tenders/${tender.id}/cancel`)
+      .set(auth(buyer))
+      .send({ reason: 'Потребность отпала' })
+      .expect(200);
+    expect((await eventsOf(tender.id, 'bid.opened')).length).toBe(2);
+    const bids = (await request(t.http).get(`/api/v1/tenders/${tender.id}/bids`).expect(200)).body;
+    expect(bids.sealed).toBe(false);
+    expect(await endAuction(tender.id)).toEqual([]);
   });
 
   it('raises AUCTION_WITHOUT_BIDDING on a lot whose participants lowered no price, once the auction ends', async () => {
@@ -321,6 +394,7 @@ describe('Electronic auctions', () => {
     expect(view.status).toBe('unsuccessful');
     expect(view.auction.auctionPeriod).toBeNull();
     expect(await eventsOf(tender.id, 'auction.started')).toEqual([]);
+    expect((await eventsOf(tender.id, 'bid.opened')).length).toBe(1);
   });
 
   describe('with the worker', () => {
@@ -355,7 +429,7 @@ describe('Electronic auctions', () => {
       const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body
         .items;
       expect(award.supplierId).toBe(price.status === 201 ? a.organization.id : b.organization.id);
-      expect((await eventsOf(tender.id, 'auction.ended')).length).toBe(1);
+      expect((await eventsOf(tender.id, 'tender.closed')).length).toBe(1);
     });
   });
 });

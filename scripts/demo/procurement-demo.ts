@@ -443,8 +443,9 @@ async function seedTenders(app: INestApplicationContext, orgs: Orgs): Promise<vo
     }
   }
 
-  // An electronic auction: sealed first bids opened at its deadline, then live prices lowered by its 1% step (the
-  // worker ends it AUCTION_ROUND_SECONDS after the last price, and the lowest last price gets the pending award).
+  // An electronic auction: at its deadline the live auction starts with the bids still sealed, prices are lowered
+  // by its 1% step, and the worker ends it AUCTION_ROUND_SECONDS after the last lead, opening the bids and giving
+  // the lowest last price the pending award.
   const auction = await tender(
     'Электронный аукцион: бумага для библиотек Казани',
     'kazan-buyer',

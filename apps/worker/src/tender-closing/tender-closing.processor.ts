@@ -1,7 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
-import { AuctionService, type JobPayloads, JOBS, QUEUES, TenderClosingService } from '@app/domain';
+import { type JobPayloads, JOBS, QUEUES, TenderClosingService } from '@app/domain';
 import { type BatchWaiter, BurstBatcher } from '../common/burst-batcher';
 import { JobMetrics } from '../common/job-metrics';
 import { Lanes } from '../common/lanes';
@@ -46,7 +46,6 @@ export class TenderClosingProcessor extends ObservedProcessor {
   constructor(
     metrics: JobMetrics,
     private readonly closing: TenderClosingService,
-    private readonly auctions: AuctionService,
     private readonly logger: PinoLogger,
   ) {
     super(metrics);
@@ -175,16 +174,16 @@ export class TenderClosingProcessor extends ObservedProcessor {
     let finished = 0;
     try {
       for (;;) {
-        const count = (await this.lanes.run(() => this.auctions.finishDue(SWEEP_BATCH))).length;
+        const count = (await this.lanes.run(() => this.closing.finishAuctions(SWEEP_BATCH))).closed.length;
         finished += count;
         if (count < SWEEP_BATCH) return finished;
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'finishing auctions failed; finishing them one by one');
     }
-    for (const tenderId of await this.auctions.dueIds(SWEEP_BATCH)) {
+    for (const tenderId of await this.closing.auctionDueIds(SWEEP_BATCH)) {
       try {
-        finished += (await this.lanes.run(() => this.auctions.finishDue(1, [tenderId]))).length;
+        finished += (await this.lanes.run(() => this.closing.finishAuctions(1, [tenderId]))).closed.length;
       } catch (error) {
         this.logger.error(
           { err: error, tenderId },
@@ -217,11 +216,11 @@ export class TenderClosingProcessor extends ObservedProcessor {
       case JOBS.finishAuction: {
         const { tenderId } = job.data as JobPayloads[typeof JOBS.finishAuction];
         for (let attempt = 1; ; attempt++) {
-          const finished = await this.lanes.run(() => this.auctions.finishDue(1, [tenderId]));
-          if (finished.length > 0) return { finished: 1, attempts: attempt };
+          const finished = await this.lanes.run(() => this.closing.finishAuctions(1, [tenderId]));
+          if (finished.closed.length > 0) return { finished: 1, attempts: attempt };
           // Nothing finished: already finished, cancelled, or its end moved by a price (whose own job follows) - or
           // still due, its row held by a price refused at the end: tried again at once, then left to the sweep.
-          if (attempt >= HELD_RETRIES || !(await this.auctions.isDue(tenderId)))
+          if (attempt >= HELD_RETRIES || !(await this.closing.isAuctionDue(tenderId)))
             return { finished: 0, attempts: attempt };
           await new Promise((resolve) => setTimeout(resolve, HELD_RETRY_MS));
         }

@@ -45,10 +45,9 @@ const SUMMARIES: Record<string, (p: Payload) => string> = {
   'tender.cancelled': (p) => `Tender cancelled: ${text(p, 'reason')}`,
   'tender.closed': closed,
   'auction.started': (p) =>
-    `Auction started: step ${text(p, 'stepPercent')}%, ends ${text(object(p, 'auctionPeriod'), 'endDate')} unless a price moves it`,
+    `Auction started: step ${text(p, 'stepPercent')}%, ends ${text(object(p, 'auctionPeriod'), 'endDate')} unless a lead moves it`,
   'auction.bid': (p) =>
-    `Auction price ${text(p, 'price')} (evaluated ${text(p, 'evaluatedPrice')}${p.leads === true ? ', leading' : ''}) on lot ${text(p, 'lotId')} by supplier ${text(p, 'supplierId')}, was ${text(p, 'previousPrice')}; ends ${text(p, 'auctionEnd')}`,
-  'auction.ended': (p) => closed(p).replace(/^Closed/, 'Auction ended'),
+    `Auction price ${text(p, 'price')} (evaluated ${text(p, 'evaluatedPrice')}${p.leads === true ? ', leading' : ''}) on lot ${text(p, 'lotId')} by participant ${text(p, 'participant')}, was ${text(p, 'previousPrice')}; ends ${text(p, 'auctionEnd')}`,
   'lot.cancelled': (p) => `Lot ${text(p, 'lotId')} cancelled: ${text(p, 'reason')}`,
   'lot.unsuccessful': (p) => `Lot ${text(p, 'lotId')} unsuccessful: ${text(p, 'reason')}`,
   'lot.completed': (p) => `Lot ${text(p, 'lotId')} complete: every contract of it signed`,

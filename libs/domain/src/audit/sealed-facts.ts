@@ -1,5 +1,11 @@
 /** Statuses in which the bids of a tender are still sealed. */
-const SEALED_STATUSES: readonly string[] = ['draft', 'active.enquiries', 'active.tendering'];
+const SEALED_STATUSES: readonly string[] = [
+  'draft',
+  'active.enquiries',
+  'active.tendering',
+  // An electronic auction's bids are opened at its end, not at its deadline.
+  'active.auction',
+];
 
 /**
  * Whether the facts an event keeps back until opening (who placed a sealed bid) may be shown.

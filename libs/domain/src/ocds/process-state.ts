@@ -23,8 +23,8 @@ export const RELEASE_EVENT_TYPES = [
   'question.asked',
   'question.answered',
   'bid.opened',
+  'auction.started',
   'tender.closed',
-  'auction.ended',
   'award.pending',
   'award.direct',
   'award.accepted',
@@ -223,9 +223,9 @@ export function applyEvent(state: ProcessState, event: OcdsEvent, ctx: FoldConte
     case 'bid.opened':
       openBid(state, p);
       return ['tenderUpdate'];
-    // The end of an electronic auction ranks again, on the last prices: each bid's value is its last price.
+    // An electronic auction's start fails its lots short of bids; its closing at the end ranks the last prices.
+    case 'auction.started':
     case 'tender.closed':
-    case 'auction.ended':
       applyClosing(state, p);
       return ['tenderUpdate'];
     case 'award.pending':

@@ -3,11 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { PreparedStatement } from '../database/prepared-statement';
 import { DealLogWriter } from '../deal-log/deal-log.writer';
-import { describeRule, EAEU_COUNTRIES, LocalPreference } from '../procurement/rules/ranking';
+import { describeRule, LocalPreference } from '../procurement/rules/ranking';
 import { nextStatus, type TenderStatus } from '../procurement/rules/tender-state';
 import { acceptAward, type AwardToAccept } from '../award/award-acceptance';
 import { AppConfig } from '../config/app-config';
 import { AuctionService } from '../auction/auction.service';
+import { LOCAL_SUPPLIER } from './closing-sql';
 import { advanceTender } from './tender-progress';
 
 /** A claimed tender: what its published rule is made of (CLOSE_TENDERS reads the rest itself). */
@@ -36,6 +37,9 @@ interface ClosingWork extends ClosingResult {
  */
 const DUE = `t.status = 'active.tendering' AND t.tender_end <= now()
   AND NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)`;
+
+/** An electronic auction (alias t) whose end has passed when the transaction began: due to be closed. */
+const AUCTION_DUE = `t.status = 'active.auction' AND t.auction_end <= now()`;
 
 const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
@@ -80,9 +84,15 @@ const AUTOMATICALLY_AWARDED = nextStatus(QUALIFICATION, 'decideAward', {
   anyLotAwarded: true,
 });
 const UNSUCCESSFUL = nextStatus('active.tendering', 'close', { anyLotAwarded: false });
-/** Where an electronic auction goes at its deadline when a lot has enough first bids: no award until it ends. */
+/** Where an electronic auction goes at its deadline when a lot has enough bids: its live auction. */
 const AUCTION = nextStatus('active.tendering', 'close', { anyLotAwarded: true, auction: true });
-const EAEU = EAEU_COUNTRIES.map((c) => `'${c}'`).join(', ');
+// Invariant: an auction's end closes it to the statuses CLOSE_TENDERS writes at a deadline.
+if (
+  nextStatus('active.auction', 'finishAuction', { anyLotAwarded: true }) !== AWARDED ||
+  nextStatus('active.auction', 'finishAuction', { anyLotAwarded: false }) !== UNSUCCESSFUL
+) {
+  throw new Error('an auction must end in the statuses of a closing');
+}
 
 /**
  * Whether the supplier of a sealed bid (alias b) may still win: an operator may have suspended it after it bid. Its
@@ -110,15 +120,17 @@ const BID_OPENED_PAYLOAD = `jsonb_build_object('bidId', s.id, 'supplierId', s.su
 /**
  * A tender ($1, locked) cancelled after its deadline (by the clock once the tender's lock is held, so a cancellation
  * that waited for it behind a bid racing the deadline counts as late) and before the worker closed it
- * - the closing waits for every question to be answered - has its bids opened all the same: every bid is opened at
- * the deadline, and a cancellation must not keep the bids that arrived in time sealed for good. Opened (or dropped)
+ * - the closing waits for every question to be answered - or during its electronic auction, has its bids opened
+ * all the same: every bid is opened at the deadline (an auction's at its end), and a cancellation must not keep
+ * the bids that arrived in time sealed for good. Opened (or dropped)
  * with the same events as at a closing, in commit order, and the tender's closed_at says when; nothing is ranked or
  * awarded. A tender cancelled before its deadline keeps its bids sealed.
  */
 export const OPEN_BIDS_ON_LATE_CANCELLATION = `
 WITH late AS (
   UPDATE tenders t SET closed_at = clock_timestamp()
-   WHERE t.id = $1 AND t.status = 'active.tendering' AND t.tender_end <= clock_timestamp() AND t.closed_at IS NULL
+   WHERE t.id = $1 AND t.status IN ('active.tendering', 'active.auction') AND t.tender_end <= clock_timestamp()
+     AND t.closed_at IS NULL
   RETURNING t.id
 ), sealed AS MATERIALIZED (
   SELECT b.id, b.tender_id, b.supplier_id, b.status, b.sequence, b.content, b.salt, b.commitment,
@@ -140,14 +152,16 @@ ${DealLogWriter.insertFrom(`
  * preference in hundredths of a percent), compared unrounded), then the earlier bid to the millisecond, the lower
  * commit sequence and the lower bid id in code-unit order; the evaluated price shown is rounded half-up to the
  * cent in integers, so no division rounds twice. A lot with fewer than max(min_bids, 1) bids is unsuccessful;
- * otherwise its first bid gets a pending award - but for an electronic auction, whose lots with enough bids go to
- * the live auction instead (AuctionService starts it in the same transaction). A tender held by an unanswered question (one committed after the
+ * otherwise its first bid gets a pending award. An electronic auction whose lots have enough bids is not closed at
+ * its deadline but starts its live auction (AuctionService.start), its bids still sealed; it is closed by this
+ * statement at the auction's end, each bid lot at its last price (bid_lots.price), a tie going to the price offered
+ * first (auction_bid_at, or the bid's submission). A tender held by an unanswered question (one committed after the
  * claim's snapshot) is left as it was. All CTEs share one snapshot and touch different rows; the events go in
  * claim order: every bid.opened (by commit sequence), every tender.closed, every award.pending.
  */
 export const CLOSE_TENDERS = `
 WITH due AS MATERIALIZED (
-  SELECT t.id, x.ord, x.rule, t.min_bids, t.method = 'auction' AS auction, t.preference_scope AS scope,
+  SELECT t.id, x.ord, x.rule, t.min_bids, t.preference_scope AS scope,
          CASE WHEN t.preference_scope IS NULL THEN 0 ELSE (coalesce(t.preference_percent, 0) * 100)::int END AS discount,
          c.id AS city_id, c.region, upper(c.country) AS country
     FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS x(id, rule, ord)
@@ -159,14 +173,7 @@ WITH due AS MATERIALIZED (
   SELECT b.id, b.tender_id, d.ord, b.supplier_id, b.status, b.sequence, b.submitted_at, b.content, b.salt,
          b.commitment, d.discount, ${SUPPLIER_ACTIVE} AS supplier_active,
          -- The supplier's place is looked up only where a preference applies.
-         coalesce(d.discount > 0 AND (
-           SELECT CASE d.scope
-                    WHEN 'city' THEN c.id = d.city_id
-                    WHEN 'region' THEN upper(c.country) = d.country AND c.region = d.region
-                    WHEN 'country' THEN upper(c.country) = d.country
-                    WHEN 'eaeu' THEN upper(c.country) IN (${EAEU})
-                    ELSE false END
-             FROM organizations o JOIN cities c ON c.id = o.city_id WHERE o.id = b.supplier_id), false) AS local
+         ${LOCAL_SUPPLIER} AS local
     FROM due d
     JOIN bids b ON b.tender_id = d.id AND b.status IN ('active', 'pending_confirmation')
 ), opened AS (
@@ -174,10 +181,11 @@ WITH due AS MATERIALIZED (
 ), ranked AS MATERIALIZED (
   SELECT r.*, div(r.scaled * 100 + 5000, 10000) * 0.01 AS evaluated,
          row_number() OVER (PARTITION BY r.lot_id
-                            ORDER BY r.scaled, date_trunc('milliseconds', r.submitted_at), r.sequence,
+                            ORDER BY r.scaled, date_trunc('milliseconds', r.priced_at), r.sequence,
                                      r.bid_id::text COLLATE "C") AS rank
     FROM (
-      SELECT bl.bid_id, bl.lot_id, l.tender_id, s.supplier_id, s.submitted_at, s.sequence, bl.price, s.local,
+      SELECT bl.bid_id, bl.lot_id, l.tender_id, s.supplier_id, s.sequence, bl.price, s.local,
+             coalesce(bl.auction_bid_at, s.submitted_at) AS priced_at,
              bl.price * (10000 - CASE WHEN s.local THEN s.discount ELSE 0 END) AS scaled
         FROM sealed s
         JOIN bid_lots bl ON bl.bid_id = s.id
@@ -187,7 +195,7 @@ WITH due AS MATERIALIZED (
   UPDATE bid_lots bl SET evaluated_price = r.evaluated, rank = r.rank, preference_applied = r.local
     FROM ranked r WHERE bl.bid_id = r.bid_id AND bl.lot_id = r.lot_id
 ), lot_results AS MATERIALIZED (
-  SELECT l.id AS lot_id, l.tender_id, l.number, d.min_bids, d.auction, coalesce(r.bids, 0) AS bids,
+  SELECT l.id AS lot_id, l.tender_id, l.number, d.min_bids, coalesce(r.bids, 0) AS bids,
          coalesce(r.bids, 0) >= greatest(d.min_bids, 1) AS enough, coalesce(r.ranking, '[]') AS ranking
     FROM due d
     JOIN lots l ON l.tender_id = d.id AND l.status = 'active'
@@ -205,12 +213,11 @@ WITH due AS MATERIALIZED (
   INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, amount, rank, status)
   SELECT r.tender_id, r.lot_id, r.bid_id, r.supplier_id, r.price, 1, 'pending'
     FROM ranked r JOIN lot_results lr ON lr.lot_id = r.lot_id
-   WHERE r.rank = 1 AND lr.enough AND NOT lr.auction
+   WHERE r.rank = 1 AND lr.enough
   RETURNING id, tender_id, lot_id, bid_id, supplier_id, amount
 ), tender_results AS MATERIALIZED (
   SELECT d.id, d.ord, d.rule, d.min_bids,
-         CASE WHEN NOT coalesce(bool_or(lr.enough), false) THEN '${UNSUCCESSFUL}'
-              WHEN d.auction THEN '${AUCTION}' ELSE '${AWARDED}' END AS status,
+         CASE WHEN coalesce(bool_or(lr.enough), false) THEN '${AWARDED}' ELSE '${UNSUCCESSFUL}' END AS status,
          coalesce(jsonb_agg(
            jsonb_build_object('lotId', lr.lot_id, 'status', CASE WHEN lr.enough THEN 'active' ELSE 'unsuccessful' END,
                               'bids', lr.bids, 'ranking', lr.ranking)
@@ -218,7 +225,7 @@ WITH due AS MATERIALIZED (
                    ELSE jsonb_build_object('reason', 'fewer than ' || lr.min_bids || ' bid(s)') END
            ORDER BY lr.number) FILTER (WHERE lr.lot_id IS NOT NULL), '[]') AS lots
     FROM due d LEFT JOIN lot_results lr ON lr.tender_id = d.id
-   GROUP BY d.id, d.ord, d.rule, d.min_bids, d.auction
+   GROUP BY d.id, d.ord, d.rule, d.min_bids
 ), closed AS (
   UPDATE tenders t SET status = tr.status, closed_at = now(), updated_at = now()
     FROM tender_results tr WHERE t.id = tr.id
@@ -380,21 +387,39 @@ export class TenderClosingService {
    * Opens, ranks and awards the claimed tenders in one set-based statement: the database does the whole closing
    * next to the rows, so a storm costs one round trip per batch and no row travels to this process and back.
    * The ranking is rankLot's (which the property tests check against a brute-force reference, and the closing
-   * against rankLot); only the published rule text comes from here.
+   * against rankLot); only the published rule text comes from here. At a deadline, an electronic auction with
+   * enough bids starts its auction instead (its bids stay sealed); `afterAuction` closes auctions that have ended.
    */
-  private async close(manager: EntityManager, tenders: DueTender[]): Promise<ClosingWork> {
+  private async close(
+    manager: EntityManager,
+    claimed: DueTender[],
+    afterAuction = false,
+  ): Promise<ClosingWork> {
+    const auctions = afterAuction
+      ? []
+      : await this.auctions.start(
+          manager,
+          claimed.filter((t) => t.method === 'auction').map((t) => t.id),
+        );
+    const started = new Set(auctions.map((a) => a.tenderId));
+    const tenders = claimed.filter((t) => !started.has(t.id));
     const rules = tenders.map((t) =>
       describeRule(
         t.preference_scope && t.preference_percent
           ? { scope: t.preference_scope, percent: t.preference_percent }
           : null,
+        { auction: afterAuction },
       ),
     );
-    const rows = await manager.query<{ id: string; status: string }[]>(CLOSE_TENDERS, [
-      tenders.map((t) => t.id),
-      rules,
-    ]);
+    const rows =
+      tenders.length === 0
+        ? []
+        : await manager.query<{ id: string; status: string }[]>(CLOSE_TENDERS, [
+            tenders.map((t) => t.id),
+            rules,
+          ]);
     const statuses = new Map(rows.map((r) => [r.id, r.status]));
+    for (const id of started) statuses.set(id, AUCTION);
     const quotations = tenders.filter(
       (t) => t.method === 'quotation' && statuses.get(t.id) === QUALIFICATION,
     );
@@ -405,17 +430,51 @@ export class TenderClosingService {
       );
       for (const id of awarded) statuses.set(id, AUTOMATICALLY_AWARDED);
     }
-    const auctions = await this.auctions.start(
-      manager,
-      tenders.filter((t) => statuses.get(t.id) === AUCTION).map((t) => t.id),
-    );
     // In claim order; a tender held by a question committed after the claim's snapshot is left as it was.
     return {
       auctions,
-      closed: tenders.flatMap((t) => {
+      closed: claimed.flatMap((t) => {
         const status = statuses.get(t.id);
         return status ? [{ tenderId: t.id, status }] : [];
       }),
     };
+  }
+
+  /**
+   * Closes up to `limit` electronic auctions whose end has passed (any, or only `tenderIds`), each exactly once:
+   * claimed FOR UPDATE SKIP LOCKED under the status and end condition (a price takes the same row lock before it
+   * reads the end), then opened, ranked on the last prices and awarded by CLOSE_TENDERS in the same transaction.
+   */
+  async finishAuctions(limit: number, tenderIds?: string[]): Promise<ClosingResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const claimed = await manager.query<DueTender[]>(
+        `SELECT t.id, t.method, t.preference_scope, t.preference_percent::text
+           FROM tenders t
+          WHERE ${AUCTION_DUE} AND ($2::uuid[] IS NULL OR t.id = ANY($2::uuid[]))
+          ORDER BY t.auction_end LIMIT $1
+            FOR UPDATE SKIP LOCKED`,
+        [limit, tenderIds ?? null],
+      );
+      if (claimed.length === 0) return { closed: [] };
+      return { closed: (await this.close(manager, claimed, true)).closed };
+    });
+  }
+
+  /** The ids of up to `limit` auctions whose end has passed, the longest ended first (ix_tenders_auction_due). */
+  async auctionDueIds(limit: number): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT t.id FROM tenders t WHERE ${AUCTION_DUE} ORDER BY t.auction_end LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Whether an auction's end has passed (a closing job retries while a price holds the row). */
+  async isAuctionDue(tenderId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ due: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM tenders t WHERE t.id = $1 AND ${AUCTION_DUE}) AS due`,
+      [tenderId],
+    );
+    return row?.due === true;
   }
 }

@@ -64,7 +64,7 @@ export interface PublicBidsView {
   nextCursor: string | null;
 }
 
-const SEALED_STATUSES = ['draft', 'active.enquiries', 'active.tendering'];
+const SEALED_STATUSES = ['draft', 'active.enquiries', 'active.tendering', 'active.auction'];
 
 /** Read side of procurement: public lists and views, a buyer's own tenders, the changes feed. */
 @Injectable()

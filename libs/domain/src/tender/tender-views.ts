@@ -36,7 +36,10 @@ export interface TenderView {
     relatedTenderId: string | null;
     relatedOcid: string | null;
   };
-  /** An electronic auction's alone: its step, and its period once it runs (its end moves with every price). */
+  /**
+   * An electronic auction's alone: its step, and its period once it runs, from the deadline to an end that every
+   * lead moves.
+   */
   auction?: {
     stepPercent: string;
     auctionPeriod: { startDate: string | null; endDate: string } | null;
@@ -126,7 +129,7 @@ SELECT jsonb_build_object(
   || CASE WHEN t.method <> 'auction' THEN '{}'::jsonb ELSE jsonb_build_object('auction', jsonb_build_object(
   'stepPercent', t.auction_step_percent::text,
   'auctionPeriod', CASE WHEN t.auction_end IS NULL THEN NULL
-     ELSE jsonb_build_object('startDate', ${ISO('t.closed_at')}, 'endDate', ${ISO('t.auction_end')}) END)) END
+     ELSE jsonb_build_object('startDate', ${ISO('t.tender_end')}, 'endDate', ${ISO('t.auction_end')}) END)) END
   || CASE WHEN t.status <> 'draft' THEN '{}'::jsonb ELSE jsonb_build_object('revision', t.draft_revision,
   'participation', (SELECT jsonb_agg(jsonb_build_object('buyerId', tb.buyer_id, 'confirmed', tb.confirmed_at IS NOT NULL)
      ORDER BY (tb.buyer_id <> t.organizer_id), tb.buyer_id) FROM tender_buyers tb WHERE tb.tender_id = t.id)) END AS view
