@@ -306,7 +306,7 @@ describe('Electronic auctions', () => {
     ]);
   });
 
-  it('leaves a supplier suspended during the auction out of the standings, and its lot to the others', async () => {
+  it('keeps a supplier suspended during the auction in the public standings, and drops its bid at the end', async () => {
     const operator = await factory.actor('operator');
     const suspend = (s: Actor, status: 'suspended' | 'active') =>
       request(t.http)
@@ -314,38 +314,88 @@ describe('Electronic auctions', () => {
         .set(auth(operator))
         .send({ status, reason: 'Проверка документов поставщика' })
         .expect(200);
+    const standingsOf = async (tenderId: string) =>
+      (await request(t.http).get(`/api/v1/tenders/${tenderId}/auction`)).body.lots[0].standings;
     const { tender, suppliers } = await runningAuction(['97000.00', '95000.00', '99000.00']);
     const [a, b, c] = suppliers as [Actor, Actor, Actor];
+    const before = await standingsOf(tender.id);
     await suspend(b, 'suspended');
-    // A's 97,000 is now the lead: A waits, and C leads against it, not against B's 95,000.
-    expect((await offer(a, tender, '96000.00')).body.code).toBe('AUCTION_ALREADY_LEADING');
-    expect((await offer(c, tender, '96000.00')).body).toMatchObject({ leads: true });
-    const live = (await request(t.http).get(`/api/v1/tenders/${tender.id}/auction`)).body.lots[0].standings;
-    expect(live.map((x: any) => [x.rank, x.price])).toEqual([
-      [1, '96000.00'],
-      [2, '97000.00'],
-    ]);
+    // Nothing public changes with the suspension: a number leaving the standings would name its supplier.
+    expect(await standingsOf(tender.id)).toEqual(before);
+    // Its sessions end with the suspension.
+    expect((await offer(b, tender, '90000.00')).status).toBe(401);
+    expect((await offer(c, tender, '94000.00')).body).toMatchObject({ leads: true });
     await endAuction(tender.id);
     const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
-    expect(award).toMatchObject({ supplierId: c.organization.id, amount: '96000.00' });
-    const [ended] = await eventsOf(tender.id, 'tender.closed');
-    expect(ended.lots[0].ranking.map((r: any) => r.supplierId)).toEqual([
+    expect(award).toMatchObject({ supplierId: c.organization.id, amount: '94000.00' });
+    const [closed] = await eventsOf(tender.id, 'tender.closed');
+    expect(closed.lots[0].ranking.map((r: any) => r.supplierId)).toEqual([
       c.organization.id,
       a.organization.id,
     ]);
+    const dropped = (await eventsOf(tender.id, 'bid.opened')).find(
+      (o: any) => o.supplierId === b.organization.id,
+    );
+    expect(dropped).toMatchObject({ status: 'dropped', reason: 'the supplier is suspended' });
     await suspend(b, 'active');
 
-    // A lot whose only active participants are gone is unsuccessful at the end.
+    // Suspended at the deadline, a supplier is left out of the auction even if reinstated during it.
+    const tender2 = await flows.publish(buyer, auctionBody());
+    const [x, y, z] = [0, 1, 2].map(() => factory.actor('supplier', { cityCode: 'kazan' }));
+    const [sx, sy, sz] = [await x!, await y!, await z!];
+    await flows.bid(sx, tender2, ['97000.00']);
+    await flows.bid(sy, tender2, ['95000.00']);
+    await flows.bid(sz, tender2, ['90000.00']);
+    await suspend(sz, 'suspended');
+    await flows.closeAfterDeadline(tender2);
+    await suspend(sz, 'active');
+    expect((await standingsOf(tender2.id)).map((r: any) => r.price)).toEqual(['95000.00', '97000.00']);
+    const back = { ...sz, ...(await factory.login(sz.email, sz.password)) };
+    expect((await offer(back, tender2, '85000.00')).body.code).toBe('AUCTION_NOT_PARTICIPANT');
+    await endAuction(tender2.id);
+    const [award2] = (await request(t.http).get(`/api/v1/tenders/${tender2.id}/awards`).expect(200)).body
+      .items;
+    expect(award2.supplierId).toBe(sy.organization.id);
+    const left = (await eventsOf(tender2.id, 'bid.opened')).find(
+      (o: any) => o.supplierId === sz.organization.id,
+    );
+    expect(left).toMatchObject({
+      status: 'dropped',
+      reason: 'left out of the auction: its supplier was suspended at the deadline',
+    });
+
+    // A lot whose participants are all suspended by the end is unsuccessful.
     const lonely = await runningAuction(['97000.00', '95000.00']);
     for (const s of lonely.suppliers) await suspend(s, 'suspended');
     expect(await endAuction(lonely.tender.id)).toEqual([
       { tenderId: lonely.tender.id, status: 'unsuccessful' },
     ]);
     const view = (await request(t.http).get(`/api/v1/tenders/${lonely.tender.id}`).expect(200)).body;
-    expect(view.lots[0]).toMatchObject({
-      status: 'unsuccessful',
-      statusReason: 'too few bids',
-    });
+    expect(view.lots[0]).toMatchObject({ status: 'unsuccessful', statusReason: 'too few bids' });
+  });
+
+  it('refuses a price whose transaction runs past the end it was offered under', async () => {
+    const { tender, suppliers } = await runningAuction(['97000.00', '95000.00']);
+    await db.query(`UPDATE tenders SET auction_end = clock_timestamp() + interval '1 second' WHERE id = $1`, [
+      tender.id,
+    ]);
+    const paused = pauseNextCall(t.app.get(DealLogWriter), 'append');
+    let late: request.Response;
+    try {
+      const pending = offer(suppliers[0]!, tender, '94000.00').then((r) => r);
+      await paused.reached;
+      await new Promise((r) => setTimeout(r, 1500));
+      paused.resume();
+      late = await pending;
+    } finally {
+      paused.resume();
+      paused.restore();
+    }
+    expect([late.status, late.body.code]).toEqual([409, 'AUCTION_ENDED']);
+    expect(await eventsOf(tender.id, 'auction.bid')).toEqual([]);
+    expect(await endAuction(tender.id)).toEqual([{ tenderId: tender.id, status: 'active.qualification' }]);
+    const [award] = (await request(t.http).get(`/api/v1/tenders/${tender.id}/awards`).expect(200)).body.items;
+    expect(award).toMatchObject({ supplierId: suppliers[1]!.organization.id, amount: '95000.00' });
   });
 
   it('opens the bids of an auction cancelled while it runs, as of a tender cancelled after its deadline', async () => {

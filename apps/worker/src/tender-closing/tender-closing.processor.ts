@@ -216,8 +216,11 @@ export class TenderClosingProcessor extends ObservedProcessor {
       case JOBS.finishAuction: {
         const { tenderId } = job.data as JobPayloads[typeof JOBS.finishAuction];
         for (let attempt = 1; ; attempt++) {
-          const finished = await this.lanes.run(() => this.closing.finishAuctions(1, [tenderId]));
-          if (finished.closed.length > 0) return { finished: 1, attempts: attempt };
+          const finished = await this.lanes.run(() =>
+            this.closing.finishAuctions(SWEEP_BATCH, [tenderId], { fill: attempt === 1 }),
+          );
+          if (finished.closed.some((c) => c.tenderId === tenderId))
+            return { finished: finished.closed.length, attempts: attempt };
           // Nothing finished: already finished, cancelled, or its end moved by a price (whose own job follows) - or
           // still due, its row held by a price refused at the end: tried again at once, then left to the sweep.
           if (attempt >= HELD_RETRIES || !(await this.closing.isAuctionDue(tenderId)))

@@ -6,18 +6,13 @@ const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const AUCTION = nextStatus('active.tendering', 'close', { anyLotAwarded: true, auction: true });
 
 /**
- * A bid's (alias b) number in its tender's auction: its place among the tender's bids in the order of their
- * commitments, which say nothing of who placed them. The same number from the auction's start to its end and
- * after (bids only change status between opened and dropped by then).
- */
-export const PARTICIPANT = `(SELECT count(*)::int FROM bids x
-   WHERE x.tender_id = b.tender_id AND x.status <> 'withdrawn' AND x.commitment <= b.commitment)`;
-
-/**
  * The auctions that start at the deadline of claimed electronic auctions ($1; $2 the round in seconds): those
  * with a lot that has enough bids (max(min_bids, 1) bids of active suppliers, confirmed after any amendment - the
- * bids the closing would rank), and no unanswered question. Their bids stay sealed: not opened, no supplier named;
- * each bid lot gets whether the preference applies to it, the lots with too few bids become unsuccessful, and the
+ * bids the closing would rank), and no unanswered question. Their bids stay sealed: not opened, no supplier named.
+ * Those bids enter the auction with a participant number (their place in the order of their commitments, which
+ * say nothing of who placed them), kept to the end whatever happens to their suppliers meanwhile, so that nothing
+ * public ties a number to a name; any other bid is left out, and dropped at the end. Each entered bid lot gets
+ * whether the preference applies to it, the lots with too few bids become unsuccessful, and the
  * tender goes to active.auction with its end, logged by auction.started (period, step, and per lot its step in
  * money - half-up to the cent, at least a cent: auctionStep - its status and number of participants). A claimed
  * tender not started here is closed at once, as an open tender (every lot short of bids: unsuccessful).
@@ -32,13 +27,18 @@ WITH due AS MATERIALIZED (
     JOIN cities c ON c.id = o.city_id
    WHERE t.id = ANY($1::uuid[]) AND t.method = 'auction' AND t.status = 'active.tendering'
      AND NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)
+), entrants AS MATERIALIZED (
+  SELECT b.id, b.tender_id, row_number() OVER (PARTITION BY b.tender_id ORDER BY b.commitment) AS participant
+    FROM due d
+    JOIN bids b ON b.tender_id = d.id AND b.status = 'active'
+    JOIN organizations so ON so.id = b.supplier_id AND so.status = 'active'
 ), standing AS MATERIALIZED (
   SELECT bl.bid_id, bl.lot_id, d.id AS tender_id, ${LOCAL_SUPPLIER} AS local
     FROM due d
     JOIN lots l ON l.tender_id = d.id AND l.status = 'active'
     JOIN bid_lots bl ON bl.lot_id = l.id
-    JOIN bids b ON b.id = bl.bid_id AND b.status = 'active'
-    JOIN organizations so ON so.id = b.supplier_id AND so.status = 'active'
+    JOIN entrants e ON e.id = bl.bid_id
+    JOIN bids b ON b.id = e.id
 ), lot_counts AS MATERIALIZED (
   SELECT l.id AS lot_id, l.tender_id, l.number, l.estimate, d.step, d.min_bids, count(s.bid_id)::int AS bids,
          count(s.bid_id) >= greatest(d.min_bids, 1) AS enough
@@ -48,6 +48,10 @@ WITH due AS MATERIALIZED (
    GROUP BY l.id, l.tender_id, l.number, l.estimate, d.step, d.min_bids
 ), starting AS MATERIALIZED (
   SELECT DISTINCT tender_id AS id FROM lot_counts WHERE enough
+), numbered AS (
+  UPDATE bids b SET auction_participant = e.participant
+    FROM entrants e JOIN starting st ON st.id = e.tender_id
+   WHERE b.id = e.id
 ), marked AS (
   UPDATE bid_lots bl SET preference_applied = s.local
     FROM standing s JOIN starting st ON st.id = s.tender_id
@@ -82,19 +86,17 @@ SELECT id, auction_end FROM started`;
 
 /**
  * The standings of a lot (`lot`, an SQL expression) of an auction with `discount` hundredths of a percent of
- * preference: the sealed bids the closing will rank (confirmed, of suppliers still active), each with its evaluated
- * price in cents x 10000 (`scaled`, the preference found at the start) and the time of its price (its last auction
- * price's, or its submission). A supplier suspended during the auction keeps its bid, but out of the standings
- * while it is suspended, as the closing drops its bid: it can offer no price, sign no contract, and must not hold
- * the others to its price.
+ * preference: the bids that entered the auction, each with its participant number, its evaluated price in cents x
+ * 10000 (`scaled`, the preference found at the start) and the time of its price (its last auction price's, or its
+ * submission). A supplier suspended during the auction stays in them (it offers no price, and its bid is dropped
+ * at the end as at any closing): taking it out would tell everyone which number the suspended supplier had.
  */
 export const standingsOf = (lot: string, discount: string) => `
   SELECT bl.bid_id, bl.lot_id, b.supplier_id, bl.price, coalesce(bl.preference_applied, false) AS local, b.sequence,
-         coalesce(bl.auction_bid_at, b.submitted_at) AS priced_at, ${PARTICIPANT} AS participant,
+         coalesce(bl.auction_bid_at, b.submitted_at) AS priced_at, b.auction_participant AS participant,
          bl.price * (10000 - CASE WHEN bl.preference_applied THEN ${discount} ELSE 0 END) AS scaled
     FROM bid_lots bl
-    JOIN bids b ON b.id = bl.bid_id AND b.status = 'active'
-    JOIN organizations o ON o.id = b.supplier_id AND o.status = 'active'
+    JOIN bids b ON b.id = bl.bid_id AND b.status = 'active' AND b.auction_participant IS NOT NULL
    WHERE bl.lot_id = ${lot}`;
 
 /** The order of standings (alias r), best first: evaluated price, then the earlier price, sequence and bid id. */

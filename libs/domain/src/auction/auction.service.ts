@@ -208,6 +208,17 @@ export class AuctionService {
         },
         sealedPayload: { bidId: own.bid_id, supplierId },
       });
+      // The last statement before the commit: a price whose transaction ran past the end it was offered under is
+      // refused whole, so no price is logged after the end (the closing waits for this lock, then sees the end).
+      const [open] = await manager.query<{ open: boolean }[]>(
+        'SELECT $1::timestamptz > clock_timestamp() AS open',
+        [tender.auction_end],
+      );
+      if (!open?.open) {
+        throw new AuctionEndedError('The auction ended while your price was being taken; it was not', {
+          auctionEnd: tender.auction_end!.toISOString(),
+        });
+      }
       return { result, previousEnd: tender.auction_end! };
     });
     await this.scheduler.scheduleAuctionEnd(tenderId, new Date(result.auctionEnd), previousEnd);

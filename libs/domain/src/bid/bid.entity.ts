@@ -59,6 +59,13 @@ export class Bid {
 
   @Column({ name: 'opened_at', type: 'timestamptz', nullable: true })
   openedAt: Date | null;
+
+  /**
+   * An electronic auction's: the bid's number in the auction, given at the deadline to the bids taken into it (its
+   * place in the order of their commitments); null for a bid left out of it, which the closing at the end drops.
+   */
+  @Column({ name: 'auction_participant', type: 'int', nullable: true })
+  auctionParticipant: number | null;
 }
 
 /** A bid's price on one lot, with the evaluation published at opening. */

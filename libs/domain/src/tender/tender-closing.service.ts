@@ -101,8 +101,14 @@ if (
  */
 const SUPPLIER_ACTIVE = `coalesce((SELECT o.status = 'active' FROM organizations o WHERE o.id = b.supplier_id), false)`;
 
-/** A sealed bid (alias s, with supplier_active) that is opened to be ranked; any other is dropped. */
-const RANKABLE = `(s.status = 'active' AND s.supplier_active)`;
+/**
+ * A sealed bid (alias s, with supplier_active and entered) that is opened to be ranked; any other is dropped. A bid
+ * of an electronic auction has `entered` only if the auction took it in at the deadline (auction_participant).
+ */
+const RANKABLE = `(s.status = 'active' AND s.supplier_active AND s.entered)`;
+
+/** Whether a bid (alias b) of a tender (`tender`: an alias with its auction_end) took part in its auction, if any. */
+const entered = (tender: string) => `(${tender}.auction_end IS NULL OR b.auction_participant IS NOT NULL)`;
 
 /** Opens the sealed bids (alias s; active or awaiting confirmation): those not RANKABLE are dropped. */
 const OPEN_SEALED = `UPDATE bids b SET status = CASE WHEN ${RANKABLE} THEN 'opened' ELSE 'dropped' END,
@@ -115,6 +121,8 @@ const BID_OPENED_PAYLOAD = `jsonb_build_object('bidId', s.id, 'supplierId', s.su
                'status', CASE WHEN ${RANKABLE} THEN 'opened' ELSE 'dropped' END)
              || CASE WHEN ${RANKABLE} THEN '{}'::jsonb
                      WHEN s.status <> 'active' THEN '{"reason": "not confirmed after an amendment of terms"}'::jsonb
+                     WHEN NOT s.entered THEN
+                       '{"reason": "left out of the auction: its supplier was suspended at the deadline"}'::jsonb
                      ELSE '{"reason": "the supplier is suspended"}'::jsonb END`;
 
 /**
@@ -131,11 +139,11 @@ WITH late AS (
   UPDATE tenders t SET closed_at = clock_timestamp()
    WHERE t.id = $1 AND t.status IN ('active.tendering', 'active.auction') AND t.tender_end <= clock_timestamp()
      AND t.closed_at IS NULL
-  RETURNING t.id
+  RETURNING t.id, t.auction_end
 ), sealed AS MATERIALIZED (
   SELECT b.id, b.tender_id, b.supplier_id, b.status, b.sequence, b.content, b.salt, b.commitment,
-         ${SUPPLIER_ACTIVE} AS supplier_active
-    FROM late JOIN bids b ON b.tender_id = late.id AND b.status IN ('active', 'pending_confirmation')
+         ${SUPPLIER_ACTIVE} AS supplier_active, ${entered('t')} AS entered
+    FROM late t JOIN bids b ON b.tender_id = t.id AND b.status IN ('active', 'pending_confirmation')
 ), opened AS (
   ${OPEN_SEALED}
 )
@@ -161,7 +169,7 @@ ${DealLogWriter.insertFrom(`
  */
 export const CLOSE_TENDERS = `
 WITH due AS MATERIALIZED (
-  SELECT t.id, x.ord, x.rule, t.min_bids, t.preference_scope AS scope,
+  SELECT t.id, x.ord, x.rule, t.min_bids, t.auction_end, t.preference_scope AS scope,
          CASE WHEN t.preference_scope IS NULL THEN 0 ELSE (coalesce(t.preference_percent, 0) * 100)::int END AS discount,
          c.id AS city_id, c.region, upper(c.country) AS country
     FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS x(id, rule, ord)
@@ -171,7 +179,7 @@ WITH due AS MATERIALIZED (
    WHERE NOT EXISTS (SELECT 1 FROM tender_questions q WHERE q.tender_id = t.id AND q.answered_at IS NULL)
 ), sealed AS MATERIALIZED (
   SELECT b.id, b.tender_id, d.ord, b.supplier_id, b.status, b.sequence, b.submitted_at, b.content, b.salt,
-         b.commitment, d.discount, ${SUPPLIER_ACTIVE} AS supplier_active,
+         b.commitment, d.discount, ${SUPPLIER_ACTIVE} AS supplier_active, ${entered('d')} AS entered,
          -- The supplier's place is looked up only where a preference applies.
          ${LOCAL_SUPPLIER} AS local
     FROM due d
@@ -328,14 +336,16 @@ export class TenderClosingService {
   }
 
   /**
-   * Whether some tender waits to be closed: overdue and not held by an unanswered question; with `seconds`, only
-   * one whose deadline passed within them, a closing under way (a storm takes seconds), not one that keeps failing
-   * or that the worker was away for.
+   * Whether some tender waits to be closed: overdue and not held by an unanswered question, or an auction past its
+   * end; with `seconds`, only one whose deadline (or end) passed within them, a closing under way (a storm takes
+   * seconds), not one that keeps failing or that the worker was away for.
    */
   async anyDue(seconds?: number): Promise<boolean> {
     const [row] = await this.dataSource.query<{ due: boolean }[]>(
       `SELECT EXISTS (SELECT 1 FROM tenders t WHERE ${DUE}
-          AND ($1::float8 IS NULL OR t.tender_end > now() - make_interval(secs => $1))) AS due`,
+          AND ($1::float8 IS NULL OR t.tender_end > now() - make_interval(secs => $1)))
+          OR EXISTS (SELECT 1 FROM tenders t WHERE ${AUCTION_DUE}
+          AND ($1::float8 IS NULL OR t.auction_end > now() - make_interval(secs => $1))) AS due`,
       [seconds ?? null],
     );
     return row?.due === true;
@@ -445,16 +455,27 @@ export class TenderClosingService {
    * claimed FOR UPDATE SKIP LOCKED under the status and end condition (a price takes the same row lock before it
    * reads the end), then opened, ranked on the last prices and awarded by CLOSE_TENDERS in the same transaction.
    */
-  async finishAuctions(limit: number, tenderIds?: string[]): Promise<ClosingResult> {
+  async finishAuctions(
+    limit: number,
+    tenderIds?: string[],
+    options: { fill?: boolean } = {},
+  ): Promise<ClosingResult> {
     return this.dataSource.transaction(async (manager) => {
-      const claimed = await manager.query<DueTender[]>(
-        `SELECT t.id, t.method, t.preference_scope, t.preference_percent::text
-           FROM tenders t
-          WHERE ${AUCTION_DUE} AND ($2::uuid[] IS NULL OR t.id = ANY($2::uuid[]))
-          ORDER BY t.auction_end LIMIT $1
-            FOR UPDATE SKIP LOCKED`,
-        [limit, tenderIds ?? null],
-      );
+      const claim = (n: number, only: string[] | null, except: string[] | null) =>
+        manager.query<DueTender[]>(
+          `SELECT t.id, t.method, t.preference_scope, t.preference_percent::text
+             FROM tenders t
+            WHERE ${AUCTION_DUE} AND ($2::uuid[] IS NULL OR t.id = ANY($2::uuid[]))
+              AND ($3::uuid[] IS NULL OR t.id <> ALL($3::uuid[]))
+            ORDER BY t.auction_end LIMIT $1
+              FOR UPDATE SKIP LOCKED`,
+          [n, only, except],
+        );
+      const claimed = await claim(limit, tenderIds ?? null, null);
+      // Many auctions started by one closing end together: one job's transaction takes the others due too.
+      if (options.fill && tenderIds && claimed.length < limit) {
+        claimed.push(...(await claim(limit - claimed.length, null, tenderIds)));
+      }
       if (claimed.length === 0) return { closed: [] };
       return { closed: (await this.close(manager, claimed, true)).closed };
     });
