@@ -28,6 +28,8 @@ export enum EntryKind {
   Closes,
   /** tender.published, tender.tendering, tender.amended: may set the deadline commitments must come before; parsed. */
   SetsDeadline,
+  /** auction.started, auction.bid: an electronic auction's end, and its prices, which must come before it; parsed. */
+  Auction,
 }
 
 /** One served item. Offsets are into the page's bytes. */
@@ -93,6 +95,7 @@ const CLOSES = ['tender.closed', 'tender.cancelled'].map(ascii);
 const SETS_DEADLINE = ['tender.published', 'tender.tendering', 'tender.amended'].map(ascii);
 const COMMITS = ['bid.submitted', 'bid.confirmed'].map(ascii);
 const RETIRES = ['bid.changed', 'bid.withdrawn'].map(ascii);
+const AUCTION = ['auction.started', 'auction.bid'].map(ascii);
 // An item as the log writes it: {"index":<digits>,"entry":<entry>,"leafHash":"<64 hex>"}.
 const ITEM_INDEX = ascii('{"index":');
 const ITEM_ENTRY = ascii(',"entry":');
@@ -428,6 +431,7 @@ class PageReader {
     for (let i = 0; i < SETS_DEADLINE.length; i++) {
       if (this.named(from, to, SETS_DEADLINE[i]!)) return EntryKind.SetsDeadline;
     }
+    for (let i = 0; i < AUCTION.length; i++) if (this.named(from, to, AUCTION[i]!)) return EntryKind.Auction;
     // Every other name it tells apart starts "bid."; most types do not.
     if (this.buf[from] !== 0x62 || this.buf[from + 3] !== 0x2e) return EntryKind.Other;
     if (this.named(from, to, OPENS)) return EntryKind.Opens;

@@ -72,7 +72,7 @@ function leafOf(item: PageItem, page: Buffer, checked: CheckedPage, i: number): 
 /**
  * What the commitment check needs of the item: what the fast scan read suffices, except for an opened bid (its
  * content is hashed), a changed or withdrawn bid (the commitment it retires), a closing (the count of commitments
- * it must have opened is checked there), or a tender id that is not a
+ * it must have opened is checked there), an auction's start or price (checked against its end), or a tender id that is not a
  * string; those entries, and any the fast scan did not read, go parsed. Only a commitment of 64 lowercase hex
  * digits can match an opened bid's (which must be one).
  */
@@ -83,6 +83,7 @@ function commitmentOf(item: PageItem, page: Buffer, checked: CheckedPage, i: num
     item.kind === EntryKind.Retires ||
     item.kind === EntryKind.Closes ||
     item.kind === EntryKind.SetsDeadline ||
+    item.kind === EntryKind.Auction ||
     (item.kind === EntryKind.Commits && (item.tenderStart < 0 || item.occurredStart < 0))
   ) {
     // An item without an entry has nothing to check.

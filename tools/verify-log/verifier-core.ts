@@ -564,6 +564,10 @@ export async function findFirstDivergence(
 // ---------------------------------------------------------------------------------------------------------
 // Sealed bids.
 
+/** A member of a JSON object, or undefined for anything else. */
+const at = (value: unknown, key: string): unknown =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+
 const BID_COMMITTING = new Set(['bid.submitted', 'bid.changed', 'bid.confirmed']);
 
 /** See CommitmentChecker.cancelled: far longer than the statements between the decision and the event. */
@@ -600,6 +604,8 @@ export class CommitmentChecker {
   private readonly openedFrom = new Map<string, number>();
   /** By tender: the index of its tender.closed. */
   private readonly closedAt = new Map<string, number>();
+  /** By tender: its electronic auction's end in force (its start's, or the last price's that moved it), in ms. */
+  private readonly auctionEnds = new Map<string, number>();
 
   /** `entries`: how many entries are coming, if known (the table is sized for them at once). */
   constructor(entries = 0) {
@@ -617,6 +623,10 @@ export class CommitmentChecker {
     const data = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
     if (type === 'tender.published' || type === 'tender.tendering' || type === 'tender.amended') {
       this.deadlineSet(index, String(tenderId), type, data, occurredAt);
+      return;
+    }
+    if (type === 'auction.started' || type === 'auction.bid') {
+      this.auctionEntry(index, String(tenderId), type, data, occurredAt);
       return;
     }
     if (type === 'bid.changed' && typeof data.replaces === 'string') {
@@ -656,6 +666,49 @@ export class CommitmentChecker {
         p++;
       }
     }
+  }
+
+  /**
+   * An electronic auction starts before its bids are opened, and each price comes after the start, before its bids
+   * are opened and no later than the end in force (to the millisecond the entries state times in; a price may move
+   * the end later, never earlier): a price the server took after the end is seen.
+   */
+  private auctionEntry(
+    index: number,
+    tenderId: string,
+    type: string,
+    data: Record<string, unknown>,
+    occurredAt: unknown,
+  ): void {
+    const openedAt = this.openedFrom.get(tenderId);
+    if (openedAt !== undefined) {
+      this.problems.push({
+        index,
+        message: `${type} at ${index} for tender ${tenderId}, whose bids were opened at ${openedAt}`,
+      });
+      return;
+    }
+    if (type === 'auction.started') {
+      const end = Date.parse(String(at(at(data, 'auctionPeriod'), 'endDate')));
+      if (!Number.isNaN(end)) this.auctionEnds.set(tenderId, end);
+      return;
+    }
+    const end = this.auctionEnds.get(tenderId);
+    if (end === undefined) {
+      this.problems.push({
+        index,
+        message: `auction price at ${index} for tender ${tenderId}, whose auction never started`,
+      });
+      return;
+    }
+    if (!(Date.parse(String(occurredAt)) <= end)) {
+      this.problems.push({
+        index,
+        message: `auction price at ${index} logged at ${String(occurredAt)}, after the auction's end ${new Date(end).toISOString()}`,
+      });
+    }
+    const moved = Date.parse(String(data.auctionEnd));
+    if (moved > end) this.auctionEnds.set(tenderId, moved);
   }
 
   private logged(tenderId: string, commitment: string, index: number): void {
@@ -703,8 +756,6 @@ export class CommitmentChecker {
       });
       return;
     }
-    const at = (value: unknown, key: string): unknown =>
-      typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
     let end: unknown;
     if (type === 'tender.published') end = at(at(at(data, 'tender'), 'tenderPeriod'), 'endDate');
     else if (type === 'tender.tendering') end = at(at(data, 'tenderPeriod'), 'endDate');

@@ -236,6 +236,34 @@ describe('verifier page reader', () => {
     ]);
   });
 
+  it('sees an auction price logged after the auction’s end in force, from the bytes', () => {
+    const price = (at: string, auctionEnd?: string) => ({
+      occurredAt: at,
+      payload: { participant: 2, price: '99.00', ...(auctionEnd ? { auctionEnd } : {}) },
+      tenderId: 'a',
+      type: 'auction.bid',
+    });
+    const entries: unknown[] = [
+      {
+        occurredAt: '2027-03-01T12:00:01.000000Z',
+        payload: { auctionPeriod: { endDate: '2027-03-01T12:10:01.000Z' } },
+        tenderId: 'a',
+        type: 'auction.started',
+      },
+      price('2027-03-01T12:09:00.000000Z', '2027-03-01T12:19:00.000Z'),
+      price('2027-03-01T12:18:59.999000Z'),
+      price('2027-03-01T12:19:00.500000Z'),
+    ];
+    expect(commitmentProblems(entries).map((p) => [p.index, p.message])).toEqual([
+      [
+        3,
+        expect.stringMatching(
+          /^auction price at 3 logged at 2027-03-01T12:19:00.500000Z, after the auction's end/,
+        ),
+      ],
+    ]);
+  });
+
   it('sees a bid logged after its tender’s deadline in force, from the bytes as from the parsed entries', () => {
     const hash = (s: string) => createHash('sha256').update(s).digest('hex');
     const bid = (tenderId: string, at: string, seed: string, type = 'bid.submitted') => ({

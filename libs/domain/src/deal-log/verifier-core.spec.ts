@@ -649,6 +649,47 @@ describe('verifier core: sealed bids', () => {
     );
   });
 
+  it("takes an auction's prices up to its end in force, and none after its bids are opened", () => {
+    const atTime = (entry: ReturnType<typeof ev>, occurredAt: string) => ({ ...entry, occurredAt });
+    const started = ev('auction.started', tender, { auctionPeriod: { endDate: '2025-03-01T12:10:00.000Z' } });
+    const price = (occurredAt: string, auctionEnd?: string) =>
+      atTime(ev('auction.bid', tender, { participant: 1, price: '900.00', auctionEnd }), occurredAt);
+    const submitted = ev('bid.submitted', tender, { commitment });
+    const closed = ev('tender.closed', tender, {});
+    // A lead at 12:09 moves the end to 12:19, so a price at 12:15 is in time; the end is inclusive to the ms.
+    const fine = log(
+      submitted,
+      started,
+      price('2025-03-01T12:09:00.000Z', '2025-03-01T12:19:00.000Z'),
+      price('2025-03-01T12:15:00.000Z', '2025-03-01T12:19:00.000Z'),
+      price('2025-03-01T12:19:00.000Z'),
+      opened(),
+      closed,
+    );
+    expect(checkCommitments(fine)).toEqual({ ok: true, problems: [] });
+    const late = checkCommitments(
+      log(submitted, started, price('2025-03-01T12:10:00.001Z'), price('2025-03-01T12:11:00.000Z')),
+    );
+    expect(late.problems.map((p) => [p.index, p.message])).toEqual([
+      [
+        2,
+        expect.stringMatching(
+          /^auction price at 2 logged at 2025-03-01T12:10:00.001Z, after the auction's end/,
+        ),
+      ],
+      [3, expect.stringMatching(/after the auction's end 2025-03-01T12:10:00.000Z/)],
+    ]);
+    // No price without a start, nor after the opening; no start after it either.
+    const stray = checkCommitments(
+      log(price('2025-03-01T12:00:00.000Z'), submitted, opened(), started, price('2025-03-01T12:01:00.000Z')),
+    );
+    expect(stray.problems.map((p) => [p.index, p.message])).toEqual([
+      [0, expect.stringMatching(/whose auction never started/)],
+      [3, expect.stringMatching(/^auction.started at 3 .* whose bids were opened at 2/)],
+      [4, expect.stringMatching(/^auction.bid at 4 .* whose bids were opened at 2/)],
+    ]);
+  });
+
   it('names an opened bid whose commitment was not logged before it for that tender', () => {
     const late = checkCommitments(
       log(ev('x', tender, {}), opened(), ev('bid.submitted', tender, { commitment })),
