@@ -238,7 +238,12 @@ describe('Electronic auctions', () => {
       procurementMethod: 'open',
       procurementMethodDetails: 'Electronic auction',
       submissionMethod: ['electronicAuction'],
+      awardCriteriaDetails:
+        'Lowest price, of the last prices of the electronic auction, wins each lot; ties go to the price offered first.',
     });
+    // Each bid's value is its last price.
+    const values = last.bids.details.map((d: any) => d.value.amount).sort();
+    expect(values).toEqual([94000, 95000, 96000]);
   });
 
   it('ranks a tie of last prices to the price offered first, not to the bid placed first', async () => {
