@@ -104,17 +104,3 @@ export const STANDING_ORDER = `ORDER BY r.scaled, date_trunc('milliseconds', r.p
 
 /** The evaluated price shown, from `scaled` (alias r), rounded half-up to the cent in integers. */
 export const EVALUATED = `div(r.scaled * 100 + 5000, 10000) * 0.01`;
-
-/**
- * The live ranking of one lot ($1) of an auction whose preference is $2 hundredths of a percent, written after each
- * price (sealed like the prices until the closing at the end, which ranks again the same way); a bid out of the
- * standings has no rank.
- */
-export const RANK_LOT = `
-WITH ranked AS (
-  SELECT r.bid_id, ${EVALUATED} AS evaluated, row_number() OVER (${STANDING_ORDER}) AS rank
-    FROM (${standingsOf('$1::uuid', '$2::int')}) r
-)
-UPDATE bid_lots bl SET evaluated_price = x.evaluated, rank = x.rank
-  FROM bid_lots own LEFT JOIN ranked x ON x.bid_id = own.bid_id
- WHERE bl.lot_id = $1::uuid AND own.lot_id = $1::uuid AND own.bid_id = bl.bid_id`;

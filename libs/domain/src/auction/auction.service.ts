@@ -20,7 +20,7 @@ import {
   AuctionPriceNotLowerError,
   AuctionStepTooSmallError,
 } from './auction.errors';
-import { EVALUATED, RANK_LOT, STANDING_ORDER, standingsOf, START_AUCTIONS } from './auction-sql';
+import { EVALUATED, STANDING_ORDER, standingsOf, START_AUCTIONS } from './auction-sql';
 
 export interface AuctionBidResult {
   tenderId: string;
@@ -172,7 +172,6 @@ export class AuctionService {
         `UPDATE bid_lots SET price = $3, auction_bid_at = clock_timestamp() WHERE bid_id = $1 AND lot_id = $2`,
         [own.bid_id, input.lotId, formatAmount(price)],
       );
-      await manager.query(RANK_LOT, [input.lotId, discount]);
       // Only a price that takes the lead moves the end: each such price lowers the lead by a step at least, so an
       // auction ends after at most (estimate / step) extensions, and nobody keeps it open by cents above the lead.
       const [[moved]] = verdict.leads
