@@ -668,6 +668,17 @@ export class CommitmentChecker {
     }
   }
 
+  /** Whether the tender's bids were opened before this entry, which then is a problem (named here). */
+  private afterOpening(index: number, tenderId: string, type: string): boolean {
+    const openedAt = this.openedFrom.get(tenderId);
+    if (openedAt === undefined) return false;
+    this.problems.push({
+      index,
+      message: `${type} at ${index} for tender ${tenderId}, whose bids were opened at ${openedAt}`,
+    });
+    return true;
+  }
+
   /**
    * An electronic auction starts before its bids are opened, and each price comes after the start, before its bids
    * are opened and no later than the end in force (to the millisecond the entries state times in; a price may move
@@ -680,14 +691,7 @@ export class CommitmentChecker {
     data: Record<string, unknown>,
     occurredAt: unknown,
   ): void {
-    const openedAt = this.openedFrom.get(tenderId);
-    if (openedAt !== undefined) {
-      this.problems.push({
-        index,
-        message: `${type} at ${index} for tender ${tenderId}, whose bids were opened at ${openedAt}`,
-      });
-      return;
-    }
+    if (this.afterOpening(index, tenderId, type)) return;
     if (type === 'auction.started') {
       const end = Date.parse(String(at(at(data, 'auctionPeriod'), 'endDate')));
       if (!Number.isNaN(end)) this.auctionEnds.set(tenderId, end);
@@ -736,14 +740,7 @@ export class CommitmentChecker {
     data: Record<string, unknown>,
     occurredAt: unknown,
   ): void {
-    const openedAt = this.openedFrom.get(tenderId);
-    if (openedAt !== undefined) {
-      this.problems.push({
-        index,
-        message: `${type} at ${index} for tender ${tenderId}, whose bids were opened at ${openedAt}`,
-      });
-      return;
-    }
+    if (this.afterOpening(index, tenderId, type)) return;
     const deadline = this.deadlines.get(tenderId);
     if (
       type === 'tender.amended' &&
